@@ -1,0 +1,31 @@
+// What a provider module (receiver/providers/<name>.ts) implements.
+import type { SourceConfig } from '../../../shared/config';
+
+export interface ProviderRequest {
+  rawBody: Buffer;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  source: SourceConfig;
+  /** The URL the provider posted to (public URL + /hooks/<id>): Square signs it. */
+  url: string;
+  now: number;
+}
+
+export interface ProviderResult {
+  ok: boolean;
+  /** Why it was rejected, or a warning for accepted unsigned events. */
+  reason: string | null;
+  /** Event type, even for rejected requests when it can be read ("unknown" otherwise). */
+  type: string;
+  /** Provider's own event id used for deduplication; null means "use SHA-256 of body". */
+  providerEventId: string | null;
+}
+
+export interface Provider {
+  id: SourceConfig['provider'];
+  /** A human name: "Shopify". */
+  label: string;
+  verify(req: ProviderRequest, payload: unknown): ProviderResult;
+  /** Builds a correctly signed sample request, for "send a test event" and tests. */
+  sample(source: SourceConfig, url: string, now: number): { headers: Record<string, string>; body: string };
+}

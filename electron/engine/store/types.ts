@@ -1,0 +1,73 @@
+// The store's contract. The receiver, automations, outbox, jobs and dashboard
+// depend on this interface only; electron/engine/store/ implements it on an
+// append-only journal (group commit, fdatasync) checkpointed into bounded
+// lowdb segments. See ../shared/ARCHITECTURE.md "Known traps".
+import type { EventStatus, EventSummary, HookEvent, Page, StoreHealth } from '../../../shared/types';
+
+/** An event as stored: everything but runs and deliveries (those are their own records). */
+export type StoredEvent = Omit<HookEvent, 'runs' | 'deliveries'>;
+
+export interface EventQuery {
+  source?: string;
+  type?: string;
+  status?: EventStatus;
+  /** Free text: matched case-insensitively against id, source, type, summary, providerEventId. */
+  q?: string;
+  limit: number;
+  /** Opaque; from a previous page's nextCursor. */
+  cursor?: string;
+}
+
+/** Raised when the store cannot make a write durable (disk full, permissions...). The receiver answers 503. */
+export class StoreWriteError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreWriteError';
+  }
+}
+
+/**
+ * A durable collection of small mutable records (runs, deliveries, jobs).
+ * `put` and `delete` resolve only once the change is fsync'd.
+ * All records of a collection are kept in memory (they are small and bounded
+ * by retention); events are not (see Store).
+ */
+export interface Collection<T extends { id: string }> {
+  put(record: T): Promise<void>;
+  delete(id: string): Promise<void>;
+  get(id: string): T | undefined;
+  values(): IterableIterator<T>;
+  readonly size: number;
+}
+
+export interface Store {
+  /** Loads segments, replays the journal (dropping a torn last line), quarantines unreadable files. */
+  open(): Promise<void>;
+  /** Finishes in-flight writes, checkpoints, closes files. Idempotent. */
+  close(): Promise<void>;
+  health(): StoreHealth;
+
+  /**
+   * Stores a new event durably (fsync'd) before resolving.
+   * Deduplicates by (source, providerEventId) for events that are not rejected:
+   * a redelivery resolves { id: <first id>, duplicate: true }, stores nothing new
+   * but bumps the first event's `redeliveries`.
+   * Throws StoreWriteError when it cannot persist.
+   */
+  appendEvent(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }>;
+  /** Durable status change; returns the new summary, or undefined for an unknown id. */
+  setEventStatus(id: string, status: EventStatus): Promise<EventSummary | undefined>;
+  getEvent(id: string): Promise<StoredEvent | undefined>;
+  getEventSummary(id: string): EventSummary | undefined;
+  /** Newest first. */
+  listEvents(query: EventQuery): Page<EventSummary>;
+  /** Event types seen, per source, with counts. */
+  eventTypes(): { source: string; type: string; lastSeenAt: string; count: number }[];
+  eventCounts(now: number): { events: number; eventsToday: number; rejectedToday: number };
+
+  /** Named collections of small records; the same name always gives the same collection. */
+  collection<T extends { id: string }>(name: 'runs' | 'deliveries' | 'jobs' | 'meta'): Collection<T>;
+
+  /** Drops events (and their segment files) older than `days`; runs/deliveries of dropped events too. */
+  prune(days: number, now: number): Promise<{ eventsRemoved: number }>;
+}

@@ -1,0 +1,87 @@
+// The engine's public shape, as the hosts (electron/main.ts, electron/cli.ts)
+// and the tests see it, and the service interfaces its parts are built against.
+import type { ApiHandlers } from '../../shared/api';
+import type { Config } from '../../shared/config';
+import type { Unsubscribe } from '../../shared/events';
+import type { EventSummary, Delivery, Run, TunnelStatus } from '../../shared/types';
+import type { Bus } from './util/bus';
+import type { Clock } from './util/clock';
+import type { Logger } from './util/logger';
+import type { Store } from './store/types';
+
+export interface EngineOptions {
+  dataDir: string;
+  /** Receiver port; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** Receiver bind address. Default 127.0.0.1. */
+  host?: string;
+  /** Overrides config tunnel.provider. Default: ngrok when an authtoken is configured, else none. */
+  tunnel?: 'ngrok' | 'none';
+  /** NGROK_AUTHTOKEN: used when the config has none. */
+  ngrokAuthtoken?: string;
+  version?: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** Injected for tests: child_process.spawn, fetch, the @ngrok/ngrok module. */
+  spawn?: typeof import('node:child_process').spawn;
+  fetch?: typeof fetch;
+  ngrok?: unknown;
+}
+
+export interface Engine {
+  start(): Promise<void>;
+  /** Stops accepting, finishes in-flight writes and running jobs' bookkeeping, never waits on the tunnel. */
+  stop(): Promise<void>;
+  readonly bus: Bus;
+  readonly handlers: ApiHandlers;
+  readonly store: Store;
+  readonly config: ConfigService;
+  /** e.g. http://127.0.0.1:8787 — valid after start(). */
+  receiverUrl(): string;
+  receiverPort(): number;
+}
+
+export interface ConfigService {
+  /** Loads DATA_DIR/config.json (creating a default one), starts watching for hand edits. Throws ConfigError when the file is invalid at start. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  current(): Config;
+  /** Null, or why the file on disk was rejected (JSON path + message); the last good config stays in use. */
+  error(): string | null;
+  /** Validates, writes atomically (fsync + rename), applies, notifies. Throws HttpError 400 with the JSON path on invalid input. */
+  update(mutate: (draft: Config) => Config | void): Promise<Config>;
+  onChange(fn: (config: Config) => void): Unsubscribe;
+}
+
+/** Automations, jobs and outbox, as the engine composes them (electron/engine/automations/service.ts). */
+export interface AutomationsService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Called after an event is durably stored (not for rejected or duplicate ones). */
+  onEvent(event: EventSummary): Promise<void>;
+  runsForEvent(eventId: string): Run[];
+  deliveriesForEvent(eventId: string): Delivery[];
+  counts(): { runsFailed: number; deliveriesFailed: number; jobsPending: number };
+  paused(): boolean;
+  handlers: Pick<
+    ApiHandlers,
+    'replayEvent' | 'retryRun' | 'listOutbox' | 'retryDelivery' | 'setAutomationsPaused' | 'testRunAutomation'
+  >;
+}
+
+export interface TunnelService {
+  /** Never blocks: returns at once, connecting in the background. */
+  start(): void;
+  /** Resolves within 5 s whatever the SDK does. */
+  stop(): Promise<void>;
+  status(): TunnelStatus;
+}
+
+export interface EngineDeps {
+  store: Store;
+  bus: Bus;
+  config: ConfigService;
+  logger: Logger;
+  clock: Clock;
+  dataDir: string;
+}

@@ -1,0 +1,167 @@
+// The one API contract. Each method has: a zod schema for its arguments (checked
+// by both transports), a result type, and an HTTP route for the dashboard.
+// The IPC bridge (electron/shell/ipc.ts, electron/preload.ts) and the HTTP
+// dashboard (electron/engine/dashboard/) are generic adapters over these maps,
+// so a method added here exists on both.
+import { z } from 'zod';
+import {
+  automationSchema,
+  destinationSchema,
+  extractorSchema,
+  hmacSchema,
+  providerSchema,
+  type AutomationConfig,
+  type Config,
+} from './config';
+import type {
+  Delivery,
+  EventStatus,
+  EventSummary,
+  HookEvent,
+  Page,
+  Run,
+  Status,
+} from './types';
+
+const eventStatus = z.enum(['received', 'processing', 'done', 'failed', 'duplicate', 'rejected']);
+const deliveryStatus = z.enum(['pending', 'delivering', 'retrying', 'delivered', 'failed']);
+const limit = z.coerce.number().int().min(1).max(500).default(50);
+const byId = z.object({ id: z.string().min(1).max(200) });
+
+/** A source as the UI edits it: the secret may be omitted to keep the stored one. */
+export const sourceInputSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    provider: providerSchema,
+    name: z.string().max(200).optional(),
+    secret: z.string().optional(),
+    notificationUrl: z.string().url().optional(),
+    hmac: hmacSchema.optional(),
+    eventType: extractorSchema.optional(),
+    eventId: extractorSchema.optional(),
+  })
+  .strict();
+
+export const apiArgs = {
+  getStatus: z.object({}).strict(),
+  listEvents: z
+    .object({
+      source: z.string().optional(),
+      type: z.string().optional(),
+      status: eventStatus.optional(),
+      q: z.string().max(500).optional(),
+      limit,
+      cursor: z.string().optional(),
+    })
+    .strict(),
+  getEvent: byId,
+  /** New runs of the event's automations; with `payload`, on an edited copy (marked replayOf). */
+  replayEvent: byId.extend({ payload: z.unknown().optional() }),
+  /** Types seen so far, per source, newest first: for the automation editor. */
+  listEventTypes: z.object({}).strict(),
+  retryRun: byId,
+  listOutbox: z.object({ status: deliveryStatus.optional(), limit, cursor: z.string().optional() }).strict(),
+  retryDelivery: byId,
+  setAutomationsPaused: z.object({ paused: z.boolean() }).strict(),
+  /** The config with every secret masked. */
+  getConfig: z.object({}).strict(),
+  saveSource: sourceInputSchema,
+  deleteSource: byId,
+  /** Posts a correctly signed sample event of the source's provider to our own receiver. */
+  sendTestEvent: byId,
+  saveAutomation: automationSchema,
+  deleteAutomation: byId,
+  /** Runs the automation once against a stored event, now, without retries; returns the finished run. */
+  testRunAutomation: z.object({ id: z.string().min(1), eventId: z.string().min(1) }).strict(),
+  /** secret omitted keeps the stored one; "generate" makes a new whsec_ secret. */
+  saveDestination: destinationSchema.extend({ secret: z.string().optional() }),
+  deleteDestination: byId,
+  updateSettings: z
+    .object({
+      tunnel: z
+        .object({
+          provider: z.enum(['ngrok', 'none']).optional(),
+          authtoken: z.string().nullable().optional(),
+          domain: z.string().nullable().optional(),
+        })
+        .strict()
+        .optional(),
+      retention: z.object({ days: z.number().int().min(1).max(3650) }).strict().optional(),
+      limits: z
+        .object({ concurrency: z.number().int().min(1).max(64).optional() })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+} as const;
+
+export type ApiMethod = keyof typeof apiArgs;
+export type ApiArgs<M extends ApiMethod> = z.input<(typeof apiArgs)[M]>;
+export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof apiArgs)[M]>;
+
+/** The config as it leaves the engine: secrets masked (see SECRET_MASK), `hasSecret` tells if one is set. */
+export type PublicConfig = Omit<Config, 'sources' | 'destinations' | 'tunnel'> & {
+  sources: (Config['sources'][number] & { hasSecret: boolean; webhookUrl: string | null })[];
+  destinations: (Config['destinations'][number] & { hasSecret: boolean })[];
+  tunnel: Config['tunnel'] & { hasAuthtoken: boolean };
+};
+
+export interface ApiResults {
+  getStatus: Status;
+  listEvents: Page<EventSummary>;
+  getEvent: HookEvent;
+  replayEvent: { event: EventSummary; runs: Run[] };
+  listEventTypes: { items: { source: string; type: string; lastSeenAt: string; count: number }[] };
+  retryRun: Run;
+  listOutbox: Page<Delivery>;
+  retryDelivery: Delivery;
+  setAutomationsPaused: { paused: boolean };
+  getConfig: PublicConfig;
+  saveSource: PublicConfig;
+  deleteSource: PublicConfig;
+  sendTestEvent: { statusCode: number; eventId: string | null; message: string };
+  saveAutomation: PublicConfig;
+  deleteAutomation: PublicConfig;
+  testRunAutomation: Run;
+  saveDestination: PublicConfig;
+  deleteDestination: PublicConfig;
+  updateSettings: PublicConfig;
+}
+
+export type ApiHandlers = {
+  [M in ApiMethod]: (args: ApiParsedArgs<M>) => Promise<ApiResults[M]>;
+};
+
+/** The client side: what renderer/api/ offers, over IPC or HTTP alike. */
+export type HookdockApi = {
+  [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResults[M]>;
+};
+
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Routes of the dashboard API. Path params, query and JSON body merge into the args. */
+export const apiRoutes: { [M in ApiMethod]: { method: HttpMethod; path: string } } = {
+  getStatus: { method: 'GET', path: '/api/status' },
+  listEvents: { method: 'GET', path: '/api/events' },
+  getEvent: { method: 'GET', path: '/api/events/:id' },
+  replayEvent: { method: 'POST', path: '/api/events/:id/replay' },
+  listEventTypes: { method: 'GET', path: '/api/event-types' },
+  retryRun: { method: 'POST', path: '/api/runs/:id/retry' },
+  listOutbox: { method: 'GET', path: '/api/outbox' },
+  retryDelivery: { method: 'POST', path: '/api/outbox/:id/retry' },
+  setAutomationsPaused: { method: 'POST', path: '/api/automations/pause' },
+  getConfig: { method: 'GET', path: '/api/config' },
+  saveSource: { method: 'PUT', path: '/api/sources/:id' },
+  deleteSource: { method: 'DELETE', path: '/api/sources/:id' },
+  sendTestEvent: { method: 'POST', path: '/api/sources/:id/test' },
+  saveAutomation: { method: 'PUT', path: '/api/automations/:id' },
+  deleteAutomation: { method: 'DELETE', path: '/api/automations/:id' },
+  testRunAutomation: { method: 'POST', path: '/api/automations/:id/test-run' },
+  saveDestination: { method: 'PUT', path: '/api/destinations/:id' },
+  deleteDestination: { method: 'DELETE', path: '/api/destinations/:id' },
+  updateSettings: { method: 'PUT', path: '/api/settings' },
+};
+
+export const API_METHODS = Object.keys(apiArgs) as ApiMethod[];
+
+export type { AutomationConfig, EventStatus };

@@ -1,0 +1,158 @@
+// The config file's schema (DATA_DIR/config.json). One zod schema serves the
+// engine (validating hand edits), the IPC bridge and the dashboard API.
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use letters, digits, "-" or "_" (at most 64)');
+
+export const extractorSchema = z.union([
+  z.object({ header: z.string().min(1) }).strict(),
+  z.object({ jsonPath: z.string().regex(/^\$(\.[^.]+)+$/, 'write it like $.a.b') }).strict(),
+]);
+
+export const hmacSchema = z
+  .object({
+    header: z.string().min(1),
+    algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
+    encoding: z.enum(['hex', 'base64']).default('hex'),
+    prefix: z.string().default(''),
+  })
+  .strict();
+
+export const providerSchema = z.enum([
+  'stripe',
+  'shopify',
+  'woocommerce',
+  'square',
+  'github',
+  'standard-webhooks',
+  'hmac',
+  'none',
+]);
+
+export const sourceSchema = z
+  .object({
+    id,
+    provider: providerSchema,
+    name: z.string().max(200).optional(),
+    secret: z.string().min(1).optional(),
+    notificationUrl: z.string().url().optional(),
+    hmac: hmacSchema.optional(),
+    eventType: extractorSchema.optional(),
+    eventId: extractorSchema.optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.provider !== 'none' && !s.secret) {
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: `a ${s.provider} source needs its signing secret` });
+    }
+    if (s.provider === 'hmac' && !s.hmac) {
+      ctx.addIssue({ code: 'custom', path: ['hmac'], message: 'an hmac source needs {"header": ...}' });
+    }
+  });
+
+export const retrySchema = z.union([
+  z
+    .object({
+      maxAttempts: z.number().int().min(1).max(100).default(5),
+      initialDelayMs: z.number().int().min(0).default(10_000),
+      maxDelayMs: z.number().int().min(0).default(3_600_000),
+    })
+    .strict(),
+  z.object({ schedule: z.array(z.number().int().min(0)).min(0).max(100) }).strict(),
+]);
+
+export const automationSchema = z
+  .object({
+    id,
+    name: z.string().max(200).default(''),
+    enabled: z.boolean().default(true),
+    source: z.union([id, z.literal('*')]).default('*'),
+    events: z.array(z.string().min(1)).min(1),
+    run: z
+      .object({
+        command: z.string().min(1),
+        args: z.array(z.string()).default([]),
+        cwd: z.string().nullable().default(null),
+        timeoutSeconds: z.number().positive().max(86_400).default(60),
+      })
+      .strict(),
+    retry: retrySchema.optional(),
+  })
+  .strict();
+
+export const destinationSchema = z
+  .object({
+    id,
+    url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
+    secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64>'),
+    enabled: z.boolean().default(true),
+    timeoutMs: z.number().int().positive().max(300_000).default(15_000),
+    retry: retrySchema.optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    sources: z.array(sourceSchema).default([]),
+    automations: z.array(automationSchema).default([]),
+    destinations: z.array(destinationSchema).default([]),
+    tunnel: z
+      .object({
+        provider: z.enum(['ngrok', 'none']).default('ngrok'),
+        authtoken: z.string().nullable().default(null),
+        domain: z.string().nullable().default(null),
+      })
+      .strict()
+      .default({ provider: 'ngrok', authtoken: null, domain: null }),
+    retention: z.object({ days: z.number().int().min(1).max(3650).default(30) }).strict().default({ days: 30 }),
+    limits: z
+      .object({
+        maxBodyBytes: z.number().int().positive().default(5 * 1024 * 1024),
+        /** Per source: sustained requests per second and burst. */
+        ratePerSecond: z.number().positive().default(200),
+        burst: z.number().int().positive().default(1000),
+        /** Scripts running at once, across all automations. */
+        concurrency: z.number().int().min(1).max(64).default(4),
+      })
+      .strict()
+      .default({ maxBodyBytes: 5 * 1024 * 1024, ratePerSecond: 200, burst: 1000, concurrency: 4 }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const dup = (list: { id: string }[], key: string) => {
+      const seen = new Set<string>();
+      list.forEach((x, i) => {
+        if (seen.has(x.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id "${x.id}"` });
+        seen.add(x.id);
+      });
+    };
+    dup(c.sources, 'sources');
+    dup(c.automations, 'automations');
+    dup(c.destinations, 'destinations');
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type SourceConfig = Config['sources'][number];
+export type AutomationConfig = Config['automations'][number];
+export type DestinationConfig = Config['destinations'][number];
+export type RetryConfig = z.infer<typeof retrySchema>;
+export type Extractor = z.infer<typeof extractorSchema>;
+
+/** What leaves the engine: every secret replaced by a mask, with a hint of its tail. */
+export const SECRET_MASK = '••••••••';
+
+/** Formats a zod error as "sources[1].secret: a stripe source needs its signing secret". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const path = i.path.reduce<string>(
+        (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+        '',
+      );
+      return `${path || '(root)'}: ${i.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,39 @@
+// Push events: name -> payload. The engine bus emits these; IPC and SSE forward
+// them unchanged, so the renderer sees the same thing in both hosts.
+import type { Delivery, EventSummary, Run, Status, TunnelStatus } from './types';
+
+export interface PushEvents {
+  /** A new event was stored (any status, rejected included). */
+  'event.created': EventSummary;
+  /** An event's status (or redelivery count) changed. */
+  'event.updated': EventSummary;
+  'run.updated': Run;
+  /** Live script output while an attempt runs. */
+  'run.output': { runId: string; eventId: string; attempt: number; stream: 'stdout' | 'stderr'; chunk: string };
+  'delivery.updated': Delivery;
+  'tunnel.changed': TunnelStatus;
+  /** Loud: providers must be told the new URL. previous is null the first time. */
+  'tunnel.urlChanged': { previous: string | null; url: string };
+  /** Config reloaded (from the UI or a hand edit), or a hand edit was rejected (error set). */
+  'config.changed': { error: string | null };
+  'automations.paused': { paused: boolean };
+  /** Something in Status changed (counts, store health); the full new status. */
+  'status.changed': Status;
+}
+
+export type PushEventName = keyof PushEvents;
+export const PUSH_EVENT_NAMES: readonly PushEventName[] = [
+  'event.created',
+  'event.updated',
+  'run.updated',
+  'run.output',
+  'delivery.updated',
+  'tunnel.changed',
+  'tunnel.urlChanged',
+  'config.changed',
+  'automations.paused',
+  'status.changed',
+];
+
+export type Unsubscribe = () => void;
+export type Listen = <K extends PushEventName>(name: K, fn: (payload: PushEvents[K]) => void) => Unsubscribe;
