@@ -55,6 +55,8 @@ export interface EventSummary {
   redeliveries: number;
   /** Set on an event created by edit-and-replay: the event it was copied from. */
   replayOf: string | null;
+  /** Optional: what ran for it (one entry per automation, latest run), for the feed's "what ran". */
+  ran?: { automationId: string; status: RunStatus }[];
 }
 
 export interface HookEvent extends EventSummary {

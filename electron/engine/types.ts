@@ -26,6 +26,22 @@ export interface EngineOptions {
   spawn?: typeof import('node:child_process').spawn;
   fetch?: typeof fetch;
   ngrok?: unknown;
+  /**
+   * Secrets at rest (sources[].secret, destinations[].secret, tunnel.authtoken in
+   * config.json): the desktop host passes one backed by the OS keychain
+   * (electron/shell/secrets.ts). Absent (headless) = stored as written, file mode 0600.
+   * The config service decodes after JSON.parse (before validation) and encodes before writing.
+   */
+  secretCodec?: SecretCodec;
+  /** Test hook handed to the store: called before every fsync; throwing simulates a failing disk (503 path). */
+  storeFaults?: { beforeSync?: () => void };
+}
+
+/** Encrypts secrets for config.json; decode() returns values it did not encode (hand edits) unchanged. */
+export interface SecretCodec {
+  readonly mode: 'os-keychain' | 'plain-file';
+  encode(plain: string): string;
+  decode(stored: string): string;
 }
 
 export interface Engine {
@@ -75,6 +91,8 @@ export interface TunnelService {
   /** Resolves within 5 s whatever the SDK does. */
   stop(): Promise<void>;
   status(): TunnelStatus;
+  /** The public URL while the tunnel is online (or briefly reconnecting), else null. */
+  publicUrl(): string | null;
 }
 
 export interface EngineDeps {

@@ -1,0 +1,196 @@
+// `hookdock serve`: the same engine as the desktop app, headless, with the
+// dashboard in a browser. Prints the URLs a person needs; any start-up failure
+// is one line on stderr ("hookdock: ...") and exit code 2, never a stack.
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pkg from '../package.json';
+import { createDashboardServer, loadOrCreateToken, type DashboardServer } from './engine/dashboard';
+import { createEngine } from './engine/engine';
+import type { Engine } from './engine/types';
+import { createLogger } from './engine/util/logger';
+
+const HELP = `Usage: hookdock serve [options]
+
+Receives webhooks, keeps them on disk and runs your automations, without the
+desktop app. The dashboard opens in a browser.
+
+Options (each also an environment variable):
+  --data-dir DIR        HOOKDOCK_DATA_DIR        where events and config.json live
+                                                 (default: the desktop app's folder, ${defaultDataDir()})
+  --port N              HOOKDOCK_PORT            receiver port, the one a tunnel forwards (default 8787; 0 = any free port)
+  --host H              HOOKDOCK_HOST            receiver address (default 127.0.0.1)
+  --dashboard-port N    HOOKDOCK_DASHBOARD_PORT  dashboard port, always on 127.0.0.1 (default 8788; 0 = any free port)
+  --tunnel ngrok|none   HOOKDOCK_TUNNEL          default: ngrok when an authtoken is configured, else none
+                        HOOKDOCK_DASHBOARD_TOKEN dashboard token (default: random, kept in the data folder)
+                        NGROK_AUTHTOKEN          ngrok authtoken (default: from config.json)
+  -h, --help            show this help
+  -v, --version         show the version
+`;
+
+class UsageError extends Error {}
+
+/** The folder Electron's app.getPath('userData') gives the desktop app (productName "Hookdock"). */
+function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Hookdock');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Hookdock');
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'Hookdock');
+}
+
+interface ServeOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  dashboardPort: number;
+  tunnel: 'ngrok' | 'none' | undefined;
+  dashboardToken: string | undefined;
+  ngrokAuthtoken: string | undefined;
+}
+
+function parsePort(value: string, name: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65535) throw new UsageError(`${name} must be a port number from 0 to 65535, not "${value}".`);
+  return n;
+}
+
+function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions | 'help' | 'version' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'dashboard-port': { type: 'string' },
+        tunnel: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} Run "hookdock --help" for the options.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  const [command, ...rest] = positionals;
+  if (command !== 'serve' || rest.length) {
+    throw new UsageError(
+      command ? `Unknown command "${[command, ...rest].join(' ')}". Run "hookdock serve", or "hookdock --help".` : 'Missing command. Run "hookdock serve", or "hookdock --help".',
+    );
+  }
+  const tunnel = values.tunnel ?? env.HOOKDOCK_TUNNEL;
+  if (tunnel !== undefined && tunnel !== 'ngrok' && tunnel !== 'none') {
+    throw new UsageError(`--tunnel must be "ngrok" or "none", not "${tunnel}".`);
+  }
+  const dataDir = values['data-dir'] ?? env.HOOKDOCK_DATA_DIR;
+  const host = values.host ?? env.HOOKDOCK_HOST;
+  if (dataDir === '' || host === '') throw new UsageError('--data-dir and --host cannot be empty.');
+  return {
+    dataDir: dataDir ?? defaultDataDir(env),
+    port: parsePort(values.port ?? env.HOOKDOCK_PORT ?? '8787', '--port'),
+    host: host ?? '127.0.0.1',
+    dashboardPort: parsePort(values['dashboard-port'] ?? env.HOOKDOCK_DASHBOARD_PORT ?? '8788', '--dashboard-port'),
+    tunnel,
+    dashboardToken: env.HOOKDOCK_DASHBOARD_TOKEN || undefined,
+    ngrokAuthtoken: env.NGROK_AUTHTOKEN || undefined,
+  };
+}
+
+/** One line, no stack: the first line of the message. */
+function fail(err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`hookdock: ${message.split('\n')[0]}\n`);
+  process.exit(2);
+}
+
+function dashboardError(err: unknown, port: number): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new Error(`Dashboard port ${port} is already in use — is Hookdock already running? Use --dashboard-port to pick another.`);
+  }
+  return new Error(`The dashboard cannot listen on 127.0.0.1:${port} (${code ?? (err as Error).message}).`);
+}
+
+async function serve(opts: ServeOptions): Promise<void> {
+  const logger = createLogger('hookdock');
+  const engine: Engine = createEngine({
+    dataDir: opts.dataDir,
+    port: opts.port,
+    host: opts.host,
+    tunnel: opts.tunnel,
+    ngrokAuthtoken: opts.ngrokAuthtoken,
+    version: pkg.version,
+    logger,
+  });
+  let dashboard: DashboardServer | null = null;
+  let stopping = false;
+
+  const stop = async () => {
+    await dashboard?.stop().catch((err) => logger.warn('The dashboard did not stop cleanly', { error: err }));
+    await engine.stop();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1); // a second signal: the person wants out now
+    stopping = true;
+    logger.info(`${signal}: finishing in-flight requests, then stopping`);
+    void stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error('Stopping failed', { error: err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('unhandledRejection', (err) => logger.error('Unhandled error', { error: err }));
+
+  await engine.start();
+  try {
+    const token = await loadOrCreateToken(opts.dataDir, opts.dashboardToken);
+    dashboard = createDashboardServer({
+      handlers: engine.handlers,
+      bus: engine.bus,
+      token,
+      port: opts.dashboardPort,
+      host: '127.0.0.1',
+      logger: logger.child('dashboard'),
+      staticDir: join(dirname(fileURLToPath(import.meta.url)), 'renderer'),
+      version: pkg.version,
+    });
+    const { port } = await dashboard.start().catch((err) => {
+      throw dashboardError(err, opts.dashboardPort);
+    });
+    if (stopping) return;
+    const print = (line: string) => process.stdout.write(line + '\n');
+    print(`Hookdock ${pkg.version} — data in ${opts.dataDir}`);
+    print(`Receiver:  ${engine.receiverUrl()}`);
+    const publicUrl = (await engine.handlers.getStatus({})).publicUrl;
+    if (publicUrl) print(`Public:    ${publicUrl}`);
+    engine.bus.on('tunnel.urlChanged', ({ url }) => print(`Public:    ${url}`));
+    print(`Dashboard: http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`);
+  } catch (err) {
+    dashboard = null;
+    await engine.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  let opts: ReturnType<typeof parseServeOptions>;
+  try {
+    opts = parseServeOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    return fail(err);
+  }
+  if (opts === 'help') return void process.stdout.write(HELP);
+  if (opts === 'version') return void process.stdout.write(`${pkg.version}\n`);
+  await serve(opts).catch(fail);
+}
+
+void main();

@@ -1,0 +1,265 @@
+// Runs one attempt of an agent script (ARCHITECTURE.md "Contract: agent scripts").
+//
+// - Spawned without a shell; only the owner's command and args reach argv,
+//   nothing from the payload. The envelope goes on stdin and into a 0600 temp
+//   file named by HOOKDOCK_EVENT_FILE (removed afterwards).
+// - POSIX: the script leads its own process group (detached), so a timeout
+//   kills everything it started: SIGTERM to the group, SIGKILL after a grace.
+//   Windows: taskkill /T /F on the process tree.
+// - stdout/stderr are kept capped (output.ts) and handed on live; complete
+//   stdout lines go to onStdoutLine (for send lines) past the cap too.
+import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { defaultNodePath, resolveInvocation, type Invocation } from './interpreter';
+import { CappedOutput, LineScanner, OUTPUT_CAP_BYTES, type OutputStream } from './output';
+
+export interface RunScriptInput {
+  command: string;
+  args: readonly string[];
+  cwd: string | null;
+  timeoutSeconds: number;
+  /** Serialized as JSON onto stdin and into HOOKDOCK_EVENT_FILE. */
+  envelope: unknown;
+  /** HOOKDOCK_* variables (HOOKDOCK_EVENT_FILE is added here). Merged over process.env. */
+  env: Record<string, string>;
+  /** Where the event file is written (DATA_DIR/tmp). */
+  tmpDir: string;
+  onOutput?: (stream: OutputStream, chunk: Buffer) => void;
+  onStdoutLine?: (line: string) => void;
+  /** Aborting kills the script at once (Hookdock is stopping). */
+  signal?: AbortSignal;
+  spawn?: typeof nodeSpawn;
+  nodePath?: string;
+  platform?: NodeJS.Platform;
+  /** Between SIGTERM and SIGKILL on timeout. Default 2 s. */
+  killGraceMs?: number;
+  capBytes?: number;
+}
+
+export interface AttemptResult {
+  exitCode: number | null;
+  signal: string | null;
+  /** Null when the script exited 0; otherwise why the attempt failed, as a sentence. */
+  error: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** After the script exits, how long its leftover children may hold stdout open before we stop reading. */
+const CLOSE_WAIT_MS = 500;
+
+export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
+  const platform = input.platform ?? process.platform;
+  const started = Date.now();
+  const invocation = resolveInvocation(input.command, input.args, { platform, nodePath: input.nodePath ?? defaultNodePath() });
+  const cwd = input.cwd ?? process.cwd();
+  const problem = await checkRunnable(invocation, input.command, cwd, platform);
+  if (problem) return failed(problem, started);
+
+  const json = JSON.stringify(input.envelope);
+  await mkdir(input.tmpDir, { recursive: true, mode: 0o700 });
+  const eventFile = join(input.tmpDir, `event-${randomBytes(8).toString('hex')}.json`);
+  await writeFile(eventFile, json, { mode: 0o600, flag: 'wx' });
+  try {
+    return await spawnAndWait(input, invocation, cwd, platform, json, eventFile, started);
+  } finally {
+    await rm(eventFile, { force: true }).catch(() => undefined);
+  }
+}
+
+function spawnAndWait(
+  input: RunScriptInput,
+  invocation: Invocation,
+  cwd: string,
+  platform: NodeJS.Platform,
+  json: string,
+  eventFile: string,
+  started: number,
+): Promise<AttemptResult> {
+  const spawn = input.spawn ?? nodeSpawn;
+  const cap = input.capBytes ?? OUTPUT_CAP_BYTES;
+  const out = { stdout: new CappedOutput(cap), stderr: new CappedOutput(cap) };
+  const lines = new LineScanner((line) => input.onStdoutLine?.(line));
+
+  return new Promise((resolvePromise) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(invocation.file, invocation.args, {
+        cwd,
+        env: { ...inheritedEnv(), ...input.env, HOOKDOCK_EVENT_FILE: eventFile },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        shell: false,
+        detached: platform !== 'win32',
+        windowsHide: true,
+      });
+    } catch (err) {
+      resolvePromise(failed(spawnErrorMessage(err, invocation, input.command), started));
+      return;
+    }
+
+    let done = false;
+    let timedOut = false;
+    let aborted = false;
+    let exit: { code: number | null; signal: string | null } | null = null;
+    let spawnError: unknown = null;
+    const timers: NodeJS.Timeout[] = [];
+    const later = (ms: number, fn: () => void) => {
+      const t = setTimeout(fn, ms);
+      t.unref();
+      timers.push(t);
+    };
+    const kill = (sig: NodeJS.Signals) => killTree(child, sig, platform, spawn);
+
+    const finish = () => {
+      if (done) return;
+      done = true;
+      for (const t of timers) clearTimeout(t);
+      input.signal?.removeEventListener('abort', onAbort);
+      // Anything a timed-out or stopped script left in its group goes too.
+      if (timedOut || aborted) kill('SIGKILL');
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      lines.end();
+      const code = exit?.code ?? null;
+      const signal = exit?.signal ?? null;
+      let error: string | null = null;
+      if (spawnError) error = spawnErrorMessage(spawnError, invocation, input.command);
+      else if (aborted) error = 'Hookdock stopped while this attempt ran; it runs again when Hookdock starts.';
+      else if (timedOut) error = `The script ran longer than ${input.timeoutSeconds} s and was stopped, with everything it started.`;
+      else if (signal) error = `The script was ended by ${signal}.`;
+      else if (code !== 0) error = `The script exited with code ${code}.`;
+      resolvePromise({
+        exitCode: code,
+        signal,
+        error,
+        timedOut,
+        stdout: out.stdout.text(),
+        stderr: out.stderr.text(),
+        truncated: out.stdout.truncated || out.stderr.truncated,
+        durationMs: Date.now() - started,
+      });
+    };
+
+    const onAbort = () => {
+      aborted = true;
+      kill('SIGKILL');
+    };
+    if (input.signal?.aborted) onAbort();
+    else input.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const onData = (stream: OutputStream) => (chunk: Buffer) => {
+      out[stream].push(chunk);
+      if (stream === 'stdout') lines.push(chunk);
+      input.onOutput?.(stream, chunk);
+    };
+    child.stdout?.on('data', onData('stdout'));
+    child.stderr?.on('data', onData('stderr'));
+
+    child.on('error', (err) => {
+      // Spawn failures (ENOENT, EACCES) come here, with no pid and no exit.
+      if (child.pid) return;
+      spawnError = err;
+      finish();
+    });
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      if (timedOut) kill('SIGKILL');
+      // A background child may keep stdout open: wait a little, not forever.
+      later(CLOSE_WAIT_MS, finish);
+    });
+    child.on('close', finish);
+
+    // A script that never reads stdin, or exits early, closes the pipe: EPIPE is expected.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(json);
+
+    later(Math.max(1, input.timeoutSeconds * 1000), () => {
+      if (exit) return;
+      timedOut = true;
+      kill('SIGTERM');
+      later(input.killGraceMs ?? 2000, () => kill('SIGKILL'));
+    });
+  });
+}
+
+/**
+ * Hookdock's own environment minus its settings and secrets (the dashboard
+ * token, the ngrok authtoken): a script sees only the HOOKDOCK_* variables of
+ * its event.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.toUpperCase().startsWith('HOOKDOCK_') || k.toUpperCase() === 'NGROK_AUTHTOKEN') continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+/** Kills the script and everything it started. Never throws. */
+function killTree(child: ChildProcess, sig: NodeJS.Signals, platform: NodeJS.Platform, spawn: typeof nodeSpawn): void {
+  const pid = child.pid;
+  if (!pid) return;
+  if (platform === 'win32') {
+    // Windows has no process groups or signals: taskkill ends the whole tree, forcibly.
+    try {
+      spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => undefined);
+    } catch {
+      /* nothing else to try */
+    }
+    return;
+  }
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // The group is gone already, or was never made: try the child itself.
+    try {
+      child.kill(sig);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Why the command cannot start, in words, or null when it looks runnable. Bare names are left to PATH lookup. */
+async function checkRunnable(inv: Invocation, command: string, cwd: string, platform: NodeJS.Platform): Promise<string | null> {
+  const cwdStat = await stat(cwd).catch(() => null);
+  if (!cwdStat?.isDirectory()) return `The working folder "${cwd}" does not exist.`;
+  const path = inv.script ?? command;
+  const hasSeparator = path.includes('/') || (platform === 'win32' && path.includes('\\'));
+  if (!inv.script && !hasSeparator) return null;
+  const full = isAbsolute(path) ? path : resolve(cwd, path);
+  const st = await stat(full).catch(() => null);
+  if (!st) return `The script "${full}" does not exist. Check the path in the automation.`;
+  if (st.isDirectory()) return `"${full}" is a folder, not a script. Check the path in the automation.`;
+  if (!inv.script && platform !== 'win32') {
+    const executable = await access(full, fsConstants.X_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!executable) return `The script "${full}" is not executable. Run: chmod +x "${full}"`;
+  }
+  return null;
+}
+
+function spawnErrorMessage(err: unknown, inv: Invocation, command: string): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') {
+    return inv.script
+      ? `"${inv.file}" is needed to run ${inv.script} but was not found. Install it, or make sure it is on the PATH.`
+      : `The program "${command}" was not found. Use its full path, or make sure it is on the PATH.`;
+  }
+  if (code === 'EACCES') return `"${inv.file}" is not executable. Run: chmod +x "${inv.file}"`;
+  const message = err instanceof Error ? err.message : String(err);
+  return `The script could not be started: ${message}`;
+}
+
+function failed(error: string, started: number): AttemptResult {
+  return { exitCode: null, signal: null, error, timedOut: false, stdout: '', stderr: '', truncated: false, durationMs: Date.now() - started };
+}

@@ -1,0 +1,122 @@
+// Run records (one automation on one event), kept durably in the store's
+// 'runs' collection. Every change is emitted as 'run.updated', and the event's
+// status follows its runs (ARCHITECTURE.md "Statuses"): processing while any
+// run is queued, running or retrying; failed when any failed for good; done
+// when all succeeded.
+import type { EventStatus, Run, RunStatus } from '../../../shared/types';
+import type { Store } from '../store/types';
+import type { Bus } from '../util/bus';
+import type { Clock } from '../util/clock';
+import { newId } from '../util/ids';
+import type { Logger } from '../util/logger';
+
+export interface RunBook {
+  get(id: string): Run | undefined;
+  values(): IterableIterator<Run>;
+  /** Oldest first. */
+  forEvent(eventId: string): Run[];
+  create(eventId: string, automationId: string): Promise<Run>;
+  /** Persists (fsync'd) and emits run.updated. */
+  save(run: Run): Promise<Run>;
+  failedCount(): number;
+  /** Recomputes the event's status from its runs; serialized per event so the last word wins. */
+  syncEventStatus(eventId: string): Promise<void>;
+}
+
+const LIVE: ReadonlySet<RunStatus> = new Set(['queued', 'running', 'retrying']);
+/** Statuses that say what the receiver decided; runs never override them. */
+const FINAL_INTAKE: ReadonlySet<EventStatus> = new Set(['rejected', 'duplicate']);
+
+export function eventStatusFor(runs: readonly Run[]): EventStatus | null {
+  if (runs.length === 0) return null;
+  if (runs.some((r) => LIVE.has(r.status))) return 'processing';
+  if (runs.some((r) => r.status === 'failed')) return 'failed';
+  return 'done';
+}
+
+export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logger: Logger }): RunBook {
+  const col = opts.store.collection<Run>('runs');
+  const log = opts.logger.child('runs');
+  const byEvent = new Map<string, Set<string>>();
+  // Built on first use: the collection is only filled once the store is open.
+  let loaded = false;
+  const ensureLoaded = () => {
+    if (loaded) return;
+    loaded = true;
+    for (const r of col.values()) index(r);
+  };
+  const statusChains = new Map<string, Promise<void>>();
+
+  function index(r: Run): void {
+    let set = byEvent.get(r.eventId);
+    if (!set) byEvent.set(r.eventId, (set = new Set()));
+    set.add(r.id);
+  }
+
+  function forEvent(eventId: string): Run[] {
+    ensureLoaded();
+    const out: Run[] = [];
+    const ids = byEvent.get(eventId);
+    for (const id of ids ?? []) {
+      const r = col.get(id);
+      if (r) out.push(r);
+      else ids!.delete(id); // pruned by retention
+    }
+    return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  async function save(run: Run): Promise<Run> {
+    ensureLoaded();
+    const prev = col.get(run.id);
+    await col.put(run);
+    if (!prev) index(run);
+    opts.bus.emit('run.updated', run);
+    return run;
+  }
+
+  async function applyEventStatus(eventId: string): Promise<void> {
+    const next = eventStatusFor(forEvent(eventId));
+    const current = opts.store.getEventSummary(eventId);
+    if (!next || !current || current.status === next || FINAL_INTAKE.has(current.status)) return;
+    const summary = await opts.store.setEventStatus(eventId, next);
+    if (summary) opts.bus.emit('event.updated', summary);
+  }
+
+  return {
+    get: (id) => col.get(id),
+    values: () => col.values(),
+    forEvent,
+    save,
+    // A scan, not a counter: retention deletes runs behind our back. Cheap at the sizes retention allows.
+    failedCount: () => {
+      let failed = 0;
+      for (const r of col.values()) if (r.status === 'failed') failed++;
+      return failed;
+    },
+
+    async create(eventId, automationId) {
+      const now = opts.clock.now();
+      return save({
+        id: newId('run', now),
+        eventId,
+        automationId,
+        status: 'queued',
+        attempts: [],
+        nextAttemptAt: null,
+        createdAt: new Date(now).toISOString(),
+      });
+    },
+
+    syncEventStatus(eventId) {
+      const prev = statusChains.get(eventId) ?? Promise.resolve();
+      const next = prev
+        .then(() => applyEventStatus(eventId))
+        .catch((err) => log.error('Could not update an event status.', { eventId, err }));
+      statusChains.set(eventId, next);
+      void next.finally(() => {
+        if (statusChains.get(eventId) === next) statusChains.delete(eventId);
+      });
+      return next;
+    },
+  };
+}

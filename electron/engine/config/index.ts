@@ -1,0 +1,4 @@
+export { createConfigService, parseConfigText, defaultConfig, serializeConfig, CONFIG_FILE } from './service';
+export { toPublicConfig, webhookUrl } from './public';
+export { ConfigError } from './errors';
+export { writeFileAtomic } from './atomic-write';

@@ -1,0 +1,3 @@
+// The dashboard transport's public surface.
+export { createDashboardServer, type DashboardOptions, type DashboardServer } from './server';
+export { loadOrCreateToken, TOKEN_FILE } from './token';

@@ -1,0 +1,364 @@
+// The one durable retry scheduler (ARCHITECTURE.md invariant 4): script runs
+// and outbox deliveries are both jobs here. Every job is a small record in the
+// store's 'jobs' collection, so a pending job survives a restart.
+//
+// Shape, for a backlog of 10,000 jobs to stay cheap: the records, a min-heap
+// of (dueAt, id) and ONE timer armed for the earliest dueAt. Attempts run
+// under one global concurrency limit.
+//
+// Lifecycle of a record: pending -> active (attemptsMade+1 persisted BEFORE
+// the handler runs, so a crash mid-attempt re-runs it: at-least-once) ->
+// deleted on success | pending again (dueAt = next retry) | dead (kept, so a
+// person can retry it by hand with a fresh attempt budget).
+import type { Store } from '../store/types';
+import { systemClock, type Clock } from '../util/clock';
+import { newId } from '../util/ids';
+import type { Logger } from '../util/logger';
+import { nextDelayMs, type RetryPolicy } from './backoff';
+import { MinHeap } from './heap';
+
+export type { RetryPolicy } from './backoff';
+
+export interface JobRecord {
+  id: string;
+  kind: string;
+  /** The owner record (a run id, a delivery id): one live job per refId. */
+  refId: string;
+  attemptsMade: number;
+  dueAt: number;
+  state: 'pending' | 'active' | 'dead';
+  policy: RetryPolicy;
+  createdAt: number;
+  lastError: string | null;
+}
+
+export type JobOutcome = { ok: true } | { ok: false; error: string; retryAfterMs?: number; stop?: boolean };
+
+export interface JobHandler {
+  /**
+   * One attempt. attempt is 1-based. Must not throw (a throw counts as a failed attempt with its message).
+   * `signal` aborts when the scheduler stops and gives up waiting on the attempt: its outcome is then
+   * ignored, the job stays 'active' on disk and re-runs after the restart.
+   */
+  run(job: JobRecord, attempt: number, signal: AbortSignal): Promise<JobOutcome>;
+  /** After a failed attempt that will be retried at nextAt (ms epoch). */
+  onRetryScheduled?(job: JobRecord, nextAt: number): Promise<void>;
+  /** After the last attempt failed (or stop): dead letter. */
+  onDead?(job: JobRecord, error: string): Promise<void>;
+  onSucceeded?(job: JobRecord): Promise<void>;
+}
+
+export interface Scheduler {
+  /** Register handlers before start(); jobs of a kind without a handler wait. */
+  register(kind: string, handler: JobHandler): void;
+  /**
+   * Persisted before it resolves. dueAt defaults to now.
+   * If a live (pending or active) job for refId exists it is returned unchanged; a dead one is replaced.
+   */
+  enqueue(input: { kind: string; refId: string; policy: RetryPolicy; dueAt?: number }): Promise<JobRecord>;
+  /** Dead or pending job for refId -> attempt now (a dead one restarts with a fresh attempt budget). An active one is returned as is. */
+  retryNow(refId: string): Promise<JobRecord | undefined>;
+  /** Picks up all persisted jobs: overdue ones run at once, 'active' ones (process died mid-attempt) are re-run (at-least-once). */
+  start(): Promise<void>;
+  /** Stops taking new work; waits for running attempts up to a bound (5 s). Running ones stay 'active' on disk and re-run after restart. */
+  stop(): Promise<void>;
+  /** Paused kinds are not started (they stay pending). */
+  setPaused(kind: string, paused: boolean): void;
+  /** Jobs not dead: pending or running. */
+  pendingCount(): number;
+  jobFor(refId: string): JobRecord | undefined;
+}
+
+export interface SchedulerOptions {
+  store: Store;
+  clock?: Clock;
+  logger: Logger;
+  /** Attempts running at once, across all kinds (config.limits.concurrency). Read before each dispatch. */
+  concurrency: () => number;
+  /** How long stop() waits for running attempts. Default 5 s. */
+  stopTimeoutMs?: number;
+  /** For backoff jitter; injected by tests. */
+  random?: () => number;
+}
+
+/** Node timers cannot wait longer than ~24.8 days; re-arm instead. */
+const MAX_TIMER_MS = 60 * 60 * 1000;
+
+export function createScheduler(opts: SchedulerOptions): Scheduler {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.logger.child('jobs');
+  const col = opts.store.collection<JobRecord>('jobs');
+  const stopTimeoutMs = opts.stopTimeoutMs ?? 5000;
+  const random = opts.random ?? Math.random;
+
+  const handlers = new Map<string, JobHandler>();
+  const jobs = new Map<string, JobRecord>();
+  const byRef = new Map<string, string>();
+  let deadCount = 0;
+  // Heap entries are lazily invalidated: an entry is live only while
+  // queuedAt.get(id) === its dueAt (a job re-queued gets a new entry).
+  const heap = new MinHeap();
+  const queuedAt = new Map<string, number>();
+  // Jobs that came due while their kind was paused or had no handler.
+  const parked = new Map<string, Set<string>>();
+  const paused = new Set<string>();
+  const running = new Map<string, Promise<void>>();
+  const abort = new AbortController();
+
+  let started = false;
+  let stopping = false;
+  let abandoned = false;
+  let timer: unknown = null;
+  let timerAt = Infinity;
+  let pumpQueued = false;
+
+  const limit = () => Math.max(1, Math.floor(opts.concurrency() || 1));
+
+  function remember(job: JobRecord): void {
+    const prev = jobs.get(job.id);
+    if (prev?.state === 'dead') deadCount--;
+    if (job.state === 'dead') deadCount++;
+    jobs.set(job.id, job);
+    byRef.set(job.refId, job.id);
+  }
+
+  function forget(job: JobRecord): void {
+    const prev = jobs.get(job.id);
+    if (!prev) return;
+    if (prev.state === 'dead') deadCount--;
+    jobs.delete(job.id);
+    queuedAt.delete(job.id);
+    if (byRef.get(job.refId) === job.id) byRef.delete(job.refId);
+  }
+
+  function queue(job: JobRecord): void {
+    queuedAt.set(job.id, job.dueAt);
+    heap.push(job.dueAt, job.id);
+    // Lazy deletion leaves stale entries behind: rebuild when they dominate.
+    if (heap.size > 1024 && heap.size > 2 * queuedAt.size) heap.rebuild(queuedAt);
+    schedulePump();
+  }
+
+  /** The earliest live entry, dropping stale ones on the way. */
+  function peekLive(): { at: number; id: string } | undefined {
+    for (;;) {
+      const top = heap.peek();
+      if (!top) return undefined;
+      if (queuedAt.get(top.id) === top.at) return top;
+      heap.pop();
+    }
+  }
+
+  function schedulePump(): void {
+    if (pumpQueued || !started || stopping) return;
+    pumpQueued = true;
+    queueMicrotask(() => {
+      pumpQueued = false;
+      pump();
+    });
+  }
+
+  function arm(): void {
+    if (stopping) return;
+    const top = running.size < limit() ? peekLive() : undefined;
+    const at = top ? top.at : Infinity;
+    if (at === timerAt) return;
+    if (timer !== null) clock.clearTimeout(timer);
+    timer = null;
+    timerAt = at;
+    if (at === Infinity) return;
+    const delay = Math.min(Math.max(0, at - clock.now()), MAX_TIMER_MS);
+    const handle = clock.setTimeout(() => {
+      timer = null;
+      timerAt = Infinity;
+      pump();
+    }, delay);
+    (handle as { unref?: () => void } | undefined)?.unref?.();
+    timer = handle;
+  }
+
+  function pump(): void {
+    if (!started || stopping) return;
+    const now = clock.now();
+    while (running.size < limit()) {
+      const top = peekLive();
+      if (!top || top.at > now) break;
+      heap.pop();
+      queuedAt.delete(top.id);
+      const job = jobs.get(top.id);
+      if (!job || job.state !== 'pending') continue;
+      if (paused.has(job.kind) || !handlers.has(job.kind)) {
+        let set = parked.get(job.kind);
+        if (!set) parked.set(job.kind, (set = new Set()));
+        set.add(job.id);
+        continue;
+      }
+      const p = attempt(job).finally(() => {
+        running.delete(job.id);
+        schedulePump();
+      });
+      running.set(job.id, p);
+    }
+    arm();
+  }
+
+  function unpark(kind: string): void {
+    const set = parked.get(kind);
+    if (!set) return;
+    parked.delete(kind);
+    for (const id of set) {
+      const job = jobs.get(id);
+      if (job?.state === 'pending') queue(job);
+    }
+  }
+
+  async function attempt(job: JobRecord): Promise<void> {
+    const handler = handlers.get(job.kind)!;
+    const n = job.attemptsMade + 1;
+    const active: JobRecord = { ...job, state: 'active', attemptsMade: n };
+    try {
+      await col.put(active);
+    } catch (err) {
+      // Not durable: do not run it. Try again a little later.
+      log.error('Could not save a job before running it; will try again in 5 s.', { job: job.id, err });
+      const retry = { ...job, dueAt: clock.now() + 5000 };
+      remember(retry);
+      queue(retry);
+      return;
+    }
+    remember(active);
+
+    let outcome: JobOutcome;
+    try {
+      outcome = await handler.run(active, n, abort.signal);
+    } catch (err) {
+      outcome = { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    if (abandoned) return; // stop() gave up on us: the record stays 'active' and re-runs after restart.
+
+    try {
+      if (outcome.ok) {
+        await col.delete(active.id);
+        forget(active);
+        await handler.onSucceeded?.(active);
+        return;
+      }
+      let delay = outcome.stop ? null : nextDelayMs(active.policy, n, random);
+      if (delay !== null && outcome.retryAfterMs !== undefined) delay = Math.max(0, outcome.retryAfterMs);
+      if (delay === null) {
+        const dead: JobRecord = { ...active, state: 'dead', lastError: outcome.error };
+        await col.put(dead);
+        remember(dead);
+        log.warn('A job failed for the last time and was dead-lettered.', { job: dead.id, kind: dead.kind, ref: dead.refId, attempts: n });
+        await handler.onDead?.(dead, outcome.error);
+        return;
+      }
+      const next: JobRecord = { ...active, state: 'pending', dueAt: clock.now() + delay, lastError: outcome.error };
+      await col.put(next);
+      remember(next);
+      queue(next);
+      await handler.onRetryScheduled?.(next, next.dueAt);
+    } catch (err) {
+      log.error('Could not record the end of a job attempt.', { job: active.id, kind: active.kind, err });
+    }
+  }
+
+  return {
+    register(kind, handler) {
+      handlers.set(kind, handler);
+      if (!paused.has(kind)) unpark(kind);
+    },
+
+    async enqueue(input) {
+      const existingId = byRef.get(input.refId);
+      const existing = existingId ? jobs.get(existingId) : undefined;
+      if (existing && existing.state !== 'dead') return existing;
+      const now = clock.now();
+      const job: JobRecord = {
+        id: newId('job', now),
+        kind: input.kind,
+        refId: input.refId,
+        attemptsMade: 0,
+        dueAt: input.dueAt ?? now,
+        state: 'pending',
+        policy: input.policy,
+        createdAt: now,
+        lastError: null,
+      };
+      await col.put(job);
+      if (existing) {
+        await col.delete(existing.id).catch((err) => log.warn('Could not drop a dead job.', { job: existing.id, err }));
+        forget(existing);
+      }
+      remember(job);
+      queue(job);
+      return job;
+    },
+
+    async retryNow(refId) {
+      const id = byRef.get(refId);
+      const job = id ? jobs.get(id) : undefined;
+      if (!job || job.state === 'active') return job;
+      const now = clock.now();
+      const next: JobRecord =
+        job.state === 'dead'
+          ? { ...job, state: 'pending', attemptsMade: 0, dueAt: now }
+          : { ...job, dueAt: Math.min(job.dueAt, now) };
+      await col.put(next);
+      remember(next);
+      for (const set of parked.values()) set.delete(next.id);
+      queue(next);
+      return next;
+    },
+
+    async start() {
+      if (started) return;
+      const now = clock.now();
+      for (const stored of col.values()) {
+        // An 'active' record means the process died mid-attempt: run it again now.
+        const job: JobRecord = stored.state === 'active' ? { ...stored, state: 'pending', dueAt: now } : stored;
+        remember(job);
+        if (job.state === 'pending') {
+          queuedAt.set(job.id, job.dueAt);
+          heap.push(job.dueAt, job.id);
+        }
+      }
+      started = true;
+      log.info('Job scheduler started.', { pending: jobs.size - deadCount, dead: deadCount });
+      schedulePump();
+    },
+
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = null;
+      if (running.size === 0) return;
+      let bound: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        Promise.allSettled([...running.values()]).then(() => false),
+        new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(true), stopTimeoutMs))),
+      ]);
+      clearTimeout(bound);
+      if (timedOut) {
+        abandoned = true;
+        abort.abort();
+        log.warn('Stopped while job attempts were still running; they will run again after the restart.', { running: running.size });
+      }
+    },
+
+    setPaused(kind, isPaused) {
+      if (isPaused) paused.add(kind);
+      else if (paused.delete(kind) && handlers.has(kind)) unpark(kind);
+    },
+
+    pendingCount() {
+      return jobs.size - deadCount;
+    },
+
+    jobFor(refId) {
+      const id = byRef.get(refId);
+      return id ? jobs.get(id) : undefined;
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// One HTTP attempt of a delivery: the signed POST, its timeout, and what the
+// answer means (delivered, retry, retry after, gone). Never throws.
+import type { DestinationConfig } from '../../../shared/config';
+import type { Delivery, DeliveryAttempt } from '../../../shared/types';
+import type { Clock } from '../util/clock';
+import { sign } from './signing';
+
+/** Response bodies are kept up to this many bytes. */
+export const RESPONSE_BODY_LIMIT = 4096;
+/** A Retry-After further away than this is cut back to it. */
+export const RETRY_AFTER_CAP_MS = 24 * 60 * 60 * 1000;
+
+export interface AttemptResult {
+  ok: boolean;
+  /** 410 Gone: the destination asked never to be called again. */
+  gone: boolean;
+  retryAfterMs?: number;
+  attempt: DeliveryAttempt;
+}
+
+/** The request body: the same bytes on every attempt (the timestamp is when the send was queued). */
+export function deliveryBody(d: Pick<Delivery, 'type' | 'createdAt' | 'data'>): string {
+  return JSON.stringify({ type: d.type, timestamp: d.createdAt, data: d.data ?? null });
+}
+
+/** Retry-After is either seconds or an HTTP date. Undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  let ms: number;
+  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
+  else {
+    const at = Date.parse(v);
+    if (Number.isNaN(at)) return undefined;
+    ms = at - now;
+  }
+  return Math.min(Math.max(0, ms), RETRY_AFTER_CAP_MS);
+}
+
+/** The start of the answer; never throws (the status code already says what happened). */
+async function readCapped(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < RESPONSE_BODY_LIMIT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body cut short (timeout, reset) still leaves what was read.
+  } finally {
+    // Whatever is left is not read: do not download a huge answer.
+    reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8');
+}
+
+function describeNetworkError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  const code = cause?.code;
+  if (code === 'ECONNREFUSED') return 'Could not connect: the destination refused the connection (ECONNREFUSED).';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `Could not find the destination's host (${code}).`;
+  if (code) return `Could not reach the destination (${code}).`;
+  const msg = cause?.message ?? (err instanceof Error ? err.message : String(err));
+  return `Could not reach the destination: ${msg}`;
+}
+
+export async function attemptDelivery(input: {
+  delivery: Delivery;
+  dest: DestinationConfig;
+  attempt: number;
+  clock: Clock;
+  fetch: typeof fetch;
+  userAgent: string;
+  stopSignal: AbortSignal;
+}): Promise<AttemptResult> {
+  const { delivery: d, dest, clock } = input;
+  const body = deliveryBody(d);
+  const started = clock.now();
+  const timestamp = Math.floor(started / 1000);
+  const timeout = new AbortController();
+  const timer = clock.setTimeout(() => timeout.abort(), dest.timeoutMs);
+  const record = (statusCode: number | null, responseBody: string | null, error: string | null): DeliveryAttempt => ({
+    attempt: input.attempt,
+    at: new Date(started).toISOString(),
+    statusCode,
+    durationMs: Math.max(0, clock.now() - started),
+    responseBody,
+    error,
+  });
+  try {
+    const res = await input.fetch(dest.url, {
+      method: 'POST',
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.any([timeout.signal, input.stopSignal]),
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': input.userAgent,
+        'webhook-id': d.webhookId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': sign(dest.secret, d.webhookId, timestamp, body),
+      },
+    });
+    const text = await readCapped(res);
+    const status = res.status;
+    if (status >= 200 && status < 300) return { ok: true, gone: false, attempt: record(status, text, null) };
+    const error =
+      status === 410
+        ? 'The destination answered 410 Gone: it no longer wants these webhooks, so it was turned off.'
+        : status >= 300 && status < 400
+          ? `The destination answered ${status} (a redirect). Redirects are not followed: use the final URL.`
+          : `The destination answered ${status}.`;
+    return {
+      ok: false,
+      gone: status === 410,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), clock.now()),
+      attempt: record(status, text, error),
+    };
+  } catch (err) {
+    const error = timeout.signal.aborted
+      ? `The destination did not answer within ${dest.timeoutMs / 1000} s.`
+      : input.stopSignal.aborted
+        ? 'Hookdock stopped during the attempt.'
+        : describeNetworkError(err);
+    return { ok: false, gone: false, attempt: record(null, null, error) };
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}

@@ -1,0 +1,221 @@
+// The outbox (ARCHITECTURE.md "Contract: the outbox"): each send is stored
+// as a Delivery before its first attempt, then attempted and retried by the one
+// job scheduler (kind 'outbox'), so it survives restarts.
+import type { Config, DestinationConfig } from '../../../shared/config';
+import type { Delivery, DeliveryAttempt, DeliveryStatus, Page } from '../../../shared/types';
+import { DEFAULT_OUTBOX_RETRY, toRetryPolicy } from '../jobs/backoff';
+import type { JobHandler, JobRecord, Scheduler } from '../jobs/scheduler';
+import type { Store } from '../store/types';
+import type { Bus } from '../util/bus';
+import { systemClock, type Clock } from '../util/clock';
+import { notFound } from '../util/errors';
+import { newId } from '../util/ids';
+import { registerSecret, type Logger } from '../util/logger';
+import { attemptDelivery } from './http';
+
+export const OUTBOX_JOB_KIND = 'outbox';
+
+export interface Outbox {
+  /** Stores the delivery (status pending) and enqueues its job. */
+  send(input: { destinationId: string; type: string; data: unknown; eventId: string | null; runId: string | null }): Promise<Delivery>;
+  /** Newest first. */
+  list(q: { status?: DeliveryStatus; limit: number; cursor?: string }): Page<Delivery>;
+  get(id: string): Delivery | undefined;
+  forEvent(eventId: string): Delivery[];
+  /** Attempts now (a failed one with a fresh attempt budget). HttpError 404 for an unknown id. */
+  retryNow(id: string): Promise<Delivery>;
+  /** pending = not yet delivered nor failed (pending, delivering, retrying). */
+  counts(): { failed: number; pending: number };
+  /**
+   * Call once after scheduler.start(): re-enqueues deliveries left unfinished
+   * without a job (a crash between storing a send and enqueueing it).
+   */
+  recover(): Promise<void>;
+}
+
+export interface OutboxOptions {
+  store: Store;
+  scheduler: Scheduler;
+  bus: Bus;
+  logger: Logger;
+  clock?: Clock;
+  getConfig: () => Config;
+  fetch?: typeof fetch;
+  /** A destination answered 410 Gone: the engine disables it in the config. */
+  onDestinationGone?: (id: string) => Promise<void>;
+  /** For the user-agent header: Hookdock/<version>. */
+  version?: string;
+}
+
+const LIVE: ReadonlySet<DeliveryStatus> = new Set(['pending', 'delivering', 'retrying']);
+
+export function createOutbox(opts: OutboxOptions): Outbox {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.logger.child('outbox');
+  const col = opts.store.collection<Delivery>('deliveries');
+  const doFetch = opts.fetch ?? fetch;
+  const userAgent = `Hookdock/${opts.version ?? '0.0.0'}`;
+  const iso = (ms = clock.now()) => new Date(ms).toISOString();
+
+  // eventId -> delivery ids, built on first use; stale ids (pruned) are skipped on read.
+  let byEvent: Map<string, Set<string>> | null = null;
+  const index = (d: Delivery) => {
+    if (!byEvent || !d.eventId) return;
+    let set = byEvent.get(d.eventId);
+    if (!set) byEvent.set(d.eventId, (set = new Set()));
+    set.add(d.id);
+  };
+
+  async function save(d: Delivery): Promise<Delivery> {
+    await col.put(d);
+    opts.bus.emit('delivery.updated', d);
+    return d;
+  }
+
+  /** Why a destination cannot be used now, as a sentence; null when it can. */
+  function destinationFor(id: string): { dest: DestinationConfig } | { error: string } {
+    const dest = opts.getConfig().destinations.find((d) => d.id === id);
+    if (!dest) return { error: `There is no destination "${id}" in the config.` };
+    if (!dest.enabled) return { error: `The destination "${id}" is turned off.` };
+    registerSecret(dest.secret);
+    return { dest };
+  }
+
+  function withError(d: Delivery, error: string): Delivery {
+    const attempt: DeliveryAttempt = { attempt: d.attempts.length + 1, at: iso(), statusCode: null, durationMs: 0, responseBody: null, error };
+    return { ...d, status: 'failed', nextAttemptAt: null, attempts: [...d.attempts, attempt] };
+  }
+
+  async function enqueue(d: Delivery, dest: DestinationConfig): Promise<void> {
+    await opts.scheduler.enqueue({ kind: OUTBOX_JOB_KIND, refId: d.id, policy: toRetryPolicy(dest.retry, DEFAULT_OUTBOX_RETRY) });
+  }
+
+  const handler: JobHandler = {
+    async run(job: JobRecord, _attempt: number, signal: AbortSignal) {
+      const d = col.get(job.refId);
+      // Pruned by retention: nothing left to deliver.
+      if (!d || d.status === 'delivered') return { ok: true };
+      const found = destinationFor(d.destinationId);
+      if ('error' in found) {
+        await save(withError(d, found.error));
+        return { ok: false, error: found.error, stop: true };
+      }
+      const delivering = await save({ ...d, status: 'delivering', nextAttemptAt: null });
+      // Numbered over the delivery's whole history: a retry by hand starts a fresh job budget, not a fresh count.
+      const number = delivering.attempts.length + 1;
+      const result = await attemptDelivery({ delivery: delivering, dest: found.dest, attempt: number, clock, fetch: doFetch, userAgent, stopSignal: signal });
+      // Hookdock is stopping: record nothing, the job re-runs after the restart.
+      if (signal.aborted) return { ok: false, error: 'Hookdock stopped during the attempt.' };
+      const attempts = [...delivering.attempts, result.attempt];
+      if (result.ok) {
+        await save({ ...delivering, status: 'delivered', attempts, nextAttemptAt: null });
+        return { ok: true };
+      }
+      await save({ ...delivering, attempts });
+      if (result.gone) {
+        log.warn('A destination answered 410 Gone; turning it off.', { destination: d.destinationId });
+        await opts.onDestinationGone?.(d.destinationId).catch((err) => log.error('Could not turn off a gone destination.', { err }));
+        return { ok: false, error: result.attempt.error ?? 'Gone', stop: true };
+      }
+      return { ok: false, error: result.attempt.error ?? 'Failed', retryAfterMs: result.retryAfterMs };
+    },
+    async onRetryScheduled(job, nextAt) {
+      const d = col.get(job.refId);
+      if (d) await save({ ...d, status: 'retrying', nextAttemptAt: iso(nextAt) });
+    },
+    async onDead(job) {
+      const d = col.get(job.refId);
+      if (d && d.status !== 'failed') await save({ ...d, status: 'failed', nextAttemptAt: null });
+      else if (d) opts.bus.emit('delivery.updated', d);
+    },
+  };
+  opts.scheduler.register(OUTBOX_JOB_KIND, handler);
+
+  return {
+    async send(input) {
+      const now = clock.now();
+      const id = newId('dlv', now);
+      let d: Delivery = {
+        id,
+        destinationId: input.destinationId,
+        type: input.type,
+        status: 'pending',
+        webhookId: `msg_${id.slice(id.indexOf('_') + 1)}`,
+        data: input.data,
+        eventId: input.eventId,
+        runId: input.runId,
+        attempts: [],
+        nextAttemptAt: null,
+        createdAt: iso(now),
+      };
+      const found = destinationFor(input.destinationId);
+      if ('error' in found) d = withError(d, found.error);
+      await save(d);
+      index(d);
+      if ('dest' in found) await enqueue(d, found.dest);
+      return d;
+    },
+
+    list(q) {
+      const limit = Math.max(1, Math.min(q.limit, 1000));
+      const all: Delivery[] = [];
+      for (const d of col.values()) {
+        if (q.status && d.status !== q.status) continue;
+        if (q.cursor && d.id >= q.cursor) continue;
+        all.push(d);
+      }
+      all.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      const items = all.slice(0, limit);
+      return { items, nextCursor: all.length > limit ? items[items.length - 1].id : null };
+    },
+
+    get: (id) => col.get(id),
+
+    forEvent(eventId) {
+      if (!byEvent) {
+        byEvent = new Map();
+        for (const d of col.values()) index(d);
+      }
+      const out: Delivery[] = [];
+      for (const id of byEvent.get(eventId) ?? []) {
+        const d = col.get(id);
+        if (d) out.push(d);
+      }
+      return out.sort((a, b) => (a.id < b.id ? -1 : 1));
+    },
+
+    async retryNow(id) {
+      const d = col.get(id);
+      if (!d) throw notFound('That delivery');
+      const job = opts.scheduler.jobFor(id);
+      if (job?.state === 'active') return d;
+      // Delivered, or failed before it ever had a job (unknown destination): send it again.
+      const found = job ? null : destinationFor(d.destinationId);
+      if (found && 'error' in found) return save(withError(d, found.error));
+      // Reset first: once the job is queued, its attempt is the only writer.
+      const reset = await save({ ...d, status: 'pending', nextAttemptAt: null });
+      if (job) await opts.scheduler.retryNow(id);
+      else if (found) await enqueue(d, found.dest);
+      return col.get(id) ?? reset;
+    },
+
+    counts() {
+      let failed = 0;
+      let pending = 0;
+      for (const d of col.values()) {
+        if (d.status === 'failed') failed++;
+        else if (LIVE.has(d.status)) pending++;
+      }
+      return { failed, pending };
+    },
+
+    async recover() {
+      for (const d of col.values()) {
+        if (!LIVE.has(d.status) || opts.scheduler.jobFor(d.id)) continue;
+        const found = destinationFor(d.destinationId);
+        if ('error' in found) await save(withError(d, found.error));
+        else await enqueue(d, found.dest);
+      }
+    },
+  };
+}

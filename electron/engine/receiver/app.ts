@@ -1,0 +1,207 @@
+// The receiver: the only thing a tunnel exposes. POST /hooks/:sourceId verifies
+// the request with its source's provider, keeps the raw bytes, and answers 200
+// only once the store has made the event durable (503 when it cannot, so the
+// sender retries). GET /healthz. Nothing else is served here.
+//
+// Answers: 200 {id, duplicate}; 401 bad_signature (stored as rejected, shown in
+// the feed); 400 invalid_json when a JSON-only provider's correctly signed body
+// does not parse (stored as rejected too: the signature proves the sender, but
+// no type or id can be read, so nothing could run on it); 404 unknown source;
+// 413 too large; 429 rate limited; 503 store_unavailable.
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { Config, SourceConfig } from '../../../shared/config';
+import type { EventSummary } from '../../../shared/types';
+import type { Store, StoredEvent } from '../store/types';
+import type { Bus } from '../util/bus';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/logger';
+import { buildEvent, flattenHeaders, parseBody } from './event';
+import { getProvider } from './providers';
+import { createRateLimiter } from './rate-limit';
+import type { Provider, ProviderResult } from './types';
+
+export interface ReceiverDeps {
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  clock: Clock;
+  getConfig: () => Config;
+  publicUrl: () => string | null;
+  receiverUrl: () => string;
+  /** A new, verified, non-duplicate event is on disk: automations may run. */
+  onAccepted: (summary: EventSummary) => void;
+}
+
+/** Rejected requests stored per source and minute at most; the rest are only counted, so garbage cannot fill the disk. */
+export const REJECTED_STORED_PER_MINUTE = 60;
+const STORE_RETRY_AFTER_SEC = 10;
+const EMPTY = Buffer.alloc(0);
+
+function sendError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+export function createReceiverApp(deps: ReceiverDeps): express.Express {
+  const log = deps.logger.child('receiver');
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  const requestLimiter = createRateLimiter();
+  const rejectedLimiter = createRateLimiter();
+  const unstoredRejected = new Map<string, number>();
+  const rawParsers = new Map<number, RequestHandler>();
+
+  app.get('/healthz', (_req, res) => {
+    res.status(200).json({ ok: true });
+  });
+
+  // Cheap checks first, before a byte of the body is read.
+  const admit: RequestHandler = (req, res, next) => {
+    const config = deps.getConfig();
+    const sourceId = String(req.params.sourceId);
+    const source = config.sources.find((s) => s.id === sourceId);
+    if (!source) {
+      sendError(res, 404, 'unknown_source', `No source "${sourceId.slice(0, 64)}" is set up in Hookdock: check the URL, or add the source.`);
+      return;
+    }
+    const { ratePerSecond, burst } = config.limits;
+    const taken = requestLimiter.take(source.id, deps.clock.now(), ratePerSecond, burst);
+    if (!taken.ok) {
+      res.set('Retry-After', String(taken.retryAfterSec));
+      sendError(res, 429, 'rate_limited', `Too many requests for source "${source.id}": retry in ${taken.retryAfterSec} s.`);
+      return;
+    }
+    res.locals.source = source;
+    next();
+  };
+
+  // express.raw fixes its limit when made; one parser per limit value follows config edits.
+  const readBody: RequestHandler = (req, res, next) => {
+    const limit = deps.getConfig().limits.maxBodyBytes;
+    let parser = rawParsers.get(limit);
+    if (!parser) {
+      parser = express.raw({ type: () => true, limit });
+      rawParsers.set(limit, parser);
+    }
+    parser(req, res, next);
+  };
+
+  const receive = async (req: Request, res: Response): Promise<void> => {
+    const source = res.locals.source as SourceConfig;
+    const provider = getProvider(source.provider);
+    const now = deps.clock.now();
+    const raw = Buffer.isBuffer(req.body) ? req.body : EMPTY;
+    const headers = flattenHeaders(req.headers);
+    const parsed = parseBody(raw);
+    const base = (deps.publicUrl() ?? deps.receiverUrl()).replace(/\/+$/, '');
+    const url = source.notificationUrl ?? `${base}/hooks/${source.id}`;
+
+    let result: ProviderResult = provider.verify({ rawBody: raw, headers, source, url, now }, parsed.payload);
+    let invalidJson = false;
+    if (result.ok && provider.jsonBody && !parsed.json) {
+      invalidJson = true;
+      result = { ...result, ok: false, reason: invalidJsonReason(provider, headers['content-type']) };
+    }
+    const event = buildEvent({ source, raw, parsed, headers, result, now });
+
+    if (result.ok) {
+      await storeAccepted(event, res);
+      return;
+    }
+    const storedId = await storeRejected(event, now);
+    if (result.acknowledge) {
+      res.status(200).json({ id: storedId, duplicate: false });
+    } else if (invalidJson) {
+      sendError(res, 400, 'invalid_json', result.reason ?? 'The body is not valid JSON.');
+    } else {
+      sendError(res, 401, 'bad_signature', result.reason ?? 'The signature could not be verified.');
+    }
+  };
+
+  async function storeAccepted(event: StoredEvent, res: Response): Promise<void> {
+    let outcome: Awaited<ReturnType<Store['appendEvent']>>;
+    try {
+      outcome = await deps.store.appendEvent(event);
+    } catch (err) {
+      // Never a 2xx for what is not on disk: the sender keeps it and retries.
+      log.error('could not store an event; answered 503', { source: event.source, error: err });
+      res.set('Retry-After', String(STORE_RETRY_AFTER_SEC));
+      sendError(res, 503, 'store_unavailable', 'Hookdock could not save this event to disk right now. Please send it again later.');
+      return;
+    }
+    res.status(200).json({ id: outcome.id, duplicate: outcome.duplicate });
+    log.debug('event stored', { id: outcome.id, source: event.source, type: event.type, duplicate: outcome.duplicate });
+    notify(() => deps.bus.emit(outcome.duplicate ? 'event.updated' : 'event.created', outcome.summary));
+    if (!outcome.duplicate) notify(() => deps.onAccepted(outcome.summary));
+  }
+
+  /** Keeps a rejected request for the feed, within the per-source budget. Returns its id, or null when not kept. */
+  async function storeRejected(event: StoredEvent, now: number): Promise<string | null> {
+    const perMinute = REJECTED_STORED_PER_MINUTE;
+    if (!rejectedLimiter.take(event.source, now, perMinute / 60, perMinute).ok) {
+      const count = (unstoredRejected.get(event.source) ?? 0) + 1;
+      unstoredRejected.set(event.source, count);
+      // One warning per hundred, not one per request: a flood must not flood the log too.
+      if (count === 1 || count % 100 === 0) {
+        log.warn(`source "${event.source}" gets many rejected requests: ${count} not stored so far (${perMinute} a minute are)`);
+      }
+      return null;
+    }
+    try {
+      const outcome = await deps.store.appendEvent(event);
+      notify(() => deps.bus.emit('event.created', outcome.summary));
+      log.debug('rejected request stored', { id: outcome.id, source: event.source, reason: event.verification.reason });
+      return outcome.id;
+    } catch (err) {
+      log.warn('could not store a rejected request (answered it anyway)', { source: event.source, error: err });
+      return null;
+    }
+  }
+
+  function notify(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      log.error('a listener of the receiver failed', { error: err });
+    }
+  }
+
+  app.post('/hooks/:sourceId', admit, readBody, receive);
+
+  app.use((_req, res) => {
+    sendError(res, 404, 'not_found', 'Nothing is served here: this address only receives webhooks, by POST to /hooks/<source id>.');
+  });
+
+  const onError: ErrorRequestHandler = (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const e = (err ?? {}) as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
+    const status = Number(e.status ?? e.statusCode);
+    if (status === 413) {
+      const limit = deps.getConfig().limits.maxBodyBytes;
+      sendError(res, 413, 'too_large', `The body is over the limit of ${limit} bytes (limits.maxBodyBytes in the config).`);
+    } else if (status === 415) {
+      sendError(res, 415, 'unsupported_encoding', 'The body uses a content encoding Hookdock cannot read (gzip, deflate and br are fine).');
+    } else if (status >= 400 && status < 500) {
+      // Aborted uploads, bad lengths, undecodable URLs: the sender's side.
+      log.debug('bad request', { status, type: String(e.type ?? ''), message: String(e.message ?? '') });
+      sendError(res, status, 'bad_request', 'The request could not be read: check its length, encoding and URL.');
+    } else {
+      log.error('receiver failure', { error: err });
+      sendError(res, 500, 'internal', 'Something went wrong inside Hookdock. The log has the details.');
+    }
+  };
+  app.use(onError);
+  return app;
+}
+
+function invalidJsonReason(provider: Provider, contentType: string | undefined): string {
+  const form = /x-www-form-urlencoded/i.test(contentType ?? '');
+  if (form && provider.id === 'github') {
+    return 'GitHub sent this form-encoded: set "Content type" to application/json in the webhook\'s settings on GitHub.';
+  }
+  return `The body is not valid JSON, though ${provider.label} always sends JSON${form ? ' (it came form-encoded)' : ''}: it is kept here, but no automation runs on it.`;
+}

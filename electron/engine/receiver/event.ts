@@ -1,0 +1,77 @@
+// Turns one verified (or rejected) request into the StoredEvent the store keeps.
+import { isUtf8 } from 'node:buffer';
+import type { SourceConfig } from '../../../shared/config';
+import { summarize } from '../../../shared/summary';
+import type { EventBody } from '../../../shared/types';
+import type { StoredEvent } from '../store/types';
+import { newId } from '../util/ids';
+import type { ProviderResult } from './types';
+import { sha256Hex } from './providers/util';
+
+export interface ParsedBody {
+  body: EventBody;
+  /** Parsed JSON, or the body as text (lossy for a body that is not UTF-8: `body.base64` keeps its bytes). */
+  payload: unknown;
+  json: boolean;
+}
+
+export function parseBody(raw: Buffer): ParsedBody {
+  if (!isUtf8(raw)) return { body: { base64: raw.toString('base64') }, payload: raw.toString('utf8'), json: false };
+  const text = raw.toString('utf8');
+  // Some senders (.NET) put a byte-order mark first; JSON.parse refuses it, we don't.
+  const jsonText = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (jsonText.trim() !== '') {
+    try {
+      return { body: { text }, payload: JSON.parse(jsonText), json: true };
+    } catch {
+      // Not JSON: the payload is the text itself.
+    }
+  }
+  return { body: { text }, payload: text, json: false };
+}
+
+/** Node lower-cases header names already; repeated headers become one comma-joined value. */
+export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+export function buildEvent(args: {
+  source: SourceConfig;
+  raw: Buffer;
+  parsed: ParsedBody;
+  headers: Record<string, string>;
+  result: ProviderResult;
+  now: number;
+}): StoredEvent {
+  const { source, raw, parsed, headers, result, now } = args;
+  const type = result.type || 'unknown';
+  // summarize never throws on odd payloads, but a summary is never worth losing an event.
+  let summary: string | null;
+  try {
+    summary = summarize(source.provider, type, parsed.payload);
+  } catch {
+    summary = null;
+  }
+  return {
+    id: newId('evt', now),
+    source: source.id,
+    provider: source.provider,
+    type,
+    status: result.ok ? 'received' : 'rejected',
+    receivedAt: new Date(now).toISOString(),
+    providerEventId: result.providerEventId ?? `sha256:${sha256Hex(raw)}`,
+    verification: { ok: result.ok, reason: result.reason },
+    summary,
+    sizeBytes: raw.length,
+    redeliveries: 0,
+    replayOf: null,
+    headers,
+    body: parsed.body,
+    payload: parsed.payload,
+  };
+}

@@ -1,0 +1,60 @@
+// Shopify: `X-Shopify-Hmac-Sha256` = base64 HMAC-SHA256 of the raw body, keyed
+// with the app's client secret. Topic and ids travel in headers.
+import { randomUUID } from 'node:crypto';
+import type { Provider } from '../types';
+import { accepted, digestsEqual, fromBase64, header, hmac, missingHeader, mismatch, noSecret, rejected } from './util';
+
+const HEADER = 'X-Shopify-Hmac-Sha256';
+
+export const shopify: Provider = {
+  id: 'shopify',
+  label: 'Shopify',
+  jsonBody: true,
+  verify(req) {
+    const type = header(req, 'X-Shopify-Topic') ?? 'unknown';
+    const eventId = header(req, 'X-Shopify-Event-Id') ?? header(req, 'X-Shopify-Webhook-Id');
+    const { source } = req;
+    if (!source.secret) return rejected(noSecret(source), type, eventId);
+    const value = header(req, HEADER);
+    if (!value) return rejected(missingHeader(HEADER, 'Shopify'), type, eventId);
+    const expected = hmac('sha256', source.secret, req.rawBody);
+    if (!digestsEqual(expected, fromBase64(value))) {
+      return rejected(mismatch('Shopify', "webhook signing secret (the app's client secret, or the one shown under Settings > Notifications > Webhooks)", source), type, eventId);
+    }
+    return accepted(type, eventId);
+  },
+  sample(source, _url, now) {
+    const orderId = 5_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
+    const at = new Date(now).toISOString();
+    const body = JSON.stringify({
+      id: orderId,
+      admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
+      name: '#1042',
+      order_number: 1042,
+      email: 'jane@example.com',
+      created_at: at,
+      currency: 'USD',
+      financial_status: 'paid',
+      fulfillment_status: null,
+      subtotal_price: '54.00',
+      total_tax: '5.00',
+      total_price: '59.00',
+      customer: { id: 7_000_000_001, email: 'jane@example.com', first_name: 'Jane', last_name: 'Doe' },
+      line_items: [{ id: 1, title: 'Ceramic mug', quantity: 2, price: '27.00', sku: 'MUG-01' }],
+      shipping_address: { name: 'Jane Doe', city: 'Portland', country_code: 'US' },
+    });
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': 'orders/create',
+        'x-shopify-hmac-sha256': hmac('sha256', source.secret ?? '', body).toString('base64'),
+        'x-shopify-shop-domain': 'example-shop.myshopify.com',
+        'x-shopify-api-version': '2024-07',
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-event-id': randomUUID(),
+        'x-shopify-triggered-at': at,
+      },
+      body,
+    };
+  },
+};

@@ -1,0 +1,151 @@
+// Shared pieces of the provider modules: HMAC, constant-time comparison,
+// reading fields out of a payload, and the sentences owners see.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Extractor, SourceConfig } from '../../../../shared/config';
+import type { ProviderRequest, ProviderResult } from '../types';
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+
+export function hmac(algorithm: HmacAlgorithm, key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
+  const h = createHmac(algorithm, key);
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
+export function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Constant-time comparison of two digests. timingSafeEqual needs equal lengths,
+ * so a length difference is answered at once: it leaks only the length, which
+ * is public anyway (the algorithm fixes it).
+ */
+export function digestsEqual(expected: Buffer, given: Buffer | null): boolean {
+  if (!given || given.length !== expected.length || expected.length === 0) return false;
+  return timingSafeEqual(expected, given);
+}
+
+/** Decodes a hex digest; null when it is not hex (so it never matches). */
+export function fromHex(text: string): Buffer | null {
+  const t = text.trim();
+  if (t.length === 0 || t.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(t)) return null;
+  return Buffer.from(t, 'hex');
+}
+
+/** Decodes base64 (standard or URL-safe, padding optional); null when it is not base64. */
+export function fromBase64(text: string): Buffer | null {
+  const t = text.trim();
+  if (t.length === 0 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) return null;
+  return Buffer.from(t, 'base64');
+}
+
+export function asRecord(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/** A non-empty string or a finite number, as a string; null otherwise. */
+export function scalar(value: unknown): string | null {
+  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+/** Reads "$.a.b" (array indexes as numbers: "$.items.0.id"). */
+export function readJsonPath(payload: unknown, path: string): unknown {
+  if (!path.startsWith('$')) return undefined;
+  let cur: unknown = payload;
+  for (const key of path.slice(1).split('.').slice(1)) {
+    if (Array.isArray(cur) && /^\d+$/.test(key)) cur = cur[Number(key)];
+    else {
+      const rec = asRecord(cur);
+      if (!rec || !Object.prototype.hasOwnProperty.call(rec, key)) return undefined;
+      cur = rec[key];
+    }
+  }
+  return cur;
+}
+
+export function extract(
+  extractor: Extractor | undefined,
+  headers: Record<string, string>,
+  payload: unknown,
+): string | null {
+  if (!extractor) return null;
+  if ('header' in extractor) return scalar(headers[extractor.header.toLowerCase()]);
+  return scalar(readJsonPath(payload, extractor.jsonPath));
+}
+
+/** Sets "$.a.b" in a plain object, creating the objects on the way (for samples). */
+export function writeJsonPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.').slice(1);
+  let cur = target;
+  keys.forEach((key, i) => {
+    if (i === keys.length - 1) cur[key] = value;
+    else {
+      const next = asRecord(cur[key]) ?? {};
+      cur[key] = next;
+      cur = next;
+    }
+  });
+}
+
+/** The body's `type` field, or "unknown". */
+export function bodyType(payload: unknown): string {
+  return scalar(asRecord(payload)?.type) ?? 'unknown';
+}
+
+export function header(req: ProviderRequest, name: string): string | null {
+  const v = req.headers[name.toLowerCase()];
+  return v === undefined || v === '' ? null : v;
+}
+
+// The sentences. They name the thing to check, never the secret itself.
+
+export function missingHeader(name: string, label: string): string {
+  return `The request is missing header ${name}, so Hookdock cannot tell it really comes from ${label}. Point only ${label} webhooks at this URL.`;
+}
+
+export function mismatch(label: string, what: string, source: SourceConfig): string {
+  return `The ${label} signature did not match: check the ${what} of source "${source.id}" in Hookdock.`;
+}
+
+export function noSecret(source: SourceConfig): string {
+  return `Source "${source.id}" has no signing secret: add it in Hookdock's settings.`;
+}
+
+/** Both directions: a timestamp from the future means a wrong clock, or a forged request. */
+export function timestampProblem(label: string, timestampSec: number, now: number, toleranceSec: number): string | null {
+  const age = Math.round(now / 1000 - timestampSec);
+  if (age > toleranceSec) {
+    return `The ${label} timestamp is ${age} s old (limit ${toleranceSec} s): the request may be a replay, or this computer's clock is wrong.`;
+  }
+  if (-age > toleranceSec) {
+    return `The ${label} timestamp is ${-age} s in the future (limit ${toleranceSec} s): check this computer's clock.`;
+  }
+  return null;
+}
+
+export const accepted = (type: string, providerEventId: string | null): ProviderResult => ({
+  ok: true,
+  reason: null,
+  type,
+  providerEventId,
+});
+
+export const rejected = (reason: string, type: string, providerEventId: string | null): ProviderResult => ({
+  ok: false,
+  reason,
+  type,
+  providerEventId,
+});
+
+/** A random id for samples: `prefix` + 24 alphanumerics. */
+export function sampleId(prefix = ''): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = prefix;
+  for (let i = 0; i < 24; i++) out += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return out;
+}
+
+export const STALE_TOLERANCE_SEC = 300;

@@ -1,0 +1,67 @@
+// WooCommerce: `X-WC-Webhook-Signature` = base64 HMAC-SHA256 of the raw body,
+// keyed with the webhook's secret. When a webhook is saved WooCommerce POSTs an
+// unsigned `webhook_id=<n>` ping and shows an error unless it gets a 200: that
+// ping is answered 200 but stored as rejected, so it can never run a script.
+import type { Provider } from '../types';
+import { accepted, digestsEqual, fromBase64, header, hmac, missingHeader, mismatch, noSecret, rejected } from './util';
+
+const HEADER = 'X-WC-Webhook-Signature';
+const PING = /^webhook_id=\d+$/;
+
+export const woocommerce: Provider = {
+  id: 'woocommerce',
+  label: 'WooCommerce',
+  jsonBody: true,
+  verify(req) {
+    const type = header(req, 'X-WC-Webhook-Topic') ?? 'unknown';
+    const eventId = header(req, 'X-WC-Webhook-Delivery-ID');
+    const { source } = req;
+    const value = header(req, HEADER);
+    if (!value && req.rawBody.length < 64 && PING.test(req.rawBody.toString('latin1'))) {
+      return {
+        ok: false,
+        reason:
+          "WooCommerce's unsigned test ping, sent when a webhook is saved: answered 200 so WooCommerce accepts this URL. It never runs an automation.",
+        type: 'ping',
+        providerEventId: null,
+        acknowledge: true,
+      };
+    }
+    if (!source.secret) return rejected(noSecret(source), type, eventId);
+    if (!value) return rejected(missingHeader(HEADER, 'WooCommerce'), type, eventId);
+    const expected = hmac('sha256', source.secret, req.rawBody);
+    if (!digestsEqual(expected, fromBase64(value))) {
+      return rejected(mismatch('WooCommerce', 'secret (WooCommerce > Settings > Advanced > Webhooks > Secret)', source), type, eventId);
+    }
+    return accepted(type, eventId);
+  },
+  sample(source, _url, now) {
+    const orderId = 1000 + Math.floor(Math.random() * 90_000);
+    const at = new Date(now).toISOString().slice(0, 19);
+    const body = JSON.stringify({
+      id: orderId,
+      number: '1042',
+      status: 'processing',
+      currency: 'USD',
+      date_created: at,
+      total: '59.00',
+      total_tax: '5.00',
+      payment_method_title: 'Credit card',
+      billing: { first_name: 'Jane', last_name: 'Doe', email: 'jane@example.com', city: 'Portland', country: 'US' },
+      line_items: [{ id: 1, name: 'Ceramic mug', quantity: 2, total: '54.00', sku: 'MUG-01' }],
+    });
+    return {
+      headers: {
+        'content-type': 'application/json',
+        'x-wc-webhook-source': 'https://shop.example.com/',
+        'x-wc-webhook-topic': 'order.created',
+        'x-wc-webhook-resource': 'order',
+        'x-wc-webhook-event': 'created',
+        'x-wc-webhook-signature': hmac('sha256', source.secret ?? '', body).toString('base64'),
+        'x-wc-webhook-id': '7',
+        'x-wc-webhook-delivery-id': String(Math.floor(Math.random() * 1e9)),
+      },
+      body,
+    };
+  },
+};

@@ -1,0 +1,200 @@
+// The in-memory index of every stored event: its summary (no headers, body or
+// payload), where its full data lives, the dedupe map and per-type counts.
+// Summaries are never mutated, only replaced, so a checkpoint can snapshot
+// them by reference and callers never see an object change under them.
+import type { EventStatus, EventSummary, Page } from '../../../shared/types';
+import type { EventQuery, StoredEvent } from './types';
+
+/** Where an event's full data is: a segment number, or PENDING (only in the journal, held in memory). */
+export const PENDING = -1;
+
+export interface IndexEntry {
+  s: EventSummary;
+  seg: number;
+}
+
+export function toSummary(e: StoredEvent | EventSummary): EventSummary {
+  return {
+    id: e.id,
+    source: e.source,
+    provider: e.provider,
+    type: e.type,
+    status: e.status,
+    receivedAt: e.receivedAt,
+    providerEventId: e.providerEventId ?? null,
+    verification: e.verification,
+    summary: e.summary ?? null,
+    sizeBytes: e.sizeBytes ?? 0,
+    redeliveries: e.redeliveries ?? 0,
+    replayOf: e.replayOf ?? null,
+  };
+}
+
+/** The dedupe key, or null when this event takes no part in deduplication. */
+export function dedupeKey(e: { source: string; providerEventId: string | null; status: EventStatus }): string | null {
+  if (e.status === 'rejected' || e.providerEventId == null) return null;
+  return `${e.source}\u0000${e.providerEventId}`;
+}
+
+export function encodeCursor(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string | null {
+  try {
+    return Buffer.from(cursor, 'base64url').toString('utf8') || null;
+  } catch {
+    return null;
+  }
+}
+
+interface TypeStat {
+  source: string;
+  type: string;
+  lastSeenAt: string;
+  count: number;
+}
+
+export class EventIndex {
+  private readonly byId = new Map<string, IndexEntry>();
+  /** Ids ascending; ids are time-ordered (util/ids.ts), so this is oldest first. */
+  private order: string[] = [];
+  private readonly dedupe = new Map<string, string>();
+  private readonly types = new Map<string, TypeStat>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): IndexEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  findDuplicate(key: string): string | undefined {
+    return this.dedupe.get(key);
+  }
+
+  add(summary: EventSummary, seg: number): void {
+    const existing = this.byId.get(summary.id);
+    if (existing) {
+      existing.s = summary;
+      existing.seg = seg;
+      return;
+    }
+    this.byId.set(summary.id, { s: summary, seg });
+    this.insertOrdered(summary.id);
+    const key = dedupeKey(summary);
+    if (key) {
+      const first = this.dedupe.get(key);
+      if (first === undefined || summary.id < first) this.dedupe.set(key, summary.id);
+    }
+    const tk = `${summary.source}\u0000${summary.type}`;
+    const t = this.types.get(tk);
+    if (!t) this.types.set(tk, { source: summary.source, type: summary.type, lastSeenAt: summary.receivedAt, count: 1 });
+    else {
+      t.count++;
+      if (summary.receivedAt > t.lastSeenAt) t.lastSeenAt = summary.receivedAt;
+    }
+  }
+
+  update(id: string, patch: Partial<Pick<EventSummary, 'status' | 'redeliveries'>>): EventSummary | undefined {
+    const entry = this.byId.get(id);
+    if (!entry) return undefined;
+    entry.s = { ...entry.s, ...patch };
+    return entry.s;
+  }
+
+  /** Removes events (prune, quarantine). O(n) once per call, not per id. */
+  remove(ids: Set<string>): void {
+    if (!ids.size) return;
+    for (const id of ids) {
+      const entry = this.byId.get(id);
+      if (!entry) continue;
+      this.byId.delete(id);
+      const key = dedupeKey(entry.s);
+      if (key && this.dedupe.get(key) === id) this.dedupe.delete(key);
+      const tk = `${entry.s.source}\u0000${entry.s.type}`;
+      const t = this.types.get(tk);
+      if (t && --t.count <= 0) this.types.delete(tk);
+    }
+    this.order = this.order.filter((id) => !ids.has(id));
+  }
+
+  list(query: EventQuery): Page<EventSummary> {
+    const limit = Math.max(1, Math.min(Math.floor(query.limit) || 50, 1000));
+    const q = query.q?.trim().toLowerCase() || null;
+    let i = this.order.length - 1;
+    if (query.cursor) {
+      const after = decodeCursor(query.cursor);
+      // Everything strictly older than the last item of the previous page.
+      if (after !== null) i = this.lowerBound(after) - 1;
+    }
+    const items: EventSummary[] = [];
+    for (; i >= 0; i--) {
+      const s = this.byId.get(this.order[i])!.s;
+      if (query.source && s.source !== query.source) continue;
+      if (query.type && s.type !== query.type) continue;
+      if (query.status && s.status !== query.status) continue;
+      if (q && !matches(s, q)) continue;
+      if (items.length === limit) return { items, nextCursor: encodeCursor(items[items.length - 1].id) };
+      items.push(s);
+    }
+    return { items, nextCursor: null };
+  }
+
+  eventTypes(): TypeStat[] {
+    return [...this.types.values()]
+      .map((t) => ({ ...t }))
+      .sort((a, b) => a.source.localeCompare(b.source) || b.count - a.count || a.type.localeCompare(b.type));
+  }
+
+  eventCounts(now: number): { events: number; eventsToday: number; rejectedToday: number } {
+    const midnight = new Date(now);
+    midnight.setHours(0, 0, 0, 0);
+    const since = midnight.toISOString();
+    let eventsToday = 0;
+    let rejectedToday = 0;
+    // Newest first; ids follow arrival time closely, so stop a little past midnight.
+    const stopBefore = new Date(midnight.getTime() - 60_000).toISOString();
+    for (let i = this.order.length - 1; i >= 0; i--) {
+      const s = this.byId.get(this.order[i])!.s;
+      if (s.receivedAt < stopBefore) break;
+      if (s.receivedAt < since) continue;
+      eventsToday++;
+      if (s.status === 'rejected') rejectedToday++;
+    }
+    return { events: this.byId.size, eventsToday, rejectedToday };
+  }
+
+  /** First position whose id is >= id. */
+  private lowerBound(id: string): number {
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.order[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private insertOrdered(id: string): void {
+    const n = this.order.length;
+    if (n === 0 || this.order[n - 1] < id) this.order.push(id);
+    else this.order.splice(this.lowerBound(id), 0, id);
+  }
+}
+
+function matches(s: EventSummary, q: string): boolean {
+  return (
+    s.id.toLowerCase().includes(q) ||
+    s.source.toLowerCase().includes(q) ||
+    s.type.toLowerCase().includes(q) ||
+    (s.summary?.toLowerCase().includes(q) ?? false) ||
+    (s.providerEventId?.toLowerCase().includes(q) ?? false)
+  );
+}

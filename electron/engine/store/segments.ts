@@ -1,0 +1,338 @@
+// Checkpointed events live in bounded lowdb segment files:
+//   segments/events-<seq>.json      { seq, events: StoredEvent[] }   full data, at most `segmentEvents`
+//   segments/events-<seq>.idx.json  { seq, sealed, segmentBytes, events: EventSummary[] }   the sidecar
+// Start-up reads only the sidecars (no bodies), plus the last (hot) segment in
+// full. A sealed segment file is written once; later status changes rewrite
+// only its small sidecar, which is authoritative for status and redeliveries.
+// Write order is always segment then sidecar, so only the last segment can
+// have a stale sidecar after a crash, and that one is rebuilt from its data.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { EventSummary } from '../../../shared/types';
+import type { Logger } from '../util/logger';
+import type { StoredEvent } from './types';
+import { CorruptFileError, fsyncDir, readJson, writeJson, type Faults } from './durable-file';
+import { toSummary, type EventIndex } from './event-index';
+
+interface SegmentFile {
+  seq: number;
+  events: StoredEvent[];
+}
+
+interface SidecarFile {
+  seq: number;
+  sealed: boolean;
+  segmentBytes: number;
+  events: EventSummary[];
+}
+
+interface SegmentMeta {
+  seq: number;
+  ids: string[];
+  oldestAt: string;
+  newestAt: string;
+  sealed: boolean;
+  segmentBytes: number;
+}
+
+/** One file write of a checkpoint; `failed` puts the work back for the next one. */
+export interface CheckpointTask {
+  run: () => Promise<void>;
+  failed: () => void;
+}
+
+export type Quarantine = (file: string, reason: string) => Promise<void>;
+
+const SEGMENT = /^events-(\d+)\.json$/;
+const SIDECAR = /^events-(\d+)\.idx\.json$/;
+const DAY = 86_400_000;
+const CACHE_SEGMENTS = 3;
+
+export class Segments {
+  private readonly metas = new Map<number, SegmentMeta>();
+  private hot!: SegmentMeta;
+  /** Full events in memory: the hot segment, and sealed ones whose file is not written yet. */
+  private readonly mem = new Map<number, Map<string, StoredEvent>>();
+  /** Recently read sealed segments, most recent last. */
+  private readonly cache = new Map<number, Map<string, StoredEvent>>();
+  private readonly reading = new Map<number, Promise<Map<string, StoredEvent> | undefined>>();
+  private readonly dirtyFull = new Set<number>();
+  private readonly dirtySidecar = new Set<number>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly index: EventIndex,
+    private readonly segmentEvents: number,
+    private readonly faults: Faults,
+    private readonly logger: Logger,
+    private readonly quarantine: Quarantine,
+  ) {}
+
+  get count(): number {
+    return this.metas.size;
+  }
+
+  async load(): Promise<void> {
+    await fsp.mkdir(this.dir, { recursive: true });
+    const names = await fsp.readdir(this.dir);
+    const segs = new Set<number>();
+    const sides = new Set<number>();
+    for (const n of names) {
+      if (n.endsWith('.tmp')) await fsp.rm(path.join(this.dir, n), { force: true });
+      else if (SEGMENT.test(n)) segs.add(Number(SEGMENT.exec(n)![1]));
+      else if (SIDECAR.test(n)) sides.add(Number(SIDECAR.exec(n)![1]));
+    }
+    const all = [...new Set([...segs, ...sides])].sort((a, b) => a - b);
+    const lastSeq = segs.size ? Math.max(...segs) : 0;
+    for (const seq of all) {
+      if (!segs.has(seq)) {
+        // Prune deletes the segment first: a lone sidecar is what is left of it.
+        await fsp.rm(this.sidecarPath(seq), { force: true });
+        continue;
+      }
+      if (seq === lastSeq) await this.loadLast(seq);
+      else await this.loadSealed(seq, sides.has(seq));
+    }
+    const lastMeta = this.metas.get(lastSeq);
+    if (lastMeta && !lastMeta.sealed) this.hot = lastMeta;
+    else this.newHot(Math.max(0, ...all) + 1);
+  }
+
+  /** Full event data, from memory, the cache or its segment file. */
+  async getEvent(seq: number, id: string): Promise<StoredEvent | undefined> {
+    const inMem = this.mem.get(seq);
+    if (inMem) return inMem.get(id);
+    const cached = this.cache.get(seq);
+    if (cached) {
+      this.cacheSet(seq, cached);
+      return cached.get(id);
+    }
+    let reading = this.reading.get(seq);
+    if (!reading) {
+      reading = this.readSegment(seq).finally(() => this.reading.delete(seq));
+      this.reading.set(seq, reading);
+    }
+    return (await reading)?.get(id);
+  }
+
+  /** A status or redelivery change on an event of this segment: its sidecar needs rewriting. */
+  touched(seq: number): void {
+    if (this.metas.has(seq)) this.dirtySidecar.add(seq);
+  }
+
+  /**
+   * The synchronous half of a checkpoint: places the pending events in the hot
+   * segment (sealing it when full or a day old) and captures, by reference,
+   * what each file must hold now. The returned tasks write it, in seq order.
+   */
+  snapshot(pending: StoredEvent[], now: number): CheckpointTask[] {
+    const full = new Set(this.dirtyFull);
+    const sideOnly = new Set(this.dirtySidecar);
+    this.dirtyFull.clear();
+    this.dirtySidecar.clear();
+    const dayAgo = new Date(now - DAY).toISOString();
+    const mustSeal = () =>
+      this.hot.ids.length >= this.segmentEvents || (this.hot.ids.length > 0 && this.hot.oldestAt < dayAgo);
+    pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const ev of pending) {
+      const entry = this.index.get(ev.id);
+      if (!entry) continue;
+      if (mustSeal()) this.seal(full);
+      const hotMem = this.mem.get(this.hot.seq)!;
+      if (!hotMem.has(ev.id)) this.hot.ids.push(ev.id);
+      hotMem.set(ev.id, ev);
+      if (!this.hot.oldestAt || ev.receivedAt < this.hot.oldestAt) this.hot.oldestAt = ev.receivedAt;
+      if (ev.receivedAt > this.hot.newestAt) this.hot.newestAt = ev.receivedAt;
+      entry.seg = this.hot.seq;
+      full.add(this.hot.seq);
+    }
+    if (mustSeal()) this.seal(full);
+    const tasks: CheckpointTask[] = [];
+    for (const seq of [...new Set([...full, ...sideOnly])].sort((a, b) => a - b)) {
+      const meta = this.metas.get(seq);
+      if (!meta) continue;
+      if (full.has(seq)) tasks.push(this.fullTask(meta));
+      else tasks.push(this.sidecarTask(meta));
+    }
+    return tasks;
+  }
+
+  /**
+   * Deletes the files of sealed, written segments whose newest event is older
+   * than `cutoff`; returns the ids they held. The hot segment and anything not
+   * yet checkpointed are never touched.
+   */
+  async dropOlderThan(cutoffIso: string): Promise<Set<string>> {
+    const dropped = new Set<string>();
+    for (const meta of [...this.metas.values()]) {
+      if (!meta.sealed || meta === this.hot || this.mem.has(meta.seq) || this.dirtyFull.has(meta.seq)) continue;
+      if (!(meta.newestAt < cutoffIso)) continue;
+      await fsp.rm(this.segmentPath(meta.seq), { force: true });
+      await fsp.rm(this.sidecarPath(meta.seq), { force: true });
+      this.forget(meta.seq);
+      for (const id of meta.ids) dropped.add(id);
+    }
+    if (dropped.size) await fsyncDir(this.dir);
+    return dropped;
+  }
+
+  private seal(full: Set<number>): void {
+    this.hot.sealed = true;
+    full.add(this.hot.seq);
+    this.newHot(this.hot.seq + 1);
+  }
+
+  private newHot(seq: number): void {
+    this.hot = { seq, ids: [], oldestAt: '', newestAt: '', sealed: false, segmentBytes: 0 };
+    this.metas.set(seq, this.hot);
+    this.mem.set(seq, new Map());
+  }
+
+  private fullTask(meta: SegmentMeta): CheckpointTask {
+    const events = this.mem.get(meta.seq)!;
+    const summaries = meta.ids.map((id) => this.index.get(id)!.s);
+    const seg: SegmentFile = {
+      seq: meta.seq,
+      events: meta.ids.map((id, i) => ({
+        ...events.get(id)!,
+        status: summaries[i].status,
+        redeliveries: summaries[i].redeliveries,
+      })),
+    };
+    const side: SidecarFile = { seq: meta.seq, sealed: meta.sealed, segmentBytes: 0, events: summaries };
+    return {
+      run: async () => {
+        side.segmentBytes = await writeJson(this.segmentPath(meta.seq), seg, this.faults);
+        meta.segmentBytes = side.segmentBytes;
+        await writeJson(this.sidecarPath(meta.seq), side, this.faults);
+        // Written and sealed: its bodies leave memory (and stay a while in the read cache).
+        if (meta.sealed && meta !== this.hot && !this.dirtyFull.has(meta.seq)) {
+          this.mem.delete(meta.seq);
+          this.cacheSet(meta.seq, events);
+        }
+      },
+      failed: () => this.dirtyFull.add(meta.seq),
+    };
+  }
+
+  private sidecarTask(meta: SegmentMeta): CheckpointTask {
+    const side: SidecarFile = {
+      seq: meta.seq,
+      sealed: meta.sealed,
+      segmentBytes: meta.segmentBytes,
+      events: meta.ids.map((id) => this.index.get(id)!.s),
+    };
+    return {
+      run: async () => void (await writeJson(this.sidecarPath(meta.seq), side, this.faults)),
+      failed: () => this.dirtySidecar.add(meta.seq),
+    };
+  }
+
+  private async loadSealed(seq: number, hasSidecar: boolean): Promise<void> {
+    let side: SidecarFile | null = null;
+    if (hasSidecar) side = await this.readOrQuarantine<SidecarFile>(this.sidecarPath(seq));
+    let size: number;
+    try {
+      size = (await fsp.stat(this.segmentPath(seq))).size;
+    } catch {
+      return;
+    }
+    if (side && side.segmentBytes !== size) {
+      await this.quarantine(this.segmentPath(seq), `segment size ${size} differs from the recorded ${side.segmentBytes}`);
+      await this.quarantine(this.sidecarPath(seq), 'its segment was damaged');
+      return;
+    }
+    if (!side) {
+      // Lost or unreadable sidecar: rebuild it from the segment itself.
+      const seg = await this.readOrQuarantine<SegmentFile>(this.segmentPath(seq));
+      if (!seg) return;
+      side = { seq, sealed: true, segmentBytes: size, events: seg.events.map(toSummary) };
+      await writeJson(this.sidecarPath(seq), side, this.faults);
+      this.logger.info('Rebuilt a segment index', { seq });
+    }
+    this.addMeta(seq, side.events, true, size);
+  }
+
+  /** The last segment is read in full: it may be the hot one, with a sidecar older than its data. */
+  private async loadLast(seq: number): Promise<void> {
+    const seg = await this.readOrQuarantine<SegmentFile>(this.segmentPath(seq));
+    if (!seg) {
+      await fsp.rm(this.sidecarPath(seq), { force: true });
+      return;
+    }
+    const side = await this.readOrQuarantine<SidecarFile>(this.sidecarPath(seq));
+    const size = (await fsp.stat(this.segmentPath(seq))).size;
+    const overrides = new Map((side?.events ?? []).map((s) => [s.id, s]));
+    const summaries = seg.events.map((e) => {
+      const o = overrides.get(e.id);
+      const s = toSummary(e);
+      return o ? { ...s, status: o.status, redeliveries: o.redeliveries } : s;
+    });
+    const sealed = side?.sealed === true && side.segmentBytes === size && side.events.length === seg.events.length;
+    this.addMeta(seq, summaries, sealed, size);
+    const events = new Map(seg.events.map((e) => [e.id, e]));
+    if (sealed) this.cacheSet(seq, events);
+    else this.mem.set(seq, events);
+    if (!side || side.segmentBytes !== size || side.events.length !== seg.events.length) this.dirtySidecar.add(seq);
+  }
+
+  private addMeta(seq: number, summaries: EventSummary[], sealed: boolean, segmentBytes: number): void {
+    const meta: SegmentMeta = { seq, ids: [], oldestAt: '', newestAt: '', sealed, segmentBytes };
+    for (const s of summaries) {
+      if (this.index.has(s.id)) continue; // already placed by an earlier segment
+      meta.ids.push(s.id);
+      if (!meta.oldestAt || s.receivedAt < meta.oldestAt) meta.oldestAt = s.receivedAt;
+      if (s.receivedAt > meta.newestAt) meta.newestAt = s.receivedAt;
+      this.index.add(s, seq);
+    }
+    this.metas.set(seq, meta);
+  }
+
+  private async readSegment(seq: number): Promise<Map<string, StoredEvent> | undefined> {
+    const seg = await this.readOrQuarantine<SegmentFile>(this.segmentPath(seq));
+    if (!seg) {
+      // Unreadable now: move its sidecar aside too and forget its events.
+      const meta = this.metas.get(seq);
+      if (meta) {
+        await this.quarantine(this.sidecarPath(seq), 'its segment was damaged').catch(() => {});
+        this.forget(seq);
+        this.index.remove(new Set(meta.ids));
+      }
+      return undefined;
+    }
+    const events = new Map(seg.events.map((e) => [e.id, e]));
+    this.cacheSet(seq, events);
+    return events;
+  }
+
+  private async readOrQuarantine<T>(file: string): Promise<T | null> {
+    try {
+      return await readJson<T>(file);
+    } catch (err) {
+      if (!(err instanceof CorruptFileError)) throw err;
+      await this.quarantine(file, err.message);
+      return null;
+    }
+  }
+
+  private cacheSet(seq: number, events: Map<string, StoredEvent>): void {
+    this.cache.delete(seq);
+    this.cache.set(seq, events);
+    while (this.cache.size > CACHE_SEGMENTS) this.cache.delete(this.cache.keys().next().value as number);
+  }
+
+  private forget(seq: number): void {
+    this.metas.delete(seq);
+    this.cache.delete(seq);
+    this.mem.delete(seq);
+    this.dirtySidecar.delete(seq);
+  }
+
+  private segmentPath(seq: number): string {
+    return path.join(this.dir, `events-${String(seq).padStart(6, '0')}.json`);
+  }
+
+  private sidecarPath(seq: number): string {
+    return path.join(this.dir, `events-${String(seq).padStart(6, '0')}.idx.json`);
+  }
+}

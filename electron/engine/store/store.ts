@@ -1,0 +1,392 @@
+// The durable store: journal (group commit) + bounded lowdb segments +
+// collection shards, with an in-memory index of every event. See the file
+// comments of journal.ts, segments.ts and collections.ts for the on-disk shape.
+//
+// Crash safety in one paragraph: every change is a journal record holding an
+// absolute value (an event, a status, a redelivery count, a whole record), so
+// replaying a record over state that already has it changes nothing. A
+// checkpoint renames the journal aside, snapshots memory (which then equals the
+// renamed journal exactly), writes the files, and only then deletes the renamed
+// journal. A crash anywhere in between replays it again at open(): idempotent.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { EventStatus, EventSummary, Page, StoreHealth } from '../../../shared/types';
+import { systemClock, type Clock } from '../util/clock';
+import { createLogger, type Logger } from '../util/logger';
+import { StoreWriteError, type Collection, type EventQuery, type Store, type StoredEvent } from './types';
+import { CorruptFileError, quarantineFile, readJson, type Faults } from './durable-file';
+import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
+import { Journal, writeErrorMessage } from './journal';
+import { Segments, type CheckpointTask } from './segments';
+import { SHARD_FILE, StoredCollection, type CollectionName, type JournalRecord as CollectionRecord } from './collections';
+
+export interface StoreOptions {
+  dataDir: string;
+  logger?: Logger;
+  clock?: Clock;
+  /** Test hook: `beforeSync` runs before every fsync; throwing there simulates a failing disk. */
+  faults?: Faults;
+  /** Sizes, for tests and benchmarks. */
+  tuning?: { segmentEvents?: number; checkpointBytes?: number };
+}
+
+type EventRecord =
+  | { t: 'ev'; e: StoredEvent }
+  | { t: 'st'; id: string; status?: EventStatus; redeliveries?: number };
+type AnyRecord = EventRecord | CollectionRecord;
+type AnyCollection = StoredCollection<{ id: string }>;
+
+const DAY = 86_400_000;
+
+export class DurableStore implements Store {
+  private readonly dir: string;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly faults: Faults;
+  private readonly checkpointBytes: number;
+  private readonly index = new EventIndex();
+  private readonly segments: Segments;
+  private readonly journal: Journal;
+  /** Journalled events not yet in a segment, in journal order. */
+  private readonly pending = new Map<string, StoredEvent>();
+  private readonly collections = new Map<string, AnyCollection>();
+  /** Dedupe keys whose first event is being written right now. */
+  private readonly inflightKeys = new Map<string, Promise<unknown>>();
+  /** The redelivery count last queued per event, so concurrent bumps each count. */
+  private readonly redeliveryTarget = new Map<string, number>();
+  private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
+  private opening: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private checkpointQueued = false;
+  private readonly healthState: StoreHealth = { writable: true, lastWriteError: null, quarantined: [] };
+
+  constructor(opts: StoreOptions) {
+    this.dir = path.join(opts.dataDir, 'store');
+    this.logger = opts.logger ?? createLogger('store');
+    this.clock = opts.clock ?? systemClock;
+    this.faults = opts.faults ?? {};
+    this.checkpointBytes = opts.tuning?.checkpointBytes ?? 4 * 1024 * 1024;
+    const quarantine = (file: string, reason: string) => this.quarantine(file, reason);
+    this.segments = new Segments(
+      path.join(this.dir, 'segments'),
+      this.index,
+      opts.tuning?.segmentEvents ?? 2000,
+      this.faults,
+      this.logger,
+      quarantine,
+    );
+    this.journal = new Journal(this.dir, this.faults, this.logger);
+    this.journal.onBatch = (err) => this.noteWrite(err);
+  }
+
+  open(): Promise<void> {
+    this.opening ??= this.load();
+    return this.opening;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  health(): StoreHealth {
+    return { ...this.healthState, quarantined: [...this.healthState.quarantined] };
+  }
+
+  async appendEvent(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
+    this.assertOpen();
+    const key = dedupeKey(event);
+    if (key) {
+      const inflight = this.inflightKeys.get(key);
+      if (inflight) {
+        // Same provider event arriving twice at once: decide after the first is written (or failed).
+        await inflight.catch(() => {});
+        return this.appendEvent(event);
+      }
+      const firstId = this.index.findDuplicate(key);
+      if (firstId !== undefined) return { id: firstId, duplicate: true, summary: await this.bumpRedelivery(firstId) };
+    }
+    const known = this.index.get(event.id);
+    if (known) return { id: event.id, duplicate: true, summary: known.s };
+    const stored = normalize(event);
+    const written = this.write({ t: 'ev', e: stored }, () => this.applyEvent(stored));
+    if (key) {
+      this.inflightKeys.set(key, written);
+      void written.catch(() => {}).finally(() => this.inflightKeys.delete(key));
+    }
+    await written;
+    return { id: stored.id, duplicate: false, summary: this.index.get(stored.id)?.s ?? toSummary(stored) };
+  }
+
+  async setEventStatus(id: string, status: EventStatus): Promise<EventSummary | undefined> {
+    this.assertOpen();
+    if (!this.index.has(id)) return undefined;
+    await this.write({ t: 'st', id, status }, () => this.applyStatus(id, { status }));
+    return this.index.get(id)?.s;
+  }
+
+  async getEvent(id: string): Promise<StoredEvent | undefined> {
+    const entry = this.index.get(id);
+    if (!entry) return undefined;
+    const event = entry.seg === PENDING ? this.pending.get(id) : await this.segments.getEvent(entry.seg, id);
+    const s = this.index.get(id)?.s;
+    if (!event || !s) return undefined;
+    return { ...event, status: s.status, redeliveries: s.redeliveries };
+  }
+
+  getEventSummary(id: string): EventSummary | undefined {
+    return this.index.get(id)?.s;
+  }
+
+  listEvents(query: EventQuery): Page<EventSummary> {
+    return this.index.list(query);
+  }
+
+  eventTypes(): { source: string; type: string; lastSeenAt: string; count: number }[] {
+    return this.index.eventTypes();
+  }
+
+  eventCounts(now: number): { events: number; eventsToday: number; rejectedToday: number } {
+    return this.index.eventCounts(now);
+  }
+
+  collection<T extends { id: string }>(name: CollectionName): Collection<T> {
+    return this.getCollection(name) as unknown as Collection<T>;
+  }
+
+  async prune(days: number, now: number): Promise<{ eventsRemoved: number }> {
+    this.assertOpen();
+    // A checkpoint first: it seals a day-old hot segment and, when it succeeds,
+    // leaves no rotated journal whose replay could bring pruned events back.
+    try {
+      await this.checkpoint(true);
+    } catch (err) {
+      this.logger.warn('Skipped pruning: the checkpoint before it failed', { err });
+      return { eventsRemoved: 0 };
+    }
+    const dropped = await this.serialized(async () => {
+      if (this.journal.rotated.length) return new Set<string>();
+      const ids = await this.segments.dropOlderThan(new Date(now - days * DAY).toISOString());
+      this.index.remove(ids);
+      return ids;
+    });
+    if (dropped.size) {
+      const deletes: Promise<void>[] = [];
+      for (const name of ['runs', 'deliveries'] as const) {
+        const coll = this.getCollection(name);
+        for (const rec of [...coll.values()] as { id: string; eventId?: unknown }[])
+          if (typeof rec.eventId === 'string' && dropped.has(rec.eventId)) deletes.push(coll.delete(rec.id));
+      }
+      await Promise.all(deletes);
+      this.logger.info('Pruned old events', { events: dropped.size, records: deletes.length, days });
+    }
+    return { eventsRemoved: dropped.size };
+  }
+
+  /** Runs a checkpoint now (tests and benchmarks; normally it runs by itself). */
+  checkpoint(force = false): Promise<void> {
+    return this.serialized(() => this.runCheckpoint(force));
+  }
+
+  // ---- internals ----
+
+  private async load(): Promise<void> {
+    const started = Date.now();
+    await fsp.mkdir(this.dir, { recursive: true });
+    await this.segments.load();
+    await this.loadCollections();
+    let records = 0;
+    for (const file of await this.journal.filesToReplay()) {
+      records += (await this.journal.replay(file, (rec) => this.applyRecord(rec))).records;
+    }
+    await this.journal.open();
+    this.state = 'open';
+    this.logger.info('Store opened', {
+      events: this.index.size,
+      segments: this.segments.count,
+      replayed: records,
+      ms: Date.now() - started,
+    });
+  }
+
+  private async shutDown(): Promise<void> {
+    if (this.state === 'new') {
+      this.state = 'closed';
+      return;
+    }
+    await this.opening?.catch(() => {});
+    this.state = 'closing';
+    await this.journal.whenIdle();
+    try {
+      await this.checkpoint();
+    } catch (err) {
+      // Nothing is lost: the journal still holds it and the next open replays it.
+      this.logger.warn('Checkpoint at close failed; the journal keeps the data', { err });
+    }
+    await this.journal.close();
+    this.state = 'closed';
+  }
+
+  private async loadCollections(): Promise<void> {
+    const dir = path.join(this.dir, 'collections');
+    await fsp.mkdir(dir, { recursive: true });
+    for (const name of (await fsp.readdir(dir)).sort()) {
+      const file = path.join(dir, name);
+      if (name.endsWith('.tmp')) {
+        await fsp.rm(file, { force: true });
+        continue;
+      }
+      const m = SHARD_FILE.exec(name);
+      if (!m) continue;
+      try {
+        const data = await readJson<{ records?: { id: string }[] }>(file);
+        this.getCollection(m[1]).load(Array.isArray(data?.records) ? data.records : []);
+      } catch (err) {
+        if (!(err instanceof CorruptFileError)) throw err;
+        await this.quarantine(file, err.message);
+      }
+    }
+  }
+
+  private getCollection(name: string): AnyCollection {
+    let coll = this.collections.get(name);
+    if (!coll) {
+      coll = new StoredCollection(name, path.join(this.dir, 'collections'), (rec, apply) => this.write(rec, apply));
+      this.collections.set(name, coll);
+    }
+    return coll;
+  }
+
+  private write(record: AnyRecord, apply: () => void): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(closedError(this.state));
+    return this.journal.append(record, apply).then(() => this.maybeCheckpoint());
+  }
+
+  private async bumpRedelivery(id: string): Promise<EventSummary> {
+    const before = this.index.get(id)!.s;
+    const next = (this.redeliveryTarget.get(id) ?? before.redeliveries) + 1;
+    this.redeliveryTarget.set(id, next);
+    try {
+      await this.write({ t: 'st', id, redeliveries: next }, () => this.applyStatus(id, { redeliveries: next }));
+    } finally {
+      if (this.redeliveryTarget.get(id) === next) this.redeliveryTarget.delete(id);
+    }
+    return this.index.get(id)?.s ?? before;
+  }
+
+  /** Replay and live writes share these, so a replayed journal rebuilds exactly the acknowledged state. */
+  private applyRecord(rec: unknown): void {
+    const r = rec as AnyRecord;
+    if (r?.t === 'ev' && typeof r.e?.id === 'string') this.applyEvent(r.e);
+    else if (r?.t === 'st' && typeof r.id === 'string') {
+      const patch: { status?: EventStatus; redeliveries?: number } = {};
+      if (r.status) patch.status = r.status;
+      if (typeof r.redeliveries === 'number') patch.redeliveries = r.redeliveries;
+      this.applyStatus(r.id, patch);
+    } else if (r?.t === 'put' && typeof r.c === 'string' && typeof r.r?.id === 'string') this.getCollection(r.c).applyPut(r.r);
+    else if (r?.t === 'del' && typeof r.c === 'string' && typeof r.id === 'string') this.getCollection(r.c).applyDelete(r.id);
+    else this.logger.warn('Skipped an unknown journal record');
+  }
+
+  private applyEvent(e: StoredEvent): void {
+    if (this.index.has(e.id)) return; // already checkpointed (replay after a crash mid-checkpoint)
+    this.pending.set(e.id, e);
+    this.index.add(toSummary(e), PENDING);
+  }
+
+  private applyStatus(id: string, patch: { status?: EventStatus; redeliveries?: number }): void {
+    const entry = this.index.get(id);
+    if (!entry) return;
+    this.index.update(id, patch);
+    if (entry.seg !== PENDING) this.segments.touched(entry.seg);
+  }
+
+  private maybeCheckpoint(): void {
+    if (this.checkpointQueued || this.journal.bytes < this.checkpointBytes || this.state !== 'open') return;
+    this.checkpointQueued = true;
+    this.checkpoint()
+      .catch((err) => this.logger.warn('Checkpoint failed; will retry, the journal keeps the data', { err }))
+      .finally(() => (this.checkpointQueued = false));
+  }
+
+  private async runCheckpoint(force: boolean): Promise<void> {
+    const anyCollectionDirty = [...this.collections.values()].some((c) => c.isDirty);
+    if (!force && this.journal.bytes === 0 && !this.journal.rotated.length && !anyCollectionDirty && !this.pending.size)
+      return;
+    try {
+      await this.journal.rotate();
+    } catch (err) {
+      this.journal.resume();
+      throw err;
+    }
+    let tasks: CheckpointTask[];
+    try {
+      // Synchronous: memory now holds exactly what the rotated journals hold.
+      const events = [...this.pending.values()];
+      this.pending.clear();
+      tasks = this.segments.snapshot(events, this.clock.now());
+      for (const coll of this.collections.values()) tasks.push(...coll.snapshot(this.faults));
+    } finally {
+      this.journal.resume();
+    }
+    for (let i = 0; i < tasks.length; i++) {
+      try {
+        await tasks[i].run();
+      } catch (err) {
+        for (let j = i; j < tasks.length; j++) tasks[j].failed();
+        throw err;
+      }
+    }
+    await this.journal.dropRotated();
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private noteWrite(err: unknown | null): void {
+    if (err) {
+      const message = writeErrorMessage(err);
+      if (this.healthState.writable || this.healthState.lastWriteError !== message)
+        this.logger.error('Store write failed', { err, message });
+      this.healthState.writable = false;
+      this.healthState.lastWriteError = message;
+    } else if (!this.healthState.writable) {
+      this.healthState.writable = true;
+      this.healthState.lastWriteError = null;
+      this.logger.info('Store writes work again');
+    }
+  }
+
+  private async quarantine(file: string, reason: string): Promise<void> {
+    const at = this.clock.now();
+    const movedTo = await quarantineFile(file, path.join(this.dir, 'quarantine'), at);
+    this.healthState.quarantined.push({ file, movedTo, reason, at: new Date(at).toISOString() });
+    this.logger.error('Moved an unreadable store file aside', { file, movedTo, reason });
+  }
+
+  private assertOpen(): void {
+    if (this.state !== 'open') throw closedError(this.state);
+  }
+}
+
+function closedError(state: string): StoreWriteError {
+  return new StoreWriteError(
+    state === 'new' ? 'The store is not open yet.' : 'The store is closed: Hookdock is shutting down.',
+  );
+}
+
+/** What goes to disk: the stored fields only (never runs/deliveries), defaults filled in. */
+function normalize(event: StoredEvent): StoredEvent {
+  const { runs: _runs, deliveries: _deliveries, ...rest } = event as StoredEvent & { runs?: unknown; deliveries?: unknown };
+  return {
+    ...rest,
+    providerEventId: rest.providerEventId ?? null,
+    summary: rest.summary ?? null,
+    redeliveries: rest.redeliveries ?? 0,
+    replayOf: rest.replayOf ?? null,
+  };
+}

@@ -1,0 +1,285 @@
+// The tunnel's state machine: off -> connecting -> online <-> reconnecting,
+// or error. It knows nothing of the SDK (see ngrokAdapter.ts): it is given a
+// Connector, a clock and a random source, so tests drive it step by step.
+//
+// The SDK can hang forever in connect when the far end accepts TCP but never
+// speaks, and its close() then never resolves either. So every attempt runs
+// under our own timeout, a hung attempt is abandoned (and closed if it ever
+// completes), and nothing here is ever awaited by start or stop unbounded.
+import type { TunnelState, TunnelStatus } from '../../../shared/types';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/logger';
+import type { ConnectRequest, Connector, TunnelConnection } from './ngrokAdapter';
+import { describeTunnelError, TIMEOUT_MESSAGE, type TunnelProblem } from './errors';
+
+export interface TunnelTarget {
+  addr: string;
+  authtoken: string;
+  domain: string | null;
+  serverAddr: string | null;
+}
+
+export interface MachineOptions {
+  connector: Connector;
+  clock: Clock;
+  logger: Logger;
+  version?: string;
+  random?: () => number;
+  connectTimeoutMs?: number;
+  /** Backoff between attempts: doubling from initial to max, with jitter. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** After the SDK reports a drop, how long it may take to come back by itself before we reconnect. */
+  recoverTimeoutMs?: number;
+  /** No heartbeat for this long (once heartbeats were seen) means a silent drop. */
+  silentDropMs?: number;
+  /** How long stop waits for the SDK to close before giving up on it. */
+  closeTimeoutMs?: number;
+  onStatus(status: TunnelStatus): void;
+  onUrlChanged(previous: string | null, url: string): void;
+}
+
+export interface TunnelMachine {
+  /** Connects to target in the background (restarting if already running). */
+  run(target: TunnelTarget): void;
+  /** Shows a state without connecting: off, or error for a setting the owner must fix. */
+  idle(state: 'off' | 'error', provider: 'ngrok' | 'none', error?: string | null): void;
+  /** Back to off; resolves within closeTimeoutMs whatever the SDK does. */
+  stop(): Promise<void>;
+  status(): TunnelStatus;
+  publicUrl(): string | null;
+}
+
+type Timer = unknown;
+
+export function createTunnelMachine(opts: MachineOptions): TunnelMachine {
+  const { clock, logger } = opts;
+  const random = opts.random ?? Math.random;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 15_000;
+  const initialDelayMs = opts.initialDelayMs ?? 1_000;
+  const maxDelayMs = opts.maxDelayMs ?? 60_000;
+  const recoverTimeoutMs = opts.recoverTimeoutMs ?? 30_000;
+  const silentDropMs = opts.silentDropMs ?? 60_000;
+  const closeTimeoutMs = opts.closeTimeoutMs ?? 3_000;
+
+  /** Bumped by every run/idle/stop: callbacks of an older generation are ignored. */
+  let generation = 0;
+  let target: TunnelTarget | null = null;
+  let conn: TunnelConnection | null = null;
+  let retryTimer: Timer | null = null;
+  let watchTimer: Timer | null = null;
+  let attemptTimer: Timer | null = null;
+  let failures = 0;
+  let lastAliveAt = 0;
+  let heartbeatsSeen = false;
+  let lastUrl: string | null = null;
+  let status: TunnelStatus = { state: 'off', provider: 'none', url: null, error: null, since: iso(clock.now()) };
+
+  function set(state: TunnelState, provider: 'ngrok' | 'none', url: string | null, error: string | null): void {
+    if (status.state === state && status.provider === provider && status.url === url && status.error === error) return;
+    status = { state, provider, url, error, since: status.state === state ? status.since : iso(clock.now()) };
+    opts.onStatus(status);
+  }
+
+  function clearTimers(): void {
+    if (retryTimer !== null) clock.clearTimeout(retryTimer);
+    if (watchTimer !== null) clock.clearTimeout(watchTimer);
+    if (attemptTimer !== null) clock.clearTimeout(attemptTimer);
+    retryTimer = watchTimer = attemptTimer = null;
+  }
+
+  /** Closes a connection in the background, bounded: a hung SDK close is simply left behind. */
+  function abandon(c: TunnelConnection | null): Promise<void> {
+    if (!c) return Promise.resolve();
+    const closing = c.close().catch((err: unknown) => logger.debug('Closing the tunnel failed', { error: err }));
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, closeTimeoutMs);
+      t.unref();
+      void closing.then(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  function attempt(gen: number): void {
+    if (gen !== generation || !target) return;
+    const t = target;
+    retryTimer = null;
+    // A retry keeps showing why it is retrying (reconnecting or error) until it succeeds.
+    if (failures === 0) set('connecting', 'ngrok', null, null);
+    let settled = false;
+    let current: TunnelConnection | null = null;
+    const req: ConnectRequest = {
+      ...t,
+      version: opts.version ?? '0.0.0',
+      onDisconnect: (reason) => {
+        if (gen === generation && current !== null && conn === current) dropped(gen, describeTunnelError(reason, t.domain));
+      },
+      onAlive: () => {
+        if (gen === generation && current !== null && conn === current) alive(gen);
+      },
+    };
+    const timeout = clock.setTimeout(() => {
+      attemptTimer = null;
+      if (settled) return;
+      settled = true;
+      logger.warn('The tunnel did not connect in time; giving up on this attempt', { timeoutMs: connectTimeoutMs });
+      failed(gen, { message: TIMEOUT_MESSAGE, fatal: false, ownerMustAct: false });
+    }, connectTimeoutMs);
+    attemptTimer = timeout;
+    let pending: Promise<TunnelConnection>;
+    try {
+      pending = opts.connector(req);
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      (c) => {
+        if (settled || gen !== generation) {
+          // Too late (timed out, stopped or restarted): this session must not linger.
+          void abandon(c);
+          return;
+        }
+        settled = true;
+        clock.clearTimeout(timeout);
+        attemptTimer = null;
+        current = c;
+        connected(gen, c);
+      },
+      (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        clock.clearTimeout(timeout);
+        if (gen !== generation) return;
+        attemptTimer = null;
+        logger.warn('The tunnel could not connect', { error: err });
+        failed(gen, describeTunnelError(err, t.domain));
+      },
+    );
+  }
+
+  function connected(gen: number, c: TunnelConnection): void {
+    conn = c;
+    failures = 0;
+    lastAliveAt = clock.now();
+    heartbeatsSeen = false;
+    online(c.url);
+    watch(gen);
+  }
+
+  function online(url: string): void {
+    const previous = lastUrl;
+    lastUrl = url;
+    set('online', 'ngrok', url, null);
+    if (previous !== url) {
+      if (previous) logger.warn(`The public URL changed from ${previous} to ${url}: tell your providers the new one`);
+      else logger.info(`Tunnel online at ${url}`);
+      opts.onUrlChanged(previous, url);
+    }
+  }
+
+  function failed(gen: number, problem: TunnelProblem): void {
+    if (gen !== generation) return;
+    failures++;
+    if (problem.fatal) {
+      set('error', 'ngrok', null, problem.message);
+      return; // waits for a settings change (which calls run again)
+    }
+    set(problem.ownerMustAct ? 'error' : 'reconnecting', 'ngrok', status.url, problem.message);
+    const delay = backoffDelay(failures);
+    logger.info('Retrying the tunnel', { inMs: Math.round(delay) });
+    retryTimer = clock.setTimeout(() => attempt(gen), delay);
+  }
+
+  /** The SDK lost the session: it reconnects by itself; we wait, then take over. */
+  function dropped(gen: number, problem: TunnelProblem): void {
+    logger.warn('The tunnel dropped', { reason: problem.message });
+    if (problem.fatal) {
+      const c = conn;
+      conn = null;
+      clearTimers();
+      void abandon(c);
+      set('error', 'ngrok', null, problem.message);
+      return;
+    }
+    set('reconnecting', 'ngrok', status.url, problem.message);
+    if (watchTimer !== null) clock.clearTimeout(watchTimer);
+    watchTimer = clock.setTimeout(() => {
+      watchTimer = null;
+      if (gen === generation && status.state === 'reconnecting') takeOver(gen, problem);
+    }, recoverTimeoutMs);
+  }
+
+  function alive(gen: number): void {
+    lastAliveAt = clock.now();
+    heartbeatsSeen = true;
+    if (status.state === 'reconnecting' && conn) {
+      online(conn.currentUrl() ?? conn.url);
+      watch(gen);
+    }
+  }
+
+  /** Notices a session that went quiet without the SDK saying so. */
+  function watch(gen: number): void {
+    if (watchTimer !== null) clock.clearTimeout(watchTimer);
+    watchTimer = clock.setTimeout(() => {
+      watchTimer = null;
+      if (gen !== generation || !conn) return;
+      if (heartbeatsSeen && clock.now() - lastAliveAt >= silentDropMs) {
+        takeOver(gen, { message: 'The tunnel went quiet. Hookdock is reconnecting.', fatal: false, ownerMustAct: false });
+      } else watch(gen);
+    }, silentDropMs);
+  }
+
+  /** Give up on the current session and reconnect with our own backoff. */
+  function takeOver(gen: number, problem: TunnelProblem): void {
+    const c = conn;
+    conn = null;
+    void abandon(c);
+    failed(gen, problem);
+  }
+
+  function backoffDelay(n: number): number {
+    const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(n - 1, 30));
+    // Half fixed, half random: spread out, but never a burst of instant retries.
+    return ceiling / 2 + (random() * ceiling) / 2;
+  }
+
+  function reset(): TunnelConnection | null {
+    generation++;
+    clearTimers();
+    const c = conn;
+    conn = null;
+    failures = 0;
+    heartbeatsSeen = false;
+    return c;
+  }
+
+  return {
+    run(next) {
+      const old = reset();
+      void abandon(old);
+      target = next;
+      attempt(generation);
+    },
+    idle(state, provider, error = null) {
+      const old = reset();
+      target = null;
+      void abandon(old);
+      set(state, provider, null, error);
+    },
+    async stop() {
+      const old = reset();
+      target = null;
+      set('off', status.provider, null, null);
+      await abandon(old);
+    },
+    status: () => status,
+    publicUrl: () => (status.state === 'online' || status.state === 'reconnecting' ? status.url : null),
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,86 @@
+// Desktop-only preferences in DATA_DIR/desktop.json: which event types raise a
+// notification, and whether the "still running in the tray" notice was shown.
+// Not in config.json: the headless host has no use for them, and a bad hand
+// edit here must never stop the engine (a broken file just means defaults).
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { DesktopPreferences } from '../../shared/desktop';
+import type { Logger } from '../engine/util/logger';
+
+export const PREFS_FILE = 'desktop.json';
+
+export const preferencesInputSchema = z
+  .object({
+    notifyEventTypes: z.array(z.string().min(1).max(200)).max(100).optional(),
+    notificationsEnabled: z.boolean().optional(),
+  })
+  .strict();
+
+const fileSchema = z.object({
+  notifyEventTypes: z.array(z.string()).default([]),
+  notificationsEnabled: z.boolean().default(true),
+  closeNoticeShown: z.boolean().default(false),
+});
+
+type StoredPrefs = z.output<typeof fileSchema>;
+
+export interface PrefsStore {
+  get(): DesktopPreferences;
+  set(patch: z.output<typeof preferencesInputSchema>): Promise<DesktopPreferences>;
+  closeNoticeShown(): boolean;
+  markCloseNoticeShown(): Promise<void>;
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+}
+
+export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsStore> {
+  const file = path.join(dataDir, PREFS_FILE);
+  let prefs: StoredPrefs = fileSchema.parse({});
+  try {
+    const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    if (parsed.success) prefs = parsed.data;
+    else logger.warn(`${PREFS_FILE} is invalid; using the defaults`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`${PREFS_FILE} could not be read; using the defaults`);
+  }
+  // Saves run one after another, so two quick toggles land in order.
+  let chain: Promise<void> = Promise.resolve();
+  const save = () => {
+    const text = JSON.stringify(prefs, null, 2) + '\n';
+    chain = chain.then(() => writeAtomic(file, text)).catch((err) => logger.warn('could not save desktop preferences', { error: err }));
+    return chain;
+  };
+  const publicPrefs = (): DesktopPreferences => ({
+    notifyEventTypes: [...prefs.notifyEventTypes],
+    notificationsEnabled: prefs.notificationsEnabled,
+  });
+  return {
+    get: publicPrefs,
+    async set(patch) {
+      prefs = {
+        ...prefs,
+        ...(patch.notifyEventTypes ? { notifyEventTypes: patch.notifyEventTypes } : {}),
+        ...(patch.notificationsEnabled !== undefined ? { notificationsEnabled: patch.notificationsEnabled } : {}),
+      };
+      await save();
+      return publicPrefs();
+    },
+    closeNoticeShown: () => prefs.closeNoticeShown,
+    async markCloseNoticeShown() {
+      prefs = { ...prefs, closeNoticeShown: true };
+      await save();
+    },
+  };
+}

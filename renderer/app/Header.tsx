@@ -1,0 +1,117 @@
+import type { Status } from '../../shared/types';
+import { useAppState } from '../api/store';
+import { CopyButton } from '../components/CopyButton';
+import { plural } from '../lib/format';
+import type { Route } from './router';
+
+const NAV: { name: Route['name']; label: string; hash: string }[] = [
+  { name: 'feed', label: 'Feed', hash: '#/feed' },
+  { name: 'automations', label: 'Automations', hash: '#/automations' },
+  { name: 'sources', label: 'Sources', hash: '#/sources' },
+  { name: 'outbox', label: 'Outbox', hash: '#/outbox' },
+  { name: 'settings', label: 'Settings', hash: '#/settings' },
+];
+
+export function Header({ route }: { route: Route }) {
+  const status = useAppState((s) => s.status);
+  const connection = useAppState((s) => s.connection);
+  const current = route.name === 'event' ? 'feed' : route.name;
+  return (
+    <header className="app-header">
+      <div className="header-row">
+        <a className="brand" href="#/feed" aria-label="Hookdock home">
+          <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+            <path d="M12 3v9a4 4 0 1 1-4-4" />
+            <path d="M4 20h16" />
+          </svg>
+          Hookdock
+        </a>
+        <nav aria-label="Main" className="main-nav">
+          {NAV.map((item) => (
+            <a
+              key={item.name}
+              href={item.hash}
+              className={`nav-link ${current === item.name ? 'is-current' : ''}`}
+              aria-current={current === item.name ? 'page' : undefined}
+            >
+              {item.label}
+              {item.name === 'outbox' && status && status.counts.deliveriesFailed > 0 && (
+                <span className="nav-count" aria-label={`${status.counts.deliveriesFailed} failed`}>
+                  {status.counts.deliveriesFailed}
+                </span>
+              )}
+              {item.name === 'automations' && status?.automationsPaused && <span className="nav-count tone-warning">paused</span>}
+            </a>
+          ))}
+        </nav>
+        <span className="header-spacer" />
+        {connection !== 'live' && (
+          <span className="connection-note" role="status">
+            {connection === 'connecting' ? 'Connecting…' : 'Reconnecting… updates are delayed'}
+          </span>
+        )}
+        {status && <TunnelBadge status={status} />}
+      </div>
+      {status && <Counts status={status} />}
+    </header>
+  );
+}
+
+function TunnelBadge({ status }: { status: Status }) {
+  const t = status.tunnel;
+  const url = status.publicUrl ?? t.url;
+  if (t.state === 'online' && url) {
+    return (
+      <div className="tunnel tone-success" aria-label="Public address">
+        <span className="dot" aria-hidden="true" />
+        <span className="tunnel-url" title={url}>
+          {url.replace(/^https?:\/\//, '')}
+        </span>
+        <CopyButton text={url} what="public URL" variant="ghost" />
+      </div>
+    );
+  }
+  const text =
+    t.state === 'connecting'
+      ? 'Connecting the tunnel…'
+      : t.state === 'reconnecting'
+        ? 'Tunnel reconnecting…'
+        : t.state === 'error'
+          ? 'Tunnel problem'
+          : 'No public address';
+  const tone = t.state === 'error' ? 'danger' : t.state === 'off' ? 'muted' : 'warning';
+  return (
+    <a className={`tunnel tone-${tone}`} href="#/settings" title={t.error ?? 'Only this computer can send webhooks. Set up a tunnel in Settings.'}>
+      <span className="dot" aria-hidden="true" />
+      {text}
+    </a>
+  );
+}
+
+function Counts({ status }: { status: Status }) {
+  const c = status.counts;
+  return (
+    <dl className="counts" aria-label="Today">
+      <div>
+        <dt>Events today</dt>
+        <dd>{c.eventsToday.toLocaleString('en')}</dd>
+      </div>
+      <div>
+        <dt>Rejected today</dt>
+        <dd className={c.rejectedToday ? 'is-warning' : ''}>{c.rejectedToday.toLocaleString('en')}</dd>
+      </div>
+      <div>
+        <dt>Failed scripts</dt>
+        <dd className={c.runsFailed ? 'is-danger' : ''}>{c.runsFailed.toLocaleString('en')}</dd>
+      </div>
+      <div>
+        <dt>Failed sends</dt>
+        <dd className={c.deliveriesFailed ? 'is-danger' : ''}>{c.deliveriesFailed.toLocaleString('en')}</dd>
+      </div>
+      <div>
+        <dt>Stored</dt>
+        <dd>{plural(c.events, 'event')}</dd>
+      </div>
+    </dl>
+  );
+}

@@ -1,0 +1,3 @@
+export function AutomationsView({ edit }: { edit: string | null }) {
+  return <div className="page">Automations {edit}</div>;
+}

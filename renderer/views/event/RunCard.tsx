@@ -1,0 +1,97 @@
+import type { Attempt, Run } from '../../../shared/types';
+import { StatusPill } from '../../components/Badge';
+import { Button } from '../../components/Button';
+import { RUN_STATUS, durationBetween, formatDateTime, formatDuration, formatRelative } from '../../lib/format';
+
+export type LiveOutput = Map<string, { stdout: string; stderr: string }>;
+export const liveKey = (runId: string, attempt: number) => `${runId}:${attempt}`;
+
+/** One automation's run on this event: every attempt, its exit, time and output. */
+export function RunCard({
+  run,
+  automationName,
+  live,
+  onRetry,
+  retrying,
+}: {
+  run: Run;
+  automationName: string;
+  live: LiveOutput;
+  onRetry: () => void;
+  retrying: boolean;
+}) {
+  const st = RUN_STATUS[run.status] ?? { label: run.status, tone: 'neutral' as const };
+  return (
+    <article className="run-card" data-run-id={run.id} aria-label={`Run of ${automationName}`}>
+      <header className="run-header">
+        <div>
+          <h3 className="run-title">{automationName}</h3>
+          <p className="muted small">
+            Started {formatDateTime(run.createdAt)}
+            {run.status === 'retrying' && run.nextAttemptAt && <> · next try {formatRelative(run.nextAttemptAt)}</>}
+          </p>
+        </div>
+        <div className="run-actions">
+          <StatusPill tone={st.tone} label={st.label} />
+          {run.status === 'failed' && (
+            <Button size="sm" onClick={onRetry} busy={retrying}>
+              Run again
+            </Button>
+          )}
+        </div>
+      </header>
+      {run.attempts.length === 0 ? (
+        <p className="muted small">Waiting for its turn to run…</p>
+      ) : (
+        <ol className="attempts">
+          {[...run.attempts].reverse().map((a) => (
+            <AttemptItem key={a.attempt} attempt={a} live={live.get(liveKey(run.id, a.attempt))} />
+          ))}
+        </ol>
+      )}
+    </article>
+  );
+}
+
+function AttemptItem({ attempt: a, live }: { attempt: Attempt; live?: { stdout: string; stderr: string } }) {
+  const running = a.finishedAt === null;
+  // While running, the pushed chunks are newer than what the last update carried.
+  const stdout = running && live?.stdout ? live.stdout : a.stdout;
+  const stderr = running && live?.stderr ? live.stderr : a.stderr;
+  const outcome = running
+    ? 'Running…'
+    : a.error
+      ? a.error
+      : a.signal
+        ? `Stopped (${a.signal})`
+        : a.exitCode === 0
+          ? 'Finished (exit code 0)'
+          : `Failed (exit code ${a.exitCode ?? '?'})`;
+  const ok = !running && a.exitCode === 0 && !a.error;
+  return (
+    <li className={`attempt ${running ? 'is-running' : ok ? 'is-ok' : 'is-bad'}`} data-attempt={a.attempt}>
+      <div className="attempt-meta">
+        <strong>Attempt {a.attempt}</strong>
+        <span className="attempt-outcome">{outcome}</span>
+        <span className="muted">{running ? `since ${formatDateTime(a.startedAt)}` : formatDuration(durationBetween(a.startedAt, a.finishedAt))}</span>
+      </div>
+      {stdout || stderr ? (
+        <div className="output" aria-live={running ? 'polite' : undefined}>
+          {stdout && (
+            <pre className="code-block output-stdout" aria-label={`Output of attempt ${a.attempt}`} tabIndex={0}>
+              {stdout}
+            </pre>
+          )}
+          {stderr && (
+            <pre className="code-block output-stderr" aria-label={`Errors of attempt ${a.attempt}`} tabIndex={0}>
+              {stderr}
+            </pre>
+          )}
+          {a.truncated && <p className="muted small">The output was long, so only its start and end are kept.</p>}
+        </div>
+      ) : (
+        <p className="muted small">{running ? 'No output yet.' : 'The script printed nothing.'}</p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import { humanizeType } from '../../../shared/summary';
+import type { EventStatus } from '../../../shared/types';
+import { Button } from '../../components/Button';
+import { EVENT_STATUS } from '../../lib/format';
+import { NO_FILTERS, hasFilters, type FeedFilters } from './feedModel';
+
+export function FeedToolbar({
+  filters,
+  onChange,
+  sources,
+  types,
+  paused,
+  onTogglePause,
+}: {
+  filters: FeedFilters;
+  onChange: (f: FeedFilters) => void;
+  sources: string[];
+  types: string[];
+  paused: boolean;
+  onTogglePause: () => void;
+}) {
+  // Typing is debounced so each keystroke does not refetch.
+  const [q, setQ] = useState(filters.q);
+  useEffect(() => setQ(filters.q), [filters.q]);
+  useEffect(() => {
+    if (q === filters.q) return;
+    const t = setTimeout(() => onChange({ ...filters, q }), 250);
+    return () => clearTimeout(t);
+  }, [q, filters, onChange]);
+
+  return (
+    <div className="toolbar" role="search" aria-label="Filter events">
+      <div className="search-box">
+        <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.6">
+          <circle cx="7" cy="7" r="4.5" />
+          <path d="M10.5 10.5L14 14" />
+        </svg>
+        <input
+          type="search"
+          className="input"
+          placeholder="Search orders, emails, ids…"
+          aria-label="Search events"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') onChange({ ...filters, q });
+          }}
+        />
+      </div>
+      <select
+        className="select"
+        aria-label="Source"
+        value={filters.source}
+        onChange={(e) => onChange({ ...filters, source: e.target.value, type: '' })}
+      >
+        <option value="">All sources</option>
+        {sources.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+      <select
+        className="select"
+        aria-label="Event type"
+        value={filters.type}
+        onChange={(e) => onChange({ ...filters, type: e.target.value })}
+      >
+        <option value="">All event types</option>
+        {types.map((t) => (
+          <option key={t} value={t}>
+            {humanizeType(t)} ({t})
+          </option>
+        ))}
+      </select>
+      <select
+        className="select"
+        aria-label="Status"
+        value={filters.status}
+        onChange={(e) => onChange({ ...filters, status: e.target.value as EventStatus | '' })}
+      >
+        <option value="">Any status</option>
+        {(Object.keys(EVENT_STATUS) as EventStatus[]).map((s) => (
+          <option key={s} value={s}>
+            {EVENT_STATUS[s].label}
+          </option>
+        ))}
+      </select>
+      {hasFilters(filters) && (
+        <Button variant="ghost" size="sm" onClick={() => onChange(NO_FILTERS)}>
+          Clear filters
+        </Button>
+      )}
+      <span className="toolbar-spacer" />
+      <Button
+        variant={paused ? 'primary' : 'secondary'}
+        size="sm"
+        aria-pressed={paused}
+        onClick={onTogglePause}
+        icon={
+          <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" fill="currentColor">
+            {paused ? <path d="M4 2.5v11l9-5.5z" /> : <path d="M4 2.5h3v11H4zM9 2.5h3v11H9z" />}
+          </svg>
+        }
+      >
+        {paused ? 'Resume live updates' : 'Pause live updates'}
+      </Button>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+// The live feed's state changes as pure functions: which pushed events belong
+// in the list under the current filters, and how they merge in place.
+import type { EventStatus, EventSummary, RunStatus } from '../../../shared/types';
+
+export interface FeedFilters {
+  source: string;
+  type: string;
+  status: EventStatus | '';
+  q: string;
+}
+
+export const NO_FILTERS: FeedFilters = { source: '', type: '', status: '', q: '' };
+
+export function hasFilters(f: FeedFilters): boolean {
+  return Boolean(f.source || f.type || f.status || f.q.trim());
+}
+
+/** The client-side twin of the server's filter, for events pushed while the list is open. */
+export function matchesFilters(ev: EventSummary, f: FeedFilters): boolean {
+  if (f.source && ev.source !== f.source) return false;
+  if (f.type && ev.type !== f.type) return false;
+  if (f.status && ev.status !== f.status) return false;
+  const q = f.q.trim().toLowerCase();
+  if (q) {
+    const hay = [ev.id, ev.type, ev.source, ev.summary ?? '', ev.providerEventId ?? '', ev.provider]
+      .join(' ')
+      .toLowerCase();
+    if (!q.split(/\s+/).every((word) => hay.includes(word))) return false;
+  }
+  return true;
+}
+
+export interface FeedState {
+  items: EventSummary[];
+  /** Arrived while paused or scrolled away: shown by the "N new events" pill. */
+  pending: EventSummary[];
+  nextCursor: string | null;
+}
+
+/** A new event goes on top, or waits in `pending` when the owner is not watching the top. */
+export function addCreated(state: FeedState, ev: EventSummary, f: FeedFilters, holdBack: boolean): FeedState {
+  if (!matchesFilters(ev, f)) return state;
+  if (state.items.some((x) => x.id === ev.id) || state.pending.some((x) => x.id === ev.id)) {
+    return applyUpdated(state, ev);
+  }
+  if (holdBack) return { ...state, pending: [ev, ...state.pending] };
+  return { ...state, items: [ev, ...state.items] };
+}
+
+/** An update replaces the row in place (status changes never move rows). */
+export function applyUpdated(state: FeedState, ev: EventSummary): FeedState {
+  const replace = (list: EventSummary[]) => {
+    const i = list.findIndex((x) => x.id === ev.id);
+    if (i < 0) return list;
+    const next = list.slice();
+    next[i] = { ...list[i], ...ev };
+    return next;
+  };
+  const items = replace(state.items);
+  const pending = replace(state.pending);
+  return items === state.items && pending === state.pending ? state : { ...state, items, pending };
+}
+
+export function flushPending(state: FeedState): FeedState {
+  if (!state.pending.length) return state;
+  const seen = new Set(state.pending.map((x) => x.id));
+  return { ...state, items: [...state.pending, ...state.items.filter((x) => !seen.has(x.id))], pending: [] };
+}
+
+/** A fetched page goes at the end, skipping rows already shown (new events shift cursors). */
+export function appendPage(state: FeedState, page: EventSummary[], nextCursor: string | null): FeedState {
+  const seen = new Set(state.items.map((x) => x.id));
+  return { ...state, items: [...state.items, ...page.filter((x) => !seen.has(x.id))], nextCursor };
+}
+
+/** What ran for each event, learned from 'run.updated' while the feed is open. */
+export type RunsByEvent = Map<string, Map<string, RunStatus>>;

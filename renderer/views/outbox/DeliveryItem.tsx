@@ -1,0 +1,60 @@
+import type { Delivery } from '../../../shared/types';
+import { StatusPill } from '../../components/Badge';
+import { Button } from '../../components/Button';
+import { DELIVERY_STATUS, formatDateTime, formatDuration, formatRelative } from '../../lib/format';
+
+/** "200 in 120 ms", "Connection refused", "503: Service Unavailable…" */
+export function lastResponse(d: Delivery): string {
+  const a = d.attempts[d.attempts.length - 1];
+  if (!a) return 'Not sent yet';
+  if (a.error) return a.error;
+  const body = a.responseBody ? `: ${a.responseBody.replace(/\s+/g, ' ').slice(0, 120)}` : '';
+  return `${a.statusCode ?? '—'} in ${formatDuration(a.durationMs)}${body}`;
+}
+
+export function DeliveryItem({
+  delivery: d,
+  compact,
+  onRetry,
+  retrying,
+}: {
+  delivery: Delivery;
+  compact?: boolean;
+  onRetry?: () => void;
+  retrying?: boolean;
+}) {
+  const st = DELIVERY_STATUS[d.status] ?? { label: d.status, tone: 'neutral' as const };
+  const canRetry = d.status === 'failed' || d.status === 'retrying';
+  return (
+    <li className={`delivery ${compact ? 'is-compact' : ''}`} data-delivery-id={d.id}>
+      <div className="delivery-main">
+        <div className="delivery-what">
+          <strong>{d.type}</strong>
+          <span className="muted"> to {d.destinationId}</span>
+        </div>
+        <div className="delivery-meta muted small">
+          {d.attempts.length === 1 ? '1 attempt' : `${d.attempts.length} attempts`} · queued {formatDateTime(d.createdAt)}
+          {d.status === 'retrying' && d.nextAttemptAt && <> · next try {formatRelative(d.nextAttemptAt)}</>}
+          {d.eventId && !compact && (
+            <>
+              {' · '}
+              <a href={`#/events/${encodeURIComponent(d.eventId)}`}>from this event</a>
+            </>
+          )}
+        </div>
+        <div className="delivery-response small">
+          <span className="muted">Last answer: </span>
+          <code className="wrap">{lastResponse(d)}</code>
+        </div>
+      </div>
+      <div className="delivery-side">
+        <StatusPill tone={st.tone} label={st.label} />
+        {onRetry && canRetry && (
+          <Button size="sm" onClick={onRetry} busy={retrying} aria-label={`Retry now: ${d.type} to ${d.destinationId}`}>
+            Retry now
+          </Button>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,3 @@
+export function OutboxView() {
+  return <div className="page">Outbox</div>;
+}

@@ -1,0 +1,8 @@
+// What the Electron preload puts on `window.hookdock`: the same named methods as
+// the dashboard API, plus `listen` for push events. The preload checks itself
+// against this type with `satisfies HookdockBridge`; renderer/api/ uses it in
+// IPC mode. Types only: shared/ has no runtime dependency on either side.
+import type { HookdockApi } from './api';
+import type { Listen } from './events';
+
+export type HookdockBridge = HookdockApi & { listen: Listen };
