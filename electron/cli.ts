@@ -117,7 +117,13 @@ function dashboardError(err: unknown, port: number): Error {
 }
 
 async function serve(opts: ServeOptions): Promise<void> {
-  const logger = createLogger('hookdock');
+  // Log lines wait until start-up succeeds: a failed start must print one line, not a log.
+  let held: string[] | null = [];
+  const logger = createLogger('hookdock', { sink: (line) => (held ? held.push(line) : process.stderr.write(line + '\n')) });
+  const releaseLog = () => {
+    for (const line of held ?? []) process.stderr.write(line + '\n');
+    held = null;
+  };
   const engine: Engine = createEngine({
     dataDir: opts.dataDir,
     port: opts.port,
@@ -128,23 +134,28 @@ async function serve(opts: ServeOptions): Promise<void> {
     logger,
   });
   let dashboard: DashboardServer | null = null;
+  let ready = false;
   let stopping = false;
 
-  const stop = async () => {
-    await dashboard?.stop().catch((err) => logger.warn('The dashboard did not stop cleanly', { error: err }));
-    await engine.stop();
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1); // a second signal: the person wants out now
-    stopping = true;
-    logger.info(`${signal}: finishing in-flight requests, then stopping`);
-    void stop().then(
+  const stopAndExit = () => {
+    logger.info('Finishing in-flight requests, then stopping');
+    const stopped = (async () => {
+      await dashboard?.stop().catch((err) => logger.warn('The dashboard did not stop cleanly', { error: err }));
+      await engine.stop();
+    })();
+    stopped.then(
       () => process.exit(0),
       (err) => {
         logger.error('Stopping failed', { error: err });
         process.exit(1);
       },
     );
+  };
+  const onSignal = () => {
+    if (stopping) process.exit(1); // a second signal: the person wants out now
+    stopping = true;
+    // During start-up the stop waits until start-up is over (see below): stopping a half-started engine is messier.
+    if (ready) stopAndExit();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -166,9 +177,9 @@ async function serve(opts: ServeOptions): Promise<void> {
     const { port } = await dashboard.start().catch((err) => {
       throw dashboardError(err, opts.dashboardPort);
     });
-    if (stopping) return;
     const print = (line: string) => process.stdout.write(line + '\n');
     print(`Hookdock ${pkg.version} — data in ${opts.dataDir}`);
+    // Tests and scripts parse these two lines: keep their shape.
     print(`Receiver:  ${engine.receiverUrl()}`);
     const publicUrl = (await engine.handlers.getStatus({})).publicUrl;
     if (publicUrl) print(`Public:    ${publicUrl}`);
@@ -179,6 +190,9 @@ async function serve(opts: ServeOptions): Promise<void> {
     await engine.stop().catch(() => undefined);
     throw err;
   }
+  releaseLog();
+  ready = true;
+  if (stopping) stopAndExit();
 }
 
 async function main(): Promise<void> {

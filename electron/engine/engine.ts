@@ -8,7 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { ApiHandlers } from '../../shared/api';
-import type { Status, TunnelStatus } from '../../shared/types';
+import type { Status } from '../../shared/types';
 import { createConfigService } from './config/service';
 import { automationHandlers } from './handlers/automations';
 import { createConfigHandlers } from './handlers/config';
@@ -17,7 +17,9 @@ import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createReceiverApp } from './receiver/app';
 import { createStore } from './store';
-import type { AutomationsService, Engine, EngineOptions, TunnelService } from './types';
+import { createAutomations } from './automations/service';
+import { createTunnel, type NgrokLike } from './tunnel';
+import type { AutomationsService, Engine, EngineDeps, EngineOptions, TunnelService } from './types';
 import { createBus } from './util/bus';
 import { systemClock } from './util/clock';
 import { createLogger } from './util/logger';
@@ -59,12 +61,32 @@ export function createEngine(options: EngineOptions): Engine {
     return `http://${shown.includes(':') ? `[${shown}]` : shown}:${boundPort}`;
   };
 
+  const deps: EngineDeps = { store, bus, config, logger, clock, dataDir };
+
   // ---- automations (jobs, script runner, outbox) --------------------------
-  let automations: AutomationsService | null = null;
+  const automations: AutomationsService | null = createAutomations({
+    ...deps,
+    logger: logger.child('automations'),
+    spawn: options.spawn,
+    fetch: options.fetch,
+    version,
+  });
   // ---- end automations -----------------------------------------------------
 
   // ---- tunnel --------------------------------------------------------------
-  let tunnel: TunnelService = noTunnel(clock.now());
+  const tunnel: TunnelService = createTunnel({
+    bus,
+    logger: logger.child('tunnel'),
+    clock,
+    ngrok: options.ngrok as NgrokLike | undefined,
+    receiverPort: () => boundPort,
+    receiverHost: () => host,
+    getConfig: () => config.current(),
+    envAuthtoken: options.ngrokAuthtoken,
+    override: options.tunnel,
+    dataDir,
+    version,
+  });
   // ---- end tunnel ----------------------------------------------------------
 
   const ctx: HandlerContext = {
@@ -94,7 +116,7 @@ export function createEngine(options: EngineOptions): Engine {
     logger, // the receiver names its own child logger
     clock,
     getConfig: () => config.current(),
-    publicUrl: () => tunnel.status().url,
+    publicUrl: () => tunnel.publicUrl(),
     receiverUrl,
     onAccepted: (summary) => {
       void automations?.onEvent(summary).catch((err) => logger.error('Automations could not take an event', { error: err }));
@@ -188,23 +210,26 @@ export function createEngine(options: EngineOptions): Engine {
 
     async start() {
       await ensureWritableDir(dataDir);
-      await config.start();
+      // What started so far, undone in reverse when a later step fails.
+      const undo: (() => Promise<unknown>)[] = [];
       try {
-        await store.open();
+        await config.start();
+        undo.push(() => config.stop());
+        await store.open().catch((err: unknown) => {
+          throw new StartupError(`The event store in ${dataDir} cannot be opened: ${(err as Error).message}`, err);
+        });
+        undo.push(() => store.close());
+        const srv = await listen();
+        server = srv;
+        undo.push(() => drain(srv));
+        logger.info(`Receiver listening on ${receiverUrl()}`);
+        await automations?.start();
       } catch (err) {
-        await config.stop();
-        throw new StartupError(`The event store in ${dataDir} cannot be opened: ${(err as Error).message}`, err);
-      }
-      try {
-        server = await listen();
-      } catch (err) {
-        await store.close().catch(() => undefined);
-        await config.stop();
+        server = null;
+        for (const fn of undo.reverse()) await fn().catch(() => undefined);
         throw err;
       }
-      logger.info(`Receiver listening on ${receiverUrl()}`);
-      await automations?.start();
-      tunnel.start();
+      tunnel.start(); // never awaited: a slow or hung tunnel must not hold the receiver back
       void prune();
       pruneTimer = setInterval(() => void prune(), HOUR);
       pruneTimer.unref();
@@ -252,12 +277,6 @@ async function ensureWritableDir(dir: string): Promise<void> {
               : (code ?? (err as Error).message);
     throw new StartupError(`The data folder ${dir} cannot be written to (${why}). Use --data-dir to pick another.`, err);
   }
-}
-
-/** Until the tunnel service is composed: no tunnel, reported as such. */
-function noTunnel(now: number): TunnelService {
-  const status: TunnelStatus = { state: 'off', provider: 'none', url: null, error: null, since: new Date(now).toISOString() };
-  return { start: () => undefined, stop: async () => undefined, status: () => status };
 }
 
 function capped<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

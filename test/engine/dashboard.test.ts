@@ -257,6 +257,13 @@ describe('dashboard server', () => {
     });
     expect(bad.status).toBe(400);
     expect(json(bad).error?.code).toBe('bad_request');
+    const huge = await request(port, '/api/events/evt_1/replay', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ payload: 'x'.repeat(7 * 1024 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(json(huge).error?.code).toBe('too_large');
     const missing = await request(port, '/api/config', { headers: bearer });
     expect(missing.status).toBe(501);
     const unknown = await request(port, '/api/nothing-here', { headers: bearer });
@@ -334,6 +341,22 @@ describe('dashboard server without a built UI', () => {
       const anon = await request(port, '/');
       expect(anon.status).toBe(401);
       expect(anon.body).not.toContain('npm run build');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('sends heartbeat comments on an idle stream', async () => {
+    const server = createDashboardServer({ handlers, bus: createBus(), token: TOKEN, port: 0, logger: memoryLogger(), heartbeatMs: 50 });
+    const { port } = await server.start();
+    try {
+      const req = http.get({ host: '127.0.0.1', port, path: '/api/stream', headers: { ...bearer, host: `127.0.0.1:${port}` } });
+      req.on('error', () => undefined);
+      const res = await new Promise<http.IncomingMessage>((r) => req.on('response', r));
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      await until(() => (text.match(/^: heartbeat/gm) ?? []).length >= 2, 2000);
+      req.destroy();
     } finally {
       await server.stop();
     }

@@ -12,31 +12,7 @@ import { createScheduler, type Scheduler } from '../../electron/engine/jobs/sche
 import { createOutbox, type Outbox } from '../../electron/engine/outbox/outbox';
 import { RESPONSE_BODY_LIMIT } from '../../electron/engine/outbox/http';
 import type { Store } from '../../electron/engine/store/types';
-import type { Collection } from '../../electron/engine/store/types';
-
-// TEMPORARY until electron/engine/store/index.ts lands: an in-memory store kept per dataDir.
-const memStores = new Map<string, Map<string, Map<string, { id: string }>>>();
-function createStore(opts: { dataDir: string; logger: unknown }): Store {
-  let cols = memStores.get(opts.dataDir);
-  if (!cols) memStores.set(opts.dataDir, (cols = new Map()));
-  const c = cols;
-  const collection = (name: string) => {
-    let m = c.get(name);
-    if (!m) c.set(name, (m = new Map()));
-    const map = m;
-    const col: Collection<{ id: string }> = {
-      put: async (r) => void map.set(r.id, structuredClone(r)),
-      delete: async (id) => void map.delete(id),
-      get: (id) => map.get(id),
-      values: () => map.values(),
-      get size() {
-        return map.size;
-      },
-    };
-    return col;
-  };
-  return { open: async () => {}, close: async () => {}, collection } as unknown as Store;
-}
+import { createStore } from '../../electron/engine/store';
 import { createBus } from '../../electron/engine/util/bus';
 import { memoryLogger } from '../../electron/engine/util/logger';
 import { makeTempDir, removeDir, waitFor } from '../helpers/tmp';
@@ -254,7 +230,10 @@ describe('outbox', () => {
 
     const again = await outbox.retryNow(sent.id);
     expect(['pending', 'delivering']).toContain(again.status);
-    const d2 = await waitFor(() => (outbox.get(sent.id)!.attempts.length === 8 ? outbox.get(sent.id) : undefined));
+    const d2 = await waitFor(() => {
+      const now = outbox.get(sent.id)!;
+      return now.attempts.length === 8 && now.status === 'failed' ? now : undefined;
+    });
     expect(d2.status).toBe('failed');
     expect(d2.attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     await expect(outbox.retryNow('dlv_nope')).rejects.toMatchObject({ status: 404 });

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createStore } from '../../electron/engine/store';
-import type { Store, StoredEvent } from '../../electron/engine/store/types';
+import type { StoredEvent } from '../../electron/engine/store/types';
+import type { DurableStore } from '../../electron/engine/store/store';
 import { newId } from '../../electron/engine/util/ids';
 import { memoryLogger } from '../../electron/engine/util/logger';
 
@@ -39,9 +40,10 @@ export function makeEvent(i: number, over: Partial<StoredEvent> = {}): StoredEve
 export async function openStore(
   dir: string,
   extra: Partial<Parameters<typeof createStore>[0]> = {},
-): Promise<Store & { logger: ReturnType<typeof memoryLogger> }> {
+): Promise<DurableStore & { logs: ReturnType<typeof memoryLogger> }> {
   const logger = memoryLogger();
-  const store = createStore({ dataDir: dir, logger, ...extra });
+  // The concrete class, so tests can force a checkpoint.
+  const store = createStore({ dataDir: dir, logger, ...extra }) as DurableStore;
   await store.open();
-  return Object.assign(store, { logger });
+  return Object.assign(store, { logs: logger });
 }

@@ -135,19 +135,52 @@ describe('tunnel machine', () => {
     expect(t.machine.status().state).toBe('online');
   });
 
-  it('abandons an attempt that hangs, keeps retrying, and closes the late session if it ever arrives', async () => {
-    const t = setup([{ kind: 'hang' }, { kind: 'ok', url: 'https://d.ngrok.app' }], { connectTimeoutMs: 5000 });
+  it('times out a hung connect, keeps waiting on it (the SDK queues new ones behind it), and uses it if it comes', async () => {
+    const t = setup([{ kind: 'hang' }, { kind: 'ok', url: 'https://unused.ngrok.app' }], { connectTimeoutMs: 5000 });
     t.machine.run(target);
     await t.clock.advance(4999);
     expect(t.machine.status().state).toBe('connecting');
     await t.clock.advance(1);
     expect(t.machine.status()).toMatchObject({ state: 'reconnecting', error: TIMEOUT_MESSAGE });
-    await t.clock.advance(750);
-    expect(t.machine.status()).toMatchObject({ state: 'online', url: 'https://d.ngrok.app' });
-    t.fake.hung[0](t.fake.make('https://late.ngrok.app'));
+    await t.clock.advance(750 + 5000 + 1500);
+    expect(t.fake.requests).toHaveLength(1); // the retries waited on the same call
+    t.fake.hung[0](t.fake.make('https://d.ngrok.app'));
     await t.clock.advance(0);
-    expect(t.fake.closed).toContain('https://late.ngrok.app');
-    expect(t.machine.publicUrl()).toBe('https://d.ngrok.app');
+    expect(t.machine.status()).toMatchObject({ state: 'online', url: 'https://d.ngrok.app', error: null });
+    expect(t.clock.pending()).toBe(1); // only the silent-drop watch
+  });
+
+  it('starts a fresh connect once the hung one is very old, leaving few behind, and closes late arrivals', async () => {
+    const t = setup([{ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }, { kind: 'ok', url: 'https://x.ngrok.app' }], {
+      connectTimeoutMs: 1000,
+    });
+    t.machine.run(target);
+    await t.clock.advance(60_000);
+    // 4 timeouts per fresh call, at most 2 abandoned: 3 calls in all, however long it hangs.
+    expect(t.fake.requests).toHaveLength(3);
+    expect(t.machine.status().state).toBe('reconnecting');
+    t.fake.hung[2](t.fake.make('https://third.ngrok.app'));
+    await t.clock.advance(0);
+    expect(t.machine.status()).toMatchObject({ state: 'online', url: 'https://third.ngrok.app' });
+    t.fake.hung[0](t.fake.make('https://first.ngrok.app'));
+    await t.clock.advance(0);
+    expect(t.fake.closed).toEqual(['https://first.ngrok.app']);
+    expect(t.machine.publicUrl()).toBe('https://third.ngrok.app');
+  });
+
+  it('closes a session that arrives after stop, and starts afresh after a settings change', async () => {
+    const t = setup([{ kind: 'hang' }, { kind: 'ok', url: 'https://new.ngrok.app' }]);
+    t.machine.run(target);
+    await t.clock.advance(10);
+    t.machine.run({ ...target, domain: 'shop.example.com' });
+    await t.clock.advance(0);
+    expect(t.fake.requests).toHaveLength(2);
+    expect(t.machine.status().url).toBe('https://new.ngrok.app');
+    await t.machine.stop();
+    t.fake.hung[0](t.fake.make('https://old.ngrok.app'));
+    await t.clock.advance(0);
+    expect(t.fake.closed).toContain('https://old.ngrok.app');
+    expect(t.machine.status().state).toBe('off');
   });
 
   it('stop resolves at once while an attempt hangs, and leaves no timer behind', async () => {

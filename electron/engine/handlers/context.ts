@@ -25,5 +25,5 @@ export interface HandlerContext {
 
 /** Where providers post to: the public (tunnel) URL when there is one, else the local receiver. */
 export function baseUrl(ctx: HandlerContext): string {
-  return ctx.tunnel().status().url ?? ctx.receiverUrl();
+  return ctx.tunnel().publicUrl() ?? ctx.receiverUrl();
 }

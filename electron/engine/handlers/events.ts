@@ -15,7 +15,7 @@ export function buildStatus(ctx: HandlerContext): Status {
   return {
     version: ctx.version,
     receiverUrl: ctx.receiverUrl(),
-    publicUrl: tunnel.url,
+    publicUrl: ctx.tunnel().publicUrl(),
     tunnel,
     counts: { ...ctx.store.eventCounts(ctx.clock.now()), ...(automations?.counts() ?? NO_AUTOMATION_COUNTS) },
     automationsPaused: automations?.paused() ?? false,

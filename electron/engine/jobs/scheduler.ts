@@ -102,7 +102,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   // Jobs that came due while their kind was paused or had no handler.
   const parked = new Map<string, Set<string>>();
   const paused = new Set<string>();
+  // Attempts holding a concurrency slot (until the handler returns), and the
+  // bookkeeping writes after them (which need no slot, only stop() waits on them).
   const running = new Map<string, Promise<void>>();
+  const settling = new Set<Promise<void>>();
   const abort = new AbortController();
 
   let started = false;
@@ -193,9 +196,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         set.add(job.id);
         continue;
       }
-      const p = attempt(job).finally(() => {
+      const p = attempt(job).then((after) => {
         running.delete(job.id);
         schedulePump();
+        if (!after) return;
+        settling.add(after.settled);
+        void after.settled.finally(() => settling.delete(after.settled));
       });
       running.set(job.id, p);
     }
@@ -212,7 +218,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     }
   }
 
-  async function attempt(job: JobRecord): Promise<void> {
+  /** Runs one attempt; resolves when the handler is done, with the bookkeeping still to finish. */
+  async function attempt(job: JobRecord): Promise<{ settled: Promise<void> } | undefined> {
     const handler = handlers.get(job.kind)!;
     const n = job.attemptsMade + 1;
     const active: JobRecord = { ...job, state: 'active', attemptsMade: n };
@@ -224,7 +231,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       const retry = { ...job, dueAt: clock.now() + 5000 };
       remember(retry);
       queue(retry);
-      return;
+      return undefined;
     }
     remember(active);
 
@@ -234,8 +241,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     } catch (err) {
       outcome = { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
-    if (abandoned) return; // stop() gave up on us: the record stays 'active' and re-runs after restart.
+    if (abandoned) return undefined; // stop() gave up on us: the record stays 'active' and re-runs after restart.
+    // Wrapped: an async function returning a bare promise would wait for it.
+    return { settled: settle(handler, active, n, outcome) };
+  }
 
+  async function settle(handler: JobHandler, active: JobRecord, n: number, outcome: JobOutcome): Promise<void> {
     try {
       if (outcome.ok) {
         await col.delete(active.id);
@@ -333,10 +344,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       stopping = true;
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
-      if (running.size === 0) return;
+      if (running.size === 0 && settling.size === 0) return;
       let bound: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
-        Promise.allSettled([...running.values()]).then(() => false),
+        Promise.allSettled([...running.values()])
+          .then(() => Promise.allSettled([...settling]))
+          .then(() => false),
         new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(true), stopTimeoutMs))),
       ]);
       clearTimeout(bound);

@@ -32,8 +32,12 @@ export interface ReceiverDeps {
   onAccepted: (summary: EventSummary) => void;
 }
 
-/** Rejected requests stored per source and minute at most; the rest are only counted, so garbage cannot fill the disk. */
+/**
+ * Rejected requests stored per source and minute at most, by count and by bytes;
+ * the rest are answered and counted, not kept, so a flood of garbage cannot fill the disk.
+ */
 export const REJECTED_STORED_PER_MINUTE = 60;
+export const REJECTED_BYTES_PER_MINUTE = 8 * 1024 * 1024;
 const STORE_RETRY_AFTER_SEC = 10;
 const EMPTY = Buffer.alloc(0);
 
@@ -49,6 +53,7 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
 
   const requestLimiter = createRateLimiter();
   const rejectedLimiter = createRateLimiter();
+  const rejectedBytesLimiter = createRateLimiter();
   const unstoredRejected = new Map<string, number>();
   const rawParsers = new Map<number, RequestHandler>();
 
@@ -139,12 +144,16 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
   /** Keeps a rejected request for the feed, within the per-source budget. Returns its id, or null when not kept. */
   async function storeRejected(event: StoredEvent, now: number): Promise<string | null> {
     const perMinute = REJECTED_STORED_PER_MINUTE;
-    if (!rejectedLimiter.take(event.source, now, perMinute / 60, perMinute).ok) {
+    const bytesPerMinute = REJECTED_BYTES_PER_MINUTE;
+    const withinBudget =
+      rejectedLimiter.take(event.source, now, perMinute / 60, perMinute).ok &&
+      rejectedBytesLimiter.take(event.source, now, bytesPerMinute / 60, bytesPerMinute, Math.min(event.sizeBytes, bytesPerMinute)).ok;
+    if (!withinBudget) {
       const count = (unstoredRejected.get(event.source) ?? 0) + 1;
       unstoredRejected.set(event.source, count);
       // One warning per hundred, not one per request: a flood must not flood the log too.
       if (count === 1 || count % 100 === 0) {
-        log.warn(`source "${event.source}" gets many rejected requests: ${count} not stored so far (${perMinute} a minute are)`);
+        log.warn(`source "${event.source}" gets many rejected requests: ${count} not stored so far (${perMinute} a minute, up to ${bytesPerMinute} bytes, are)`);
       }
       return null;
     }

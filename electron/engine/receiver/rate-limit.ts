@@ -7,14 +7,20 @@ interface Bucket {
 }
 
 export interface RateLimiter {
-  /** Takes one token; when none is left, says how many whole seconds until one is. */
-  take(key: string, now: number, ratePerSecond: number, burst: number): { ok: true } | { ok: false; retryAfterSec: number };
+  /** Takes `cost` tokens (1 by default); when too few are left, says how many whole seconds until there are. */
+  take(
+    key: string,
+    now: number,
+    ratePerSecond: number,
+    burst: number,
+    cost?: number,
+  ): { ok: true } | { ok: false; retryAfterSec: number };
 }
 
 export function createRateLimiter(): RateLimiter {
   const buckets = new Map<string, Bucket>();
   return {
-    take(key, now, ratePerSecond, burst) {
+    take(key, now, ratePerSecond, burst, cost = 1) {
       let b = buckets.get(key);
       if (!b) {
         b = { tokens: burst, at: now };
@@ -23,11 +29,11 @@ export function createRateLimiter(): RateLimiter {
       const elapsedSec = Math.max(0, now - b.at) / 1000;
       b.tokens = Math.min(burst, b.tokens + elapsedSec * ratePerSecond);
       b.at = now;
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
+      if (b.tokens >= cost) {
+        b.tokens -= cost;
         return { ok: true };
       }
-      return { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - b.tokens) / ratePerSecond)) };
+      return { ok: false, retryAfterSec: Math.max(1, Math.ceil((cost - b.tokens) / ratePerSecond)) };
     },
   };
 }

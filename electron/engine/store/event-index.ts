@@ -78,7 +78,8 @@ export class EventIndex {
     return this.dedupe.get(key);
   }
 
-  add(summary: EventSummary, seg: number): void {
+  /** Adds or replaces. `bulk` (loading at open) appends unordered; call finishBulk() after. */
+  add(summary: EventSummary, seg: number, bulk = false): void {
     const existing = this.byId.get(summary.id);
     if (existing) {
       existing.s = summary;
@@ -86,7 +87,8 @@ export class EventIndex {
       return;
     }
     this.byId.set(summary.id, { s: summary, seg });
-    this.insertOrdered(summary.id);
+    if (bulk) this.order.push(summary.id);
+    else this.insertOrdered(summary.id);
     const key = dedupeKey(summary);
     if (key) {
       const first = this.dedupe.get(key);
@@ -98,6 +100,16 @@ export class EventIndex {
     else {
       t.count++;
       if (summary.receivedAt > t.lastSeenAt) t.lastSeenAt = summary.receivedAt;
+    }
+  }
+
+  /** One sort after a bulk load, instead of one ordered insert per event. */
+  finishBulk(): void {
+    for (let i = 1; i < this.order.length; i++) {
+      if (this.order[i - 1] > this.order[i]) {
+        this.order.sort();
+        return;
+      }
     }
   }
 

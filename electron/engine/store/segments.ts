@@ -47,6 +47,7 @@ const SEGMENT = /^events-(\d+)\.json$/;
 const SIDECAR = /^events-(\d+)\.idx\.json$/;
 const DAY = 86_400_000;
 const CACHE_SEGMENTS = 3;
+const READ_AHEAD = 3;
 
 export class Segments {
   private readonly metas = new Map<number, SegmentMeta>();
@@ -84,15 +85,33 @@ export class Segments {
     }
     const all = [...new Set([...segs, ...sides])].sort((a, b) => a - b);
     const lastSeq = segs.size ? Math.max(...segs) : 0;
+    // Sidecars are read a few ahead of the one being indexed, so disk and parse overlap.
+    const sealed = all.filter((seq) => segs.has(seq) && seq !== lastSeq);
+    const reads = new Map<number, Promise<SidecarFile | null>>();
+    const readAhead = (i: number) => {
+      const seq = sealed[i];
+      if (seq === undefined || !sides.has(seq)) return;
+      const read = this.readOrQuarantine<SidecarFile>(this.sidecarPath(seq));
+      read.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+      reads.set(seq, read);
+    };
+    for (let i = 0; i < READ_AHEAD; i++) readAhead(i);
+    let sealedAt = 0;
     for (const seq of all) {
       if (!segs.has(seq)) {
         // Prune deletes the segment first: a lone sidecar is what is left of it.
         await fsp.rm(this.sidecarPath(seq), { force: true });
         continue;
       }
-      if (seq === lastSeq) await this.loadLast(seq);
-      else await this.loadSealed(seq, sides.has(seq));
+      if (seq === lastSeq) {
+        await this.loadLast(seq);
+        continue;
+      }
+      readAhead(sealedAt++ + READ_AHEAD);
+      await this.loadSealed(seq, (await reads.get(seq)) ?? null);
+      reads.delete(seq);
     }
+    this.index.finishBulk();
     const lastMeta = this.metas.get(lastSeq);
     if (lastMeta && !lastMeta.sealed) this.hot = lastMeta;
     else this.newHot(Math.max(0, ...all) + 1);
@@ -228,9 +247,8 @@ export class Segments {
     };
   }
 
-  private async loadSealed(seq: number, hasSidecar: boolean): Promise<void> {
-    let side: SidecarFile | null = null;
-    if (hasSidecar) side = await this.readOrQuarantine<SidecarFile>(this.sidecarPath(seq));
+  private async loadSealed(seq: number, sidecar: SidecarFile | null): Promise<void> {
+    let side = sidecar;
     let size: number;
     try {
       size = (await fsp.stat(this.segmentPath(seq))).size;
@@ -283,7 +301,7 @@ export class Segments {
       meta.ids.push(s.id);
       if (!meta.oldestAt || s.receivedAt < meta.oldestAt) meta.oldestAt = s.receivedAt;
       if (s.receivedAt > meta.newestAt) meta.newestAt = s.receivedAt;
-      this.index.add(s, seq);
+      this.index.add(s, seq, true);
     }
     this.metas.set(seq, meta);
   }

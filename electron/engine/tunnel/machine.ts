@@ -52,6 +52,20 @@ export interface TunnelMachine {
 
 type Timer = unknown;
 
+/** An SDK connect in flight. */
+interface Call {
+  gen: number;
+  startedAt: number;
+  /** An attempt is waiting on it (not timed out). */
+  waiting: boolean;
+  conn: TunnelConnection | null;
+}
+
+/** A hung connect is given up for a fresh one after this many connect timeouts... */
+const STALE_CALLS_AFTER = 4;
+/** ...and at most this many hung connects are left behind at once. */
+const MAX_ABANDONED_CALLS = 2;
+
 export function createTunnelMachine(opts: MachineOptions): TunnelMachine {
   const { clock, logger } = opts;
   const random = opts.random ?? Math.random;
@@ -69,6 +83,8 @@ export function createTunnelMachine(opts: MachineOptions): TunnelMachine {
   let retryTimer: Timer | null = null;
   let watchTimer: Timer | null = null;
   let attemptTimer: Timer | null = null;
+  let call: Call | null = null;
+  let abandonedCalls = 0;
   let failures = 0;
   let lastAliveAt = 0;
   let heartbeatsSeen = false;
@@ -102,32 +118,49 @@ export function createTunnelMachine(opts: MachineOptions): TunnelMachine {
     });
   }
 
+  /**
+   * One attempt: wait (bounded) for an SDK connect. The SDK serialises its
+   * connects, so while an earlier one hangs a new one would only queue behind
+   * it; a retry therefore waits on the call in flight again, and only starts a
+   * fresh one once that call is very old (few abandoned calls at most).
+   */
   function attempt(gen: number): void {
     if (gen !== generation || !target) return;
-    const t = target;
     retryTimer = null;
     // A retry keeps showing why it is retrying (reconnecting or error) until it succeeds.
     if (failures === 0) set('connecting', 'ngrok', null, null);
-    let settled = false;
-    let current: TunnelConnection | null = null;
+    // A call for older settings is no use (the owner changed something): always start afresh then.
+    const oldTarget = call !== null && call.gen !== gen;
+    const stale = call !== null && clock.now() - call.startedAt > STALE_CALLS_AFTER * connectTimeoutMs;
+    if (call === null || oldTarget || (stale && abandonedCalls < MAX_ABANDONED_CALLS)) {
+      if (call !== null) abandonedCalls++;
+      call = startCall(gen, target);
+    } else {
+      logger.debug('Still waiting on the previous ngrok connect');
+    }
+    const waitingOn = call;
+    waitingOn.waiting = true;
+    attemptTimer = clock.setTimeout(() => {
+      attemptTimer = null;
+      waitingOn.waiting = false;
+      logger.warn('The tunnel did not connect in time; giving up on this attempt', { timeoutMs: connectTimeoutMs });
+      failed(gen, { message: TIMEOUT_MESSAGE, fatal: false, ownerMustAct: false });
+    }, connectTimeoutMs);
+  }
+
+  function startCall(gen: number, t: TunnelTarget): Call {
+    const c: Call = { gen, startedAt: clock.now(), waiting: false, conn: null };
+    const mine = () => gen === generation && c.conn !== null && conn === c.conn;
     const req: ConnectRequest = {
       ...t,
       version: opts.version ?? '0.0.0',
       onDisconnect: (reason) => {
-        if (gen === generation && current !== null && conn === current) dropped(gen, describeTunnelError(reason, t.domain));
+        if (mine()) dropped(gen, describeTunnelError(reason, t.domain));
       },
       onAlive: () => {
-        if (gen === generation && current !== null && conn === current) alive(gen);
+        if (mine()) alive(gen);
       },
     };
-    const timeout = clock.setTimeout(() => {
-      attemptTimer = null;
-      if (settled) return;
-      settled = true;
-      logger.warn('The tunnel did not connect in time; giving up on this attempt', { timeoutMs: connectTimeoutMs });
-      failed(gen, { message: TIMEOUT_MESSAGE, fatal: false, ownerMustAct: false });
-    }, connectTimeoutMs);
-    attemptTimer = timeout;
     let pending: Promise<TunnelConnection>;
     try {
       pending = opts.connector(req);
@@ -135,28 +168,31 @@ export function createTunnelMachine(opts: MachineOptions): TunnelMachine {
       pending = Promise.reject(err);
     }
     pending.then(
-      (c) => {
-        if (settled || gen !== generation) {
-          // Too late (timed out, stopped or restarted): this session must not linger.
-          void abandon(c);
-          return;
-        }
-        settled = true;
-        clock.clearTimeout(timeout);
-        attemptTimer = null;
-        current = c;
-        connected(gen, c);
-      },
-      (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        clock.clearTimeout(timeout);
-        if (gen !== generation) return;
-        attemptTimer = null;
-        logger.warn('The tunnel could not connect', { error: err });
-        failed(gen, describeTunnelError(err, t.domain));
-      },
+      (value) => settle(c, t, { ok: true, value }),
+      (error: unknown) => settle(c, t, { ok: false, error }),
     );
+    return c;
+  }
+
+  function settle(c: Call, t: TunnelTarget, r: { ok: true; value: TunnelConnection } | { ok: false; error: unknown }): void {
+    if (call === c) call = null;
+    else abandonedCalls = Math.max(0, abandonedCalls - 1);
+    const wanted = c.gen === generation && target !== null && conn === null;
+    if (r.ok) {
+      // Stopped, restarted or already online: this session must not linger.
+      if (!wanted) return void abandon(r.value);
+      // An attempt waiting on it, or a late success during the backoff: use it.
+      clearTimers();
+      c.conn = r.value;
+      connected(c.gen, r.value);
+      return;
+    }
+    // A timed-out attempt's failure was counted when it timed out.
+    if (!wanted || !c.waiting) return;
+    if (attemptTimer !== null) clock.clearTimeout(attemptTimer);
+    attemptTimer = null;
+    logger.warn('The tunnel could not connect', { error: r.error });
+    failed(c.gen, describeTunnelError(r.error, t.domain));
   }
 
   function connected(gen: number, c: TunnelConnection): void {

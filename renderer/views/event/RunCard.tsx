@@ -17,8 +17,8 @@ export function RunCard({
   run: Run;
   automationName: string;
   live: LiveOutput;
-  onRetry: () => void;
-  retrying: boolean;
+  onRetry?: () => void;
+  retrying?: boolean;
 }) {
   const st = RUN_STATUS[run.status] ?? { label: run.status, tone: 'neutral' as const };
   return (
@@ -33,7 +33,7 @@ export function RunCard({
         </div>
         <div className="run-actions">
           <StatusPill tone={st.tone} label={st.label} />
-          {run.status === 'failed' && (
+          {run.status === 'failed' && onRetry && (
             <Button size="sm" onClick={onRetry} busy={retrying}>
               Run again
             </Button>

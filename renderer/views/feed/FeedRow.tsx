@@ -41,11 +41,17 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, onFocusRow }:
         <span className="feed-type">{event.type}</span>
       </span>
       <span className="feed-summary">
-        {event.summary ?? (event.status === 'rejected' ? event.verification.reason : null) ?? ''}
+        {event.summary ?? ''}
       </span>
       <span className="feed-status">
         <StatusPill tone={status.tone} label={status.label} title={status.hint} />
-        {ranText && <span className="feed-ran">{ranText}</span>}
+        {event.status === 'rejected' && event.verification.reason ? (
+          <span className="feed-ran" title={event.verification.reason}>
+            {event.verification.reason}
+          </span>
+        ) : (
+          ranText && <span className="feed-ran">{ranText}</span>
+        )}
       </span>
     </a>
   );

@@ -1,3 +1,132 @@
+// Sources: where webhooks come from. Each shows the URL to paste, how to set it
+// up at the provider, and a button that sends a correctly signed test event.
+import { useState } from 'react';
+import type { PublicConfig } from '../../../shared/api';
+import { errorMessage, getApi } from '../../api';
+import { appStore, useAppState } from '../../api/store';
+import { href, navigate } from '../../app/router';
+import { ProviderMark } from '../../components/Badge';
+import { Button } from '../../components/Button';
+import { Card, PageHeader } from '../../components/Card';
+import { ConfirmDialog } from '../../components/Dialog';
+import { EmptyState } from '../../components/EmptyState';
+import { toast } from '../../components/Toast';
+import { providerInfo } from '../../lib/providers';
+import { SourceForm } from './SourceForm';
+import { SourceSetup, WebhookUrl } from './SourceSetup';
+
+type Source = PublicConfig['sources'][number];
+
 export function SourcesView({ adding }: { adding: boolean }) {
-  return <div className="page">Sources {String(adding)}</div>;
+  const config = useAppState((s) => s.config);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<Source | null>(null);
+  const sources = config?.sources ?? [];
+
+  const saved = (next: PublicConfig, id: string) => {
+    appStore.set({ config: next });
+    setEditing(null);
+    setOpen(id);
+    toast(adding ? 'Source added. Now paste its URL in the service.' : 'Source saved.');
+    if (adding) navigate(href('sources'));
+  };
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Sources"
+        subtitle="The services that send you webhooks: your shop, payments, and anything else. Each gets its own address."
+        actions={
+          !adding && (
+            <a className="btn btn-primary" href={href('sources', 'new')}>
+              Add a source
+            </a>
+          )
+        }
+      />
+      {adding && (
+        <Card title="Add a source" labelledBy="add-source-title">
+          <SourceForm existing={null} takenIds={sources.map((s) => s.id)} onSaved={saved} onCancel={() => navigate(href('sources'))} />
+        </Card>
+      )}
+      {!config ? (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      ) : sources.length === 0 && !adding ? (
+        <EmptyState
+          title="No sources yet"
+          action={
+            <a className="btn btn-primary" href={href('sources', 'new')}>
+              Add your first source
+            </a>
+          }
+        >
+          <p>Add Shopify, Stripe, WooCommerce or another service. You&rsquo;ll get a URL to paste in its webhook settings.</p>
+        </EmptyState>
+      ) : (
+        <ul className="source-list plain-list">
+          {sources.map((s) => (
+            <li key={s.id} className="card source-card" data-source-id={s.id}>
+              {editing === s.id ? (
+                <div className="card-body">
+                  <SourceForm existing={s} takenIds={[]} onSaved={saved} onCancel={() => setEditing(null)} />
+                </div>
+              ) : (
+                <>
+                  <div className="item">
+                    <ProviderMark provider={s.provider} size="lg" />
+                    <div className="item-main">
+                      <div className="item-title">{s.name || s.id}</div>
+                      <div className="item-sub">
+                        {providerInfo(s.provider).name} ·{' '}
+                        {s.provider === 'none' ? 'unsigned' : s.hasSecret ? 'secret saved' : <span className="text-danger">no secret yet</span>}
+                      </div>
+                    </div>
+                    <div className="item-actions">
+                      <Button size="sm" aria-expanded={open === s.id} onClick={() => setOpen(open === s.id ? null : s.id)}>
+                        {open === s.id ? 'Hide set-up' : 'Set-up and test'}
+                      </Button>
+                      <Button size="sm" variant="ghost" onClick={() => setEditing(s.id)}>
+                        Edit
+                      </Button>
+                      <Button size="sm" variant="ghost" onClick={() => setDeleting(s)} aria-label={`Delete ${s.name || s.id}`}>
+                        Delete
+                      </Button>
+                    </div>
+                  </div>
+                  <div className="card-body source-body">
+                    {open === s.id ? <SourceSetup source={s} /> : <WebhookUrl source={s} />}
+                  </div>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete ${deleting?.name || deleting?.id}?`}
+        confirmLabel="Delete source"
+        onClose={() => setDeleting(null)}
+        body={
+          <p>
+            Webhooks sent to its address will be refused from now on. Events already received stay in the feed. Automations that
+            name it stop matching.
+          </p>
+        }
+        onConfirm={async () => {
+          if (!deleting) return;
+          try {
+            appStore.set({ config: await getApi().deleteSource({ id: deleting.id }) });
+            toast('Source deleted.');
+            setDeleting(null);
+          } catch (err) {
+            toast(errorMessage(err), 'danger');
+          }
+        }}
+      />
+    </div>
+  );
 }

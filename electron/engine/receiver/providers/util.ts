@@ -103,7 +103,7 @@ export function header(req: ProviderRequest, name: string): string | null {
 // The sentences. They name the thing to check, never the secret itself.
 
 export function missingHeader(name: string, label: string): string {
-  return `The request is missing header ${name}, so Hookdock cannot tell it really comes from ${label}. Point only ${label} webhooks at this URL.`;
+  return `The request is missing header ${name}, so Hookdock cannot tell it really comes from ${label}. Check that only ${label} sends to this URL.`;
 }
 
 export function mismatch(label: string, what: string, source: SourceConfig): string {

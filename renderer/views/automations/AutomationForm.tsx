@@ -1,0 +1,172 @@
+// "When [source] sends [event types] run [script]": the automation as a
+// sentence, with the details (arguments, folder, time limit, retries) below.
+import { useEffect, useId, useState } from 'react';
+import type { AutomationConfig, PublicConfig } from '../../../shared/api';
+import { errorMessage, getApi } from '../../api';
+import { desktop } from '../../app/desktop';
+import { Button } from '../../components/Button';
+import { Field } from '../../components/Field';
+import { slugify, uniqueId } from '../../lib/format';
+import { allCommonTypes, providerInfo } from '../../lib/providers';
+import { EventTypePicker } from './EventTypePicker';
+
+export function AutomationForm({
+  existing,
+  config,
+  onSaved,
+  onCancel,
+}: {
+  existing: AutomationConfig | null;
+  config: PublicConfig;
+  onSaved: (config: PublicConfig, id: string) => void;
+  onCancel: () => void;
+}) {
+  const [name, setName] = useState(existing?.name ?? '');
+  const [source, setSource] = useState(existing?.source ?? config.sources[0]?.id ?? '*');
+  const [events, setEvents] = useState<string[]>(existing?.events ?? []);
+  const [command, setCommand] = useState(existing?.run.command ?? '');
+  const [args, setArgs] = useState((existing?.run.args ?? []).join('\n'));
+  const [cwd, setCwd] = useState(existing?.run.cwd ?? '');
+  const [timeout, setTimeoutSeconds] = useState(String(existing?.run.timeoutSeconds ?? 60));
+  const existingRetry = existing?.retry && 'maxAttempts' in existing.retry ? existing.retry : null;
+  const [retries, setRetries] = useState(String(existingRetry ? existingRetry.maxAttempts - 1 : 4));
+  const [seen, setSeen] = useState<{ source: string; type: string }[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const typesLabel = useId();
+
+  useEffect(() => {
+    getApi()
+      .listEventTypes({})
+      .then((r) => setSeen(r.items), () => undefined);
+  }, []);
+
+  const provider = config.sources.find((s) => s.id === source)?.provider;
+  const common = provider ? providerInfo(provider).commonTypes : allCommonTypes();
+  const seenHere = [...new Set(seen.filter((t) => source === '*' || t.source === source).map((t) => t.type))];
+
+  const save = async () => {
+    setError(null);
+    if (!events.length) return setError('Pick at least one kind of event (or type * for every event).');
+    if (!command.trim()) return setError('Say which script to run: its full path, like /home/me/scripts/refund.sh.');
+    const t = Number(timeout);
+    const r = Number(retries);
+    if (!Number.isFinite(t) || t <= 0) return setError('The time limit must be a number of seconds above 0.');
+    if (!Number.isInteger(r) || r < 0 || r > 99) return setError('Retries must be a whole number from 0 to 99.');
+    const taken = config.automations.map((a) => a.id);
+    const id = existing?.id ?? uniqueId(slugify(name || `${source === '*' ? 'any' : source}-${events[0]}`), taken);
+    const retry = existing?.retry && !('maxAttempts' in existing.retry)
+      ? existing.retry
+      : { maxAttempts: r + 1, initialDelayMs: existingRetry?.initialDelayMs ?? 10_000, maxDelayMs: existingRetry?.maxDelayMs ?? 3_600_000 };
+    setBusy(true);
+    try {
+      const next = await getApi().saveAutomation({
+        id,
+        name: name.trim(),
+        enabled: existing?.enabled ?? true,
+        source,
+        events,
+        run: {
+          command: command.trim(),
+          args: args.split('\n').map((a) => a.trim()).filter(Boolean),
+          cwd: cwd.trim() || null,
+          timeoutSeconds: t,
+        },
+        retry,
+      });
+      onSaved(next, id);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const pick = desktop();
+  return (
+    <form
+      className="automation-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <Field label="Name" hint="So you recognise it later, e.g. “Tell me about refunds”.">
+        <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="Tell me about refunds" />
+      </Field>
+      <div className="sentence-grid">
+        <span className="sentence-word">When</span>
+        <Field label="Source" className="sentence-field">
+          <select className="select" value={source} onChange={(e) => setSource(e.target.value)}>
+            <option value="*">any source</option>
+            {config.sources.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name || s.id} ({providerInfo(s.provider).name})
+              </option>
+            ))}
+          </select>
+        </Field>
+        <span className="sentence-word">sends</span>
+        <div className="field sentence-field">
+          <span className="field-label" id={typesLabel}>
+            Event types {events.length > 0 && <span className="muted">({events.length} picked)</span>}
+          </span>
+          <EventTypePicker value={events} onChange={setEvents} seen={seenHere} common={common} labelId={typesLabel} />
+        </div>
+        <span className="sentence-word">run</span>
+        <Field label="Script" className="sentence-field" hint="The full path of the program or script. It gets the event as JSON on its input.">
+          <input
+            className="input code-input"
+            value={command}
+            onChange={(e) => setCommand(e.target.value)}
+            placeholder="/home/me/scripts/on-refund.sh"
+            spellCheck={false}
+          />
+        </Field>
+      </div>
+      {pick && (
+        <Button
+          size="sm"
+          onClick={async () => {
+            const r = await pick.pickScript({ defaultPath: command || null });
+            if (r.path) setCommand(r.path);
+          }}
+        >
+          Choose a script…
+        </Button>
+      )}
+      <details className="more-options" open={Boolean(existing && (existing.run.args.length || existing.run.cwd))}>
+        <summary>Arguments, folder, time limit and retries</summary>
+        <div className="field-row">
+          <Field label="Arguments" hint="One per line. Nothing from the event is ever added here.">
+            <textarea className="textarea code-input" rows={3} value={args} onChange={(e) => setArgs(e.target.value)} />
+          </Field>
+          <Field label="Working folder" hint="Where it runs. Empty: Hookdock's own folder.">
+            <input className="input code-input" value={cwd} onChange={(e) => setCwd(e.target.value)} />
+          </Field>
+        </div>
+        <div className="field-row">
+          <Field label="Time limit (seconds)" hint="Stopped if it runs longer.">
+            <input className="input" type="number" min={1} value={timeout} onChange={(e) => setTimeoutSeconds(e.target.value)} />
+          </Field>
+          <Field label="Retries when it fails" hint="Tried again later, waiting longer each time.">
+            <input className="input" type="number" min={0} max={99} value={retries} onChange={(e) => setRetries(e.target.value)} />
+          </Field>
+        </div>
+      </details>
+      {error && (
+        <p className="notice tone-danger" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button variant="primary" type="submit" busy={busy}>
+          {existing ? 'Save changes' : 'Create automation'}
+        </Button>
+      </div>
+    </form>
+  );
+}

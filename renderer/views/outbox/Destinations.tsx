@@ -1,0 +1,193 @@
+// Where scripts can send webhooks onward. The secret (whsec_…) is made here
+// when left blank and shown once, so the owner can give it to the receiver.
+import { useState } from 'react';
+import type { PublicConfig } from '../../../shared/api';
+import { errorMessage, getApi } from '../../api';
+import { appStore } from '../../api/store';
+import { Button } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { CopyButton } from '../../components/CopyButton';
+import { ConfirmDialog } from '../../components/Dialog';
+import { Field } from '../../components/Field';
+import { Toggle } from '../../components/Toggle';
+import { toast } from '../../components/Toast';
+import { slugify, uniqueId } from '../../lib/format';
+import { generateWhsec } from '../../lib/providers';
+
+type Destination = PublicConfig['destinations'][number];
+
+export function Destinations({ config }: { config: PublicConfig }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<Destination | null>(null);
+  const [shownSecret, setShownSecret] = useState<{ id: string; secret: string } | null>(null);
+  const list = config.destinations;
+  return (
+    <Card
+      title="Destinations"
+      labelledBy="destinations-title"
+      actions={
+        editing !== 'new' && (
+          <Button size="sm" variant="primary" onClick={() => setEditing('new')}>
+            Add a destination
+          </Button>
+        )
+      }
+    >
+      <p className="muted small">
+        Your scripts send to these by name: a line like <code>{'{"send":{"destination":"crm","type":"order_noted","data":{}}}'}</code>.
+        Each message is signed with the destination&rsquo;s secret.
+      </p>
+      {shownSecret && (
+        <div className="notice tone-info" role="status">
+          <strong>Secret for {shownSecret.id}:</strong> copy it now and give it to the receiving service; it is hidden after you leave.
+          <div className="url-box">
+            <code>{shownSecret.secret}</code>
+            <CopyButton text={shownSecret.secret} what="secret" />
+          </div>
+        </div>
+      )}
+      {editing === 'new' && (
+        <DestinationForm
+          existing={null}
+          taken={list.map((d) => d.id)}
+          onDone={(secret, id) => {
+            setEditing(null);
+            if (secret) setShownSecret({ id, secret });
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      {list.length === 0 && editing !== 'new' ? (
+        <p className="muted">No destinations yet. Add one to let your scripts send webhooks to another service.</p>
+      ) : (
+        <ul className="item-list">
+          {list.map((d) =>
+            editing === d.id ? (
+              <li key={d.id}>
+                <DestinationForm existing={d} taken={[]} onDone={(secret, id) => { setEditing(null); if (secret) setShownSecret({ id, secret }); }} onCancel={() => setEditing(null)} />
+              </li>
+            ) : (
+              <li key={d.id} className={`item ${d.enabled ? '' : 'is-off'}`}>
+                <div className="item-main">
+                  <div className="item-title">{d.id}</div>
+                  <div className="item-sub">
+                    <code>{d.url}</code> · {d.hasSecret ? 'secret saved' : 'no secret'}
+                    {!d.enabled && ' · turned off'}
+                  </div>
+                </div>
+                <div className="item-actions">
+                  <Button size="sm" variant="ghost" onClick={() => setEditing(d.id)}>
+                    Edit
+                  </Button>
+                  <Button size="sm" variant="ghost" onClick={() => setDeleting(d)} aria-label={`Delete ${d.id}`}>
+                    Delete
+                  </Button>
+                </div>
+              </li>
+            ),
+          )}
+        </ul>
+      )}
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete ${deleting?.id}?`}
+        confirmLabel="Delete destination"
+        onClose={() => setDeleting(null)}
+        body={<p>Scripts that send to it will get an error. Messages already queued for it stay in the outbox.</p>}
+        onConfirm={async () => {
+          if (!deleting) return;
+          try {
+            appStore.set({ config: await getApi().deleteDestination({ id: deleting.id }) });
+            toast('Destination deleted.');
+            setDeleting(null);
+          } catch (err) {
+            toast(errorMessage(err), 'danger');
+          }
+        }}
+      />
+    </Card>
+  );
+}
+
+function DestinationForm({
+  existing,
+  taken,
+  onDone,
+  onCancel,
+}: {
+  existing: Destination | null;
+  taken: string[];
+  onDone: (generatedSecret: string | null, id: string) => void;
+  onCancel: () => void;
+}) {
+  const [name, setName] = useState(existing?.id ?? '');
+  const [url, setUrl] = useState(existing?.url ?? 'https://');
+  const [secret, setSecret] = useState('');
+  const [enabled, setEnabled] = useState(existing?.enabled ?? true);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    setError(null);
+    if (!/^https?:\/\/[^/\s]+/.test(url.trim())) return setError('Enter the full address, starting with https://');
+    if (secret.trim() && !/^whsec_[A-Za-z0-9+/=]+$/.test(secret.trim())) {
+      return setError('A secret looks like whsec_ followed by letters and digits. Leave it empty to have one made for you.');
+    }
+    const id = existing?.id ?? uniqueId(slugify(name || new URL(url.trim()).hostname), taken);
+    // A new destination always gets a secret: made here, so the owner can copy it.
+    const generated = !existing && !secret.trim() ? generateWhsec() : null;
+    setBusy(true);
+    try {
+      const next = await getApi().saveDestination({
+        id,
+        url: url.trim(),
+        secret: secret.trim() || generated || undefined,
+        enabled,
+      });
+      appStore.set({ config: next });
+      toast(existing ? 'Destination saved.' : 'Destination added.');
+      onDone(generated ?? (secret.trim() || null), id);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="destination-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <div className="field-row">
+        <Field label="Name" hint="Your scripts use this name.">
+          <input className="input" value={name} disabled={Boolean(existing)} onChange={(e) => setName(e.target.value)} placeholder="crm" />
+        </Field>
+        <Field label="URL">
+          <input className="input" value={url} onChange={(e) => setUrl(e.target.value)} type="url" />
+        </Field>
+      </div>
+      <Field
+        label="Signing secret"
+        hint={existing?.hasSecret ? 'Leave empty to keep the saved secret.' : 'Leave empty and a new whsec_ secret is made for you.'}
+      >
+        <input className="input code-input" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" placeholder="whsec_…" />
+      </Field>
+      <Toggle checked={enabled} onChange={setEnabled} label="Send to this destination" showLabel />
+      {error && (
+        <p className="notice tone-danger" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button variant="primary" type="submit" busy={busy}>
+          {existing ? 'Save' : 'Add destination'}
+        </Button>
+      </div>
+    </form>
+  );
+}

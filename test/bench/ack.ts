@@ -1,0 +1,276 @@
+// Bench: how fast `hookdock serve` acknowledges webhooks durably (fsync'd
+// before the 200), against a bare express endpoint that answers 200 without
+// storing anything. Same client, same bodies, rounds alternated so both see the
+// same machine load. Then the same with 100,000 events already stored, plus
+// start-up time to a healthy receiver and the serve process's memory.
+//
+// Source: an `hmac` source (HMAC-SHA256, hex, X-Signature), so every request
+// pays a realistic but small signature check; events carry unique ids.
+// Run: node --expose-gc --import tsx test/bench/ack.ts   (or npm run bench ack)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createStore } from '../../electron/engine/store';
+import type { StoredEvent } from '../../electron/engine/store/types';
+import { newId } from '../../electron/engine/util/ids';
+import { memoryLogger } from '../../electron/engine/util/logger';
+import { CLI, ROOT, cleanEnv, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
+
+const CONCURRENCY = 48;
+const ROUND_MS = 3000;
+const ROUNDS = 3;
+const PREFILL = 100_000;
+const BODY_BYTES = 1024;
+
+const SECRET = 'bench-hmac-secret-' + randomBytes(8).toString('hex');
+const SOURCE = {
+  id: 'bench',
+  provider: 'hmac',
+  secret: SECRET,
+  hmac: { header: 'X-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
+  eventType: { jsonPath: '$.type' },
+  eventId: { jsonPath: '$.id' },
+};
+// The rate limiter would otherwise (rightly) answer 429 to a flood.
+const CONFIG = { sources: [SOURCE], tunnel: { provider: 'none' }, limits: { ratePerSecond: 1e6, burst: 1e6 } };
+
+// ---- bodies -----------------------------------------------------------------
+const runTag = randomBytes(4).toString('hex');
+let seq = 0;
+function makeBody(): string {
+  const base = { id: `ord_${runTag}_${String(++seq).padStart(9, '0')}`, type: 'order.created', total: '59.00', currency: 'EUR', customer: { email: 'shop@example.com', name: 'A. Customer' }, note: '' };
+  base.note = 'x'.repeat(Math.max(0, BODY_BYTES - JSON.stringify(base).length));
+  return JSON.stringify(base);
+}
+function signedHeaders(body: string): Record<string, string> {
+  return { 'Content-Type': 'application/json', 'X-Signature': 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex') };
+}
+
+// ---- client -------------------------------------------------------------------
+function post(agent: http.Agent, url: URL, body: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...signedHeaders(body), 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => ok(res.statusCode ?? 0));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+interface RoundResult {
+  acksPerSec: number;
+  errors: number;
+  latencies: number[];
+}
+
+async function round(receiverUrl: string, ms: number): Promise<RoundResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const url = new URL(`${receiverUrl}/hooks/bench`);
+  const latencies: number[] = [];
+  let acks = 0;
+  let errors = 0;
+  const start = performance.now();
+  const deadline = start + ms;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        const body = makeBody();
+        const t0 = performance.now();
+        const status = await post(agent, url, body).catch(() => 0);
+        latencies.push(performance.now() - t0);
+        if (status === 200) acks++;
+        else errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  return { acksPerSec: acks / seconds, errors, latencies };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+interface Summary {
+  acksPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+function summarize(rounds: RoundResult[]): Summary {
+  const all = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  return { acksPerSec: median(rounds.map((r) => r.acksPerSec)), p50: pct(all, 50), p99: pct(all, 99), errors: rounds.reduce((n, r) => n + r.errors, 0) };
+}
+
+/** Alternates bare and hookdock rounds, so both see the same background load. */
+async function compare(bareUrl: string, serveUrl: string): Promise<{ bare: Summary; serve: Summary }> {
+  await round(bareUrl, 500); // warm-up: JIT, sockets
+  await round(serveUrl, 500);
+  const bare: RoundResult[] = [];
+  const serve: RoundResult[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    bare.push(await round(bareUrl, ROUND_MS));
+    serve.push(await round(serveUrl, ROUND_MS));
+    console.log(`  round ${i + 1}: bare ${bare[i].acksPerSec.toFixed(0)}/s, hookdock ${serve[i].acksPerSec.toFixed(0)}/s`);
+  }
+  return { bare: summarize(bare), serve: summarize(serve) };
+}
+
+function line(name: string, s: Summary): string {
+  const err = s.errors ? `, ${s.errors} non-200` : '';
+  return `  ${name.padEnd(26)} ${s.acksPerSec.toFixed(0).padStart(6)} acks/s   p50 ${s.p50.toFixed(2).padStart(6)} ms   p99 ${s.p99.toFixed(2).padStart(6)} ms${err}`;
+}
+
+// ---- processes ----------------------------------------------------------------
+async function startBare(): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, [join(ROOT, 'test/bench/_bare-server.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  return new Promise((ok, fail) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /^Receiver:\s+(\S+)$/m.exec(out)?.[1];
+      if (url) ok({ proc, url });
+    });
+    proc.once('exit', (code) => fail(new Error(`bare server exited ${code}`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Resident memory of a process in MiB (Linux /proc; elsewhere ps). */
+function rssMiB(pid: number): { rss: number; peak: number | null } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return { rss: NaN, peak: null };
+  }
+}
+
+/** Spawns serve on a known port and times how long until GET /healthz answers 200. */
+async function timedStart(dataDir: string): Promise<{ serve: ServeProcess; startupMs: number }> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const starting = startServe(dataDir, { args: ['--port', String(port)], timeoutMs: 120_000 });
+  let startupMs = NaN;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+    if (ok) {
+      startupMs = performance.now() - t0;
+      break;
+    }
+    if (performance.now() - t0 > 120_000) throw new Error('serve did not become healthy within 2 minutes');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { serve: await starting, startupMs };
+}
+
+/** Fills a data dir with `count` stored events through the store itself (fast; HTTP would take minutes). */
+async function prefill(dataDir: string, count: number): Promise<number> {
+  const t0 = performance.now();
+  const store = createStore({ dataDir, logger: memoryLogger() });
+  await store.open();
+  const now = Date.now();
+  const span = 20 * 24 * 3600 * 1000; // spread over 20 days, inside the 30-day retention
+  const BATCH = 2000;
+  for (let i = 0; i < count; i += BATCH) {
+    const writes: Promise<unknown>[] = [];
+    for (let j = i; j < Math.min(count, i + BATCH); j++) {
+      const at = now - span + Math.floor((span * j) / count);
+      const body = makeBody();
+      const event: StoredEvent = {
+        id: newId('evt', at),
+        source: 'bench',
+        provider: 'hmac',
+        type: 'order.created',
+        status: 'done',
+        receivedAt: new Date(at).toISOString(),
+        providerEventId: JSON.parse(body).id,
+        verification: { ok: true, reason: null },
+        summary: 'Order — 59.00 EUR',
+        sizeBytes: body.length,
+        redeliveries: 0,
+        replayOf: null,
+        headers: signedHeaders(body),
+        body: { text: body },
+        payload: JSON.parse(body),
+      };
+      writes.push(store.appendEvent(event));
+    }
+    await Promise.all(writes);
+  }
+  await store.close();
+  return performance.now() - t0;
+}
+
+// ---- main -------------------------------------------------------------------------
+async function main() {
+  const began = performance.now();
+  await ensureBuilt();
+  const emptyDir = await mkdtemp(join(tmpdir(), 'hookdock-bench-empty-'));
+  const fullDir = await mkdtemp(join(tmpdir(), 'hookdock-bench-full-'));
+  const procs: ChildProcess[] = [];
+  try {
+    for (const d of [emptyDir, fullDir]) await writeFile(join(d, 'config.json'), JSON.stringify(CONFIG));
+    console.log(`ack bench: ${CONCURRENCY} concurrent keep-alive clients, ${BODY_BYTES} B JSON bodies, hmac source, ${ROUNDS} x ${ROUND_MS / 1000} s rounds alternated`);
+    console.log(`machine: ${process.platform} ${process.arch}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+
+    const bare = await startBare();
+    procs.push(bare.proc);
+
+    console.log('\n[empty store]');
+    const empty = await timedStart(emptyDir);
+    procs.push(empty.serve.proc);
+    const e = await compare(bare.url, empty.serve.receiverUrl);
+    await empty.serve.stop('SIGTERM');
+
+    console.log(`\n[prefilling ${PREFILL.toLocaleString('en')} events through the store]`);
+    const prefillMs = await prefill(fullDir, PREFILL);
+    console.log(`  prefilled in ${(prefillMs / 1000).toFixed(1)} s`);
+
+    console.log(`\n[${PREFILL.toLocaleString('en')} events stored]`);
+    const full = await timedStart(fullDir);
+    procs.push(full.serve.proc);
+    const rssAfterStart = rssMiB(full.serve.proc.pid!);
+    const f = await compare(bare.url, full.serve.receiverUrl);
+    const rssAfterLoad = rssMiB(full.serve.proc.pid!);
+    await full.serve.stop('SIGTERM');
+
+    console.log('\nresults');
+    console.log(line('bare express (no storage)', e.bare));
+    console.log(line('hookdock serve, empty', e.serve));
+    console.log(line('bare express (again)', f.bare));
+    console.log(line(`hookdock serve, ${PREFILL / 1000}k stored`, f.serve));
+    console.log(`  ratio hookdock/bare, empty:        ${(e.serve.acksPerSec / e.bare.acksPerSec).toFixed(2)}`);
+    console.log(`  ratio hookdock/bare, ${PREFILL / 1000}k stored:  ${(f.serve.acksPerSec / f.bare.acksPerSec).toFixed(2)}`);
+    console.log(`  ratio ${PREFILL / 1000}k stored vs empty:       ${(f.serve.acksPerSec / e.serve.acksPerSec).toFixed(2)} (hookdock acks/s)`);
+    console.log(`  start-up to /healthz 200:  empty ${empty.startupMs.toFixed(0)} ms, ${PREFILL / 1000}k stored ${full.startupMs.toFixed(0)} ms`);
+    console.log(
+      `  serve RSS with ${PREFILL / 1000}k stored: ${rssAfterStart.rss.toFixed(0)} MiB after start, ${rssAfterLoad.rss.toFixed(0)} MiB after load` +
+        (rssAfterLoad.peak ? ` (peak ${rssAfterLoad.peak.toFixed(0)} MiB)` : ''),
+    );
+    console.log(`  bench took ${((performance.now() - began) / 1000).toFixed(0)} s`);
+  } finally {
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    await rm(emptyDir, { recursive: true, force: true });
+    await rm(fullDir, { recursive: true, force: true });
+  }
+}
+
+void cleanEnv; // the helpers' env scrub is applied by startServe
+await main();

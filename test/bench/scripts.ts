@@ -1,0 +1,141 @@
+// Scripts benchmark: node --expose-gc --import tsx test/bench/scripts.ts
+// 1. event -> script start latency at light load (one event at a time), p50/p99
+//    (target <= 10 / 50 ms): from the moment the event is durably stored and
+//    handed to the automations, to the spawn() of its script.
+// 2. runs/s of a trivial script through the whole service (store, scheduler,
+//    runner, records) against a tight loop spawning the same script with the
+//    same concurrency, in the same process (target ratio >= 0.8).
+// 3. RSS with a 10,000-job backlog (automations paused) against idle
+//    (target: within 50 MB).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allSettled, script, startHarness, storedEvent, type Harness } from '../engine/automations-harness';
+import { waitFor } from '../helpers/tmp';
+
+const TRIVIAL = script('trivial.sh');
+const CONCURRENCY = 4;
+const deadline = Date.now() + 110_000;
+
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+function config() {
+  return {
+    automations: [{ id: 'trivial', events: ['*'], run: { command: TRIVIAL, args: [], timeoutSeconds: 30 }, retry: { schedule: [] } }],
+    tunnel: { provider: 'none' as const },
+    limits: { concurrency: CONCURRENCY },
+  };
+}
+
+async function withHarness<T>(fn: (h: Harness, spawns: Map<string, number>) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'hookdock-bench-scripts-'));
+  // spawn() as the service calls it, noting when each run's script starts.
+  const spawns = new Map<string, number>();
+  const timedSpawn = ((file: string, args: string[], opts: { env?: NodeJS.ProcessEnv }) => {
+    const runId = opts.env?.HOOKDOCK_RUN_ID;
+    if (runId) spawns.set(runId, performance.now());
+    return spawn(file, args, opts);
+  }) as typeof spawn;
+  const h = await startHarness(dir, config(), { spawn: timedSpawn });
+  try {
+    return await fn(h, spawns);
+  } finally {
+    await h.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function latency(): Promise<void> {
+  await withHarness(async (h, spawns) => {
+    const samples: number[] = [];
+    for (let i = 0; i < 230 && Date.now() < deadline - 80_000; i++) {
+      const stored = await h.store.appendEvent(storedEvent());
+      const t0 = performance.now();
+      await h.automations.onEvent(stored.summary);
+      const [run] = await h.waitRun(stored.id, allSettled, 10_000);
+      if (i >= 30) samples.push(spawns.get(run.id)! - t0); // the first ones warm up
+    }
+    console.log(`event -> script start (n=${samples.length}): p50 ${pct(samples, 50).toFixed(1)} ms, p99 ${pct(samples, 99).toFixed(1)} ms (target <= 10 / 50 ms)`);
+  });
+}
+
+/** The same script, spawned the same way (stdin envelope, pipes), CONCURRENCY at a time, n times. */
+async function tightLoop(n: number): Promise<number> {
+  const envelope = JSON.stringify(storedEvent());
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      await new Promise<void>((resolve) => {
+        const child: ChildProcess = spawn('sh', [TRIVIAL], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+        child.stdout!.resume();
+        child.stderr!.resume();
+        child.stdin!.on('error', () => undefined);
+        child.stdin!.end(envelope);
+        child.on('close', () => resolve());
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return n / ((performance.now() - started) / 1000);
+}
+
+async function throughput(): Promise<void> {
+  const n = 400;
+  const loop = await tightLoop(n);
+  const service = await withHarness(async (h) => {
+    // Store the events first: this measures runs, not the receiver.
+    const events = [];
+    for (let i = 0; i < n; i += 50) {
+      events.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => h.store.appendEvent(storedEvent())))));
+    }
+    const started = performance.now();
+    await Promise.all(events.map((e) => h.automations.onEvent(e.summary)));
+    await waitFor(() => h.automations.counts().jobsPending === 0, 100_000, 'all runs');
+    const elapsed = (performance.now() - started) / 1000;
+    const failed = events.filter((e) => h.automations.runsForEvent(e.id)[0]?.status !== 'succeeded').length;
+    if (failed) console.log(`  (${failed} runs did not succeed)`);
+    return n / elapsed;
+  });
+  console.log(
+    `trivial script, ${n} runs, concurrency ${CONCURRENCY}: service ${service.toFixed(0)} runs/s, tight spawn loop ${loop.toFixed(0)} /s, ratio ${(service / loop).toFixed(2)} (target >= 0.8)`,
+  );
+}
+
+async function backlog(): Promise<void> {
+  await withHarness(async (h) => {
+    await h.automations.handlers.setAutomationsPaused({ paused: true });
+    gc();
+    await new Promise((r) => setTimeout(r, 200));
+    gc();
+    const idle = process.memoryUsage().rss;
+    const total = 10_000;
+    for (let i = 0; i < total; i += 200) {
+      await Promise.all(
+        Array.from({ length: 200 }, async () => {
+          const stored = await h.store.appendEvent(storedEvent());
+          await h.automations.onEvent(stored.summary);
+        }),
+      );
+    }
+    gc();
+    await new Promise((r) => setTimeout(r, 200));
+    gc();
+    const loaded = process.memoryUsage().rss;
+    console.log(
+      `RSS idle ${mb(idle)} MB, with a ${h.automations.counts().jobsPending}-job backlog ${mb(loaded)} MB: +${mb(loaded - idle)} MB (target <= +50 MB)`,
+    );
+  });
+}
+
+await latency();
+await throughput();
+await backlog();
+process.exit(0);

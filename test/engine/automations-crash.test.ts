@@ -1,0 +1,78 @@
+// kill -9 of Hookdock while a script runs: the run is attempted again after
+// the restart (at-least-once), with HOOKDOCK_ATTEMPT 2, and the interrupted
+// attempt is closed with a note.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { makeTempDir, removeDir, waitFor } from '../helpers/tmp';
+import { allSettled, script, startHarness, writeConfig, type Harness } from './automations-harness';
+
+const HOST = fileURLToPath(new URL('../fixtures/scripts/automations-host.ts', import.meta.url));
+let dir: string;
+let h: Harness | undefined;
+const orphans: number[] = [];
+
+beforeEach(async () => {
+  dir = await makeTempDir('hookdock-automations-crash-');
+});
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  // The first attempt's script outlives the killed host (its own process group): end it.
+  for (const pid of orphans.splice(0)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  await removeDir(dir);
+});
+
+it('re-attempts a run that was running when Hookdock was killed with SIGKILL', async () => {
+  const attempts = join(dir, 'attempts.txt');
+  const release = join(dir, 'release');
+  await writeConfig(dir, {
+    automations: [
+      {
+        id: 'waits',
+        events: ['*'],
+        run: { command: script('wait-for-file.mjs'), args: [attempts, release], timeoutSeconds: 30 },
+        retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 50 },
+      },
+    ],
+    tunnel: { provider: 'none' },
+  });
+
+  const host = spawn(process.execPath, ['--import', 'tsx', HOST, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  host.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const eventId = await waitFor(
+    () => {
+      if (host.exitCode !== null) throw new Error(`the host exited with ${host.exitCode}`);
+      return /fired (\S+)/.exec(out)?.[1];
+    },
+    20_000,
+    'the host to fire an event',
+  );
+  await waitFor(() => existsSync(attempts) && readFileSync(attempts, 'utf8').startsWith('1 '), 10_000, 'attempt 1 to start');
+  orphans.push(Number(readFileSync(attempts, 'utf8').split(' ')[1]));
+
+  const exited = new Promise((ok) => host.once('exit', ok));
+  host.kill('SIGKILL');
+  await exited;
+
+  h = await startHarness(dir);
+  await waitFor(() => readFileSync(attempts, 'utf8').split('\n').some((l) => l.startsWith('2 ')), 10_000, 'attempt 2 to start');
+  orphans.push(Number(readFileSync(attempts, 'utf8').split('\n')[1].split(' ')[1]));
+  writeFileSync(release, '');
+  const [run] = await h.waitRun(eventId, allSettled);
+  expect(run.status).toBe('succeeded');
+  expect(run.attempts.map((a) => a.attempt)).toEqual([1, 2]);
+  expect(run.attempts[0].error).toMatch(/Hookdock stopped while this attempt ran/);
+  expect(run.attempts[0].finishedAt).not.toBeNull();
+  expect(run.attempts[1]).toMatchObject({ exitCode: 0, error: null, stdout: 'released at attempt 2\n' });
+  await waitFor(() => h!.store.getEventSummary(eventId)?.status === 'done', 3000, 'event done');
+});
