@@ -64,7 +64,7 @@ export function createHttpApi(options: HttpOptions = {}): HookdockApi {
       throw new ApiError(NOT_ANSWERING, 'unreachable', 0);
     }
     const text = await res.text();
-    let data: unknown = null;
+    let data: unknown;
     try {
       data = text ? JSON.parse(text) : null;
     } catch {

@@ -20,7 +20,7 @@ import { createStore } from '../../electron/engine/store';
 import type { StoredEvent } from '../../electron/engine/store/types';
 import { newId } from '../../electron/engine/util/ids';
 import { memoryLogger } from '../../electron/engine/util/logger';
-import { CLI, ROOT, cleanEnv, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
+import { ROOT, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
 
 const CONCURRENCY = 48;
 const ROUND_MS = 3000;
@@ -167,7 +167,7 @@ async function timedStart(dataDir: string): Promise<{ serve: ServeProcess; start
   const port = await freePort();
   const t0 = performance.now();
   const starting = startServe(dataDir, { args: ['--port', String(port)], timeoutMs: 120_000 });
-  let startupMs = NaN;
+  let startupMs: number;
   for (;;) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
     if (ok) {
@@ -272,5 +272,4 @@ async function main() {
   }
 }
 
-void cleanEnv; // the helpers' env scrub is applied by startServe
 await main();

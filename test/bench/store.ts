@@ -41,10 +41,14 @@ function event(): StoredEvent {
   };
 }
 
-async function appendMany(store: Store, total: number): Promise<{ perSec: number; p50: number; p99: number }> {
+async function appendMany(
+  store: Store,
+  total: number,
+): Promise<{ perSec: number; p50: number; p99: number; cpuUsPerAppend: number }> {
   const latencies: number[] = [];
   let left = total;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const worker = async () => {
     while (left-- > 0) {
       const t = performance.now();
@@ -54,19 +58,25 @@ async function appendMany(store: Store, total: number): Promise<{ perSec: number
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   return {
     perSec: Math.round(total / seconds),
     p50: latencies[Math.floor(latencies.length * 0.5)],
     p99: latencies[Math.floor(latencies.length * 0.99)],
+    // CPU (this process, including building the test events): the figure that
+    // does not depend on how busy the shared machine is.
+    cpuUsPerAppend: Math.round((used.user + used.system) / total),
   };
 }
 
 async function openOnly(dataDir: string): Promise<void> {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const store = createStore({ dataDir, logger });
   await store.open();
   const ms = performance.now() - t;
+  const cpuUsed = process.cpuUsage(cpu);
   const listed = store.listEvents({ limit: 50, q: 'order #99' }).items.length;
   const t2 = performance.now();
   const some = await store.getEvent(store.listEvents({ limit: 1 }).items[0].id);
@@ -75,7 +85,7 @@ async function openOnly(dataDir: string): Promise<void> {
   const getMs = performance.now() - t2;
   const rss = process.memoryUsage().rss;
   console.log(
-    JSON.stringify({ openMs: Math.round(ms), rssMB: Math.round(rss / 1e6), events: store.eventCounts(Date.now()).events, listed, getMs: Math.round(getMs), got: Boolean(some && oldEvent) }),
+    JSON.stringify({ openMs: Math.round(ms), openCpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 1000), rssMB: Math.round(rss / 1e6), events: store.eventCounts(Date.now()).events, listed, getMs: Math.round(getMs), got: Boolean(some && oldEvent) }),
   );
   await store.close();
 }
@@ -87,12 +97,15 @@ async function main(): Promise<void> {
     const store = createStore({ dataDir, logger });
     await store.open();
     const empty = await appendMany(store, MEASURED);
-    console.log(`empty store:   ${empty.perSec} durable appends/s, p50 ${empty.p50.toFixed(2)} ms, p99 ${empty.p99.toFixed(2)} ms`);
+    const line = (r: typeof empty) =>
+      `${r.perSec} durable appends/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, CPU ${r.cpuUsPerAppend} us/append`;
+    console.log(`machine load average: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+    console.log(`empty store:   ${line(empty)}`);
     const fillStart = performance.now();
     await appendMany(store, STORED - MEASURED);
     console.log(`filled to ${STORED} events in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
     const full = await appendMany(store, MEASURED);
-    console.log(`100k store:    ${full.perSec} durable appends/s, p50 ${full.p50.toFixed(2)} ms, p99 ${full.p99.toFixed(2)} ms`);
+    console.log(`100k store:    ${line(full)}`);
     console.log(`ratio (100k / empty) appends/s: ${(full.perSec / empty.perSec).toFixed(2)}, p50 ${(full.p50 / empty.p50).toFixed(2)}`);
     await store.close();
     const self = fileURLToPath(import.meta.url);
@@ -100,8 +113,16 @@ async function main(): Promise<void> {
       encoding: 'utf8',
     });
     if (child.status !== 0) throw new Error(child.stderr);
-    const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { openMs: number; rssMB: number; events: number };
-    console.log(`open() with ${r.events} events: ${r.openMs} ms, RSS ${r.rssMB} MB (fresh process) ${child.stdout.trim()}`);
+    const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+      openMs: number;
+      openCpuMs: number;
+      rssMB: number;
+      events: number;
+      getMs: number;
+    };
+    console.log(
+      `open() with ${r.events} events: ${r.openMs} ms (CPU ${r.openCpuMs} ms), RSS ${r.rssMB} MB after open (fresh process); getEvent from sealed segments ${r.getMs} ms`,
+    );
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

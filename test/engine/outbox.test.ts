@@ -71,7 +71,7 @@ async function boot(): Promise<void> {
   await store.open();
   const bus = createBus();
   bus.on('delivery.updated', (d) => updates.push(d));
-  scheduler = createScheduler({ store, logger: memoryLogger(), concurrency: () => 4 });
+  scheduler = createScheduler({ store, logger: memoryLogger(), concurrency: () => 4, stopTimeoutMs: 300 });
   outbox = createOutbox({
     store,
     scheduler,
@@ -271,6 +271,24 @@ describe('outbox', () => {
     expect(d.status).toBe('delivered');
     expect(d.attempts.map((a) => a.statusCode)).toEqual([500, 200]);
     expect(dest.seen[1].headers['webhook-id']).toBe(dest.seen[0].headers['webhook-id']);
+  });
+
+  it('a delivery cut short by shutdown is not recorded and is sent again (same webhook-id) after the restart', async () => {
+    const hang: Reply = () => {}; // never answers; closed with the server
+    const dest = await destination([hang, status(200)]);
+    servers.push(dest);
+    useDestination(dest.url, { timeoutMs: 60_000 });
+    const sent = await send();
+    await waitFor(() => dest.seen.length === 1);
+    const t0 = Date.now();
+    await shutdown();
+    expect(Date.now() - t0).toBeLessThan(3000);
+
+    await boot();
+    const d = await settled(sent.id);
+    expect(d.status).toBe('delivered');
+    expect(d.attempts.map((a) => [a.attempt, a.statusCode])).toEqual([[1, 200]]);
+    expect(dest.seen.map((r) => r.headers['webhook-id'])).toEqual([sent.webhookId, sent.webhookId]);
   });
 
   it('lists newest first with a cursor and a status filter', async () => {

@@ -212,6 +212,20 @@ describe('scheduler', () => {
     expect(s.pendingCount()).toBe(1);
   });
 
+  it('drops dead jobs whose owner record is gone, keeps the others', async () => {
+    const store = memoryStore();
+    const now = Date.now();
+    const base = { kind: 'k', policy: fast, createdAt: now, lastError: 'x', attemptsMade: 4, dueAt: now, state: 'dead' as const };
+    store.jobs.set('job_gone', { ...base, id: 'job_gone', refId: 'pruned' });
+    store.jobs.set('job_kept', { ...base, id: 'job_kept', refId: 'still-here' });
+    const s = scheduler(store);
+    s.register('k', { run: async () => ({ ok: true }), exists: (ref) => ref !== 'pruned' });
+    await s.start();
+    expect([...store.jobs.keys()]).toEqual(['job_kept']);
+    expect(s.jobFor('pruned')).toBeUndefined();
+    expect(s.jobFor('still-here')?.state).toBe('dead');
+  });
+
   it('does not start jobs of a paused kind until resumed; other kinds go on', async () => {
     const s = scheduler(memoryStore());
     const ran: string[] = [];

@@ -96,8 +96,11 @@ async function runAttempt(deps: AttemptDeps, run: Run, automation: AutomationCon
     stderr: '',
     truncated: false,
   };
-  let current = await deps.runs.save({ ...run, status: 'running', nextAttemptAt: null, attempts: [...run.attempts, attempt] });
-  void deps.runs.syncEventStatus(run.eventId);
+  const running: Run = { ...run, status: 'running', nextAttemptAt: null, attempts: [...run.attempts, attempt] };
+  // Not awaited: the fsync overlaps the spawn. The scheduler made the job 'active' durably
+  // before calling us, so a crash now still re-runs the attempt.
+  const savedRunning = deps.runs.save(running).then(() => deps.runs.syncEventStatus(run.eventId));
+  savedRunning.catch(() => undefined); // awaited (and reported) below, once the script ended
 
   const live = createLiveOutput({
     intervalMs: deps.liveIntervalMs,
@@ -145,16 +148,16 @@ async function runAttempt(deps: AttemptDeps, run: Run, automation: AutomationCon
     stderr: result.stderr,
     truncated: result.truncated,
   };
-  current = deps.runs.get(run.id) ?? current;
-  const attempts = current.attempts.map((a) => (a.attempt === n ? finished : a));
+  const attempts = running.attempts.map((a) => (a.attempt === n ? finished : a));
   try {
-    await deps.runs.save({ ...current, status: ok ? 'succeeded' : current.status, attempts });
+    await savedRunning;
+    await deps.runs.save({ ...running, status: ok ? 'succeeded' : 'running', attempts });
   } catch (err) {
     // Stopping (store closing) or a full disk: the job stays active and runs again after a restart.
     deps.logger.error('Could not record the end of a script attempt.', { run: run.id, err });
     if (ok) throw err;
   }
-  if (ok) await deps.runs.syncEventStatus(run.eventId);
+  if (ok) void deps.runs.syncEventStatus(run.eventId);
   return ok ? { ok: true } : { ok: false, error: finished.error ?? 'The script failed.' };
 }
 

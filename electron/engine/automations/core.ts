@@ -71,14 +71,12 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
     runs,
 
     async fire(event) {
-      const created: Run[] = [];
-      for (const automation of matchingAutomations(config.current(), event)) {
-        const run = await runs.create(event.id, automation.id);
-        await enqueue(run);
-        created.push(run);
-      }
-      if (created.length) await runs.syncEventStatus(event.id);
-      return created.map((r) => runs.get(r.id) ?? r);
+      const drafts = matchingAutomations(config.current(), event).map((a) => runs.draft(event.id, a.id));
+      // Issued together, run before job: the store's journal keeps call order, so a
+      // job is never durable without its run, and all of it costs one group commit.
+      await Promise.all(drafts.flatMap((run) => [runs.save(run), enqueue(run)]));
+      if (drafts.length) void runs.syncEventStatus(event.id);
+      return drafts.map((r) => runs.get(r.id) ?? r);
     },
 
     async retryRun(id) {

@@ -63,13 +63,23 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
   if (problem) return failed(problem, started);
 
   const json = JSON.stringify(input.envelope);
-  await mkdir(input.tmpDir, { recursive: true, mode: 0o700 });
   const eventFile = join(input.tmpDir, `event-${randomBytes(8).toString('hex')}.json`);
-  await writeFile(eventFile, json, { mode: 0o600, flag: 'wx' });
+  await writeEventFile(eventFile, input.tmpDir, json);
   try {
     return await spawnAndWait(input, invocation, cwd, platform, json, eventFile, started);
   } finally {
     await rm(eventFile, { force: true }).catch(() => undefined);
+  }
+}
+
+/** 0600, never overwriting; the folder is made only when missing (not one mkdir per attempt). */
+async function writeEventFile(file: string, dir: string, json: string): Promise<void> {
+  try {
+    await writeFile(file, json, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(file, json, { mode: 0o600, flag: 'wx' });
   }
 }
 

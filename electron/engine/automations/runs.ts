@@ -16,6 +16,8 @@ export interface RunBook {
   /** Oldest first. */
   forEvent(eventId: string): Run[];
   create(eventId: string, automationId: string): Promise<Run>;
+  /** A new queued run, not yet saved: its id is known before the write, so writes can be issued together. */
+  draft(eventId: string, automationId: string): Run;
   /** Persists (fsync'd) and emits run.updated. */
   save(run: Run): Promise<Run>;
   failedCount(): number;
@@ -94,9 +96,9 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
       return failed;
     },
 
-    async create(eventId, automationId) {
+    draft(eventId, automationId) {
       const now = opts.clock.now();
-      return save({
+      return {
         id: newId('run', now),
         eventId,
         automationId,
@@ -104,7 +106,11 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
         attempts: [],
         nextAttemptAt: null,
         createdAt: new Date(now).toISOString(),
-      });
+      };
+    },
+
+    create(eventId, automationId) {
+      return save(this.draft(eventId, automationId));
     },
 
     syncEventStatus(eventId) {

@@ -10,76 +10,14 @@
 // the handler runs, so a crash mid-attempt re-runs it: at-least-once) ->
 // deleted on success | pending again (dueAt = next retry) | dead (kept, so a
 // person can retry it by hand with a fresh attempt budget).
-import type { Store } from '../store/types';
-import { systemClock, type Clock } from '../util/clock';
+import { systemClock } from '../util/clock';
 import { newId } from '../util/ids';
-import type { Logger } from '../util/logger';
-import { nextDelayMs, type RetryPolicy } from './backoff';
+import { nextDelayMs } from './backoff';
 import { MinHeap } from './heap';
+import type { JobHandler, JobOutcome, JobRecord, Scheduler, SchedulerOptions } from './types';
 
 export type { RetryPolicy } from './backoff';
-
-export interface JobRecord {
-  id: string;
-  kind: string;
-  /** The owner record (a run id, a delivery id): one live job per refId. */
-  refId: string;
-  attemptsMade: number;
-  dueAt: number;
-  state: 'pending' | 'active' | 'dead';
-  policy: RetryPolicy;
-  createdAt: number;
-  lastError: string | null;
-}
-
-export type JobOutcome = { ok: true } | { ok: false; error: string; retryAfterMs?: number; stop?: boolean };
-
-export interface JobHandler {
-  /**
-   * One attempt. attempt is 1-based. Must not throw (a throw counts as a failed attempt with its message).
-   * `signal` aborts when the scheduler stops and gives up waiting on the attempt: its outcome is then
-   * ignored, the job stays 'active' on disk and re-runs after the restart.
-   */
-  run(job: JobRecord, attempt: number, signal: AbortSignal): Promise<JobOutcome>;
-  /** After a failed attempt that will be retried at nextAt (ms epoch). */
-  onRetryScheduled?(job: JobRecord, nextAt: number): Promise<void>;
-  /** After the last attempt failed (or stop): dead letter. */
-  onDead?(job: JobRecord, error: string): Promise<void>;
-  onSucceeded?(job: JobRecord): Promise<void>;
-}
-
-export interface Scheduler {
-  /** Register handlers before start(); jobs of a kind without a handler wait. */
-  register(kind: string, handler: JobHandler): void;
-  /**
-   * Persisted before it resolves. dueAt defaults to now.
-   * If a live (pending or active) job for refId exists it is returned unchanged; a dead one is replaced.
-   */
-  enqueue(input: { kind: string; refId: string; policy: RetryPolicy; dueAt?: number }): Promise<JobRecord>;
-  /** Dead or pending job for refId -> attempt now (a dead one restarts with a fresh attempt budget). An active one is returned as is. */
-  retryNow(refId: string): Promise<JobRecord | undefined>;
-  /** Picks up all persisted jobs: overdue ones run at once, 'active' ones (process died mid-attempt) are re-run (at-least-once). */
-  start(): Promise<void>;
-  /** Stops taking new work; waits for running attempts up to a bound (5 s). Running ones stay 'active' on disk and re-run after restart. */
-  stop(): Promise<void>;
-  /** Paused kinds are not started (they stay pending). */
-  setPaused(kind: string, paused: boolean): void;
-  /** Jobs not dead: pending or running. */
-  pendingCount(): number;
-  jobFor(refId: string): JobRecord | undefined;
-}
-
-export interface SchedulerOptions {
-  store: Store;
-  clock?: Clock;
-  logger: Logger;
-  /** Attempts running at once, across all kinds (config.limits.concurrency). Read before each dispatch. */
-  concurrency: () => number;
-  /** How long stop() waits for running attempts. Default 5 s. */
-  stopTimeoutMs?: number;
-  /** For backoff jitter; injected by tests. */
-  random?: () => number;
-}
+export type { JobHandler, JobOutcome, JobRecord, Scheduler, SchedulerOptions } from './types';
 
 /** Node timers cannot wait longer than ~24.8 days; re-arm instead. */
 const MAX_TIMER_MS = 60 * 60 * 1000;
@@ -196,13 +134,18 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         set.add(job.id);
         continue;
       }
-      const p = attempt(job).then((after) => {
-        running.delete(job.id);
-        schedulePump();
-        if (!after) return;
-        settling.add(after.settled);
-        void after.settled.finally(() => settling.delete(after.settled));
-      });
+      const p = attempt(job)
+        .catch((err) => {
+          log.error('A job attempt broke down.', { job: job.id, kind: job.kind, err });
+          return undefined;
+        })
+        .then((after) => {
+          running.delete(job.id);
+          schedulePump();
+          if (!after) return;
+          settling.add(after.settled);
+          void after.settled.finally(() => settling.delete(after.settled));
+        });
       running.set(job.id, p);
     }
     arm();
@@ -274,6 +217,20 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     }
   }
 
+  /** Dead jobs whose owner record is gone (retention) are of no use to anyone. */
+  async function dropOrphans(): Promise<void> {
+    for (const job of [...jobs.values()]) {
+      const exists = handlers.get(job.kind)?.exists;
+      if (job.state !== 'dead' || !exists || exists(job.refId)) continue;
+      try {
+        await col.delete(job.id);
+        forget(job);
+      } catch (err) {
+        log.warn('Could not drop a dead job whose record is gone.', { job: job.id, err });
+      }
+    }
+  }
+
   return {
     register(kind, handler) {
       handlers.set(kind, handler);
@@ -334,6 +291,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
           heap.push(job.dueAt, job.id);
         }
       }
+      await dropOrphans();
       started = true;
       log.info('Job scheduler started.', { pending: jobs.size - deadCount, dead: deadCount });
       schedulePump();

@@ -82,8 +82,16 @@ export async function attemptDelivery(input: {
   const body = deliveryBody(d);
   const started = clock.now();
   const timestamp = Math.floor(started / 1000);
-  const timeout = new AbortController();
-  const timer = clock.setTimeout(() => timeout.abort(), dest.timeoutMs);
+  // One controller for both the timeout and Hookdock stopping. (Not AbortSignal.any
+  // on the scheduler's long-lived signal: on Node 20 its dependents pile up.)
+  const ctl = new AbortController();
+  let timedOut = false;
+  const timer = clock.setTimeout(() => {
+    timedOut = true;
+    ctl.abort();
+  }, dest.timeoutMs);
+  const onStop = () => ctl.abort();
+  input.stopSignal.addEventListener('abort', onStop, { once: true });
   const record = (statusCode: number | null, responseBody: string | null, error: string | null): DeliveryAttempt => ({
     attempt: input.attempt,
     at: new Date(started).toISOString(),
@@ -97,7 +105,7 @@ export async function attemptDelivery(input: {
       method: 'POST',
       body,
       redirect: 'manual',
-      signal: AbortSignal.any([timeout.signal, input.stopSignal]),
+      signal: ctl.signal,
       headers: {
         'content-type': 'application/json',
         'user-agent': input.userAgent,
@@ -122,7 +130,7 @@ export async function attemptDelivery(input: {
       attempt: record(status, text, error),
     };
   } catch (err) {
-    const error = timeout.signal.aborted
+    const error = timedOut
       ? `The destination did not answer within ${dest.timeoutMs / 1000} s.`
       : input.stopSignal.aborted
         ? 'Hookdock stopped during the attempt.'
@@ -130,5 +138,6 @@ export async function attemptDelivery(input: {
     return { ok: false, gone: false, attempt: record(null, null, error) };
   } finally {
     clock.clearTimeout(timer);
+    input.stopSignal.removeEventListener('abort', onStop);
   }
 }

@@ -123,6 +123,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const d = col.get(job.refId);
       if (d) await save({ ...d, status: 'retrying', nextAttemptAt: iso(nextAt) });
     },
+    exists: (refId) => col.get(refId) !== undefined,
     async onDead(job) {
       const d = col.get(job.refId);
       if (d && d.status !== 'failed') await save({ ...d, status: 'failed', nextAttemptAt: null });

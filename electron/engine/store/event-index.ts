@@ -60,7 +60,8 @@ export class EventIndex {
   /** Ids ascending; ids are time-ordered (util/ids.ts), so this is oldest first. */
   private order: string[] = [];
   private readonly dedupe = new Map<string, string>();
-  private readonly types = new Map<string, TypeStat>();
+  /** source -> type -> stat (nested, to avoid building a key string per event at load). */
+  private readonly types = new Map<string, Map<string, TypeStat>>();
 
   get size(): number {
     return this.byId.size;
@@ -78,13 +79,13 @@ export class EventIndex {
     return this.dedupe.get(key);
   }
 
-  /** Adds or replaces. `bulk` (loading at open) appends unordered; call finishBulk() after. */
-  add(summary: EventSummary, seg: number, bulk = false): void {
+  /** Adds, or replaces (returning false). `bulk` (loading at open) appends unordered; call finishBulk() after. */
+  add(summary: EventSummary, seg: number, bulk = false): boolean {
     const existing = this.byId.get(summary.id);
     if (existing) {
       existing.s = summary;
       existing.seg = seg;
-      return;
+      return false;
     }
     this.byId.set(summary.id, { s: summary, seg });
     if (bulk) this.order.push(summary.id);
@@ -94,13 +95,15 @@ export class EventIndex {
       const first = this.dedupe.get(key);
       if (first === undefined || summary.id < first) this.dedupe.set(key, summary.id);
     }
-    const tk = `${summary.source}\u0000${summary.type}`;
-    const t = this.types.get(tk);
-    if (!t) this.types.set(tk, { source: summary.source, type: summary.type, lastSeenAt: summary.receivedAt, count: 1 });
+    let bySource = this.types.get(summary.source);
+    if (!bySource) this.types.set(summary.source, (bySource = new Map()));
+    const t = bySource.get(summary.type);
+    if (!t) bySource.set(summary.type, { source: summary.source, type: summary.type, lastSeenAt: summary.receivedAt, count: 1 });
     else {
       t.count++;
       if (summary.receivedAt > t.lastSeenAt) t.lastSeenAt = summary.receivedAt;
     }
+    return true;
   }
 
   /** One sort after a bulk load, instead of one ordered insert per event. */
@@ -129,9 +132,10 @@ export class EventIndex {
       this.byId.delete(id);
       const key = dedupeKey(entry.s);
       if (key && this.dedupe.get(key) === id) this.dedupe.delete(key);
-      const tk = `${entry.s.source}\u0000${entry.s.type}`;
-      const t = this.types.get(tk);
-      if (t && --t.count <= 0) this.types.delete(tk);
+      const bySource = this.types.get(entry.s.source);
+      const t = bySource?.get(entry.s.type);
+      if (t && --t.count <= 0) bySource!.delete(entry.s.type);
+      if (bySource && !bySource.size) this.types.delete(entry.s.source);
     }
     this.order = this.order.filter((id) => !ids.has(id));
   }
@@ -160,7 +164,7 @@ export class EventIndex {
 
   eventTypes(): TypeStat[] {
     return [...this.types.values()]
-      .map((t) => ({ ...t }))
+      .flatMap((bySource) => [...bySource.values()].map((t) => ({ ...t })))
       .sort((a, b) => a.source.localeCompare(b.source) || b.count - a.count || a.type.localeCompare(b.type));
   }
 

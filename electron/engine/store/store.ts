@@ -44,6 +44,7 @@ export class DurableStore implements Store {
   private readonly clock: Clock;
   private readonly faults: Faults;
   private readonly checkpointBytes: number;
+  private readonly segmentEvents: number;
   private readonly index = new EventIndex();
   private readonly segments: Segments;
   private readonly journal: Journal;
@@ -66,12 +67,13 @@ export class DurableStore implements Store {
     this.logger = opts.logger ?? createLogger('store');
     this.clock = opts.clock ?? systemClock;
     this.faults = opts.faults ?? {};
-    this.checkpointBytes = opts.tuning?.checkpointBytes ?? 4 * 1024 * 1024;
+    this.checkpointBytes = opts.tuning?.checkpointBytes ?? 16 * 1024 * 1024;
+    this.segmentEvents = opts.tuning?.segmentEvents ?? 2000;
     const quarantine = (file: string, reason: string) => this.quarantine(file, reason);
     this.segments = new Segments(
       path.join(this.dir, 'segments'),
       this.index,
-      opts.tuning?.segmentEvents ?? 2000,
+      this.segmentEvents,
       this.faults,
       this.logger,
       quarantine,
@@ -303,7 +305,11 @@ export class DurableStore implements Store {
   }
 
   private maybeCheckpoint(): void {
-    if (this.checkpointQueued || this.journal.bytes < this.checkpointBytes || this.state !== 'open') return;
+    // A full segment's worth of new events (so checkpoints mostly write whole
+    // sealed segments, not a growing hot one again and again), or a journal
+    // grown by status and record churn.
+    const due = this.pending.size >= this.segmentEvents || this.journal.bytes >= this.checkpointBytes;
+    if (this.checkpointQueued || !due || this.state !== 'open') return;
     this.checkpointQueued = true;
     this.checkpoint()
       .catch((err) => this.logger.warn('Checkpoint failed; will retry, the journal keeps the data', { err }))

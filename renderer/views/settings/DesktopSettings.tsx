@@ -1,0 +1,59 @@
+// Only in the desktop app (window.hookdockDesktop): start at login, where
+// secrets are kept, and which events raise a notification.
+import { useEffect, useState } from 'react';
+import type { DesktopPreferences, SecretsStorageStatus } from '../../../shared/desktop';
+import { errorMessage } from '../../api';
+import { desktop } from '../../app/desktop';
+import { Button } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { Toggle } from '../../components/Toggle';
+import { toast } from '../../components/Toast';
+
+export function DesktopSettings() {
+  const d = desktop();
+  const [login, setLogin] = useState<{ enabled: boolean; supported: boolean } | null>(null);
+  const [secrets, setSecrets] = useState<SecretsStorageStatus | null>(null);
+  const [prefs, setPrefs] = useState<DesktopPreferences | null>(null);
+  useEffect(() => {
+    if (!d) return;
+    d.getLaunchAtLogin({}).then(setLogin, () => undefined);
+    d.getSecretsStorage({}).then(setSecrets, () => undefined);
+    d.getPreferences({}).then(setPrefs, () => undefined);
+  }, [d]);
+  if (!d) return null;
+  const guard = async (fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      toast(errorMessage(err), 'danger');
+    }
+  };
+  return (
+    <Card title="This computer" labelledBy="desktop-title">
+      {login?.supported && (
+        <p>
+          <Toggle
+            checked={login.enabled}
+            showLabel
+            label="Start Hookdock when I log in"
+            onChange={(enabled) => void guard(async () => setLogin(await d.setLaunchAtLogin({ enabled })))}
+          />
+        </p>
+      )}
+      {prefs && (
+        <p>
+          <Toggle
+            checked={prefs.notificationsEnabled}
+            showLabel
+            label="Show notifications"
+            onChange={(notificationsEnabled) => void guard(async () => setPrefs(await d.setPreferences({ notificationsEnabled })))}
+          />
+        </p>
+      )}
+      {secrets && <p className="muted small">{secrets.description}</p>}
+      <Button size="sm" onClick={() => void guard(async () => void (await d.revealInFolder({ target: 'dataDir' })))}>
+        Show the data folder
+      </Button>
+    </Card>
+  );
+}
