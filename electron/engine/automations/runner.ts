@@ -59,12 +59,21 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
   const started = Date.now();
   const invocation = resolveInvocation(input.command, input.args, { platform, nodePath: input.nodePath ?? defaultNodePath() });
   const cwd = input.cwd ?? process.cwd();
-  const problem = await checkRunnable(invocation, input.command, cwd, platform);
-  if (problem) return failed(problem, started);
-
   const json = JSON.stringify(input.envelope);
   const eventFile = join(input.tmpDir, `event-${randomBytes(8).toString('hex')}.json`);
-  await writeEventFile(eventFile, input.tmpDir, json);
+  // Both at once: each is a round trip to the thread pool, and they add up in the event -> start latency.
+  const [problem, written] = await Promise.all([
+    checkRunnable(invocation, input.command, input.cwd, cwd, platform),
+    writeEventFile(eventFile, input.tmpDir, json).then(
+      () => null,
+      (err: unknown) => err,
+    ),
+  ]);
+  if (written) throw written;
+  if (problem) {
+    await rm(eventFile, { force: true }).catch(() => undefined);
+    return failed(problem, started);
+  }
   try {
     return await spawnAndWait(input, invocation, cwd, platform, json, eventFile, started);
   } finally {
@@ -238,14 +247,22 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals, platform: NodeJS.Pla
 }
 
 /** Why the command cannot start, in words, or null when it looks runnable. Bare names are left to PATH lookup. */
-async function checkRunnable(inv: Invocation, command: string, cwd: string, platform: NodeJS.Platform): Promise<string | null> {
-  const cwdStat = await stat(cwd).catch(() => null);
-  if (!cwdStat?.isDirectory()) return `The working folder "${cwd}" does not exist.`;
+async function checkRunnable(
+  inv: Invocation,
+  command: string,
+  configuredCwd: string | null,
+  cwd: string,
+  platform: NodeJS.Platform,
+): Promise<string | null> {
   const path = inv.script ?? command;
   const hasSeparator = path.includes('/') || (platform === 'win32' && path.includes('\\'));
-  if (!inv.script && !hasSeparator) return null;
   const full = isAbsolute(path) ? path : resolve(cwd, path);
-  const st = await stat(full).catch(() => null);
+  const [cwdStat, st] = await Promise.all([
+    configuredCwd === null ? null : stat(cwd).catch(() => null),
+    inv.script || hasSeparator ? stat(full).catch(() => null) : null,
+  ]);
+  if (configuredCwd !== null && !cwdStat?.isDirectory()) return `The working folder "${cwd}" does not exist.`;
+  if (!inv.script && !hasSeparator) return null;
   if (!st) return `The script "${full}" does not exist. Check the path in the automation.`;
   if (st.isDirectory()) return `"${full}" is a folder, not a script. Check the path in the automation.`;
   if (!inv.script && platform !== 'win32') {

@@ -297,7 +297,8 @@ export class Segments {
   private addMeta(seq: number, summaries: EventSummary[], sealed: boolean, segmentBytes: number): void {
     const meta: SegmentMeta = { seq, ids: [], oldestAt: '', newestAt: '', sealed, segmentBytes };
     for (const s of summaries) {
-      if (!this.index.add(s, seq, true)) continue; // two copies (never expected): the later one wins
+      if (this.index.has(s.id)) continue; // two copies (never expected): the first one stays
+      this.index.add(s, seq, true);
       meta.ids.push(s.id);
       if (!meta.oldestAt || s.receivedAt < meta.oldestAt) meta.oldestAt = s.receivedAt;
       if (s.receivedAt > meta.newestAt) meta.newestAt = s.receivedAt;
