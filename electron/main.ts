@@ -52,6 +52,11 @@ const launchAtLogin = createLaunchAtLogin({
   },
 });
 
+function receiverPort(value: string | undefined): { port?: number } {
+  const port = Number(value);
+  return value && Number.isInteger(port) && port >= 0 && port < 65536 ? { port } : {};
+}
+
 let desktop: DesktopApp | null = null;
 quitOnSignals(process, app);
 app.on('activate', () => desktop?.showWindow()); // macOS: click on the dock icon
@@ -75,7 +80,8 @@ startDesktopApp({
     create: (content) => new Notification({ ...content, silent: false }),
   },
   launchAtLogin,
-  createEngine,
+  // HOOKDOCK_PORT as for `hookdock serve` (default 8787, the port a tunnel forwards).
+  createEngine: (options) => createEngine({ ...options, ...receiverPort(process.env.HOOKDOCK_PORT) }),
   readFile: (file) => readFile(file),
   exists: existsSync,
   platform: process.platform,

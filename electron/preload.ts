@@ -50,11 +50,14 @@ const DESKTOP_METHOD_NAMES = {
   setPreferences: 1,
 } satisfies Record<DesktopMethod, 1>;
 
-/** Errors come back as data; the renderer gets an Error whose message is the sentence to show. */
+/**
+ * Errors stay data: a failed call resolves to `{ error: { code, message } }`,
+ * as the HTTP API answers, because an Error thrown through contextBridge keeps
+ * only its message. renderer/api/ipc.ts turns that body into its ApiError.
+ */
 async function call(channel: string, args: unknown): Promise<unknown> {
   const result = (await ipcRenderer.invoke(channel, args ?? {})) as IpcResult<unknown>;
-  if (result.ok) return result.value;
-  throw Object.assign(new Error(result.error.message), { code: result.error.code });
+  return result.ok ? result.value : { error: result.error };
 }
 
 function methods<K extends string>(names: Record<K, 1>, channel: (m: string) => string) {

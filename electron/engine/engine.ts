@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import type { ApiHandlers } from '../../shared/api';
 import type { Status } from '../../shared/types';
 import { createConfigService } from './config/service';
-import { automationHandlers } from './handlers/automations';
 import { createConfigHandlers } from './handlers/config';
 import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
@@ -64,7 +63,7 @@ export function createEngine(options: EngineOptions): Engine {
   const deps: EngineDeps = { store, bus, config, logger, clock, dataDir };
 
   // ---- automations (jobs, script runner, outbox) --------------------------
-  const automations: AutomationsService | null = createAutomations({
+  const automations: AutomationsService = createAutomations({
     ...deps,
     logger: logger.child('automations'),
     spawn: options.spawn,
@@ -107,7 +106,8 @@ export function createEngine(options: EngineOptions): Engine {
     ...createEventHandlers(ctx),
     ...createConfigHandlers(ctx),
     ...createTestEventHandlers(ctx),
-    ...automationHandlers(() => automations),
+    // replayEvent, retryRun, listOutbox, retryDelivery, setAutomationsPaused, testRunAutomation
+    ...automations.handlers,
   };
 
   const receiverApp = createReceiverApp({
@@ -119,7 +119,7 @@ export function createEngine(options: EngineOptions): Engine {
     publicUrl: () => tunnel.publicUrl(),
     receiverUrl,
     onAccepted: (summary) => {
-      void automations?.onEvent(summary).catch((err) => logger.error('Automations could not take an event', { error: err }));
+      void automations.onEvent(summary).catch((err) => logger.error('Automations could not take an event', { error: err }));
     },
   });
 
@@ -194,7 +194,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const fn of cleanups.splice(0)) fn();
     if (server) await drain(server);
     server = null;
-    await automations?.stop().catch((err) => logger.error('Automations did not stop cleanly', { error: err }));
+    await automations.stop().catch((err) => logger.error('Automations did not stop cleanly', { error: err }));
     await store.close().catch((err) => logger.error('The store did not close cleanly', { error: err }));
     await config.stop();
     await tunnelStopped;
@@ -223,7 +223,7 @@ export function createEngine(options: EngineOptions): Engine {
         server = srv;
         undo.push(() => drain(srv));
         logger.info(`Receiver listening on ${receiverUrl()}`);
-        await automations?.start();
+        await automations.start();
       } catch (err) {
         server = null;
         for (const fn of undo.reverse()) await fn().catch(() => undefined);
@@ -233,6 +233,14 @@ export function createEngine(options: EngineOptions): Engine {
       void prune();
       pruneTimer = setInterval(() => void prune(), HOUR);
       pruneTimer.unref();
+      // A shorter retention set in the UI or by hand applies now, not within the hour.
+      let retentionDays = config.current().retention.days;
+      cleanups.push(
+        config.onChange((c) => {
+          if (c.retention.days < retentionDays) void prune();
+          retentionDays = c.retention.days;
+        }),
+      );
       watchStatus();
     },
 

@@ -3,6 +3,7 @@
 // notifications) runs in tests with fakes. electron/main.ts only fills this in.
 import type {
   App,
+  BaseWindow,
   BrowserWindowConstructorOptions,
   Clipboard,
   Dialog,
@@ -25,7 +26,7 @@ import { acquireSingleInstance, wireQuitDrain } from './lifecycle';
 import { pickScript, reveal, revealPath, type LaunchAtLogin } from './native';
 import { createNotifier, type NotificationContent, type NotificationLike } from './notifications';
 import { loadPrefs } from './prefs';
-import { createSecretCodec, secretsStatus, type SafeStorageLike } from './secrets';
+import { createSecretCodec, secretsStatus, trackCodecUse, type SafeStorageLike } from './secrets';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, hardenApp, hardenSession } from './security';
 import { createTrayController, type TrayLike } from './tray';
 import { trayIconPath, type TrayState } from './tray-state';
@@ -85,7 +86,8 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   deps.protocol.handle(APP_SCHEME, createAppProtocolHandler(deps.paths.renderer, deps.readFile));
 
   // safeStorage can tell its backend only once the app is ready.
-  const codec = createSecretCodec(deps.safeStorage, deps.platform);
+  const tracked = trackCodecUse(createSecretCodec(deps.safeStorage, deps.platform));
+  const codec = tracked.codec;
   const dataDir = app.getPath('userData');
   engine = deps.createEngine({ dataDir, version: app.getVersion(), logger, secretCodec: codec });
   try {
@@ -138,6 +140,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     buildMenu: deps.buildMenu,
     icon: (state: TrayState) => deps.image(trayIconPath(deps.paths.trayIcons, state, deps.platform)),
     launchAtLogin: () => deps.launchAtLogin.get(),
+    openOnClick: deps.platform !== 'darwin',
     actions: {
       openWindow: () => win.show(),
       openEvent: (id) => open({ view: 'event', id }),
@@ -151,11 +154,13 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   const trusted = (event: Parameters<typeof isTrustedSender>[0]) =>
     isTrustedSender(event, () => win.current()?.webContents ?? null);
   const desktopHandlers = createDesktopHandlers({
-    pickScript: (defaultPath) => pickScript(deps.dialog, (win.current() as never) ?? null, defaultPath),
+    // The window is a real BrowserWindow in main.ts; typed here by the few methods we use.
+    pickScript: (defaultPath) => pickScript(deps.dialog, win.current() as unknown as BaseWindow | null, defaultPath),
     reveal: (target) => reveal(deps.shell, revealPath(target, dataDir, running.config.current(), deps.exists)),
     launchAtLogin: deps.launchAtLogin,
     onLaunchAtLoginChanged: () => tray.refreshMenu(),
-    secrets: secretsStatus(codec.mode),
+    // Keychain only once the engine is seen encoding or decoding through it: never claim more than is done.
+    secrets: () => secretsStatus(tracked.used() ? codec.mode : 'plain-file'),
     prefs,
     config: () => running.config.current(),
   });

@@ -33,7 +33,7 @@ export interface DesktopHandlerDeps {
   launchAtLogin: LaunchAtLogin;
   /** Called after launch-at-login changed, so the tray's checkbox follows. */
   onLaunchAtLoginChanged(): void;
-  secrets: SecretsStorageStatus;
+  secrets(): SecretsStorageStatus;
   prefs: PrefsStore;
   config(): Config;
 }
@@ -51,7 +51,7 @@ export function createDesktopHandlers(deps: DesktopHandlerDeps): DesktopHandlerM
         return result;
       },
     },
-    getSecretsStorage: { schema: desktopArgs.getSecretsStorage, fn: async () => deps.secrets },
+    getSecretsStorage: { schema: desktopArgs.getSecretsStorage, fn: async () => deps.secrets() },
     getPreferences: { schema: desktopArgs.getPreferences, fn: async () => deps.prefs.get() },
     setPreferences: { schema: desktopArgs.setPreferences, fn: (a) => deps.prefs.set(a) },
   };

@@ -58,6 +58,22 @@ export function createSecretCodec(safeStorage: SafeStorageLike, platform: NodeJS
   };
 }
 
+/**
+ * Wraps a codec to know whether the engine actually passes secrets through it,
+ * so the UI never claims keychain encryption the config service does not apply.
+ */
+export function trackCodecUse(codec: SecretCodec): { codec: SecretCodec; used(): boolean } {
+  let used = false;
+  return {
+    codec: {
+      mode: codec.mode,
+      encode: (plain) => ((used = true), codec.encode(plain)),
+      decode: (stored) => ((used = true), codec.decode(stored)),
+    },
+    used: () => used,
+  };
+}
+
 export function secretsStatus(mode: SecretCodec['mode']): SecretsStorageStatus {
   return mode === 'os-keychain'
     ? { mode, description: "Secrets are encrypted with your computer's keychain." }

@@ -164,7 +164,8 @@ export function createAppProtocolHandler(
 /** Scheme privileges; must be registered before app 'ready'. */
 export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
-  privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  // corsEnabled: vite emits <script type="module" crossorigin>, a CORS-mode request even same-origin.
+  privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
 };
 
 /** New windows are never opened; http(s) links go to the OS browser. */

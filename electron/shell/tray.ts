@@ -90,6 +90,8 @@ export interface TrayDeps<Image, Menu> {
   icon(state: TrayState): Image;
   actions: TrayActions;
   launchAtLogin(): { enabled: boolean; supported: boolean };
+  /** Windows and Linux: a click on the icon opens the window. macOS shows the menu instead. */
+  openOnClick?: boolean;
 }
 
 export interface TrayController {
@@ -111,7 +113,7 @@ export function createTrayController<Image, Menu>(deps: TrayDeps<Image, Menu>): 
   let recent: EventSummary[] = [];
   let current: TrayState = trayState(null);
   const tray = deps.createTray(deps.icon(current));
-  tray.on('click', () => deps.actions.openWindow());
+  if (deps.openOnClick ?? true) tray.on('click', () => deps.actions.openWindow());
   let lastMenuKey = '';
   let lastTooltip = '';
 

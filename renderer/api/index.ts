@@ -42,7 +42,13 @@ export function createClient(bridge: HookdockBridge | undefined): Client {
   };
   if (bridge) {
     const channel = createIpcChannel(bridge);
-    return { ...createIpcApi(bridge), listen: channel.listen, onConnection: channel.onConnection, onUnauthorized, mode: 'ipc' };
+    return {
+      ...createIpcApi(bridge),
+      listen: channel.listen,
+      onConnection: channel.onConnection,
+      onUnauthorized,
+      mode: 'ipc',
+    };
   }
   const channel = createSseChannel('/api/stream');
   const api = createHttpApi({ baseUrl: '', onUnauthorized: () => unauthorized.forEach((fn) => fn()) });

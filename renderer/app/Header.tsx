@@ -20,7 +20,16 @@ export function Header({ route }: { route: Route }) {
     <header className="app-header">
       <div className="header-row">
         <a className="brand" href="#/feed" aria-label="Hookdock home">
-          <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+          <svg
+            viewBox="0 0 24 24"
+            width="22"
+            height="22"
+            aria-hidden="true"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+          >
             <path d="M12 3v9a4 4 0 1 1-4-4" />
             <path d="M4 20h16" />
           </svg>
@@ -40,7 +49,9 @@ export function Header({ route }: { route: Route }) {
                   {status.counts.deliveriesFailed}
                 </span>
               )}
-              {item.name === 'automations' && status?.automationsPaused && <span className="nav-count tone-warning">paused</span>}
+              {item.name === 'automations' && status?.automationsPaused && (
+                <span className="nav-count tone-warning">paused</span>
+              )}
             </a>
           ))}
         </nav>
@@ -81,7 +92,11 @@ function TunnelBadge({ status }: { status: Status }) {
           : 'No public address';
   const tone = t.state === 'error' ? 'danger' : t.state === 'off' ? 'muted' : 'warning';
   return (
-    <a className={`tunnel tone-${tone}`} href="#/settings" title={t.error ?? 'Only this computer can send webhooks. Set up a tunnel in Settings.'}>
+    <a
+      className={`tunnel tone-${tone}`}
+      href="#/settings"
+      title={t.error ?? 'Only this computer can send webhooks. Set up a tunnel in Settings.'}
+    >
       <span className="dot" aria-hidden="true" />
       {text}
     </a>

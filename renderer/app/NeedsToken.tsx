@@ -6,8 +6,8 @@ export function NeedsToken() {
         <div className="card-body">
           <h1 className="page-title">Hookdock needs your access link</h1>
           <p>
-            For your safety this page shows nothing without it. Open the link printed by <code>hookdock serve</code> when it
-            started (it looks like <code>http://127.0.0.1:8788/?token=…</code>).
+            For your safety this page shows nothing without it. Open the link printed by <code>hookdock serve</code>{' '}
+            when it started (it looks like <code>http://127.0.0.1:8788/?token=…</code>).
           </p>
           <p className="muted">
             Lost it? The token is kept in the file <code>dashboard-token</code> in Hookdock&rsquo;s data folder.

@@ -15,8 +15,8 @@ export function Notices() {
           <div className="banner-text">
             <strong>Your webhook URL changed — update Shopify/Stripe.</strong>
             <span>
-              The new public address is <code>{urlChanged.url}</code>. Until you paste it in each service&rsquo;s webhook settings,
-              their events cannot reach you.
+              The new public address is <code>{urlChanged.url}</code>. Until you paste it in each service&rsquo;s
+              webhook settings, their events cannot reach you.
             </span>
           </div>
           <div className="banner-actions">

@@ -2,6 +2,7 @@
 // window. In a browser `window.hookdockDesktop` is undefined and these no-op.
 import { useEffect } from 'react';
 import type { DesktopBridge } from '../../shared/desktop';
+import { ApiError, isErrorBody } from '../api/errors';
 import { href, navigate } from './router';
 
 declare global {
@@ -25,4 +26,11 @@ export function useDesktopOpen(): void {
       else navigate(href('feed'));
     });
   }, []);
+}
+
+/** The preload answers errors as data (`{ error }`), like the API: turn them back into throws. */
+export async function desktopCall<T>(pending: Promise<T>): Promise<T> {
+  const result = await pending;
+  if (isErrorBody(result)) throw new ApiError(result.error.message, result.error.code ?? 'error', 400);
+  return result;
 }

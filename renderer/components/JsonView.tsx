@@ -3,7 +3,8 @@
 import { useMemo, type ReactNode } from 'react';
 
 const MAX_HIGHLIGHT = 200_000;
-const TOKEN = /("(?:\\u[a-fA-F0-9]{4}|\\[^u]|[^\\"])*"(\s*:)?|\b(?:true|false|null)\b|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
+const TOKEN =
+  /("(?:\\u[a-fA-F0-9]{4}|\\[^u]|[^\\"])*"(\s*:)?|\b(?:true|false|null)\b|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
 
 export function JsonView({ text, label }: { text: string; label: string }) {
   const nodes = useMemo(() => {
@@ -15,7 +16,15 @@ export function JsonView({ text, label }: { text: string; label: string }) {
       const i = m.index ?? 0;
       if (i > last) out.push(text.slice(last, i));
       const tok = m[0];
-      const cls = m[2] ? 'j-key' : tok.startsWith('"') ? 'j-str' : /^(true|false)$/.test(tok) ? 'j-bool' : tok === 'null' ? 'j-null' : 'j-num';
+      const cls = m[2]
+        ? 'j-key'
+        : tok.startsWith('"')
+          ? 'j-str'
+          : /^(true|false)$/.test(tok)
+            ? 'j-bool'
+            : tok === 'null'
+              ? 'j-null'
+              : 'j-num';
       out.push(
         <span key={key++} className={cls}>
           {tok}

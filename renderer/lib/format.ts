@@ -2,6 +2,9 @@
 import type { DeliveryStatus, EventStatus, RunStatus } from '../../shared/types';
 
 const pad = (n: number) => String(n).padStart(2, '0');
+// Intl formatters are costly to build: made once, reused for every row.
+const MONTH = new Intl.DateTimeFormat('en', { month: 'short' });
+const FULL = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
 
 /** "14:03:22" today, "Yesterday 14:03", "3 Mar 14:03" before, with the year when not this year. */
 export function formatTime(iso: string | null | undefined, now = new Date()): string {
@@ -9,12 +12,13 @@ export function formatTime(iso: string | null | undefined, now = new Date()): st
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
+  const sameDay = (a: Date, b: Date) =>
+    a.getDate() === b.getDate() && a.getMonth() === b.getMonth() && a.getFullYear() === b.getFullYear();
   if (sameDay(d, now)) return `${hm}:${pad(d.getSeconds())}`;
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
   if (sameDay(d, yesterday)) return `Yesterday ${hm}`;
-  const month = d.toLocaleString('en', { month: 'short' });
+  const month = MONTH.format(d);
   const year = d.getFullYear() === now.getFullYear() ? '' : ` ${d.getFullYear()}`;
   return `${d.getDate()} ${month}${year} ${hm}`;
 }
@@ -23,7 +27,7 @@ export function formatTime(iso: string | null | undefined, now = new Date()): st
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+  return Number.isNaN(d.getTime()) ? '—' : FULL.format(d);
 }
 
 /** "in 5 min", "2 h ago", "now". */

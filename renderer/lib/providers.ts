@@ -38,7 +38,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     secretHint: 'Shown under the webhook list: "Your webhooks will be signed with …".',
     steps: [
       'Shopify admin → Settings → Notifications → Webhooks.',
-      'Click "Create webhook", pick the event, format JSON, and paste the URL below.',
+      'Click "Create webhook", pick the event, format JSON, and paste the URL above.',
       'Copy the signing key shown under the list into "Webhook signing key" here.',
     ],
   },
@@ -65,7 +65,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     whsec: true,
     steps: [
       'Stripe Dashboard → Developers → Webhooks → Add endpoint.',
-      'Paste the URL below as the endpoint URL and pick the events to send.',
+      'Paste the URL above as the endpoint URL and pick the events to send.',
       'Open the endpoint, reveal its signing secret (whsec_…) and paste it here.',
     ],
   },
@@ -87,7 +87,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     secretHint: 'You choose it: type the same secret here and in WooCommerce.',
     steps: [
       'WordPress admin → WooCommerce → Settings → Advanced → Webhooks → Add webhook.',
-      'Pick a topic, paste the URL below as the Delivery URL, and set status to Active.',
+      'Pick a topic, paste the URL above as the Delivery URL, and set status to Active.',
       'Type a secret there and the same secret here.',
     ],
   },
@@ -110,7 +110,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     secretHint: 'Shown on the subscription page in the Square Developer Dashboard.',
     steps: [
       'Square Developer Dashboard → your app → Webhooks → Subscriptions → Add subscription.',
-      'Paste the URL below exactly (Square signs it too) and pick the events.',
+      'Paste the URL above exactly (Square signs it too) and pick the events.',
       'Copy the subscription\u2019s signature key here.',
     ],
   },
@@ -132,7 +132,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     secretHint: 'You choose it: type the same secret here and on GitHub.',
     steps: [
       'Repository → Settings → Webhooks → Add webhook.',
-      'Paste the URL below as the Payload URL and choose content type application/json.',
+      'Paste the URL above as the Payload URL and choose content type application/json.',
       'Type a secret there and the same secret here.',
     ],
   },
@@ -147,7 +147,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     whsec: true,
     steps: [
       'In the sending service, add a webhook endpoint.',
-      'Paste the URL below and pick the events.',
+      'Paste the URL above and pick the events.',
       'Copy the endpoint\u2019s signing secret (whsec_…) here.',
     ],
   },
@@ -160,7 +160,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     secretLabel: 'Shared secret',
     secretHint: 'The same secret the sending service signs with.',
     steps: [
-      'In the sending service, paste the URL below as the webhook address.',
+      'In the sending service, paste the URL above as the webhook address.',
       'Set a shared secret there and the same one here.',
       'Tell Hookdock which header carries the signature (its docs say).',
     ],
@@ -173,7 +173,10 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     commonTypes: [],
     secretLabel: 'Secret',
     secretHint: '',
-    steps: ['Paste the URL below in the sending service.', 'Anyone who knows the URL can send events: use it only for testing.'],
+    steps: [
+      'Paste the URL above in the sending service.',
+      'Anyone who knows the URL can send events: use it only for testing.',
+    ],
   },
 };
 

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createStore } from '../../electron/engine/store';
@@ -109,18 +109,20 @@ function summarize(rounds: RoundResult[]): Summary {
   return { acksPerSec: median(rounds.map((r) => r.acksPerSec)), p50: pct(all, 50), p99: pct(all, 99), errors: rounds.reduce((n, r) => n + r.errors, 0) };
 }
 
-/** Alternates bare and hookdock rounds, so both see the same background load. */
-async function compare(bareUrl: string, serveUrl: string): Promise<{ bare: Summary; serve: Summary }> {
-  await round(bareUrl, 500); // warm-up: JIT, sockets
-  await round(serveUrl, 500);
-  const bare: RoundResult[] = [];
-  const serve: RoundResult[] = [];
+/** Alternates rounds over the targets, so all of them see the same background load. */
+async function compare(targets: { name: string; url: string }[]): Promise<Summary[]> {
+  for (const t of targets) await round(t.url, 500); // warm-up: JIT, sockets
+  const results: RoundResult[][] = targets.map(() => []);
   for (let i = 0; i < ROUNDS; i++) {
-    bare.push(await round(bareUrl, ROUND_MS));
-    serve.push(await round(serveUrl, ROUND_MS));
-    console.log(`  round ${i + 1}: bare ${bare[i].acksPerSec.toFixed(0)}/s, hookdock ${serve[i].acksPerSec.toFixed(0)}/s`);
+    const parts: string[] = [];
+    for (const [k, t] of targets.entries()) {
+      const r = await round(t.url, ROUND_MS);
+      results[k].push(r);
+      parts.push(`${t.name} ${r.acksPerSec.toFixed(0)}/s`);
+    }
+    console.log(`  round ${i + 1}: ${parts.join(', ')}`);
   }
-  return { bare: summarize(bare), serve: summarize(serve) };
+  return results.map(summarize);
 }
 
 function line(name: string, s: Summary): string {
@@ -186,7 +188,9 @@ async function prefill(dataDir: string, count: number): Promise<number> {
   const store = createStore({ dataDir, logger: memoryLogger() });
   await store.open();
   const now = Date.now();
-  const span = 20 * 24 * 3600 * 1000; // spread over 20 days, inside the 30-day retention
+  // Spread over the last 6 hours, as live traffic would arrive. (Back-dating them
+  // by days makes the store seal a one-event segment per event: not live traffic.)
+  const span = 6 * 3600 * 1000;
   const BATCH = 2000;
   for (let i = 0; i < count; i += BATCH) {
     const writes: Promise<unknown>[] = [];
@@ -228,43 +232,46 @@ async function main() {
   try {
     for (const d of [emptyDir, fullDir]) await writeFile(join(d, 'config.json'), JSON.stringify(CONFIG));
     console.log(`ack bench: ${CONCURRENCY} concurrent keep-alive clients, ${BODY_BYTES} B JSON bodies, hmac source, ${ROUNDS} x ${ROUND_MS / 1000} s rounds alternated`);
-    console.log(`machine: ${process.platform} ${process.arch}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+    console.log(`machine: ${process.platform} ${process.arch}, node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`);
 
     const bare = await startBare();
     procs.push(bare.proc);
-
-    console.log('\n[empty store]');
     const empty = await timedStart(emptyDir);
     procs.push(empty.serve.proc);
-    const e = await compare(bare.url, empty.serve.receiverUrl);
-    await empty.serve.stop('SIGTERM');
 
     console.log(`\n[prefilling ${PREFILL.toLocaleString('en')} events through the store]`);
     const prefillMs = await prefill(fullDir, PREFILL);
     console.log(`  prefilled in ${(prefillMs / 1000).toFixed(1)} s`);
-
-    console.log(`\n[${PREFILL.toLocaleString('en')} events stored]`);
     const full = await timedStart(fullDir);
     procs.push(full.serve.proc);
     const rssAfterStart = rssMiB(full.serve.proc.pid!);
-    const f = await compare(bare.url, full.serve.receiverUrl);
+
+    console.log('\n[rounds: bare express, hookdock with an empty store, hookdock with 100k stored]');
+    const [b, e, f] = await compare([
+      { name: 'bare', url: bare.url },
+      { name: 'hookdock empty', url: empty.serve.receiverUrl },
+      { name: `hookdock ${PREFILL / 1000}k`, url: full.serve.receiverUrl },
+    ]);
     const rssAfterLoad = rssMiB(full.serve.proc.pid!);
-    await full.serve.stop('SIGTERM');
+    const stopT0 = performance.now();
+    const exit = await full.serve.stop('SIGTERM');
+    const stopMs = performance.now() - stopT0;
+    await empty.serve.stop('SIGTERM');
 
     console.log('\nresults');
-    console.log(line('bare express (no storage)', e.bare));
-    console.log(line('hookdock serve, empty', e.serve));
-    console.log(line('bare express (again)', f.bare));
-    console.log(line(`hookdock serve, ${PREFILL / 1000}k stored`, f.serve));
-    console.log(`  ratio hookdock/bare, empty:        ${(e.serve.acksPerSec / e.bare.acksPerSec).toFixed(2)}`);
-    console.log(`  ratio hookdock/bare, ${PREFILL / 1000}k stored:  ${(f.serve.acksPerSec / f.bare.acksPerSec).toFixed(2)}`);
-    console.log(`  ratio ${PREFILL / 1000}k stored vs empty:       ${(f.serve.acksPerSec / e.serve.acksPerSec).toFixed(2)} (hookdock acks/s)`);
+    console.log(line('bare express (no storage)', b));
+    console.log(line('hookdock serve, empty', e));
+    console.log(line(`hookdock serve, ${PREFILL / 1000}k stored`, f));
+    console.log(`  ratio hookdock/bare, empty:          ${(e.acksPerSec / b.acksPerSec).toFixed(2)}`);
+    console.log(`  ratio hookdock/bare, ${PREFILL / 1000}k stored:    ${(f.acksPerSec / b.acksPerSec).toFixed(2)}`);
+    console.log(`  ratio ${PREFILL / 1000}k stored / empty (hookdock): ${(f.acksPerSec / e.acksPerSec).toFixed(2)}`);
     console.log(`  start-up to /healthz 200:  empty ${empty.startupMs.toFixed(0)} ms, ${PREFILL / 1000}k stored ${full.startupMs.toFixed(0)} ms`);
     console.log(
-      `  serve RSS with ${PREFILL / 1000}k stored: ${rssAfterStart.rss.toFixed(0)} MiB after start, ${rssAfterLoad.rss.toFixed(0)} MiB after load` +
+      `  serve RSS with ${PREFILL / 1000}k stored: ${rssAfterStart.rss.toFixed(0)} MiB after start, ${rssAfterLoad.rss.toFixed(0)} MiB after the rounds` +
         (rssAfterLoad.peak ? ` (peak ${rssAfterLoad.peak.toFixed(0)} MiB)` : ''),
     );
-    console.log(`  bench took ${((performance.now() - began) / 1000).toFixed(0)} s`);
+    console.log(`  SIGTERM with ${PREFILL / 1000}k stored: exit ${exit} in ${stopMs.toFixed(0)} ms`);
+    console.log(`  bench took ${((performance.now() - began) / 1000).toFixed(0)} s (machine load average now ${loadavg()[0].toFixed(1)})`);
   } finally {
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     await rm(emptyDir, { recursive: true, force: true });

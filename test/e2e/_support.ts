@@ -25,13 +25,19 @@ export interface Served {
 }
 
 /** Starts `node dist/cli.js serve` with the given config.json and waits for its URLs. */
-export async function startServe(config: object = {}, env: Record<string, string> = {}): Promise<Served> {
+export async function startServe(
+  config: object = {},
+  env: Record<string, string> = {},
+  /** Runs on the data dir before the server starts (e.g. seeding a store). */
+  prepare?: (dataDir: string) => Promise<void>,
+): Promise<Served> {
   const cli = join(ROOT, 'dist', 'cli.js');
   if (!existsSync(cli) || !existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) {
     throw new Error('dist/ is not built: run `npm run build` before the e2e tests (npm test does).');
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'hookdock-e2e-'));
   await writeFile(join(dataDir, 'config.json'), JSON.stringify(config, null, 2));
+  await prepare?.(dataDir);
   const child = spawn(
     process.execPath,
     [cli, 'serve', '--data-dir', dataDir, '--port', '0', '--dashboard-port', '0', '--tunnel', 'none'],
@@ -95,7 +101,12 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A logged-in page: opening the printed link sets the session cookie. */
-export async function openDashboard(browser: Browser, served: Served, hash = '#/feed', colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+export async function openDashboard(
+  browser: Browser,
+  served: Served,
+  hash = '#/feed',
+  colorScheme: 'light' | 'dark' = 'light',
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('[page error]', err.message));
@@ -108,7 +119,17 @@ export async function openDashboard(browser: Browser, served: Served, hash = '#/
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const file = join(SCREENSHOTS, `${name}.png`);
+  // The app scrolls inside <main>: grow the window to show the whole view.
+  const size = page.viewportSize() ?? { width: 1360, height: 860 };
+  const needed = await page.evaluate(() => {
+    const main = document.querySelector('.app-main');
+    if (!main || main.classList.contains('view-feed')) return 0;
+    return main.getBoundingClientRect().top + main.scrollHeight;
+  });
+  if (needed > size.height)
+    await page.setViewportSize({ width: size.width, height: Math.min(Math.ceil(needed), 4000) });
   await page.screenshot({ path: file });
+  if (needed > size.height) await page.setViewportSize(size);
   return file;
 }
 
@@ -164,7 +185,11 @@ export function shopifyOrder(n: number, total: string, name = 'Jane Doe'): objec
   };
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

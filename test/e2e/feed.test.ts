@@ -66,7 +66,9 @@ beforeAll(async () => {
   expect((await postHook(served, 'payments', refund, stripeHeaders(STRIPE_SECRET, refund))).status).toBe(200);
   // A misconfigured secret: shown as rejected, never runs anything.
   const bad = JSON.stringify(shopifyOrder(1999, '1.00'));
-  expect((await postHook(served, 'shop', bad, shopifyHeaders('wrong-secret', bad, 'orders/create', 'evt-bad'))).status).toBe(401);
+  expect(
+    (await postHook(served, 'shop', bad, shopifyHeaders('wrong-secret', bad, 'orders/create', 'evt-bad'))).status,
+  ).toBe(401);
   browser = await launchBrowser();
   page = await openDashboard(browser, served);
   await page.waitForSelector('.feed-row');
@@ -126,7 +128,9 @@ describe('live feed', () => {
   it('opens an event with its headers, payload and the script output', async () => {
     await page.locator('.feed-row', { hasText: '#1001' }).click();
     await page.getByRole('heading', { level: 1, name: /Order created/ }).waitFor();
-    await page.locator('.attempt .output-stdout', { hasText: 'Order noted: #1001 for 59.00' }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('.attempt .output-stdout', { hasText: 'Order noted: #1001 for 59.00' })
+      .waitFor({ timeout: 10_000 });
     expect(await page.locator('.run-card').innerText()).toMatch(/Succeeded/);
     expect(await page.locator('.verification').innerText()).toMatch(/Signature checked/);
     expect(await page.getByRole('tabpanel').innerText()).toMatch(/"total_price": "59.00"/);

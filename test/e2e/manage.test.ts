@@ -40,13 +40,18 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       crmHits++;
-      res.writeHead(crmStatus, { 'content-type': 'text/plain' }).end(crmStatus === 200 ? 'ok' : 'CRM is down for maintenance');
+      res
+        .writeHead(crmStatus, { 'content-type': 'text/plain' })
+        .end(crmStatus === 200 ? 'ok' : 'CRM is down for maintenance');
     });
   });
   await new Promise<void>((r) => crm.listen(0, '127.0.0.1', r));
   const crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/in`;
   const sender = join(scripts, 'send-to-crm.mjs');
-  await writeFile(sender, `console.log(JSON.stringify({send:{destination:'crm',type:'order_noted',data:{order:'#2001'}}}));`);
+  await writeFile(
+    sender,
+    `console.log(JSON.stringify({send:{destination:'crm',type:'order_noted',data:{order:'#2001'}}}));`,
+  );
   served = await startServe({
     sources: [{ id: 'shop', provider: 'shopify', secret: SHOP_SECRET }],
     automations: [
@@ -141,14 +146,20 @@ describe('automations', () => {
     });
     const r = await postHook(served, 'payments', refund, stripeHeaders(STRIPE_SECRET, refund));
     expect(r.status).toBe(200);
-    const seen = await waitFor(async () => existsSync(marker) && (await readFile(marker, 'utf8')), 15_000, 'the script to run');
+    const seen = await waitFor(
+      async () => existsSync(marker) && (await readFile(marker, 'utf8')),
+      15_000,
+      'the script to run',
+    );
     expect(seen).toBe(`charge.refunded ${r.json.id}`);
   });
 
   it('test-runs it against a past event and shows the output right there', async () => {
     await page.reload();
     await page.getByRole('button', { name: 'Run test' }).click();
-    await page.locator('.test-run .output-stdout', { hasText: 'refund seen: charge.refunded' }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('.test-run .output-stdout', { hasText: 'refund seen: charge.refunded' })
+      .waitFor({ timeout: 15_000 });
     await screenshot(page, 'automation-test-run');
   });
 
@@ -171,7 +182,9 @@ describe('automations', () => {
 describe('outbox', () => {
   it('retries a failed delivery now', async () => {
     const body = JSON.stringify(shopifyOrder(2001, '80.00'));
-    expect((await postHook(served, 'shop', body, shopifyHeaders(SHOP_SECRET, body, 'orders/paid', 'paid-2001'))).status).toBe(200);
+    expect(
+      (await postHook(served, 'shop', body, shopifyHeaders(SHOP_SECRET, body, 'orders/paid', 'paid-2001'))).status,
+    ).toBe(200);
     await page.evaluate(() => (window.location.hash = '#/outbox'));
     const item = page.locator('.delivery', { hasText: 'order_noted' });
     await item.getByText('Failed').waitFor({ timeout: 15_000 });
@@ -204,10 +217,14 @@ describe('settings', () => {
     await page.evaluate(() => (window.location.hash = '#/settings'));
     await page.getByLabel('Keep events for (days)').fill('14');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await waitFor(async () => {
-      const c = await api<{ retention: { days: number } }>(served, 'GET', '/api/config');
-      return c.retention.days === 14;
-    }, 5000, 'retention to be saved');
+    await waitFor(
+      async () => {
+        const c = await api<{ retention: { days: number } }>(served, 'GET', '/api/config');
+        return c.retention.days === 14;
+      },
+      5000,
+      'retention to be saved',
+    );
     await screenshot(page, 'settings');
   });
 });

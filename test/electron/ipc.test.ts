@@ -119,7 +119,7 @@ describe('registerIpcHandlers', () => {
       reveal: async () => ({ ok: true }),
       launchAtLogin: { get: () => ({ enabled: false, supported: true }), set: async (enabled) => ({ enabled, supported: true }) },
       onLaunchAtLoginChanged: () => undefined,
-      secrets: { mode: 'plain-file', description: 'x' },
+      secrets: () => ({ mode: 'plain-file', description: 'x' }),
       prefs: {} as never,
       config: () => ({}) as never,
     });

@@ -44,7 +44,7 @@ describe('electron-builder.yml', () => {
     expect(config.win?.target).toEqual(['nsis']);
     expect(config.asarUnpack).toContain('node_modules/@ngrok/**');
     // The validator really validates: a misspelt option is refused.
-    await expect(validateConfiguration({ ...config, linux: { ...config.linux, tagret: ['deb'] } }, new DebugLogger(false))).rejects.toThrow(
+    await expect(validateConfiguration({ ...config, linux: { ...config.linux, tagret: ['deb'] } as BuilderConfig['linux'] }, new DebugLogger(false))).rejects.toThrow(
       /configuration/i,
     );
   });
@@ -87,9 +87,17 @@ describe('electron-builder --dir (offline, placeholder Electron)', () => {
       await cp(path.join(repo, item), path.join(project, item), { recursive: true });
     }
     await symlink(path.join(repo, 'node_modules'), path.join(project, 'node_modules'), 'dir');
-    const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', external: ['electron'], logLevel: 'silent' } as const;
+    // npm's tree of a symlinked node_modules reads as "extraneous" and electron-builder's npm
+    // collector then drops nested modules; its own traversal collector walks the folder as is.
+    // (In the real checkout `npm run dist` uses the npm collector: `npm ls` is clean there.)
+    const pkg = JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8'));
+    await writeFile(path.join(project, 'package.json'), JSON.stringify({ ...pkg, packageManager: 'traversal' }, null, 2));
+    const common: import('esbuild').BuildOptions = { bundle: true, platform: 'node', target: 'node20', packages: 'external', external: ['electron'], logLevel: 'silent' };
     await build({ ...common, entryPoints: [path.join(repo, 'electron/main.ts')], outfile: path.join(project, 'dist/electron/main.js'), format: 'esm', sourcemap: true });
     await build({ ...common, entryPoints: [path.join(repo, 'electron/preload.ts')], outfile: path.join(project, 'dist/electron/preload.cjs'), format: 'cjs' });
+    // A sandboxed preload can load nothing but 'electron': no package may leak into its bundle.
+    const preload = await readFile(path.join(project, 'dist/electron/preload.cjs'), 'utf8');
+    expect([...new Set([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]))]).toEqual(['electron']);
     const { build: viteBuild } = await import('vite');
     await viteBuild({
       configFile: path.join(repo, 'vite.config.ts'),

@@ -14,6 +14,7 @@ import {
   secretsMode,
   secretsStatus,
   SecretUnreadableError,
+  trackCodecUse,
 } from '../../electron/shell/secrets';
 
 /** Stands in for the OS keychain: AES-256-GCM with a key only this "keychain" holds. */
@@ -113,5 +114,16 @@ describe('desktop preferences', () => {
     const broken = await loadPrefs(dir, logger);
     expect(broken.get().notifyEventTypes).toEqual([]);
     expect(logger.lines.some((l) => l.includes('could not be read'))).toBe(true);
+  });
+});
+
+describe('codec use tracking', () => {
+  it('reports use only once the engine passed a secret through the codec', () => {
+    const tracked = trackCodecUse(createSecretCodec(fakeSafeStorage(), 'darwin'));
+    expect(tracked.used()).toBe(false);
+    expect(tracked.codec.mode).toBe('os-keychain');
+    const stored = tracked.codec.encode('whsec_abc');
+    expect(tracked.used()).toBe(true);
+    expect(tracked.codec.decode(stored)).toBe('whsec_abc');
   });
 });

@@ -172,8 +172,20 @@ describe('config service', () => {
     const bad = { ...goodConfig(), retention: { days: 0 } };
     await writeJson(bad);
     await waitFor(() => svc.error(), 5000, 'config error');
+    // A secret that arrives later, by hand edit or through update(), is scrubbed too.
+    const handSecret = 'hand-edited-secret-' + Date.now();
+    const edited = goodConfig();
+    edited.sources[1].secret = handSecret;
+    await writeJson(edited);
+    await waitFor(() => svc.current().sources[1].secret === handSecret, 5000, 'hand edit');
+    const uiSecret = 'ui-typed-secret-' + Date.now();
+    await svc.update((d) => {
+      d.sources[1].secret = uiSecret;
+    });
+    logger.warn(`leak? ${handSecret} ${uiSecret}`);
     const all = logger.lines.join('\n');
     expect(all).toContain('oops');
-    for (const secret of [STRIPE_SECRET, SHOP_SECRET, DEST_SECRET, NGROK_TOKEN]) expect(all).not.toContain(secret);
+    expect(all).toContain('leak?');
+    for (const secret of [STRIPE_SECRET, SHOP_SECRET, DEST_SECRET, NGROK_TOKEN, handSecret, uiSecret]) expect(all).not.toContain(secret);
   });
 });

@@ -1,6 +1,7 @@
 // The real engine on port 0 with a temp data dir: signed events in over real
 // HTTP, listed and read back through the handlers, surviving a restart.
 import { writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../shared/config';
@@ -46,6 +47,34 @@ describe('engine', () => {
     await e.stop();
     await expect(fetch(`${e.receiverUrl()}/healthz`)).rejects.toThrow();
     engine = null;
+  });
+
+  it('finishes a request already in flight when stopped, and refuses new ones', async () => {
+    const e = await startEngine();
+    const { body, headers } = await signedRequest(source('shop'));
+    const url = new URL(`${e.receiverUrl()}/hooks/shop`);
+    // Send the headers and half the body, stop the engine, then the rest.
+    const answer = new Promise<{ status: number; text: string }>((ok, fail) => {
+      const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', fail);
+      req.write(body.slice(0, 100));
+      setTimeout(() => req.end(body.slice(100)), 300);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = e.stop();
+    const res = await answer;
+    await stopped;
+    engine = null;
+    expect(res.status).toBe(200);
+    const { id } = JSON.parse(res.text) as { id: string };
+    await expect(fetch(`${e.receiverUrl()}/healthz`)).rejects.toThrow();
+    // It was durably stored before the 200.
+    const again = await startEngine();
+    expect((await again.handlers.getEvent({ id })).source).toBe('shop');
   });
 
   it('stores signed events of every provider, lists and returns them in full, and keeps them across a restart', async () => {

@@ -283,6 +283,24 @@ describe('store: failures and close', () => {
     expect(again.collection('jobs').size).toBe(0);
   });
 
+  it('batches concurrent writes into few fsyncs (group commit), each resolved only after its fsync', async () => {
+    let syncs = 0;
+    const faults = { beforeSync: () => void syncs++ };
+    const store = await start({ faults });
+    const before = syncs;
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => store.appendEvent(makeEvent(i))));
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    expect(syncs - before).toBeGreaterThan(0);
+    expect(syncs - before).toBeLessThan(50);
+    // One batch fails as a whole: nobody in it is told "stored".
+    faults.beforeSync = () => {
+      throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+    };
+    const failing = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.appendEvent(makeEvent(500 + i))));
+    expect(failing.every((r) => r.status === 'rejected')).toBe(true);
+    expect(store.eventCounts(Date.now()).events).toBe(200);
+  });
+
   it('close waits for in-flight writes, is idempotent, and later writes reject', async () => {
     const store = await start();
     const writes = Array.from({ length: 50 }, (_, i) => store.appendEvent(makeEvent(i)));
@@ -295,5 +313,51 @@ describe('store: failures and close', () => {
     await expect(store.collection('meta').put({ id: 'x' })).rejects.toBeInstanceOf(StoreWriteError);
     const again = await start();
     expect(again.eventCounts(Date.now()).events).toBe(50);
+  });
+});
+
+describe('store: bounded writes and repairs', () => {
+  const seg = (n: number, side = false) =>
+    path.join(dir, 'store', 'segments', `events-${String(n).padStart(6, '0')}${side ? '.idx' : ''}.json`);
+
+  it('a status change on a sealed segment rewrites only its small sidecar, never the segment', async () => {
+    const a = await start({ tuning: { segmentEvents: 5 } });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await a.appendEvent(makeEvent(i))).id);
+    await a.close();
+    const before = { seg1: await fsp.stat(seg(1)), seg2: await fsp.stat(seg(2)), side1: await fsp.readFile(seg(1, true), 'utf8') };
+    const b = await start({ tuning: { segmentEvents: 5 } });
+    await b.setEventStatus(ids[1], 'failed');
+    await b.close();
+    const seg1 = await fsp.stat(seg(1));
+    expect([seg1.ino, seg1.mtimeMs, seg1.size]).toEqual([before.seg1.ino, before.seg1.mtimeMs, before.seg1.size]);
+    expect((await fsp.stat(seg(2))).ino).toBe(before.seg2.ino);
+    expect(await fsp.readFile(seg(1, true), 'utf8')).not.toBe(before.side1);
+    const c = await start({ tuning: { segmentEvents: 5 } });
+    expect(c.getEventSummary(ids[1])?.status).toBe('failed');
+  });
+
+  it('rebuilds a lost sidecar from its segment and writes it back', async () => {
+    const a = await start({ tuning: { segmentEvents: 5 } });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await a.appendEvent(makeEvent(i))).id);
+    await a.close();
+    await fsp.rm(seg(1, true));
+    const b = await start({ tuning: { segmentEvents: 5 } });
+    expect(b.eventCounts(Date.now()).events).toBe(12);
+    expect((await b.getEvent(ids[2]))?.summary).toBe('Order #2');
+    expect(b.health().quarantined).toEqual([]);
+    await b.close();
+    await expect(fsp.stat(seg(1, true))).resolves.toBeDefined();
+  });
+
+  it('a corrupt sidecar is quarantined and rebuilt; the events stay', async () => {
+    const a = await start({ tuning: { segmentEvents: 5 } });
+    for (let i = 0; i < 12; i++) await a.appendEvent(makeEvent(i));
+    await a.close();
+    await fsp.writeFile(seg(2, true), '{"seq":2,"sealed":tr');
+    const b = await start({ tuning: { segmentEvents: 5 } });
+    expect(b.eventCounts(Date.now()).events).toBe(12);
+    expect(b.health().quarantined.map((q) => path.basename(q.file))).toEqual(['events-000002.idx.json']);
   });
 });

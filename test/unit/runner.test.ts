@@ -85,7 +85,7 @@ describe.each([
     expect(report.cwd).toBe(dir);
     if (lang === 'node') expect(report.fileMode).toBe(0o600);
     // The event file is gone afterwards.
-    expect(existsSync(report.env.HOOKDOCK_EVENT_FILE)).toBe(false);
+    await waitFor(() => !existsSync(report.env.HOOKDOCK_EVENT_FILE), 2000);
   });
 });
 
@@ -198,6 +198,9 @@ describe('runScript', () => {
   });
 
   it('leaves no event files behind', async () => {
+    const left = async () => (await readdir(tmpDir)).length;
+    const until = Date.now() + 2000;
+    while ((await left()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(await readdir(tmpDir)).toEqual([]);
   });
 });

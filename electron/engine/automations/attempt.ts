@@ -97,10 +97,13 @@ async function runAttempt(deps: AttemptDeps, run: Run, automation: AutomationCon
     truncated: false,
   };
   const running: Run = { ...run, status: 'running', nextAttemptAt: null, attempts: [...run.attempts, attempt] };
-  // Not awaited: the fsync overlaps the spawn. The scheduler made the job 'active' durably
-  // before calling us, so a crash now still re-runs the attempt.
-  const savedRunning = deps.runs.save(running).then(() => deps.runs.syncEventStatus(run.eventId));
-  savedRunning.catch(() => undefined); // awaited (and reported) below, once the script ended
+  // Not awaited: the fsync overlaps the spawn (the store's journal keeps the order of
+  // writes). The scheduler made the job 'active' durably before calling us, so a crash
+  // now still re-runs the attempt.
+  deps.runs.save(running).then(
+    () => deps.runs.syncEventStatus(run.eventId),
+    (err) => deps.logger.error('Could not record the start of a script attempt.', { run: run.id, err }),
+  );
 
   const live = createLiveOutput({
     intervalMs: deps.liveIntervalMs,
@@ -149,16 +152,24 @@ async function runAttempt(deps: AttemptDeps, run: Run, automation: AutomationCon
     truncated: result.truncated,
   };
   const attempts = running.attempts.map((a) => (a.attempt === n ? finished : a));
+  const saved = deps.runs.save({ ...running, status: ok ? 'succeeded' : 'running', attempts });
+  if (ok) {
+    // Not awaited: the scheduler's job deletion goes to the journal after this record,
+    // so it shares its group commit and is never durable before it. A crash before
+    // then leaves a live run without a job: re-queued at start (at-least-once).
+    saved.then(
+      () => deps.runs.syncEventStatus(run.eventId),
+      (err) => deps.logger.error('Could not record the end of a script attempt.', { run: run.id, err }),
+    );
+    return { ok: true };
+  }
   try {
-    await savedRunning;
-    await deps.runs.save({ ...running, status: ok ? 'succeeded' : 'running', attempts });
+    await saved;
   } catch (err) {
     // Stopping (store closing) or a full disk: the job stays active and runs again after a restart.
     deps.logger.error('Could not record the end of a script attempt.', { run: run.id, err });
-    if (ok) throw err;
   }
-  if (ok) void deps.runs.syncEventStatus(run.eventId);
-  return ok ? { ok: true } : { ok: false, error: finished.error ?? 'The script failed.' };
+  return { ok: false, error: finished.error ?? 'The script failed.' };
 }
 
 /** Queues the attempt's valid sends; returns the problems, as sentences, to record on the attempt. */

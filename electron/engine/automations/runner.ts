@@ -10,8 +10,7 @@
 //   stdout lines go to onStdoutLine (for send lines) past the cap too.
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { defaultNodePath, resolveInvocation, type Invocation } from './interpreter';
 import { CappedOutput, LineScanner, OUTPUT_CAP_BYTES, type OutputStream } from './output';
@@ -51,8 +50,12 @@ export interface AttemptResult {
   durationMs: number;
 }
 
-/** After the script exits, how long its leftover children may hold stdout open before we stop reading. */
-const CLOSE_WAIT_MS = 500;
+/**
+ * After the script exits, how long its leftover children may hold stdout open
+ * before we stop reading. Generous: a busy event loop must still drain the
+ * last 64 KiB in the pipe (where a send line often is) before we give up.
+ */
+const CLOSE_WAIT_MS = 2000;
 
 export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
   const platform = input.platform ?? process.platform;
@@ -69,15 +72,15 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
       (err: unknown) => err,
     ),
   ]);
-  if (written) throw written;
-  if (problem) {
-    await rm(eventFile, { force: true }).catch(() => undefined);
-    return failed(problem, started);
+  if (written || problem) {
+    await unlink(eventFile).catch(() => undefined);
+    return failed(problem ?? `Hookdock could not write the event file in ${input.tmpDir}: ${(written as Error).message}`, started);
   }
   try {
     return await spawnAndWait(input, invocation, cwd, platform, json, eventFile, started);
   } finally {
-    await rm(eventFile, { force: true }).catch(() => undefined);
+    // Not awaited: the attempt is over; the file goes in the background.
+    void unlink(eventFile).catch(() => undefined);
   }
 }
 
@@ -213,13 +216,18 @@ function spawnAndWait(
  * its event.
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
+  // Copying the environment costs a little on every attempt: reuse the copy while it is unchanged.
+  const key = `${Object.keys(process.env).length}\u0000${process.env.PATH ?? ''}`;
+  if (envCache?.key === key) return envCache.env;
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (k.toUpperCase().startsWith('HOOKDOCK_') || k.toUpperCase() === 'NGROK_AUTHTOKEN') continue;
     env[k] = v;
   }
+  envCache = { key, env };
   return env;
 }
+let envCache: { key: string; env: NodeJS.ProcessEnv } | null = null;
 
 /** Kills the script and everything it started. Never throws. */
 function killTree(child: ChildProcess, sig: NodeJS.Signals, platform: NodeJS.Platform, spawn: typeof nodeSpawn): void {
@@ -265,12 +273,9 @@ async function checkRunnable(
   if (!inv.script && !hasSeparator) return null;
   if (!st) return `The script "${full}" does not exist. Check the path in the automation.`;
   if (st.isDirectory()) return `"${full}" is a folder, not a script. Check the path in the automation.`;
-  if (!inv.script && platform !== 'win32') {
-    const executable = await access(full, fsConstants.X_OK).then(
-      () => true,
-      () => false,
-    );
-    if (!executable) return `The script "${full}" is not executable. Run: chmod +x "${full}"`;
+  // No execute bit at all: exec would fail with EACCES. (Finer cases still surface as EACCES from spawn.)
+  if (!inv.script && platform !== 'win32' && (st.mode & 0o111) === 0) {
+    return `The script "${full}" is not executable. Run: chmod +x "${full}"`;
   }
   return null;
 }

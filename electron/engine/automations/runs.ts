@@ -48,6 +48,11 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
     for (const r of col.values()) index(r);
   };
   const statusChains = new Map<string, Promise<void>>();
+  // Saves issued but not yet durable (the store applies a put only once fsync'd):
+  // get() answers with the latest issued record, so a reader never builds on a stale one.
+  const issued = new Map<string, { run: Run; seq: number }>();
+  let seq = 0;
+  const get = (id: string) => issued.get(id)?.run ?? col.get(id);
 
   function index(r: Run): void {
     let set = byEvent.get(r.eventId);
@@ -60,7 +65,7 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
     const out: Run[] = [];
     const ids = byEvent.get(eventId);
     for (const id of ids ?? []) {
-      const r = col.get(id);
+      const r = get(id);
       if (r) out.push(r);
       else ids!.delete(id); // pruned by retention
     }
@@ -69,9 +74,15 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
 
   async function save(run: Run): Promise<Run> {
     ensureLoaded();
-    const prev = col.get(run.id);
-    await col.put(run);
-    if (!prev) index(run);
+    const isNew = get(run.id) === undefined;
+    const mine = ++seq;
+    issued.set(run.id, { run, seq: mine });
+    try {
+      await col.put(run);
+    } finally {
+      if (issued.get(run.id)?.seq === mine) issued.delete(run.id);
+    }
+    if (isNew) index(run);
     opts.bus.emit('run.updated', run);
     return run;
   }
@@ -85,7 +96,7 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
   }
 
   return {
-    get: (id) => col.get(id),
+    get,
     values: () => col.values(),
     forEvent,
     save,

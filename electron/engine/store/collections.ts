@@ -8,7 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Collection } from './types';
-import { fsyncDir, writeJson, type Faults } from './durable-file';
+import { CorruptFileError, fsyncDir, readJson, writeJson, type Faults } from './durable-file';
 import { idTime } from '../util/ids';
 import type { CheckpointTask } from './segments';
 
@@ -21,7 +21,7 @@ type Write = (record: JournalRecord, apply: () => void) => Promise<void>;
 
 const NEW_ID = /^[A-Za-z0-9-]+_[0-9a-z]{12}[0-9a-f]{10}$/;
 const DAY = 86_400_000;
-export const SHARD_FILE = /^([a-z]+)\.([a-z0-9]+)\.json$/;
+const SHARD_FILE = /^([a-z]+)\.([a-z0-9]+)\.json$/;
 
 export function shardOf(id: string): string {
   if (!NEW_ID.test(id)) return 'misc';
@@ -112,5 +112,30 @@ export class StoredCollection<T extends { id: string }> implements Collection<T>
     }
     this.dirty.clear();
     return tasks;
+  }
+}
+
+/** Reads every shard file into its collection; an unreadable one is quarantined and skipped. */
+export async function loadCollections(
+  dir: string,
+  collection: (name: string) => StoredCollection<{ id: string }>,
+  quarantine: (file: string, reason: string) => Promise<void>,
+): Promise<void> {
+  await fsp.mkdir(dir, { recursive: true });
+  for (const name of (await fsp.readdir(dir)).sort()) {
+    const file = path.join(dir, name);
+    if (name.endsWith('.tmp')) {
+      await fsp.rm(file, { force: true });
+      continue;
+    }
+    const m = SHARD_FILE.exec(name);
+    if (!m) continue;
+    try {
+      const data = await readJson<{ records?: { id: string }[] }>(file);
+      collection(m[1]).load(Array.isArray(data?.records) ? data.records : []);
+    } catch (err) {
+      if (!(err instanceof CorruptFileError)) throw err;
+      await quarantine(file, err.message);
+    }
   }
 }

@@ -152,6 +152,13 @@ export class Journal {
     this.paused = true;
     await this.whenIdle();
     const rotatedPath = path.join(this.dir, rotatedName(this.nextGen));
+    // Bytes of a rejected batch must not travel into the rotated file, where replay would find them.
+    if (this.fd !== null && this.needsTruncate) {
+      await ftruncate(this.fd, this.size).then(
+        () => (this.needsTruncate = false),
+        () => {},
+      );
+    }
     if (this.fd !== null) await close(this.fd).catch(() => {});
     this.fd = null;
     try {

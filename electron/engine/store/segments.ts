@@ -48,6 +48,7 @@ const SIDECAR = /^events-(\d+)\.idx\.json$/;
 const DAY = 86_400_000;
 const CACHE_SEGMENTS = 3;
 const READ_AHEAD = 3;
+const MAX_SEGMENT_BYTES = 32 * 1024 * 1024;
 
 export class Segments {
   private readonly metas = new Map<number, SegmentMeta>();
@@ -71,6 +72,11 @@ export class Segments {
 
   get count(): number {
     return this.metas.size;
+  }
+
+  /** Files that differ from memory (a repair found at open, or work a failed checkpoint left). */
+  get isDirty(): boolean {
+    return this.dirtyFull.size > 0 || this.dirtySidecar.size > 0;
   }
 
   async load(): Promise<void> {
@@ -150,15 +156,23 @@ export class Segments {
     this.dirtyFull.clear();
     this.dirtySidecar.clear();
     const dayAgo = new Date(now - DAY).toISOString();
+    // Full by count, by size (a few 5 MiB bodies must not make a huge hot file
+    // that every checkpoint rewrites), or a day old (so retention can drop it).
     const mustSeal = () =>
-      this.hot.ids.length >= this.segmentEvents || (this.hot.ids.length > 0 && this.hot.oldestAt < dayAgo);
+      this.hot.ids.length >= this.segmentEvents ||
+      this.hot.segmentBytes >= MAX_SEGMENT_BYTES ||
+      (this.hot.ids.length > 0 && this.hot.oldestAt < dayAgo);
     pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const ev of pending) {
       const entry = this.index.get(ev.id);
       if (!entry) continue;
       if (mustSeal()) this.seal(full);
       const hotMem = this.mem.get(this.hot.seq)!;
-      if (!hotMem.has(ev.id)) this.hot.ids.push(ev.id);
+      if (!hotMem.has(ev.id)) {
+        this.hot.ids.push(ev.id);
+        // An estimate until the file is written: body twice (text and parsed payload) plus the rest.
+        this.hot.segmentBytes += 2 * (ev.sizeBytes || 0) + 1024;
+      }
       hotMem.set(ev.id, ev);
       if (!this.hot.oldestAt || ev.receivedAt < this.hot.oldestAt) this.hot.oldestAt = ev.receivedAt;
       if (ev.receivedAt > this.hot.newestAt) this.hot.newestAt = ev.receivedAt;
@@ -265,8 +279,10 @@ export class Segments {
       const seg = await this.readOrQuarantine<SegmentFile>(this.segmentPath(seq));
       if (!seg) return;
       side = { seq, sealed: true, segmentBytes: size, events: seg.events.map(toSummary) };
-      await writeJson(this.sidecarPath(seq), side, this.faults);
-      this.logger.info('Rebuilt a segment index', { seq });
+      this.addMeta(seq, side.events, true, size);
+      this.dirtySidecar.add(seq); // written by the next checkpoint
+      this.logger.info('Rebuilt a segment index from its segment', { seq });
+      return;
     }
     this.addMeta(seq, side.events, true, size);
   }

@@ -14,11 +14,12 @@ import type { EventStatus, EventSummary, Page, StoreHealth } from '../../../shar
 import { systemClock, type Clock } from '../util/clock';
 import { createLogger, type Logger } from '../util/logger';
 import { StoreWriteError, type Collection, type EventQuery, type Store, type StoredEvent } from './types';
-import { CorruptFileError, quarantineFile, readJson, type Faults } from './durable-file';
+import { quarantineFile, type Faults } from './durable-file';
 import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
 import { Journal, writeErrorMessage } from './journal';
-import { Segments, type CheckpointTask } from './segments';
-import { SHARD_FILE, StoredCollection, type CollectionName, type JournalRecord as CollectionRecord } from './collections';
+import { Segments } from './segments';
+import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
+import { loadCollections, StoredCollection, type CollectionName, type JournalRecord as CollectionRecord } from './collections';
 
 export interface StoreOptions {
   dataDir: string;
@@ -37,6 +38,7 @@ type AnyRecord = EventRecord | CollectionRecord;
 type AnyCollection = StoredCollection<{ id: string }>;
 
 const DAY = 86_400_000;
+const CHECKPOINT_RETRY_MS = 10_000;
 
 export class DurableStore implements Store {
   private readonly dir: string;
@@ -60,6 +62,7 @@ export class DurableStore implements Store {
   private closing: Promise<void> | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private checkpointQueued = false;
+  private retryCheckpointAt = 0;
   private readonly healthState: StoreHealth = { writable: true, lastWriteError: null, quarantined: [] };
 
   constructor(opts: StoreOptions) {
@@ -159,6 +162,8 @@ export class DurableStore implements Store {
 
   async prune(days: number, now: number): Promise<{ eventsRemoved: number }> {
     this.assertOpen();
+    if (!(days > 0)) return { eventsRemoved: 0 };
+    const cutoff = now - days * DAY;
     // A checkpoint first: it seals a day-old hot segment and, when it succeeds,
     // leaves no rotated journal whose replay could bring pruned events back.
     try {
@@ -169,26 +174,31 @@ export class DurableStore implements Store {
     }
     const dropped = await this.serialized(async () => {
       if (this.journal.rotated.length) return new Set<string>();
-      const ids = await this.segments.dropOlderThan(new Date(now - days * DAY).toISOString());
+      const ids = await this.segments.dropOlderThan(new Date(cutoff).toISOString());
       this.index.remove(ids);
       return ids;
     });
-    if (dropped.size) {
-      const deletes: Promise<void>[] = [];
-      for (const name of ['runs', 'deliveries'] as const) {
-        const coll = this.getCollection(name);
-        for (const rec of [...coll.values()] as { id: string; eventId?: unknown }[])
-          if (typeof rec.eventId === 'string' && dropped.has(rec.eventId)) deletes.push(coll.delete(rec.id));
-      }
-      await Promise.all(deletes);
-      this.logger.info('Pruned old events', { events: dropped.size, records: deletes.length, days });
-    }
+    const linked = ['runs', 'deliveries'].map((name) => this.getCollection(name));
+    const records = await deleteLinkedRecords(linked, this.index, dropped, cutoff);
+    if (dropped.size || records) this.logger.info('Pruned old events', { events: dropped.size, records, days });
     return { eventsRemoved: dropped.size };
   }
 
   /** Runs a checkpoint now (tests and benchmarks; normally it runs by itself). */
   checkpoint(force = false): Promise<void> {
-    return this.serialized(() => this.runCheckpoint(force));
+    return this.serialized(() =>
+      runCheckpoint(
+        {
+          journal: this.journal,
+          segments: this.segments,
+          collections: this.collections.values(),
+          pending: this.pending,
+          now: this.clock.now(),
+          faults: this.faults,
+        },
+        force,
+      ),
+    );
   }
 
   // ---- internals ----
@@ -197,7 +207,9 @@ export class DurableStore implements Store {
     const started = Date.now();
     await fsp.mkdir(this.dir, { recursive: true });
     await this.segments.load();
-    await this.loadCollections();
+    await loadCollections(path.join(this.dir, 'collections'), (name) => this.getCollection(name), (file, reason) =>
+      this.quarantine(file, reason),
+    );
     let records = 0;
     for (const file of await this.journal.filesToReplay()) {
       records += (await this.journal.replay(file, (rec) => this.applyRecord(rec))).records;
@@ -228,27 +240,6 @@ export class DurableStore implements Store {
     }
     await this.journal.close();
     this.state = 'closed';
-  }
-
-  private async loadCollections(): Promise<void> {
-    const dir = path.join(this.dir, 'collections');
-    await fsp.mkdir(dir, { recursive: true });
-    for (const name of (await fsp.readdir(dir)).sort()) {
-      const file = path.join(dir, name);
-      if (name.endsWith('.tmp')) {
-        await fsp.rm(file, { force: true });
-        continue;
-      }
-      const m = SHARD_FILE.exec(name);
-      if (!m) continue;
-      try {
-        const data = await readJson<{ records?: { id: string }[] }>(file);
-        this.getCollection(m[1]).load(Array.isArray(data?.records) ? data.records : []);
-      } catch (err) {
-        if (!(err instanceof CorruptFileError)) throw err;
-        await this.quarantine(file, err.message);
-      }
-    }
   }
 
   private getCollection(name: string): AnyCollection {
@@ -309,42 +300,18 @@ export class DurableStore implements Store {
     // sealed segments, not a growing hot one again and again), or a journal
     // grown by status and record churn.
     const due = this.pending.size >= this.segmentEvents || this.journal.bytes >= this.checkpointBytes;
-    if (this.checkpointQueued || !due || this.state !== 'open') return;
+    if (this.checkpointQueued || !due || this.state !== 'open' || this.clock.now() < this.retryCheckpointAt) return;
     this.checkpointQueued = true;
     this.checkpoint()
-      .catch((err) => this.logger.warn('Checkpoint failed; will retry, the journal keeps the data', { err }))
+      .then(
+        () => (this.retryCheckpointAt = 0),
+        (err) => {
+          // Not on every following write: each attempt renames the journal aside once more.
+          this.retryCheckpointAt = this.clock.now() + CHECKPOINT_RETRY_MS;
+          this.logger.warn('Checkpoint failed; will retry, the journal keeps the data', { err });
+        },
+      )
       .finally(() => (this.checkpointQueued = false));
-  }
-
-  private async runCheckpoint(force: boolean): Promise<void> {
-    const anyCollectionDirty = [...this.collections.values()].some((c) => c.isDirty);
-    if (!force && this.journal.bytes === 0 && !this.journal.rotated.length && !anyCollectionDirty && !this.pending.size)
-      return;
-    try {
-      await this.journal.rotate();
-    } catch (err) {
-      this.journal.resume();
-      throw err;
-    }
-    let tasks: CheckpointTask[];
-    try {
-      // Synchronous: memory now holds exactly what the rotated journals hold.
-      const events = [...this.pending.values()];
-      this.pending.clear();
-      tasks = this.segments.snapshot(events, this.clock.now());
-      for (const coll of this.collections.values()) tasks.push(...coll.snapshot(this.faults));
-    } finally {
-      this.journal.resume();
-    }
-    for (let i = 0; i < tasks.length; i++) {
-      try {
-        await tasks[i].run();
-      } catch (err) {
-        for (let j = i; j < tasks.length; j++) tasks[j].failed();
-        throw err;
-      }
-    }
-    await this.journal.dropRotated();
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {

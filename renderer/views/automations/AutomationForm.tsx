@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { AutomationConfig, PublicConfig } from '../../../shared/api';
 import { errorMessage, getApi } from '../../api';
-import { desktop } from '../../app/desktop';
+import { desktop, desktopCall } from '../../app/desktop';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
 import { slugify, uniqueId } from '../../lib/format';
@@ -38,7 +38,10 @@ export function AutomationForm({
   useEffect(() => {
     getApi()
       .listEventTypes({})
-      .then((r) => setSeen(r.items), () => undefined);
+      .then(
+        (r) => setSeen(r.items),
+        () => undefined,
+      );
   }, []);
 
   const provider = config.sources.find((s) => s.id === source)?.provider;
@@ -55,9 +58,14 @@ export function AutomationForm({
     if (!Number.isInteger(r) || r < 0 || r > 99) return setError('Retries must be a whole number from 0 to 99.');
     const taken = config.automations.map((a) => a.id);
     const id = existing?.id ?? uniqueId(slugify(name || `${source === '*' ? 'any' : source}-${events[0]}`), taken);
-    const retry = existing?.retry && !('maxAttempts' in existing.retry)
-      ? existing.retry
-      : { maxAttempts: r + 1, initialDelayMs: existingRetry?.initialDelayMs ?? 10_000, maxDelayMs: existingRetry?.maxDelayMs ?? 3_600_000 };
+    const retry =
+      existing?.retry && !('maxAttempts' in existing.retry)
+        ? existing.retry
+        : {
+            maxAttempts: r + 1,
+            initialDelayMs: existingRetry?.initialDelayMs ?? 10_000,
+            maxDelayMs: existingRetry?.maxDelayMs ?? 3_600_000,
+          };
     setBusy(true);
     try {
       const next = await getApi().saveAutomation({
@@ -68,7 +76,10 @@ export function AutomationForm({
         events,
         run: {
           command: command.trim(),
-          args: args.split('\n').map((a) => a.trim()).filter(Boolean),
+          args: args
+            .split('\n')
+            .map((a) => a.trim())
+            .filter(Boolean),
           cwd: cwd.trim() || null,
           timeoutSeconds: t,
         },
@@ -92,7 +103,12 @@ export function AutomationForm({
       }}
     >
       <Field label="Name" hint="So you recognise it later, e.g. “Tell me about refunds”.">
-        <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="Tell me about refunds" />
+        <input
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Tell me about refunds"
+        />
       </Field>
       <div className="sentence-grid">
         <span className="sentence-word">When</span>
@@ -114,7 +130,11 @@ export function AutomationForm({
           <EventTypePicker value={events} onChange={setEvents} seen={seenHere} common={common} labelId={typesLabel} />
         </div>
         <span className="sentence-word">run</span>
-        <Field label="Script" className="sentence-field" hint="The full path of the program or script. It gets the event as JSON on its input.">
+        <Field
+          label="Script"
+          className="sentence-field"
+          hint="The full path of the program or script. It gets the event as JSON on its input."
+        >
           <input
             className="input code-input"
             value={command}
@@ -128,8 +148,12 @@ export function AutomationForm({
         <Button
           size="sm"
           onClick={async () => {
-            const r = await pick.pickScript({ defaultPath: command || null });
-            if (r.path) setCommand(r.path);
+            try {
+              const r = await desktopCall(pick.pickScript({ defaultPath: command || null }));
+              if (r.path) setCommand(r.path);
+            } catch (err) {
+              setError(errorMessage(err));
+            }
           }}
         >
           Choose a script…
@@ -147,10 +171,23 @@ export function AutomationForm({
         </div>
         <div className="field-row">
           <Field label="Time limit (seconds)" hint="Stopped if it runs longer.">
-            <input className="input" type="number" min={1} value={timeout} onChange={(e) => setTimeoutSeconds(e.target.value)} />
+            <input
+              className="input"
+              type="number"
+              min={1}
+              value={timeout}
+              onChange={(e) => setTimeoutSeconds(e.target.value)}
+            />
           </Field>
           <Field label="Retries when it fails" hint="Tried again later, waiting longer each time.">
-            <input className="input" type="number" min={0} max={99} value={retries} onChange={(e) => setRetries(e.target.value)} />
+            <input
+              className="input"
+              type="number"
+              min={0}
+              max={99}
+              value={retries}
+              onChange={(e) => setRetries(e.target.value)}
+            />
           </Field>
         </div>
       </details>

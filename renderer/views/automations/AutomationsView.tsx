@@ -43,7 +43,14 @@ export function AutomationsView({ edit }: { edit: string | null }) {
     if (edit !== 'new' && !existing) {
       return (
         <div className="page">
-          <EmptyState title="This automation no longer exists" action={<a className="btn btn-secondary" href="#/automations">All automations</a>} />
+          <EmptyState
+            title="This automation no longer exists"
+            action={
+              <a className="btn btn-secondary" href="#/automations">
+                All automations
+              </a>
+            }
+          />
         </div>
       );
     }
@@ -64,7 +71,11 @@ export function AutomationsView({ edit }: { edit: string | null }) {
         </Card>
         {existing && (
           <Card title="Test it" labelledBy="test-run-title">
-            <TestRun automationId={existing.id} automationName={existing.name || existing.id} source={existing.source} />
+            <TestRun
+              automationId={existing.id}
+              automationName={existing.name || existing.id}
+              source={existing.source}
+            />
           </Card>
         )}
       </div>
@@ -87,7 +98,9 @@ export function AutomationsView({ edit }: { edit: string | null }) {
     try {
       const r = await api.setAutomationsPaused({ paused: next });
       appStore.set((s) => ({ status: s.status ? { ...s.status, automationsPaused: r.paused } : s.status }));
-      toast(r.paused ? 'All automations paused. Events are still received and kept.' : 'Automations are running again.');
+      toast(
+        r.paused ? 'All automations paused. Events are still received and kept.' : 'Automations are running again.',
+      );
     } catch (err) {
       toast(errorMessage(err), 'danger');
     }
@@ -109,7 +122,8 @@ export function AutomationsView({ edit }: { edit: string | null }) {
       />
       {paused && (
         <p className="notice tone-warning" role="status">
-          All automations are paused. Events are still received and kept; nothing runs until you turn &ldquo;Pause all&rdquo; off.
+          All automations are paused. Events are still received and kept; nothing runs until you turn &ldquo;Pause
+          all&rdquo; off.
         </p>
       )}
       {config.automations.length === 0 ? (
@@ -128,7 +142,12 @@ export function AutomationsView({ edit }: { edit: string | null }) {
           <ul className="item-list">
             {config.automations.map((a) => (
               <li key={a.id} className={`item ${a.enabled ? '' : 'is-off'}`} data-automation-id={a.id}>
-                <Toggle checked={a.enabled} onChange={(v) => void setEnabled(a, v)} label={`${a.name || a.id} on`} disabled={busy === a.id} />
+                <Toggle
+                  checked={a.enabled}
+                  onChange={(v) => void setEnabled(a, v)}
+                  label={`${a.name || a.id} on`}
+                  disabled={busy === a.id}
+                />
                 <div className="item-main">
                   <a className="item-title" href={href('automations', a.id)}>
                     {a.name || a.id}
@@ -143,7 +162,12 @@ export function AutomationsView({ edit }: { edit: string | null }) {
                   <a className="btn btn-sm btn-ghost" href={href('automations', a.id)}>
                     Edit and test
                   </a>
-                  <Button size="sm" variant="ghost" onClick={() => setDeleting(a)} aria-label={`Delete ${a.name || a.id}`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => setDeleting(a)}
+                    aria-label={`Delete ${a.name || a.id}`}
+                  >
                     Delete
                   </Button>
                 </div>

@@ -31,7 +31,14 @@ export function EventTypePicker({
       {extra.length > 0 && (
         <div className="chips picked">
           {extra.map((t) => (
-            <button key={t} type="button" className="chip" aria-pressed="true" onClick={() => toggle(t)} aria-label={`Remove ${t}`}>
+            <button
+              key={t}
+              type="button"
+              className="chip"
+              aria-pressed="true"
+              onClick={() => toggle(t)}
+              aria-label={`Remove ${t}`}
+            >
               <code>{t}</code> ×
             </button>
           ))}

@@ -9,7 +9,15 @@ import { Field } from '../../components/Field';
 import { formatTime } from '../../lib/format';
 import { RunCard } from '../event/RunCard';
 
-export function TestRun({ automationId, automationName, source }: { automationId: string; automationName: string; source: string }) {
+export function TestRun({
+  automationId,
+  automationName,
+  source,
+}: {
+  automationId: string;
+  automationName: string;
+  source: string;
+}) {
   const [events, setEvents] = useState<EventSummary[] | null>(null);
   const [eventId, setEventId] = useState('');
   const [run, setRun] = useState<Run | null>(null);

@@ -55,8 +55,8 @@ export function EditReplayDialog({
       }
     >
       <p className="muted">
-        Your scripts run on a copy of this event with the payload below. The copy is marked &ldquo;edited replay&rdquo;; the
-        original stays as it was.
+        Your scripts run on a copy of this event with the payload below. The copy is marked &ldquo;edited replay&rdquo;;
+        the original stays as it was.
       </p>
       <Field label="Payload (JSON)" error={error}>
         <textarea

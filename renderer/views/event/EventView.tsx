@@ -50,7 +50,9 @@ export function EventView({ id }: { id: string }) {
         return { ...ev, runs: has ? ev.runs.map((r) => (r.id === run.id ? run : r)) : [...ev.runs, run] };
       });
     const offs = [
-      api.listen('event.updated', (s) => setEvent((ev) => (ev && ev.id === s.id ? { ...ev, ...s, runs: ev.runs } : ev))),
+      api.listen('event.updated', (s) =>
+        setEvent((ev) => (ev && ev.id === s.id ? { ...ev, ...s, runs: ev.runs } : ev)),
+      ),
       api.listen('run.updated', upsertRun),
       api.listen('run.output', (o) => {
         if (o.eventId !== id) return;
@@ -91,7 +93,14 @@ export function EventView({ id }: { id: string }) {
     return (
       <div className="page">
         <BackLink />
-        <EmptyState title="This event could not be opened" action={<a className="btn btn-secondary" href="#/feed">Back to the feed</a>}>
+        <EmptyState
+          title="This event could not be opened"
+          action={
+            <a className="btn btn-secondary" href="#/feed">
+              Back to the feed
+            </a>
+          }
+        >
           <p>{error}</p>
         </EmptyState>
       </div>
@@ -116,7 +125,12 @@ export function EventView({ id }: { id: string }) {
   const replay = () =>
     act('replay', async () => {
       const r = await api.replayEvent({ id: event.id });
-      toast(r.runs.length ? `Replayed: ${plural(r.runs.length, 'script')} started.` : 'No automation matches this event, so nothing ran.', r.runs.length ? 'success' : 'info');
+      toast(
+        r.runs.length
+          ? `Replayed: ${plural(r.runs.length, 'script')} started.`
+          : 'No automation matches this event, so nothing ran.',
+        r.runs.length ? 'success' : 'info',
+      );
       if (r.event.id !== event.id) navigate(href('events', r.event.id));
       else await load();
     });
@@ -132,7 +146,8 @@ export function EventView({ id }: { id: string }) {
             {summary && <span className="event-summary"> — {summary}</span>}
           </h1>
           <p className="muted">
-            From <strong>{event.source}</strong> · <code>{event.type}</code> · {formatDateTime(event.receivedAt)} · {formatBytes(event.sizeBytes)}
+            From <strong>{event.source}</strong> · <code>{event.type}</code> · {formatDateTime(event.receivedAt)} ·{' '}
+            {formatBytes(event.sizeBytes)}
             {event.redeliveries > 0 && <> · sent {event.redeliveries + 1} times by the provider, kept once</>}
           </p>
           {event.replayOf && (
@@ -145,7 +160,13 @@ export function EventView({ id }: { id: string }) {
       </header>
 
       <div className="action-bar" role="toolbar" aria-label="Event actions">
-        <Button variant="primary" busy={busy === 'replay'} onClick={replay} disabled={event.status === 'rejected'} title={event.status === 'rejected' ? 'Rejected events never run scripts.' : undefined}>
+        <Button
+          variant="primary"
+          busy={busy === 'replay'}
+          onClick={replay}
+          disabled={event.status === 'rejected'}
+          title={event.status === 'rejected' ? 'Rejected events never run scripts.' : undefined}
+        >
           Replay
         </Button>
         <Button onClick={() => setEditing(true)} disabled={event.status === 'rejected'}>
@@ -154,7 +175,12 @@ export function EventView({ id }: { id: string }) {
         <Button
           onClick={async () => {
             const ok = await copyText(toCurl(event, status?.receiverUrl ?? 'http://127.0.0.1:8787'));
-            toast(ok ? 'Copied as a curl command. Note: signatures with a timestamp expire after a few minutes.' : 'Could not copy.', ok ? 'success' : 'danger');
+            toast(
+              ok
+                ? 'Copied as a curl command. Note: signatures with a timestamp expire after a few minutes.'
+                : 'Could not copy.',
+              ok ? 'success' : 'danger',
+            );
           }}
         >
           Copy as curl
@@ -204,9 +230,13 @@ export function EventView({ id }: { id: string }) {
         <aside className="event-side">
           <Card title="Signature" labelledBy="verification-title">
             <p className={`verification ${event.verification.ok ? 'is-ok' : 'is-bad'}`}>
-              {event.verification.ok ? '✓ Signature checked: it really came from ' + event.source + '.' : '✗ ' + (event.verification.reason ?? 'The signature did not match.')}
+              {event.verification.ok
+                ? '✓ Signature checked: it really came from ' + event.source + '.'
+                : '✗ ' + (event.verification.reason ?? 'The signature did not match.')}
             </p>
-            {event.verification.ok && event.verification.reason && <p className="muted small">{event.verification.reason}</p>}
+            {event.verification.ok && event.verification.reason && (
+              <p className="muted small">{event.verification.reason}</p>
+            )}
           </Card>
           <Card title="Details" labelledBy="details-title">
             <dl className="kv">

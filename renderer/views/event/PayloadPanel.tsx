@@ -31,7 +31,12 @@ export function PayloadPanel({ event }: { event: HookEvent }) {
     <Card
       title="What was sent"
       labelledBy={`${base}-title`}
-      actions={<CopyButton text={tab === 'headers' ? headers.map(([k, v]) => `${k}: ${v}`).join('\n') : tab === 'raw' ? raw : pretty} what={tab === 'headers' ? 'headers' : tab === 'raw' ? 'raw body' : 'payload'} />}
+      actions={
+        <CopyButton
+          text={tab === 'headers' ? headers.map(([k, v]) => `${k}: ${v}`).join('\n') : tab === 'raw' ? raw : pretty}
+          what={tab === 'headers' ? 'headers' : tab === 'raw' ? 'raw body' : 'payload'}
+        />
+      }
     >
       <div className="tabs" role="tablist" aria-label="What was sent" onKeyDown={onKey}>
         {TABS.map((t) => (
@@ -56,7 +61,9 @@ export function PayloadPanel({ event }: { event: HookEvent }) {
           (typeof event.payload === 'string' ? (
             <>
               <p className="muted small">The body is not JSON, so it is shown as text.</p>
-              <pre className="code-block" tabIndex={0}>{event.payload}</pre>
+              <pre className="code-block" tabIndex={0}>
+                {event.payload}
+              </pre>
             </>
           ) : (
             <JsonView text={pretty} label="Payload" />

@@ -73,7 +73,11 @@ function AttemptItem({ attempt: a, live }: { attempt: Attempt; live?: { stdout: 
       <div className="attempt-meta">
         <strong>Attempt {a.attempt}</strong>
         <span className="attempt-outcome">{outcome}</span>
-        <span className="muted">{running ? `since ${formatDateTime(a.startedAt)}` : formatDuration(durationBetween(a.startedAt, a.finishedAt))}</span>
+        <span className="muted">
+          {running
+            ? `since ${formatDateTime(a.startedAt)}`
+            : formatDuration(durationBetween(a.startedAt, a.finishedAt))}
+        </span>
       </div>
       {stdout || stderr ? (
         <div className="output" aria-live={running ? 'polite' : undefined}>

@@ -2,7 +2,15 @@
 import type { HookEvent } from '../../../shared/types';
 
 // Headers a proxy or curl sets itself; copying them would only confuse.
-const SKIP = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'transfer-encoding', 'keep-alive', 'expect']);
+const SKIP = new Set([
+  'host',
+  'content-length',
+  'connection',
+  'accept-encoding',
+  'transfer-encoding',
+  'keep-alive',
+  'expect',
+]);
 
 /** POSIX shell single quotes: safe for any text, payloads included. */
 export function shellQuote(text: string): string {

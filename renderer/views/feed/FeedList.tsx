@@ -117,7 +117,13 @@ export function FeedList({
               style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
             >
               {ev ? (
-                <FeedRow event={ev} ran={ranFor(ev)} active={v.index === active} onFocusRow={() => setActive(v.index)} />
+                <FeedRow
+                  event={ev}
+                  ran={ranFor(ev)}
+                  active={v.index === active}
+                  index={v.index}
+                  onFocusRow={setActive}
+                />
               ) : (
                 <div className="feed-loading" aria-live="polite">
                   <span className="spinner" aria-hidden="true" /> Loading older events…

@@ -8,11 +8,13 @@ export interface FeedRowProps {
   event: EventSummary;
   ran: { automationId: string; status: RunStatus }[];
   active: boolean;
-  onFocusRow: () => void;
+  index: number;
+  /** Stable across renders (so memo holds): told which row took focus. */
+  onFocusRow: (index: number) => void;
 }
 
 /** One line of the feed: when, from where, what happened, and how it went. */
-export const FeedRow = memo(function FeedRow({ event, ran, active, onFocusRow }: FeedRowProps) {
+export const FeedRow = memo(function FeedRow({ event, ran, active, index, onFocusRow }: FeedRowProps) {
   const status = EVENT_STATUS[event.status] ?? { label: event.status, tone: 'neutral' as const, hint: '' };
   const label = humanizeType(event.type);
   const ranText = describeRan(ran);
@@ -22,7 +24,7 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, onFocusRow }:
       href={`#/events/${encodeURIComponent(event.id)}`}
       data-event-id={event.id}
       tabIndex={active ? 0 : -1}
-      onFocus={onFocusRow}
+      onFocus={() => onFocusRow(index)}
       aria-label={`${label}${event.summary ? `, ${event.summary}` : ''}, from ${event.source}, ${status.label}, ${formatDateTime(event.receivedAt)}`}
     >
       <time className="feed-time" dateTime={event.receivedAt} title={formatDateTime(event.receivedAt)}>
@@ -40,9 +42,7 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, onFocusRow }:
         </span>
         <span className="feed-type">{event.type}</span>
       </span>
-      <span className="feed-summary">
-        {event.summary ?? ''}
-      </span>
+      <span className="feed-summary">{event.summary ?? ''}</span>
       <span className="feed-status">
         <StatusPill tone={status.tone} label={status.label} title={status.hint} />
         {event.status === 'rejected' && event.verification.reason ? (

@@ -86,7 +86,10 @@ export function FeedView() {
   }, [api, feed.nextCursor, loadingMore]);
 
   const loadTypes = useCallback(() => {
-    api.listEventTypes({}).then((r) => setSeenTypes(r.items), () => undefined);
+    api.listEventTypes({}).then(
+      (r) => setSeenTypes(r.items),
+      () => undefined,
+    );
   }, [api]);
 
   useEffect(() => {
@@ -102,14 +105,19 @@ export function FeedView() {
         if (!knownTypes.has(`${ev.source} ${ev.type}`)) {
           knownTypes.add(`${ev.source} ${ev.type}`);
           setSeenTypes((list) =>
-            list.some((t) => t.source === ev.source && t.type === ev.type) ? list : [{ source: ev.source, type: ev.type }, ...list],
+            list.some((t) => t.source === ev.source && t.type === ev.type)
+              ? list
+              : [{ source: ev.source, type: ev.type }, ...list],
           );
         }
       }),
       api.listen('event.updated', (ev) => setFeed((s) => applyUpdated(s, ev))),
       api.listen('run.updated', (run) => {
         const list = ranLive.current.get(run.eventId) ?? [];
-        const next = [{ automationId: run.automationId, status: run.status }, ...list.filter((r) => r.automationId !== run.automationId)];
+        const next = [
+          { automationId: run.automationId, status: run.status },
+          ...list.filter((r) => r.automationId !== run.automationId),
+        ];
         ranLive.current.set(run.eventId, next);
         setRanVersion((v) => v + 1);
       }),
@@ -138,7 +146,8 @@ export function FeedView() {
     return [...ids].sort();
   }, [config, seenTypes]);
   const types = useMemo(
-    () => [...new Set(seenTypes.filter((t) => !filters.source || t.source === filters.source).map((t) => t.type))].sort(),
+    () =>
+      [...new Set(seenTypes.filter((t) => !filters.source || t.source === filters.source).map((t) => t.type))].sort(),
     [seenTypes, filters.source],
   );
 
@@ -192,7 +201,11 @@ export function FeedView() {
             <span className="spinner" aria-hidden="true" /> Loading events…
           </div>
         ) : feed.items.length === 0 ? (
-          <FeedEmpty filtered={hasFilters(filters)} hasSources={(config?.sources.length ?? 0) > 0} onClear={() => setFilters(NO_FILTERS)} />
+          <FeedEmpty
+            filtered={hasFilters(filters)}
+            hasSources={(config?.sources.length ?? 0) > 0}
+            onClear={() => setFilters(NO_FILTERS)}
+          />
         ) : (
           <FeedList
             items={feed.items}

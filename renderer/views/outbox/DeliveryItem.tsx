@@ -33,7 +33,8 @@ export function DeliveryItem({
           <span className="muted"> to {d.destinationId}</span>
         </div>
         <div className="delivery-meta muted small">
-          {d.attempts.length === 1 ? '1 attempt' : `${d.attempts.length} attempts`} · queued {formatDateTime(d.createdAt)}
+          {d.attempts.length === 1 ? '1 attempt' : `${d.attempts.length} attempts`} · queued{' '}
+          {formatDateTime(d.createdAt)}
           {d.status === 'retrying' && d.nextAttemptAt && <> · next try {formatRelative(d.nextAttemptAt)}</>}
           {d.eventId && !compact && (
             <>

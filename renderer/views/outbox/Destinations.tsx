@@ -34,12 +34,14 @@ export function Destinations({ config }: { config: PublicConfig }) {
       }
     >
       <p className="muted small">
-        Your scripts send to these by name: a line like <code>{'{"send":{"destination":"crm","type":"order_noted","data":{}}}'}</code>.
-        Each message is signed with the destination&rsquo;s secret.
+        Your scripts send to these by name: a line like{' '}
+        <code>{'{"send":{"destination":"crm","type":"order_noted","data":{}}}'}</code>. Each message is signed with the
+        destination&rsquo;s secret.
       </p>
       {shownSecret && (
         <div className="notice tone-info" role="status">
-          <strong>Secret for {shownSecret.id}:</strong> copy it now and give it to the receiving service; it is hidden after you leave.
+          <strong>Secret for {shownSecret.id}:</strong> copy it now and give it to the receiving service; it is hidden
+          after you leave.
           <div className="url-box">
             <code>{shownSecret.secret}</code>
             <CopyButton text={shownSecret.secret} what="secret" />
@@ -64,7 +66,15 @@ export function Destinations({ config }: { config: PublicConfig }) {
           {list.map((d) =>
             editing === d.id ? (
               <li key={d.id}>
-                <DestinationForm existing={d} taken={[]} onDone={(secret, id) => { setEditing(null); if (secret) setShownSecret({ id, secret }); }} onCancel={() => setEditing(null)} />
+                <DestinationForm
+                  existing={d}
+                  taken={[]}
+                  onDone={(secret, id) => {
+                    setEditing(null);
+                    if (secret) setShownSecret({ id, secret });
+                  }}
+                  onCancel={() => setEditing(null)}
+                />
               </li>
             ) : (
               <li key={d.id} className={`item ${d.enabled ? '' : 'is-off'}`}>
@@ -130,7 +140,9 @@ function DestinationForm({
     setError(null);
     if (!/^https?:\/\/[^/\s]+/.test(url.trim())) return setError('Enter the full address, starting with https://');
     if (secret.trim() && !/^whsec_[A-Za-z0-9+/=]+$/.test(secret.trim())) {
-      return setError('A secret looks like whsec_ followed by letters and digits. Leave it empty to have one made for you.');
+      return setError(
+        'A secret looks like whsec_ followed by letters and digits. Leave it empty to have one made for you.',
+      );
     }
     const id = existing?.id ?? uniqueId(slugify(name || new URL(url.trim()).hostname), taken);
     // A new destination always gets a secret: made here, so the owner can copy it.
@@ -162,7 +174,13 @@ function DestinationForm({
     >
       <div className="field-row">
         <Field label="Name" hint="Your scripts use this name.">
-          <input className="input" value={name} disabled={Boolean(existing)} onChange={(e) => setName(e.target.value)} placeholder="crm" />
+          <input
+            className="input"
+            value={name}
+            disabled={Boolean(existing)}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="crm"
+          />
         </Field>
         <Field label="URL">
           <input className="input" value={url} onChange={(e) => setUrl(e.target.value)} type="url" />
@@ -170,9 +188,19 @@ function DestinationForm({
       </div>
       <Field
         label="Signing secret"
-        hint={existing?.hasSecret ? 'Leave empty to keep the saved secret.' : 'Leave empty and a new whsec_ secret is made for you.'}
+        hint={
+          existing?.hasSecret
+            ? 'Leave empty to keep the saved secret.'
+            : 'Leave empty and a new whsec_ secret is made for you.'
+        }
       >
-        <input className="input code-input" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" placeholder="whsec_…" />
+        <input
+          className="input code-input"
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          autoComplete="off"
+          placeholder="whsec_…"
+        />
       </Field>
       <Toggle checked={enabled} onChange={setEnabled} label="Send to this destination" showLabel />
       {error && (

@@ -111,10 +111,13 @@ export function OutboxView() {
             Loading…
           </p>
         ) : items.length === 0 ? (
-          <EmptyState title={status ? `No ${DELIVERY_STATUS[status].label.toLowerCase()} messages` : 'Nothing sent yet'}>
+          <EmptyState
+            title={status ? `No ${DELIVERY_STATUS[status].label.toLowerCase()} messages` : 'Nothing sent yet'}
+          >
             <p>
-              When a script prints a line like <code>{'{"send":{"destination":"crm","type":"order_noted","data":{}}}'}</code>, the
-              message shows up here. Add a destination below first.
+              When a script prints a line like{' '}
+              <code>{'{"send":{"destination":"crm","type":"order_noted","data":{}}}'}</code>, the message shows up here.
+              Add a destination below first.
             </p>
           </EmptyState>
         ) : (

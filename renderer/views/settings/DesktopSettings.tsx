@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { DesktopPreferences, SecretsStorageStatus } from '../../../shared/desktop';
 import { errorMessage } from '../../api';
-import { desktop } from '../../app/desktop';
+import { desktop, desktopCall } from '../../app/desktop';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { Toggle } from '../../components/Toggle';
@@ -16,9 +16,9 @@ export function DesktopSettings() {
   const [prefs, setPrefs] = useState<DesktopPreferences | null>(null);
   useEffect(() => {
     if (!d) return;
-    d.getLaunchAtLogin({}).then(setLogin, () => undefined);
-    d.getSecretsStorage({}).then(setSecrets, () => undefined);
-    d.getPreferences({}).then(setPrefs, () => undefined);
+    desktopCall(d.getLaunchAtLogin({})).then(setLogin, () => undefined);
+    desktopCall(d.getSecretsStorage({})).then(setSecrets, () => undefined);
+    desktopCall(d.getPreferences({})).then(setPrefs, () => undefined);
   }, [d]);
   if (!d) return null;
   const guard = async (fn: () => Promise<void>) => {
@@ -36,7 +36,7 @@ export function DesktopSettings() {
             checked={login.enabled}
             showLabel
             label="Start Hookdock when I log in"
-            onChange={(enabled) => void guard(async () => setLogin(await d.setLaunchAtLogin({ enabled })))}
+            onChange={(enabled) => void guard(async () => setLogin(await desktopCall(d.setLaunchAtLogin({ enabled }))))}
           />
         </p>
       )}
@@ -46,12 +46,17 @@ export function DesktopSettings() {
             checked={prefs.notificationsEnabled}
             showLabel
             label="Show notifications"
-            onChange={(notificationsEnabled) => void guard(async () => setPrefs(await d.setPreferences({ notificationsEnabled })))}
+            onChange={(notificationsEnabled) =>
+              void guard(async () => setPrefs(await desktopCall(d.setPreferences({ notificationsEnabled }))))
+            }
           />
         </p>
       )}
       {secrets && <p className="muted small">{secrets.description}</p>}
-      <Button size="sm" onClick={() => void guard(async () => void (await d.revealInFolder({ target: 'dataDir' })))}>
+      <Button
+        size="sm"
+        onClick={() => void guard(async () => void (await desktopCall(d.revealInFolder({ target: 'dataDir' }))))}
+      >
         Show the data folder
       </Button>
     </Card>

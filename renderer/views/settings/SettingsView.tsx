@@ -49,7 +49,10 @@ export function SettingsView() {
   );
 }
 
-async function update(args: Parameters<ReturnType<typeof getApi>['updateSettings']>[0], done: string): Promise<boolean> {
+async function update(
+  args: Parameters<ReturnType<typeof getApi>['updateSettings']>[0],
+  done: string,
+): Promise<boolean> {
   try {
     appStore.set({ config: await getApi().updateSettings(args) });
     toast(done);
@@ -72,17 +75,20 @@ function TunnelSettings({ config }: { config: PublicConfig }) {
   return (
     <Card title="Public address (tunnel)" labelledBy="tunnel-title">
       <p className="muted">
-        Shopify, Stripe and the others need an internet address to send to. Hookdock uses ngrok to give this computer one,
-        without opening your router.
+        Shopify, Stripe and the others need an internet address to send to. Hookdock uses ngrok to give this computer
+        one, without opening your router.
       </p>
-      <div className={`tunnel-state notice tone-${tunnel?.state === 'online' ? 'success' : tunnel?.state === 'error' ? 'danger' : 'muted'}`} role="status">
+      <div
+        className={`tunnel-state notice tone-${tunnel?.state === 'online' ? 'success' : tunnel?.state === 'error' ? 'danger' : 'muted'}`}
+        role="status"
+      >
         {tunnel?.state === 'online' && url ? (
           <div className="url-box">
             <code>{url}</code>
             <CopyButton text={url} what="public URL" />
           </div>
         ) : tunnel?.state === 'error' ? (
-          tunnel.error ?? 'The tunnel could not start.'
+          (tunnel.error ?? 'The tunnel could not start.')
         ) : tunnel?.state === 'connecting' || tunnel?.state === 'reconnecting' ? (
           'Connecting…'
         ) : (
@@ -136,13 +142,21 @@ function TunnelSettings({ config }: { config: PublicConfig }) {
               label="Your ngrok domain (optional)"
               hint="With a fixed domain your webhook URL never changes, so you set it up in Shopify and Stripe once."
             >
-              <input className="input" value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="my-shop.ngrok.app" />
+              <input
+                className="input"
+                value={domain}
+                onChange={(e) => setDomain(e.target.value)}
+                placeholder="my-shop.ngrok.app"
+              />
             </Field>
           </>
         )}
         <div className="form-actions">
           {config.tunnel.hasAuthtoken && provider === 'ngrok' && (
-            <Button variant="ghost" onClick={() => void update({ tunnel: { authtoken: null } }, 'The authtoken was removed.')}>
+            <Button
+              variant="ghost"
+              onClick={() => void update({ tunnel: { authtoken: null } }, 'The authtoken was removed.')}
+            >
               Remove saved token
             </Button>
           )}
@@ -173,11 +187,33 @@ function KeepingSettings({ config }: { config: PublicConfig }) {
         }}
       >
         <div className="field-row">
-          <Field label="Keep events for (days)" hint="Older events, and their runs, are removed." error={error?.startsWith('Keep') ? error : null}>
-            <input className="input" type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+          <Field
+            label="Keep events for (days)"
+            hint="Older events, and their runs, are removed."
+            error={error?.startsWith('Keep') ? error : null}
+          >
+            <input
+              className="input"
+              type="number"
+              min={1}
+              max={3650}
+              value={days}
+              onChange={(e) => setDays(e.target.value)}
+            />
           </Field>
-          <Field label="Scripts running at once" hint="More finishes a burst sooner; fewer is gentler on this computer." error={error?.startsWith('Run') ? error : null}>
-            <input className="input" type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} />
+          <Field
+            label="Scripts running at once"
+            hint="More finishes a burst sooner; fewer is gentler on this computer."
+            error={error?.startsWith('Run') ? error : null}
+          >
+            <input
+              className="input"
+              type="number"
+              min={1}
+              max={64}
+              value={concurrency}
+              onChange={(e) => setConcurrency(e.target.value)}
+            />
           </Field>
         </div>
         <div className="form-actions">

@@ -31,7 +31,9 @@ export function SourceForm({
   const [algorithm, setAlgorithm] = useState<'sha1' | 'sha256' | 'sha512'>(existing?.hmac?.algorithm ?? 'sha256');
   const [encoding, setEncoding] = useState<'hex' | 'base64'>(existing?.hmac?.encoding ?? 'hex');
   const [prefix, setPrefix] = useState(existing?.hmac?.prefix ?? '');
-  const [typeHeader, setTypeHeader] = useState(existing?.eventType && 'header' in existing.eventType ? existing.eventType.header : '');
+  const [typeHeader, setTypeHeader] = useState(
+    existing?.eventType && 'header' in existing.eventType ? existing.eventType.header : '',
+  );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -43,7 +45,13 @@ export function SourceForm({
           {PROVIDERS.map((p) => {
             const info = providerInfo(p);
             return (
-              <button key={p} type="button" className="provider-choice" onClick={() => setProvider(p)} aria-pressed={false}>
+              <button
+                key={p}
+                type="button"
+                className="provider-choice"
+                onClick={() => setProvider(p)}
+                aria-pressed={false}
+              >
                 <ProviderMark provider={p} size="lg" />
                 <span>
                   <strong>{info.name}</strong>
@@ -67,7 +75,8 @@ export function SourceForm({
   const needsSecret = provider !== 'none' && !existing?.hasSecret;
   const save = async () => {
     setError(null);
-    if (needsSecret && !secret.trim()) return setError(`Paste the ${info.secretLabel.toLowerCase()} from ${info.name}.`);
+    if (needsSecret && !secret.trim())
+      return setError(`Paste the ${info.secretLabel.toLowerCase()} from ${info.name}.`);
     if (info.whsec && secret.trim() && !secret.trim().startsWith('whsec_')) {
       return setError(`A ${info.name} signing secret starts with whsec_. Check you copied the whole secret.`);
     }
@@ -79,7 +88,8 @@ export function SourceForm({
         name: name.trim() || undefined,
         secret: secret.trim() || undefined,
         hmac: provider === 'hmac' ? { header: sigHeader.trim(), algorithm, encoding, prefix } : undefined,
-        eventType: (provider === 'hmac' || provider === 'none') && typeHeader.trim() ? { header: typeHeader.trim() } : undefined,
+        eventType:
+          (provider === 'hmac' || provider === 'none') && typeHeader.trim() ? { header: typeHeader.trim() } : undefined,
       });
       onSaved(config, id);
     } catch (err) {
@@ -109,8 +119,16 @@ export function SourceForm({
           </Button>
         )}
       </div>
-      <Field label="Name" hint={existing ? `Its address ends in /hooks/${id}.` : `Its address will end in /hooks/${id}.`}>
-        <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder={`My ${info.name} shop`} />
+      <Field
+        label="Name"
+        hint={existing ? `Its address ends in /hooks/${id}.` : `Its address will end in /hooks/${id}.`}
+      >
+        <input
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder={`My ${info.name} shop`}
+        />
       </Field>
       {provider !== 'none' && (
         <Field
@@ -133,14 +151,22 @@ export function SourceForm({
             <input className="input" value={sigHeader} onChange={(e) => setSigHeader(e.target.value)} />
           </Field>
           <Field label="Algorithm">
-            <select className="select" value={algorithm} onChange={(e) => setAlgorithm(e.target.value as typeof algorithm)}>
+            <select
+              className="select"
+              value={algorithm}
+              onChange={(e) => setAlgorithm(e.target.value as typeof algorithm)}
+            >
               <option value="sha256">SHA-256</option>
               <option value="sha512">SHA-512</option>
               <option value="sha1">SHA-1</option>
             </select>
           </Field>
           <Field label="Encoding">
-            <select className="select" value={encoding} onChange={(e) => setEncoding(e.target.value as typeof encoding)}>
+            <select
+              className="select"
+              value={encoding}
+              onChange={(e) => setEncoding(e.target.value as typeof encoding)}
+            >
               <option value="hex">hex</option>
               <option value="base64">base64</option>
             </select>
@@ -151,12 +177,22 @@ export function SourceForm({
         </div>
       )}
       {(provider === 'hmac' || provider === 'none') && (
-        <Field label="Event type header (optional)" hint="The header that names the kind of event, if the sender has one.">
-          <input className="input" value={typeHeader} onChange={(e) => setTypeHeader(e.target.value)} placeholder="X-Event" />
+        <Field
+          label="Event type header (optional)"
+          hint="The header that names the kind of event, if the sender has one."
+        >
+          <input
+            className="input"
+            value={typeHeader}
+            onChange={(e) => setTypeHeader(e.target.value)}
+            placeholder="X-Event"
+          />
         </Field>
       )}
       {provider === 'none' && (
-        <p className="notice tone-warning">Anyone who knows this address can send events to it. Use it for testing only.</p>
+        <p className="notice tone-warning">
+          Anyone who knows this address can send events to it. Use it for testing only.
+        </p>
       )}
       {error && (
         <p className="notice tone-danger" role="alert">

@@ -5,7 +5,6 @@ import { useAppState } from '../../api/store';
 import { href } from '../../app/router';
 import { Button } from '../../components/Button';
 import { CopyButton } from '../../components/CopyButton';
-import { toast } from '../../components/Toast';
 import { providerInfo } from '../../lib/providers';
 
 type Source = PublicConfig['sources'][number];
@@ -30,8 +29,8 @@ export function WebhookUrl({ source }: { source: Source }) {
       </div>
       {!isPublic && (
         <p className="field-hint">
-          This address only works from this computer. To receive from {providerInfo(source.provider).name} on the internet,
-          turn on the tunnel in <a href="#/settings">Settings</a>.
+          This address only works from this computer. To receive from {providerInfo(source.provider).name} on the
+          internet, turn on the tunnel in <a href="#/settings">Settings</a>.
         </p>
       )}
     </div>
@@ -48,7 +47,6 @@ export function SourceSetup({ source }: { source: Source }) {
       const r = await getApi().sendTestEvent({ id: source.id });
       const ok = r.statusCode >= 200 && r.statusCode < 300;
       setResult({ ok, message: r.message, eventId: r.eventId });
-      toast(r.message, ok ? 'success' : 'danger');
     } catch (err) {
       setResult({ ok: false, message: errorMessage(err), eventId: null });
     } finally {
@@ -72,8 +70,7 @@ export function SourceSetup({ source }: { source: Source }) {
         </Button>
         {result && (
           <span className={`test-result ${result.ok ? 'is-ok' : 'is-bad'}`} role="status">
-            {result.message}{' '}
-            {result.eventId && <a href={href('events', result.eventId)}>See it in the feed</a>}
+            {result.message} {result.eventId && <a href={href('events', result.eventId)}>See it in the feed</a>}
           </span>
         )}
       </div>

@@ -47,7 +47,12 @@ export function SourcesView({ adding }: { adding: boolean }) {
       />
       {adding && (
         <Card title="Add a source" labelledBy="add-source-title">
-          <SourceForm existing={null} takenIds={sources.map((s) => s.id)} onSaved={saved} onCancel={() => navigate(href('sources'))} />
+          <SourceForm
+            existing={null}
+            takenIds={sources.map((s) => s.id)}
+            onSaved={saved}
+            onCancel={() => navigate(href('sources'))}
+          />
         </Card>
       )}
       {!config ? (
@@ -63,7 +68,10 @@ export function SourcesView({ adding }: { adding: boolean }) {
             </a>
           }
         >
-          <p>Add Shopify, Stripe, WooCommerce or another service. You&rsquo;ll get a URL to paste in its webhook settings.</p>
+          <p>
+            Add Shopify, Stripe, WooCommerce or another service. You&rsquo;ll get a URL to paste in its webhook
+            settings.
+          </p>
         </EmptyState>
       ) : (
         <ul className="source-list plain-list">
@@ -81,17 +89,32 @@ export function SourcesView({ adding }: { adding: boolean }) {
                       <div className="item-title">{s.name || s.id}</div>
                       <div className="item-sub">
                         {providerInfo(s.provider).name} ·{' '}
-                        {s.provider === 'none' ? 'unsigned' : s.hasSecret ? 'secret saved' : <span className="text-danger">no secret yet</span>}
+                        {s.provider === 'none' ? (
+                          'unsigned'
+                        ) : s.hasSecret ? (
+                          'secret saved'
+                        ) : (
+                          <span className="text-danger">no secret yet</span>
+                        )}
                       </div>
                     </div>
                     <div className="item-actions">
-                      <Button size="sm" aria-expanded={open === s.id} onClick={() => setOpen(open === s.id ? null : s.id)}>
+                      <Button
+                        size="sm"
+                        aria-expanded={open === s.id}
+                        onClick={() => setOpen(open === s.id ? null : s.id)}
+                      >
                         {open === s.id ? 'Hide set-up' : 'Set-up and test'}
                       </Button>
                       <Button size="sm" variant="ghost" onClick={() => setEditing(s.id)}>
                         Edit
                       </Button>
-                      <Button size="sm" variant="ghost" onClick={() => setDeleting(s)} aria-label={`Delete ${s.name || s.id}`}>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        onClick={() => setDeleting(s)}
+                        aria-label={`Delete ${s.name || s.id}`}
+                      >
                         Delete
                       </Button>
                     </div>
@@ -112,8 +135,8 @@ export function SourcesView({ adding }: { adding: boolean }) {
         onClose={() => setDeleting(null)}
         body={
           <p>
-            Webhooks sent to its address will be refused from now on. Events already received stay in the feed. Automations that
-            name it stop matching.
+            Webhooks sent to its address will be refused from now on. Events already received stay in the feed.
+            Automations that name it stop matching.
           </p>
         }
         onConfirm={async () => {
