@@ -85,16 +85,19 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
   }
   const tunnel = values.tunnel ?? env.HOOKDOCK_TUNNEL;
   if (tunnel !== undefined && tunnel !== 'ngrok' && tunnel !== 'none') {
-    throw new UsageError(`--tunnel must be "ngrok" or "none", not "${tunnel}".`);
+    throw new UsageError(`${values.tunnel !== undefined ? '--tunnel' : 'HOOKDOCK_TUNNEL'} must be "ngrok" or "none", not "${tunnel}".`);
   }
   const dataDir = values['data-dir'] ?? env.HOOKDOCK_DATA_DIR;
   const host = values.host ?? env.HOOKDOCK_HOST;
   if (dataDir === '' || host === '') throw new UsageError('--data-dir and --host cannot be empty.');
   return {
     dataDir: dataDir ?? defaultDataDir(env),
-    port: parsePort(values.port ?? env.HOOKDOCK_PORT ?? '8787', '--port'),
+    port: parsePort(values.port ?? env.HOOKDOCK_PORT ?? '8787', values.port !== undefined ? '--port' : 'HOOKDOCK_PORT'),
     host: host ?? '127.0.0.1',
-    dashboardPort: parsePort(values['dashboard-port'] ?? env.HOOKDOCK_DASHBOARD_PORT ?? '8788', '--dashboard-port'),
+    dashboardPort: parsePort(
+      values['dashboard-port'] ?? env.HOOKDOCK_DASHBOARD_PORT ?? '8788',
+      values['dashboard-port'] !== undefined ? '--dashboard-port' : 'HOOKDOCK_DASHBOARD_PORT',
+    ),
     tunnel,
     dashboardToken: env.HOOKDOCK_DASHBOARD_TOKEN || undefined,
     ngrokAuthtoken: env.NGROK_AUTHTOKEN || undefined,

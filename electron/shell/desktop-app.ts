@@ -110,7 +110,10 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     isQuitting: quit.isQuitting,
     firstHideDone: () => prefs.closeNoticeShown(),
     onFirstHide: () => {
-      notifier.notice({ title: 'Hookdock is still running', body: 'It keeps receiving webhooks in the tray. Quit from the tray menu.' });
+      notifier.notice({
+        title: 'Hookdock is still running',
+        body: 'It keeps receiving webhooks in the tray. Quit from the tray menu.',
+      });
       void prefs.markCloseNoticeShown();
     },
     onPageLoading: () => forwarder?.notReady(),
@@ -145,8 +148,14 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
       openWindow: () => win.show(),
       openEvent: (id) => open({ view: 'event', id }),
       copyText: (text) => deps.clipboard.writeText(text),
-      setAutomationsPaused: (paused) => void running.handlers.setAutomationsPaused({ paused }).then(refreshStatus, (err) => logger.warn('could not pause', { error: err })),
-      setLaunchAtLogin: (enabled) => void deps.launchAtLogin.set(enabled).then(() => tray.refreshMenu(), (err) => logger.warn('could not change launch at login', { error: err })),
+      setAutomationsPaused: (paused) =>
+        void running.handlers
+          .setAutomationsPaused({ paused })
+          .then(refreshStatus, (err) => logger.warn('could not pause automations', { error: err })),
+      setLaunchAtLogin: (enabled) =>
+        void deps.launchAtLogin
+          .set(enabled)
+          .then(() => tray.refreshMenu(), (err) => logger.warn('could not change launch at login', { error: err })),
       quit: () => app.quit(),
     },
   });
@@ -177,7 +186,9 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   running.bus.on('run.updated', (r) => notifier.onRunUpdated(r));
   running.bus.on('delivery.updated', (d) => notifier.onDeliveryUpdated(d));
   running.bus.on('status.changed', (s: Status) => tray.setStatus(s));
-  for (const name of ['tunnel.changed', 'automations.paused', 'config.changed'] as const) running.bus.on(name, () => void refreshStatus());
+  for (const name of ['tunnel.changed', 'automations.paused', 'config.changed'] as const) {
+    running.bus.on(name, () => void refreshStatus());
+  }
 
   await refreshStatus();
   const recent = await running.handlers.listEvents({ limit: 5 }).catch(() => ({ items: [] as EventSummary[] }));

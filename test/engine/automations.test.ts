@@ -288,7 +288,7 @@ describe('restarts', () => {
   it('a retry pending at restart happens after the restart', async () => {
     h = await startHarness(
       dir,
-      withSink([auto('flaky', script('flaky.mjs'), { run: { command: script('flaky.mjs'), args: ['2', 'sink'] }, retry: { schedule: [1500] } })]),
+      withSink([auto('flaky', script('flaky.mjs'), { run: { command: script('flaky.mjs'), args: ['2', 'sink'] }, retry: { schedule: [2500] } })]),
     );
     const event = await h.fire();
     const [waiting] = await h.waitRun(event.id, (r) => r[0].status === 'retrying');

@@ -105,6 +105,8 @@ describe('hookdock serve', () => {
     expectOneLineFailure(u, /frobnicate/);
     const p = await runCli(['serve', '--data-dir', dir, '--port', '99999']);
     expectOneLineFailure(p, /--port must be a port number/);
+    const env = await runCli(['serve', '--data-dir', dir], { env: { HOOKDOCK_PORT: 'eighty' } });
+    expectOneLineFailure(env, /HOOKDOCK_PORT must be a port number from 0 to 65535, not "eighty"/);
   });
 
   it('takes its settings from the environment', async () => {

@@ -28,7 +28,7 @@ export interface StoreOptions {
   /** Test hook: `beforeSync` runs before every fsync; throwing there simulates a failing disk. */
   faults?: Faults;
   /** Sizes, for tests and benchmarks. */
-  tuning?: { segmentEvents?: number; checkpointBytes?: number };
+  tuning?: { segmentEvents?: number; checkpointBytes?: number; checkpointEvents?: number };
 }
 
 type EventRecord =
@@ -47,6 +47,7 @@ export class DurableStore implements Store {
   private readonly faults: Faults;
   private readonly checkpointBytes: number;
   private readonly segmentEvents: number;
+  private readonly checkpointEvents: number;
   private readonly index = new EventIndex();
   private readonly segments: Segments;
   private readonly journal: Journal;
@@ -72,6 +73,7 @@ export class DurableStore implements Store {
     this.faults = opts.faults ?? {};
     this.checkpointBytes = opts.tuning?.checkpointBytes ?? 16 * 1024 * 1024;
     this.segmentEvents = opts.tuning?.segmentEvents ?? 2000;
+    this.checkpointEvents = opts.tuning?.checkpointEvents ?? this.segmentEvents;
     const quarantine = (file: string, reason: string) => this.quarantine(file, reason);
     this.segments = new Segments(
       path.join(this.dir, 'segments'),
@@ -299,7 +301,7 @@ export class DurableStore implements Store {
     // A full segment's worth of new events (so checkpoints mostly write whole
     // sealed segments, not a growing hot one again and again), or a journal
     // grown by status and record churn.
-    const due = this.pending.size >= this.segmentEvents || this.journal.bytes >= this.checkpointBytes;
+    const due = this.pending.size >= this.checkpointEvents || this.journal.bytes >= this.checkpointBytes;
     if (this.checkpointQueued || !due || this.state !== 'open' || this.clock.now() < this.retryCheckpointAt) return;
     this.checkpointQueued = true;
     this.checkpoint()
