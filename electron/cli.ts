@@ -184,9 +184,14 @@ async function serve(opts: ServeOptions): Promise<void> {
     print(`Hookdock ${pkg.version} — data in ${opts.dataDir}`);
     // Tests and scripts parse these two lines: keep their shape.
     print(`Receiver:  ${engine.receiverUrl()}`);
-    const publicUrl = (await engine.handlers.getStatus({})).publicUrl;
-    if (publicUrl) print(`Public:    ${publicUrl}`);
-    engine.bus.on('tunnel.urlChanged', ({ url }) => print(`Public:    ${url}`));
+    // The tunnel connects in the background: its URL is printed when it comes online (again on a change).
+    let printedUrl: string | null = null;
+    const printPublic = (url: string | null) => {
+      if (url && url !== printedUrl) print(`Public:    ${url}`);
+      if (url) printedUrl = url;
+    };
+    printPublic((await engine.handlers.getStatus({})).publicUrl);
+    engine.bus.on('tunnel.changed', (t) => printPublic(t.state === 'online' ? t.url : null));
     print(`Dashboard: http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`);
   } catch (err) {
     dashboard = null;

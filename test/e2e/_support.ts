@@ -109,11 +109,24 @@ export async function openDashboard(
 ): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme });
   const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('[page error]', err.message));
+  const problems: string[] = [];
+  pageProblems.set(page, problems);
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    // A CSP violation or an uncaught error is a bug, whatever the test checks.
+    if (msg.type() === 'error' && /Content Security Policy|Uncaught|React/i.test(msg.text())) problems.push(msg.text());
+  });
   await page.goto(served.dashboardUrl);
   await page.waitForSelector('.app-header');
   if (hash) await page.evaluate((h) => (window.location.hash = h), hash);
   return page;
+}
+
+const pageProblems = new WeakMap<Page, string[]>();
+
+/** CSP violations and uncaught errors seen on a page opened with openDashboard. */
+export function problemsOf(page: Page): string[] {
+  return pageProblems.get(page) ?? [];
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

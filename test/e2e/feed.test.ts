@@ -1,7 +1,7 @@
 // The live feed and the event detail, in a real browser against a real
 // `hookdock serve`: live rows without reload, filters, search, and the detail
 // with headers, payload and a script's output.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import {
   launchBrowser,
   openDashboard,
   postHook,
+  problemsOf,
   screenshot,
   shopifyHeaders,
   shopifyOrder,
@@ -26,9 +27,9 @@ let browser: Browser;
 let page: Page;
 let scripts: string;
 
-async function sendOrder(n: number, total: string, name?: string) {
+async function sendOrder(n: number, total: string, name?: string, topic = 'orders/create') {
   const body = JSON.stringify(shopifyOrder(n, total, name));
-  const r = await postHook(served, 'shop', body, shopifyHeaders(SHOP_SECRET, body, 'orders/create', `evt-${n}`));
+  const r = await postHook(served, 'shop', body, shopifyHeaders(SHOP_SECRET, body, topic, `${topic}-${n}`));
   expect(r.status).toBe(200);
   return r.json.id as string;
 }
@@ -41,6 +42,8 @@ beforeAll(async () => {
     `let s='';process.stdin.on('data',d=>s+=d);process.stdin.on('end',()=>{const e=JSON.parse(s);` +
       `console.log('Order noted: '+e.payload.name+' for '+e.payload.total_price);console.error('a warning line');});`,
   );
+  const slow = join(scripts, 'slow.mjs');
+  await writeFile(slow, `console.log('step 1: packing');setTimeout(()=>console.log('step 2: shipped'),2500);`);
   served = await startServe({
     sources: [
       { id: 'shop', provider: 'shopify', secret: SHOP_SECRET },
@@ -53,6 +56,13 @@ beforeAll(async () => {
         source: 'shop',
         events: ['orders/create'],
         run: { command: process.execPath, args: [script], timeoutSeconds: 20 },
+      },
+      {
+        id: 'ship-paid',
+        name: 'Ship paid orders',
+        source: 'shop',
+        events: ['orders/paid'],
+        run: { command: process.execPath, args: [slow], timeoutSeconds: 20 },
       },
     ],
   });
@@ -103,6 +113,19 @@ describe('live feed', () => {
     expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(marker);
   });
 
+  it('holds new events behind a pill while paused', async () => {
+    await page.getByRole('button', { name: 'Pause live updates' }).click();
+    await page.locator('.live-indicator', { hasText: 'Paused' }).waitFor();
+    const id = await sendOrder(1004, '15.00', 'Li Wei');
+    const pill = page.getByRole('button', { name: /1 new event — resume/ });
+    await pill.waitFor({ timeout: 2000 });
+    expect(await page.locator(`.feed-row[data-event-id="${id}"]`).count()).toBe(0);
+    await screenshot(page, 'feed-paused');
+    await pill.click();
+    await page.locator(`.feed-row[data-event-id="${id}"]`).waitFor({ timeout: 1000 });
+    await page.locator('.live-indicator', { hasText: 'Live' }).waitFor();
+  });
+
   it('narrows the list with filters and search', async () => {
     await page.getByLabel('Source').selectOption('payments');
     await expect.poll(() => rows().count()).toBe(1);
@@ -122,7 +145,7 @@ describe('live feed', () => {
     await page.getByLabel('Search events').fill('no-such-thing-anywhere');
     await page.getByText('Nothing matches these filters').waitFor();
     await page.getByRole('button', { name: 'Clear filters' }).first().click();
-    await expect.poll(() => rows().count()).toBe(5);
+    await expect.poll(() => rows().count()).toBe(6);
   });
 
   it('opens an event with its headers, payload and the script output', async () => {
@@ -150,6 +173,35 @@ describe('live feed', () => {
     await page.getByText('This is an edited replay of').waitFor();
     await page.locator('.attempt .output-stdout', { hasText: 'for 77.00' }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'event-edited-replay');
+  });
+
+  it('copies the event as curl and exports it as JSON', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^curl -X POST '.*\/hooks\/shop'/);
+    const curl = await page.evaluate(() => navigator.clipboard.readText());
+    expect(curl).toContain(`-H 'x-shopify-topic: orders/create'`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as JSON' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^hookdock-orders-create-evt_.*\.json$/);
+    const file = await download.path();
+    const exported = JSON.parse(await readFile(file, 'utf8')) as { payload: { total_price: string }; runs: unknown[] };
+    expect(exported.payload.total_price).toBe('77.00');
+    expect(exported.runs.length).toBeGreaterThan(0);
+  });
+
+  it("shows a script's output live while it runs", async () => {
+    const id = await sendOrder(1005, '30.00', 'Sam Roy', 'orders/paid');
+    await page.evaluate((h) => (window.location.hash = h), `#/events/${id}`);
+    const attempt = page.locator('.attempt').first();
+    await page.locator('.attempt.is-running .output-stdout', { hasText: 'step 1: packing' }).waitFor({ timeout: 8000 });
+    expect(await attempt.innerText()).not.toMatch(/step 2/);
+    await screenshot(page, 'event-live-output');
+    await page.locator('.attempt.is-ok .output-stdout', { hasText: 'step 2: shipped' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.run-card').innerText()).toMatch(/Succeeded/);
+  });
+
+  it('had no CSP violations or page errors', () => {
+    expect(problemsOf(page)).toEqual([]);
   });
 
   it('looks right in the dark theme too', async () => {

@@ -2,7 +2,7 @@
 // store's public surface. The crash-safety argument is in store.ts.
 import type { StoredEvent } from './types';
 import type { Faults } from './durable-file';
-import type { EventIndex } from './event-index';
+import { PENDING, type EventIndex } from './event-index';
 import type { Journal } from './journal';
 import type { CheckpointTask, Segments } from './segments';
 import type { StoredCollection } from './collections';
@@ -12,6 +12,7 @@ export interface CheckpointParts {
   journal: Journal;
   segments: Segments;
   collections: Iterable<StoredCollection<{ id: string }>>;
+  index: EventIndex;
   /** Journalled events not yet in a segment; emptied by the checkpoint. */
   pending: Map<string, StoredEvent>;
   now: number;
@@ -41,11 +42,12 @@ export async function runCheckpoint(p: CheckpointParts, force: boolean): Promise
   }
   let tasks: CheckpointTask[];
   try {
-    const events = [...p.pending.values()];
-    p.pending.clear();
-    tasks = p.segments.snapshot(events, p.now);
+    tasks = p.segments.snapshot([...p.pending.values()], p.now);
     for (const coll of collections) tasks.push(...coll.snapshot(p.faults));
   } finally {
+    // Only what the snapshot really placed in a segment leaves `pending`: an
+    // event left out is written by the next checkpoint, never forgotten.
+    for (const id of [...p.pending.keys()]) if (p.index.get(id)?.seg !== PENDING) p.pending.delete(id);
     p.journal.resume();
   }
   for (let i = 0; i < tasks.length; i++) {

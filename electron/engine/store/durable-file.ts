@@ -37,7 +37,8 @@ let tmpCounter = 0;
 export async function writeFileDurable(file: string, text: string, faults?: Faults): Promise<number> {
   const buf = Buffer.from(text, 'utf8');
   const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
-  const fh = await fsp.open(tmp, 'w');
+  // 0600: webhook payloads can hold customer data.
+  const fh = await fsp.open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(buf);
     faults?.beforeSync?.();

@@ -162,6 +162,22 @@ export class Segments {
       this.hot.ids.length >= this.segmentEvents ||
       this.hot.segmentBytes >= MAX_SEGMENT_BYTES ||
       (this.hot.ids.length > 0 && this.hot.oldestAt < dayAgo);
+    try {
+      return this.place(pending, full, sideOnly, mustSeal);
+    } catch (err) {
+      // Never expected; but then the next checkpoint must redo all of it.
+      for (const seq of full) this.dirtyFull.add(seq);
+      for (const seq of sideOnly) this.dirtySidecar.add(seq);
+      throw err;
+    }
+  }
+
+  private place(
+    pending: StoredEvent[],
+    full: Set<number>,
+    sideOnly: Set<number>,
+    mustSeal: () => boolean,
+  ): CheckpointTask[] {
     pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const ev of pending) {
       const entry = this.index.get(ev.id);
@@ -222,16 +238,16 @@ export class Segments {
   }
 
   private fullTask(meta: SegmentMeta): CheckpointTask {
-    const events = this.mem.get(meta.seq)!;
-    const summaries = meta.ids.map((id) => this.index.get(id)!.s);
-    const seg: SegmentFile = {
-      seq: meta.seq,
-      events: meta.ids.map((id, i) => ({
-        ...events.get(id)!,
-        status: summaries[i].status,
-        redeliveries: summaries[i].redeliveries,
-      })),
-    };
+    const events = this.mem.get(meta.seq) ?? new Map<string, StoredEvent>();
+    const summaries: EventSummary[] = [];
+    const seg: SegmentFile = { seq: meta.seq, events: [] };
+    for (const id of meta.ids) {
+      const s = this.index.get(id)?.s;
+      const e = events.get(id);
+      if (!s || !e) continue; // never expected; a checkpoint must not die on it
+      summaries.push(s);
+      seg.events.push({ ...e, status: s.status, redeliveries: s.redeliveries });
+    }
     const side: SidecarFile = { seq: meta.seq, sealed: meta.sealed, segmentBytes: 0, events: summaries };
     return {
       run: async () => {
@@ -253,7 +269,7 @@ export class Segments {
       seq: meta.seq,
       sealed: meta.sealed,
       segmentBytes: meta.segmentBytes,
-      events: meta.ids.map((id) => this.index.get(id)!.s),
+      events: meta.ids.map((id) => this.index.get(id)?.s).filter((s): s is EventSummary => s !== undefined),
     };
     return {
       run: async () => void (await writeJson(this.sidecarPath(meta.seq), side, this.faults)),

@@ -194,6 +194,7 @@ export class DurableStore implements Store {
           journal: this.journal,
           segments: this.segments,
           collections: this.collections.values(),
+          index: this.index,
           pending: this.pending,
           now: this.clock.now(),
           faults: this.faults,

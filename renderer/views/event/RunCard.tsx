@@ -40,13 +40,15 @@ export function RunCard({
           )}
         </div>
       </header>
-      {run.attempts.length === 0 ? (
+      {withLiveAttempts(run, live).length === 0 ? (
         <p className="muted small">Waiting for its turn to run…</p>
       ) : (
         <ol className="attempts">
-          {[...run.attempts].reverse().map((a) => (
-            <AttemptItem key={a.attempt} attempt={a} live={live.get(liveKey(run.id, a.attempt))} />
-          ))}
+          {withLiveAttempts(run, live)
+            .reverse()
+            .map((a) => (
+              <AttemptItem key={a.attempt} attempt={a} live={live.get(liveKey(run.id, a.attempt))} />
+            ))}
         </ol>
       )}
     </article>
@@ -98,4 +100,28 @@ function AttemptItem({ attempt: a, live }: { attempt: Attempt; live?: { stdout: 
       )}
     </li>
   );
+}
+
+/** Output can arrive before the update that lists its attempt: show that attempt as running. */
+function withLiveAttempts(run: Run, live: LiveOutput): Attempt[] {
+  const list = [...run.attempts];
+  const prefix = `${run.id}:`;
+  for (const key of live.keys()) {
+    if (!key.startsWith(prefix)) continue;
+    const n = Number(key.slice(prefix.length));
+    if (!list.some((a) => a.attempt === n)) {
+      list.push({
+        attempt: n,
+        startedAt: run.createdAt,
+        finishedAt: null,
+        exitCode: null,
+        signal: null,
+        error: null,
+        stdout: '',
+        stderr: '',
+        truncated: false,
+      });
+    }
+  }
+  return list.sort((a, b) => a.attempt - b.attempt);
 }
