@@ -110,7 +110,7 @@ function summarize(rounds: RoundResult[]): Summary {
 }
 
 /** Alternates rounds over the targets, so all of them see the same background load. */
-async function compare(targets: { name: string; url: string }[]): Promise<Summary[]> {
+async function compare(targets: { name: string; url: string }[]): Promise<{ summaries: Summary[]; rounds: RoundResult[][] }> {
   for (const t of targets) await round(t.url, 500); // warm-up: JIT, sockets
   const results: RoundResult[][] = targets.map(() => []);
   for (let i = 0; i < ROUNDS; i++) {
@@ -122,7 +122,12 @@ async function compare(targets: { name: string; url: string }[]): Promise<Summar
     }
     console.log(`  round ${i + 1}: ${parts.join(', ')}`);
   }
-  return results.map(summarize);
+  return { summaries: results.map(summarize), rounds: results };
+}
+
+/** Median over rounds of a/b measured back to back: steadier than a ratio of medians on a busy machine. */
+function pairedRatio(a: RoundResult[], b: RoundResult[]): number {
+  return median(a.map((r, i) => r.acksPerSec / b[i].acksPerSec));
 }
 
 function line(name: string, s: Summary): string {
@@ -247,7 +252,10 @@ async function main() {
     const rssAfterStart = rssMiB(full.serve.proc.pid!);
 
     console.log('\n[rounds: bare express, hookdock with an empty store, hookdock with 100k stored]');
-    const [b, e, f] = await compare([
+    const {
+      summaries: [b, e, f],
+      rounds: [bR, eR, fR],
+    } = await compare([
       { name: 'bare', url: bare.url },
       { name: 'hookdock empty', url: empty.serve.receiverUrl },
       { name: `hookdock ${PREFILL / 1000}k`, url: full.serve.receiverUrl },
@@ -262,9 +270,9 @@ async function main() {
     console.log(line('bare express (no storage)', b));
     console.log(line('hookdock serve, empty', e));
     console.log(line(`hookdock serve, ${PREFILL / 1000}k stored`, f));
-    console.log(`  ratio hookdock/bare, empty:          ${(e.acksPerSec / b.acksPerSec).toFixed(2)}`);
-    console.log(`  ratio hookdock/bare, ${PREFILL / 1000}k stored:    ${(f.acksPerSec / b.acksPerSec).toFixed(2)}`);
-    console.log(`  ratio ${PREFILL / 1000}k stored / empty (hookdock): ${(f.acksPerSec / e.acksPerSec).toFixed(2)}`);
+    console.log(`  ratio hookdock/bare, empty:           ${pairedRatio(eR, bR).toFixed(2)}  (median of per-round ratios)`);
+    console.log(`  ratio hookdock/bare, ${PREFILL / 1000}k stored:     ${pairedRatio(fR, bR).toFixed(2)}`);
+    console.log(`  ratio ${PREFILL / 1000}k stored / empty (hookdock):  ${pairedRatio(fR, eR).toFixed(2)}`);
     console.log(`  start-up to /healthz 200:  empty ${empty.startupMs.toFixed(0)} ms, ${PREFILL / 1000}k stored ${full.startupMs.toFixed(0)} ms`);
     console.log(
       `  serve RSS with ${PREFILL / 1000}k stored: ${rssAfterStart.rss.toFixed(0)} MiB after start, ${rssAfterLoad.rss.toFixed(0)} MiB after the rounds` +

@@ -120,7 +120,11 @@ export class DurableStore implements Store {
     const written = this.write({ t: 'ev', e: stored }, () => this.applyEvent(stored));
     if (key) {
       this.inflightKeys.set(key, written);
-      void written.catch(() => {}).finally(() => this.inflightKeys.delete(key));
+      void written
+        .catch(() => {})
+        .finally(() => {
+          if (this.inflightKeys.get(key) === written) this.inflightKeys.delete(key);
+        });
     }
     await written;
     return { id: stored.id, duplicate: false, summary: this.index.get(stored.id)?.s ?? toSummary(stored) };

@@ -7,6 +7,7 @@ import { getApi, errorMessage } from '../../api';
 import { useAppState } from '../../api/store';
 import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
+import { frameBatcher } from '../../lib/batch';
 import { plural } from '../../lib/format';
 import { href } from '../../app/router';
 import { FeedList } from './FeedList';
@@ -99,9 +100,21 @@ export function FeedView() {
   useEffect(() => {
     loadTypes();
     const knownTypes = new Set<string>();
+    // Creations and updates in arrival order, applied once per frame.
+    const created = frameBatcher<EventSummary & { updateOnly?: boolean }>((list) =>
+      setFeed((s) =>
+        list.reduce(
+          (acc, ev) =>
+            ev.updateOnly
+              ? applyUpdated(acc, stripFlag(ev))
+              : addCreated(acc, ev, filtersRef.current, holdBack.current),
+          s,
+        ),
+      ),
+    );
     const offs = [
       api.listen('event.created', (ev) => {
-        setFeed((s) => addCreated(s, ev, filtersRef.current, holdBack.current));
+        created.push(ev);
         if (!knownTypes.has(`${ev.source} ${ev.type}`)) {
           knownTypes.add(`${ev.source} ${ev.type}`);
           setSeenTypes((list) =>
@@ -111,7 +124,7 @@ export function FeedView() {
           );
         }
       }),
-      api.listen('event.updated', (ev) => setFeed((s) => applyUpdated(s, ev))),
+      api.listen('event.updated', (ev) => created.push({ ...ev, updateOnly: true })),
       api.listen('run.updated', (run) => {
         const list = ranLive.current.get(run.eventId) ?? [];
         const next = [
@@ -126,7 +139,10 @@ export function FeedView() {
         if (reconnected) void loadFirst();
       }),
     ];
-    return () => offs.forEach((off) => off());
+    return () => {
+      created.cancel();
+      offs.forEach((off) => off());
+    };
   }, [api, loadFirst, loadTypes]);
 
   // Back at the top and live: show what waited.
@@ -246,6 +262,11 @@ function FeedEmpty({ filtered, hasSources, onClear }: { filtered: boolean; hasSo
       </p>
     </EmptyState>
   );
+}
+
+function stripFlag(ev: EventSummary & { updateOnly?: boolean }): EventSummary {
+  const { updateOnly: _drop, ...rest } = ev;
+  return rest;
 }
 
 function toQuery(f: FeedFilters) {
