@@ -2,7 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import './styles/tokens.css';
-import './styles/app.css';
+import './styles/base.css';
+import './styles/controls.css';
+import './styles/surfaces.css';
+import './styles/feed.css';
+import './styles/event.css';
+import './styles/pages.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -47,7 +47,7 @@ export async function startServe(
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const urls = await new Promise<{ receiverUrl: string; dashboardUrl: string }>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`hookdock serve did not print its URLs in time:\n${out}`)), 20_000);
+    const timer = setTimeout(() => rej(new Error(`hookdock serve did not print its URLs in time:\n${out}`)), 60_000);
     const check = () => {
       const r = /Receiver:\s+(http:\/\/\S+)/.exec(out);
       const d = /Dashboard:\s+(http:\/\/\S+)/.exec(out);

@@ -82,13 +82,13 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await openDashboard(browser, served);
   await page.waitForSelector('.feed-row');
-});
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await served?.stop();
   if (scripts) await rm(scripts, { recursive: true, force: true });
-});
+}, 60_000);
 
 const rows = () => page.locator('.feed-row');
 
@@ -178,10 +178,15 @@ describe('live feed', () => {
   it('copies the event as curl and exports it as JSON', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
     await page.getByRole('button', { name: 'Copy as curl' }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^curl -X POST '.*\/hooks\/shop'/);
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toMatch(/^curl -X POST '.*\/hooks\/shop'/);
     const curl = await page.evaluate(() => navigator.clipboard.readText());
     expect(curl).toContain(`-H 'x-shopify-topic: orders/create'`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as JSON' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export as JSON' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^hookdock-orders-create-evt_.*\.json$/);
     const file = await download.path();
     const exported = JSON.parse(await readFile(file, 'utf8')) as { payload: { total_price: string }; runs: unknown[] };

@@ -68,14 +68,14 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await openDashboard(browser, served, '#/feed');
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
-});
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await served?.stop();
   await new Promise((r) => crm?.close(r));
   if (scripts) await rm(scripts, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe('dashboard without the token', () => {
   it('shows "open the link printed by hookdock serve", not data', async () => {

@@ -99,7 +99,9 @@ describe('feed row summary per provider', () => {
     it(`${c.provider} ${c.type}: "${c.label}"`, () => {
       const event = summaryEvent(c, i);
       expect(event.summary).toMatch(c.summary);
-      const { container } = render(<FeedRow event={event} ran={[]} active={false} index={0} onFocusRow={() => undefined} />);
+      const { container } = render(
+        <FeedRow event={event} ran={[]} active={false} index={0} onFocusRow={() => undefined} />,
+      );
       const row = container.querySelector<HTMLAnchorElement>('.feed-row')!;
       expect(row.querySelector('.feed-label')!.textContent).toBe(c.label);
       expect(row.querySelector('.feed-summary')!.textContent).toBe(event.summary);
@@ -118,7 +120,13 @@ describe('feed row summary per provider', () => {
       verification: { ok: false, reason: 'The Shopify signature did not match.' },
     };
     const { container } = render(
-      <FeedRow event={event} ran={[{ automationId: 'x', status: 'succeeded' }]} active index={0} onFocusRow={() => undefined} />,
+      <FeedRow
+        event={event}
+        ran={[{ automationId: 'x', status: 'succeeded' }]}
+        active
+        index={0}
+        onFocusRow={() => undefined}
+      />,
     );
     expect(container.querySelector('.status-pill')!.textContent).toBe('Rejected');
     expect(container.querySelector('.feed-ran')!.textContent).toBe('The Shopify signature did not match.');

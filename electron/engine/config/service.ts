@@ -205,6 +205,7 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
           logger.error(`Could not save ${file}`, { error: err });
           throw new HttpError(500, 'config_write_failed', `Hookdock could not save ${file} (${code}). Check the disk and try again.`);
         }
+        if (lastError) logger.warn(`The invalid hand edit of ${file} was replaced by the settings saved from the app`);
         lastText = text;
         apply(result.data);
         return result.data;

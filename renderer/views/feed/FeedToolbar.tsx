@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { humanizeType } from '../../../shared/summary';
 import type { EventStatus } from '../../../shared/types';
 import { Button } from '../../components/Button';
@@ -29,6 +29,19 @@ export function FeedToolbar({
     return () => clearTimeout(t);
   }, [q, filters, onChange]);
 
+  // "/" jumps to the search box, as in most web apps.
+  const searchRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || t?.closest('input, textarea, select, [contenteditable]')) return;
+      e.preventDefault();
+      searchRef.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
   return (
     <div className="toolbar" role="search" aria-label="Filter events">
       <div className="search-box">
@@ -45,9 +58,10 @@ export function FeedToolbar({
           <path d="M10.5 10.5L14 14" />
         </svg>
         <input
+          ref={searchRef}
           type="search"
           className="input"
-          placeholder="Search orders, emails, ids…"
+          placeholder="Search orders, emails, ids…  ( / )"
           aria-label="Search events"
           value={q}
           onChange={(e) => setQ(e.target.value)}

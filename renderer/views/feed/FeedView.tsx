@@ -64,6 +64,7 @@ export function FeedView() {
       const page = await api.listEvents({ ...toQuery(filtersRef.current), limit: PAGE_SIZE });
       if (gen !== generation.current) return;
       setFeed({ items: page.items, pending: [], nextCursor: page.nextCursor });
+      setTopSignal((n) => n + 1);
     } catch (err) {
       if (gen === generation.current) setError(errorMessage(err));
     } finally {
