@@ -11,5 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     // A run that finds no test must fail, never pass.
     passWithNoTests: false,
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-artifacts/vitest-results.json' }]],
   },
 });
