@@ -104,6 +104,8 @@ export type PublicConfig = Omit<Config, 'sources' | 'destinations' | 'tunnel'> &
   sources: (Config['sources'][number] & { hasSecret: boolean; webhookUrl: string | null })[];
   destinations: (Config['destinations'][number] & { hasSecret: boolean })[];
   tunnel: Config['tunnel'] & { hasAuthtoken: boolean };
+  /** os-keychain: secrets encrypted with the system keychain; plain-file: in a file only this user can read (0600). */
+  secretsStorage?: 'os-keychain' | 'plain-file';
 };
 
 export interface ApiResults {

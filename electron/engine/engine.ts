@@ -44,7 +44,7 @@ export function createEngine(options: EngineOptions): Engine {
   const logger = options.logger ?? createLogger('hookdock');
   const clock = options.clock ?? systemClock;
   const bus = createBus();
-  const config = createConfigService({ dataDir, bus, logger: logger.child('config') });
+  const config = createConfigService({ dataDir, bus, logger: logger.child('config'), secretCodec: options.secretCodec });
   const store = createStore({ dataDir, logger: logger.child('store'), clock, faults: options.storeFaults });
 
   let server: Server | null = null;

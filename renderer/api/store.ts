@@ -69,7 +69,19 @@ export async function refreshConfig(api: Client): Promise<void> {
 
 /** Starts the app store: first load, then push events keep it current. Returns a stop function. */
 export function startAppStore(api: Client): () => void {
+  // Counts in the header follow runs and deliveries too, even if the engine
+  // sends no status.changed for them: one refetch per quiet moment.
+  let countsTimer: ReturnType<typeof setTimeout> | null = null;
+  const refreshCountsSoon = () => {
+    if (countsTimer) return;
+    countsTimer = setTimeout(() => {
+      countsTimer = null;
+      void refreshStatus(api);
+    }, 500);
+  };
   const offs = [
+    api.listen('delivery.updated', refreshCountsSoon),
+    api.listen('run.updated', refreshCountsSoon),
     api.onUnauthorized(() => appStore.set({ needsToken: true })),
     api.onConnection((connection, reconnected) => {
       appStore.set({ connection });
@@ -99,5 +111,8 @@ export function startAppStore(api: Client): () => void {
   ];
   void refreshStatus(api);
   void refreshConfig(api);
-  return () => offs.forEach((off) => off());
+  return () => {
+    if (countsTimer) clearTimeout(countsTimer);
+    offs.forEach((off) => off());
+  };
 }

@@ -14,7 +14,7 @@ let nextId = 1;
 
 export function toast(text: string, tone: ToastItem['tone'] = 'success'): void {
   const id = nextId++;
-  toastStore.set((s) => ({ items: [...s.items.slice(-3), { id, tone, text }] }));
+  toastStore.set((s) => ({ items: [...s.items.slice(-2), { id, tone, text }] }));
   setTimeout(() => dismissToast(id), tone === 'danger' ? 9000 : 3500);
 }
 

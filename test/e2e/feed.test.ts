@@ -205,6 +205,24 @@ describe('live feed', () => {
     expect(await page.locator('.run-card').innerText()).toMatch(/Succeeded/);
   });
 
+  it('shows an "N new events" pill instead of moving rows while scrolled down', async () => {
+    await page.evaluate(() => (window.location.hash = '#/feed'));
+    await page.waitForSelector('.feed-row');
+    for (let n = 1100; n < 1116; n++) await sendOrder(n, '5.00', 'Bulk Buyer', 'orders/updated');
+    await expect.poll(() => page.locator('.feed-row', { hasText: '#1115' }).count()).toBe(1);
+    const scroller = page.getByTestId('feed-scroll');
+    await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await page.waitForTimeout(100);
+    const id = await sendOrder(1200, '9.00', 'Late Comer', 'orders/updated');
+    const pill = page.getByRole('button', { name: /^↑ 1 new event$/ });
+    await pill.waitFor({ timeout: 2000 });
+    expect(await page.locator(`.feed-row[data-event-id="${id}"]`).count()).toBe(0);
+    await screenshot(page, 'feed-new-pill');
+    await pill.click();
+    await page.locator(`.feed-row[data-event-id="${id}"]`).waitFor({ timeout: 1000 });
+    expect(await scroller.evaluate((el) => el.scrollTop)).toBeLessThan(8);
+  });
+
   it('had no CSP violations or page errors', () => {
     expect(problemsOf(page)).toEqual([]);
   });

@@ -175,7 +175,31 @@ describe('automations', () => {
     expect(config.automations.find((a) => a.id === 'tell-me-about-refunds')?.enabled).toBe(false);
     await toggle.click();
     await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
+
+    const pauseAll = page.getByRole('switch', { name: 'Pause all' });
+    await pauseAll.click();
+    await page.getByText('All automations are paused.').waitFor();
+    expect((await api<{ automationsPaused: boolean }>(served, 'GET', '/api/status')).automationsPaused).toBe(true);
+    await screenshot(page, 'automations-paused');
+    await pauseAll.click();
+    await expect
+      .poll(async () => (await api<{ automationsPaused: boolean }>(served, 'GET', '/api/status')).automationsPaused)
+      .toBe(false);
     await screenshot(page, 'automations');
+  });
+
+  it('deletes an automation only after confirming', async () => {
+    await page.getByRole('button', { name: 'Delete Tell me about refunds' }).click();
+    const dialog = page.getByRole('dialog', { name: /Delete “Tell me about refunds”\?/ });
+    await dialog.waitFor();
+    await screenshot(page, 'automation-delete-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.locator('[data-automation-id="tell-me-about-refunds"]').count()).toBe(1);
+    await page.getByRole('button', { name: 'Delete Tell me about refunds' }).click();
+    await dialog.getByRole('button', { name: 'Delete automation' }).click();
+    await expect.poll(() => page.locator('[data-automation-id="tell-me-about-refunds"]').count()).toBe(0);
+    const config = await api<{ automations: { id: string }[] }>(served, 'GET', '/api/config');
+    expect(config.automations.map((a) => a.id)).toEqual(['tell-crm']);
   });
 });
 
@@ -197,6 +221,12 @@ describe('outbox', () => {
     await item.getByText('Delivered').waitFor({ timeout: 15_000 });
     expect(crmHits).toBeGreaterThan(hitsBefore);
     await screenshot(page, 'outbox');
+
+    // The event that caused it lists what it sent onward.
+    await item.getByRole('link', { name: 'from this event' }).click();
+    await page.locator('.delivery', { hasText: 'order_noted' }).getByText('Delivered').waitFor();
+    await screenshot(page, 'event-with-delivery');
+    await page.evaluate(() => (window.location.hash = '#/outbox'));
   });
 
   it('adds a destination with a generated whsec_ secret', async () => {

@@ -2,3 +2,4 @@ export { createConfigService, parseConfigText, defaultConfig, serializeConfig, C
 export { toPublicConfig, webhookUrl } from './public';
 export { ConfigError } from './errors';
 export { writeFileAtomic } from './atomic-write';
+export { createSecretsAtRest, mapSecretFields, type SecretsAtRest, type SecretsStorage } from './secrets';

@@ -7,10 +7,18 @@ export function webhookUrl(baseUrl: string, sourceId: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/hooks/${encodeURIComponent(sourceId)}`;
 }
 
-/** baseUrl: the public (tunnel) URL when online, else the local receiver URL. */
-export function toPublicConfig(config: Config, baseUrl: string | null): PublicConfig {
+/**
+ * baseUrl: the public (tunnel) URL when online, else the local receiver URL.
+ * secretsStorage: how the config service keeps secrets at rest, for the UI to say so.
+ */
+export function toPublicConfig(
+  config: Config,
+  baseUrl: string | null,
+  secretsStorage: PublicConfig['secretsStorage'] = 'plain-file',
+): PublicConfig {
   return {
     ...config,
+    secretsStorage,
     sources: config.sources.map((s) => ({
       ...s,
       secret: s.secret ? SECRET_MASK : undefined,

@@ -3,17 +3,20 @@
 // running. Hand edits are noticed by fs.watch on the folder plus a cheap poll,
 // because fs.watch misses some atomic renames (editors, `mv`) on some systems.
 // An invalid hand edit never replaces the last good config: it sets error().
+// Secrets go through the host's SecretCodec (secrets.ts) to and from the file,
+// and the file is kept readable by this user only (0600) either way.
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configSchema, describeIssues, type Config } from '../../../shared/config';
 import type { Unsubscribe } from '../../../shared/events';
-import type { ConfigService } from '../types';
+import type { ConfigService, SecretCodec } from '../types';
 import type { Bus } from '../util/bus';
 import { HttpError } from '../util/errors';
 import { registerSecret, type Logger } from '../util/logger';
 import { writeFileAtomic } from './atomic-write';
 import { ConfigError } from './errors';
+import { createSecretsAtRest, unreadableMessage, type SecretsAtRest } from './secrets';
 
 export const CONFIG_FILE = 'config.json';
 
@@ -25,29 +28,54 @@ export interface ConfigServiceOptions {
   pollMs?: number;
   /** Editors write in several steps: wait this long after the last change. */
   debounceMs?: number;
+  /** Encrypts secrets at rest (desktop: the OS keychain). Absent = stored as written. */
+  secretCodec?: SecretCodec;
 }
 
-type Parsed = { ok: true; config: Config } | { ok: false; error: string };
+type Parsed =
+  | { ok: true; config: Config; /** decoded, as written (no defaults added) */ raw: unknown; plainFound: boolean }
+  | { ok: false; error: string };
 
-/** Parses the file's text; the error names the file and the JSON path of the bad field. */
-export function parseConfigText(text: string, file: string): Parsed {
-  let raw: unknown;
+/**
+ * Parses the file's text; the error names the file and the JSON path of the bad
+ * field. Secrets are decoded between JSON.parse and validation; with
+ * `standIns`, undecryptable ones are replaced (see SecretsAtRest.decode) instead of failing.
+ */
+export function parseConfigText(
+  text: string,
+  file: string,
+  secrets: SecretsAtRest = createSecretsAtRest(undefined),
+  opts: { standIns?: boolean } = {},
+): Parsed {
+  let parsed: unknown;
   try {
-    raw = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (err) {
     return { ok: false, error: `${file} is not valid JSON (${(err as Error).message})` };
   }
+  const { raw, unreadable, plainFound } = secrets.decode(parsed, opts);
+  if (unreadable.length && !opts.standIns) return { ok: false, error: unreadableMessage(file, unreadable) };
   const result = configSchema.safeParse(raw);
   if (!result.success) return { ok: false, error: `${file} is invalid: ${describeIssues(result.error)}` };
-  return { ok: true, config: result.data };
+  return { ok: true, config: result.data, raw, plainFound };
 }
 
 export function defaultConfig(): Config {
   return configSchema.parse({});
 }
 
-export function serializeConfig(config: Config): string {
+export function serializeConfig(config: unknown): string {
   return JSON.stringify(config, null, 2) + '\n';
+}
+
+/** A copied, restored or editor-rewritten file may have lost its 0600 mode: tighten it again, never widen. */
+async function keepPrivate(file: string, logger: Logger): Promise<void> {
+  if (process.platform === 'win32') return; // modes do not apply; the profile folder's ACL protects it
+  try {
+    if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
+  } catch (err) {
+    logger.debug(`Could not restrict ${file} to this user`, { error: err });
+  }
 }
 
 /** Every secret the config holds is scrubbed from logs from now on. */
@@ -62,6 +90,7 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
   const file = join(options.dataDir, CONFIG_FILE);
   const pollMs = options.pollMs ?? 1000;
   const debounceMs = options.debounceMs ?? 100;
+  const secrets = createSecretsAtRest(options.secretCodec);
 
   let current: Config | null = null;
   let lastError: string | null = null;
@@ -86,10 +115,16 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
     return current;
   };
 
+  /** Null, or the secrets still waiting to be pasted again (a config that started with undecryptable ones). */
+  const secretsError = (config: Config): string | null => {
+    const unreadable = secrets.unreadable(config);
+    return unreadable.length ? unreadableMessage(file, unreadable) : null;
+  };
+
   const apply = (config: Config) => {
     registerConfigSecrets(config);
     current = config;
-    lastError = null;
+    lastError = secretsError(config);
     for (const fn of listeners) {
       try {
         fn(config);
@@ -97,7 +132,24 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
         logger.error('A config listener failed', { error: err });
       }
     }
-    bus.emit('config.changed', { error: null });
+    bus.emit('config.changed', { error: lastError });
+  };
+
+  /**
+   * A secret typed into the file by hand is saved again encrypted at once, so it
+   * does not stay on disk in clear. lastText becomes the written text, so the
+   * watcher sees no change (no loop); a file edited again meanwhile is left alone.
+   */
+  const resaveEncrypted = async (readText: string, raw: unknown): Promise<void> => {
+    try {
+      const text = serializeConfig(secrets.encode(raw));
+      if ((await readFile(file, 'utf8')) !== readText) return;
+      await writeFileAtomic(file, text);
+      lastText = text;
+      logger.info(`Encrypted the secrets written by hand in ${file}`);
+    } catch (err) {
+      logger.warn(`Could not encrypt the secrets written by hand in ${file}; they stay readable by this user only`, { error: err });
+    }
   };
 
   const reject = (error: string) => {
@@ -122,10 +174,13 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
       }
       if (text === lastText) return;
       lastText = text;
-      const parsed = parseConfigText(text, file);
+      await keepPrivate(file, logger);
+      const parsed = parseConfigText(text, file, secrets);
       if (!parsed.ok) return reject(parsed.error);
       logger.info('Config reloaded from a hand edit');
+      secrets.forgetStandIns();
       apply(parsed.config);
+      if (parsed.plainFound) await resaveEncrypted(text, parsed.raw);
     });
 
   const scheduleReload = () => {
@@ -152,9 +207,13 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
       lastText = fresh;
       return config;
     }
-    const parsed = parseConfigText(text, file);
+    await keepPrivate(file, logger);
+    // No last good config to fall back on: undecryptable secrets get stand-ins
+    // and error() says which to paste again, rather than the app not starting.
+    const parsed = parseConfigText(text, file, secrets, { standIns: true });
     if (!parsed.ok) throw new ConfigError(parsed.error);
     lastText = text;
+    if (parsed.plainFound) await resaveEncrypted(text, parsed.raw);
     return parsed.config;
   };
 
@@ -164,7 +223,8 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
       const config = await load();
       registerConfigSecrets(config);
       current = config;
-      lastError = null;
+      lastError = secretsError(config);
+      if (lastError) logger.warn(lastError);
       try {
         watcher = watch(options.dataDir, { persistent: false }, (_event, name) => {
           if (!name || name.toString() === CONFIG_FILE) scheduleReload();
@@ -191,13 +251,22 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
 
     error: () => lastError,
 
+    secretsStorage: () => secrets.storage,
+
     update(mutate) {
       return exclusive(async () => {
         const draft = structuredClone(getCurrent());
         const out = mutate(draft) ?? draft;
         const result = configSchema.safeParse(out);
         if (!result.success) throw new HttpError(400, 'invalid_config', describeIssues(result.error));
-        const text = serializeConfig(result.data);
+        let text: string;
+        try {
+          text = serializeConfig(secrets.encode(result.data));
+        } catch (err) {
+          logger.error('The system keychain could not encrypt a secret', { error: err });
+          const why = 'The system keychain could not encrypt the secrets, so nothing was saved. Unlock the keychain and try again.';
+          throw new HttpError(500, 'secrets_encrypt_failed', why);
+        }
         try {
           await writeFileAtomic(file, text);
         } catch (err) {
@@ -205,7 +274,9 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
           logger.error(`Could not save ${file}`, { error: err });
           throw new HttpError(500, 'config_write_failed', `Hookdock could not save ${file} (${code}). Check the disk and try again.`);
         }
-        if (lastError) logger.warn(`The invalid hand edit of ${file} was replaced by the settings saved from the app`);
+        if (lastError && lastError !== secretsError(getCurrent())) {
+          logger.warn(`The invalid hand edit of ${file} was replaced by the settings saved from the app`);
+        }
         lastText = text;
         apply(result.data);
         return result.data;

@@ -62,6 +62,12 @@ export class EventIndex {
   private readonly dedupe = new Map<string, string>();
   /** source -> type -> stat (nested, to avoid building a key string per event at load). */
   private readonly types = new Map<string, Map<string, TypeStat>>();
+  /**
+   * Today's counts, kept up to date by add/update/remove once eventCounts() has
+   * been asked for a day: the status line asks twice a second under load, and a
+   * scan of a busy day's events each time cost more than the events themselves.
+   */
+  private today: { since: string; events: number; rejected: number } | null = null;
 
   get size(): number {
     return this.byId.size;
@@ -83,11 +89,14 @@ export class EventIndex {
   add(summary: EventSummary, seg: number, bulk = false): boolean {
     const existing = this.byId.get(summary.id);
     if (existing) {
+      this.countToday(existing.s, -1);
+      this.countToday(summary, 1);
       existing.s = summary;
       existing.seg = seg;
       return false;
     }
     this.byId.set(summary.id, { s: summary, seg });
+    this.countToday(summary, 1);
     if (bulk) this.order.push(summary.id);
     else this.insertOrdered(summary.id);
     const key = dedupeKey(summary);
@@ -119,7 +128,12 @@ export class EventIndex {
   update(id: string, patch: Partial<Pick<EventSummary, 'status' | 'redeliveries'>>): EventSummary | undefined {
     const entry = this.byId.get(id);
     if (!entry) return undefined;
-    entry.s = { ...entry.s, ...patch };
+    const before = entry.s;
+    entry.s = { ...before, ...patch };
+    if (before.status !== entry.s.status) {
+      this.countToday(before, -1);
+      this.countToday(entry.s, 1);
+    }
     return entry.s;
   }
 
@@ -130,6 +144,7 @@ export class EventIndex {
       const entry = this.byId.get(id);
       if (!entry) continue;
       this.byId.delete(id);
+      this.countToday(entry.s, -1);
       const key = dedupeKey(entry.s);
       if (key && this.dedupe.get(key) === id) this.dedupe.delete(key);
       const bySource = this.types.get(entry.s.source);
@@ -172,6 +187,9 @@ export class EventIndex {
     const midnight = new Date(now);
     midnight.setHours(0, 0, 0, 0);
     const since = midnight.toISOString();
+    if (this.today?.since === since) {
+      return { events: this.byId.size, eventsToday: this.today.events, rejectedToday: this.today.rejected };
+    }
     let eventsToday = 0;
     let rejectedToday = 0;
     // Newest first; ids follow arrival time closely, so stop a little past midnight.
@@ -183,7 +201,14 @@ export class EventIndex {
       eventsToday++;
       if (s.status === 'rejected') rejectedToday++;
     }
+    this.today = { since, events: eventsToday, rejected: rejectedToday };
     return { events: this.byId.size, eventsToday, rejectedToday };
+  }
+
+  private countToday(s: EventSummary, delta: 1 | -1): void {
+    if (!this.today || s.receivedAt < this.today.since) return;
+    this.today.events += delta;
+    if (s.status === 'rejected') this.today.rejected += delta;
   }
 
   /** First position whose id is >= id. */

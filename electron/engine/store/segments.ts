@@ -23,6 +23,8 @@ interface SidecarFile {
   seq: number;
   sealed: boolean;
   segmentBytes: number;
+  /** When the segment got its first event (ms, wall clock); absent in files from before it was kept. */
+  openedAt?: number;
   events: EventSummary[];
 }
 
@@ -33,6 +35,8 @@ interface SegmentMeta {
   newestAt: string;
   sealed: boolean;
   segmentBytes: number;
+  /** Wall-clock ms when the first event was placed in it (0 while empty): the day-old seal rule uses this. */
+  openedAt: number;
 }
 
 /** One file write of a checkpoint; `failed` puts the work back for the next one. */
@@ -155,15 +159,17 @@ export class Segments {
     const sideOnly = new Set(this.dirtySidecar);
     this.dirtyFull.clear();
     this.dirtySidecar.clear();
-    const dayAgo = new Date(now - DAY).toISOString();
     // Full by count, by size (a few 5 MiB bodies must not make a huge hot file
-    // that every checkpoint rewrites), or a day old (so retention can drop it).
+    // that every checkpoint rewrites), or opened a day ago (so retention can
+    // drop it). The day counts from when the segment was opened, not from the
+    // events' receive times: a bulk import of old events must fill segments
+    // normally, not seal one segment per event.
     const mustSeal = () =>
       this.hot.ids.length >= this.segmentEvents ||
       this.hot.segmentBytes >= MAX_SEGMENT_BYTES ||
-      (this.hot.ids.length > 0 && this.hot.oldestAt < dayAgo);
+      (this.hot.ids.length > 0 && this.hot.openedAt <= now - DAY);
     try {
-      return this.place(pending, full, sideOnly, mustSeal);
+      return this.place(pending, full, sideOnly, mustSeal, now);
     } catch (err) {
       // Never expected; but then the next checkpoint must redo all of it.
       for (const seq of full) this.dirtyFull.add(seq);
@@ -177,6 +183,7 @@ export class Segments {
     full: Set<number>,
     sideOnly: Set<number>,
     mustSeal: () => boolean,
+    now: number,
   ): CheckpointTask[] {
     pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const ev of pending) {
@@ -185,6 +192,7 @@ export class Segments {
       if (mustSeal()) this.seal(full);
       const hotMem = this.mem.get(this.hot.seq)!;
       if (!hotMem.has(ev.id)) {
+        if (this.hot.ids.length === 0) this.hot.openedAt = now;
         this.hot.ids.push(ev.id);
         // An estimate until the file is written: body twice (text and parsed payload) plus the rest.
         this.hot.segmentBytes += 2 * (ev.sizeBytes || 0) + 1024;
@@ -232,7 +240,7 @@ export class Segments {
   }
 
   private newHot(seq: number): void {
-    this.hot = { seq, ids: [], oldestAt: '', newestAt: '', sealed: false, segmentBytes: 0 };
+    this.hot = { seq, ids: [], oldestAt: '', newestAt: '', sealed: false, segmentBytes: 0, openedAt: 0 };
     this.metas.set(seq, this.hot);
     this.mem.set(seq, new Map());
   }
@@ -248,7 +256,7 @@ export class Segments {
       summaries.push(s);
       seg.events.push({ ...e, status: s.status, redeliveries: s.redeliveries });
     }
-    const side: SidecarFile = { seq: meta.seq, sealed: meta.sealed, segmentBytes: 0, events: summaries };
+    const side: SidecarFile = { seq: meta.seq, sealed: meta.sealed, segmentBytes: 0, openedAt: meta.openedAt, events: summaries };
     return {
       run: async () => {
         side.segmentBytes = await writeJson(this.segmentPath(meta.seq), seg, this.faults);
@@ -269,6 +277,7 @@ export class Segments {
       seq: meta.seq,
       sealed: meta.sealed,
       segmentBytes: meta.segmentBytes,
+      openedAt: meta.openedAt,
       events: meta.ids.map((id) => this.index.get(id)?.s).filter((s): s is EventSummary => s !== undefined),
     };
     return {
@@ -319,15 +328,15 @@ export class Segments {
       return o ? { ...s, status: o.status, redeliveries: o.redeliveries } : s;
     });
     const sealed = side?.sealed === true && side.segmentBytes === size && side.events.length === seg.events.length;
-    this.addMeta(seq, summaries, sealed, size);
+    this.addMeta(seq, summaries, sealed, size, side?.openedAt);
     const events = new Map(seg.events.map((e) => [e.id, e]));
     if (sealed) this.cacheSet(seq, events);
     else this.mem.set(seq, events);
     if (!side || side.segmentBytes !== size || side.events.length !== seg.events.length) this.dirtySidecar.add(seq);
   }
 
-  private addMeta(seq: number, summaries: EventSummary[], sealed: boolean, segmentBytes: number): void {
-    const meta: SegmentMeta = { seq, ids: [], oldestAt: '', newestAt: '', sealed, segmentBytes };
+  private addMeta(seq: number, summaries: EventSummary[], sealed: boolean, segmentBytes: number, openedAt?: number): void {
+    const meta: SegmentMeta = { seq, ids: [], oldestAt: '', newestAt: '', sealed, segmentBytes, openedAt: openedAt ?? 0 };
     for (const s of summaries) {
       if (this.index.has(s.id)) continue; // two copies (never expected): the first one stays
       this.index.add(s, seq, true);
@@ -335,6 +344,8 @@ export class Segments {
       if (!meta.oldestAt || s.receivedAt < meta.oldestAt) meta.oldestAt = s.receivedAt;
       if (s.receivedAt > meta.newestAt) meta.newestAt = s.receivedAt;
     }
+    // A sidecar from before openedAt was kept: its oldest event is the best guess (at most one early seal).
+    if (!meta.openedAt && meta.oldestAt) meta.openedAt = Date.parse(meta.oldestAt) || 0;
     this.metas.set(seq, meta);
   }
 

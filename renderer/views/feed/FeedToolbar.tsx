@@ -34,7 +34,14 @@ export function FeedToolbar({
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
-      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || t?.closest('input, textarea, select, [contenteditable]')) return;
+      if (
+        e.key !== '/' ||
+        e.ctrlKey ||
+        e.metaKey ||
+        e.altKey ||
+        t?.closest('input, textarea, select, [contenteditable]')
+      )
+        return;
       e.preventDefault();
       searchRef.current?.focus();
     };

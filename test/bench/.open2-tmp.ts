@@ -1,0 +1,14 @@
+import { promises as fsp } from 'node:fs';
+import { EventIndex } from '../../electron/engine/store/event-index';
+const dir = process.argv[2] + '/store/segments';
+const names = (await fsp.readdir(dir)).filter((n) => n.endsWith('.idx.json')).sort();
+let t = performance.now();
+const sides: any[] = [];
+for (const n of names) sides.push(JSON.parse(await fsp.readFile(dir + '/' + n, 'utf8')));
+console.log('read+parse sidecars', (performance.now() - t).toFixed(0)); t = performance.now();
+const idx = new EventIndex();
+for (const s of sides) for (const e of s.events) idx.add(e, s.seq, true);
+idx.finishBulk();
+console.log('index add', (performance.now() - t).toFixed(0)); t = performance.now();
+const seg = JSON.parse(await fsp.readFile(dir + '/events-000050.json', 'utf8'));
+console.log('last segment', (performance.now() - t).toFixed(0), seg.events.length);
