@@ -98,7 +98,12 @@ export function startAppStore(api: Client): () => void {
     ),
     api.listen('tunnel.urlChanged', (change) => {
       // The first URL of a session is not a change the owner must act on.
-      if (change.previous) appStore.set({ urlChanged: change });
+      appStore.set((s) => ({
+        urlChanged: change.previous ? change : s.urlChanged,
+        status: s.status
+          ? { ...s.status, publicUrl: change.url, tunnel: { ...s.status.tunnel, url: change.url } }
+          : s.status,
+      }));
       void refreshConfig(api);
     }),
     api.listen('config.changed', () => {

@@ -109,13 +109,7 @@ export async function openDashboard(
 ): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme });
   const page = await context.newPage();
-  const problems: string[] = [];
-  pageProblems.set(page, problems);
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // A CSP violation or an uncaught error is a bug, whatever the test checks.
-    if (msg.type() === 'error' && /Content Security Policy|Uncaught|React/i.test(msg.text())) problems.push(msg.text());
-  });
+  watchProblems(page);
   await page.goto(served.dashboardUrl);
   await page.waitForSelector('.app-header');
   if (hash) await page.evaluate((h) => (window.location.hash = h), hash);
@@ -123,6 +117,16 @@ export async function openDashboard(
 }
 
 const pageProblems = new WeakMap<Page, string[]>();
+
+/** Records CSP violations and uncaught errors: a bug, whatever the test checks. */
+export function watchProblems(page: Page): void {
+  const problems: string[] = [];
+  pageProblems.set(page, problems);
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Uncaught|React/i.test(msg.text())) problems.push(msg.text());
+  });
+}
 
 /** CSP violations and uncaught errors seen on a page opened with openDashboard. */
 export function problemsOf(page: Page): string[] {

@@ -2,11 +2,12 @@
 // `window.hookdock` bridge (shared/bridge.ts) and `window.hookdockDesktop`.
 // The Electron runtime is the one thing faked here (an in-page bridge with the
 // preload's shape, errors as data); the files are the real dist/renderer build.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, launchBrowser, problemsOf, screenshot } from './_support';
+import { ROOT, launchBrowser, problemsOf, screenshot, watchProblems } from './_support';
 
 const ORIGIN = 'http://hookdock.app.test';
 const TYPES: Record<string, string> = {
@@ -18,6 +19,7 @@ const TYPES: Record<string, string> = {
 
 let browser: Browser;
 let page: Page;
+const httpCalls: string[] = [];
 
 /** Runs in the page before the app: a bridge answering like the preload does. */
 function installBridge() {
@@ -129,6 +131,9 @@ function installBridge() {
 }
 
 beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) {
+    throw new Error('dist/renderer is not built: run `npm run build` before the e2e tests (npm test does).');
+  }
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
   // Serve the real build; anything else (an HTTP API call) would be a bug here.
@@ -146,8 +151,9 @@ beforeAll(async () => {
   });
   await context.addInitScript(installBridge);
   page = await context.newPage();
+  watchProblems(page);
   page.on('request', (r) => {
-    if (r.url().includes('/api/')) throw new Error(`the desktop UI called HTTP: ${r.url()}`);
+    if (/\/api\//.test(r.url())) httpCalls.push(r.url());
   });
   await page.goto(`${ORIGIN}/index.html#/feed`);
   await page.waitForSelector('.feed-row');
@@ -175,6 +181,7 @@ describe('the UI over the desktop bridge', () => {
     const banner = page.getByRole('alert').filter({ hasText: 'Your webhook URL changed — update Shopify/Stripe' });
     await banner.waitFor();
     expect(await banner.innerText()).toContain('https://shop-456.ngrok.app');
+    expect(await page.getByLabel('Public address').innerText()).toMatch(/shop-456\.ngrok\.app/);
     await screenshot(page, 'tunnel-url-changed');
     await banner.getByRole('button', { name: 'Done' }).click();
     expect(await banner.count()).toBe(0);
@@ -200,5 +207,7 @@ describe('the UI over the desktop bridge', () => {
       /That event was not found\. It may have been removed after 30 days\./,
     );
     expect(problemsOf(page)).toEqual([]);
+    // Everything went through the bridge: no HTTP API call, no EventSource.
+    expect(httpCalls).toEqual([]);
   });
 });

@@ -7,52 +7,30 @@
 // Write order is always segment then sidecar, so only the last segment can
 // have a stale sidecar after a crash, and that one is rebuilt from its data.
 import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import type { EventSummary } from '../../../shared/types';
 import type { Logger } from '../util/logger';
 import type { StoredEvent } from './types';
-import { CorruptFileError, fsyncDir, readJson, writeJson, type Faults } from './durable-file';
-import { toSummary, type EventIndex } from './event-index';
+import { fsyncDir, writeJson, type Faults } from './durable-file';
+import type { EventIndex } from './event-index';
+import {
+  CACHE_SEGMENTS,
+  DAY,
+  MAX_SEGMENT_BYTES,
+  READ_AHEAD,
+  readOrQuarantine,
+  segmentPath,
+  sidecarPath,
+  type CheckpointTask,
+  type Quarantine,
+  type SegmentFile,
+  type SegmentMeta,
+  type SidecarFile,
+} from './segment-files';
+import { readLastSegment, readSealedSegment, scanSegmentDir } from './segment-load';
 
-interface SegmentFile {
-  seq: number;
-  events: StoredEvent[];
-}
+export type { CheckpointTask, Quarantine } from './segment-files';
 
-interface SidecarFile {
-  seq: number;
-  sealed: boolean;
-  segmentBytes: number;
-  /** When the segment got its first event (ms, wall clock); absent in files from before it was kept. */
-  openedAt?: number;
-  events: EventSummary[];
-}
 
-interface SegmentMeta {
-  seq: number;
-  ids: string[];
-  oldestAt: string;
-  newestAt: string;
-  sealed: boolean;
-  segmentBytes: number;
-  /** Wall-clock ms when the first event was placed in it (0 while empty): the day-old seal rule uses this. */
-  openedAt: number;
-}
-
-/** One file write of a checkpoint; `failed` puts the work back for the next one. */
-export interface CheckpointTask {
-  run: () => Promise<void>;
-  failed: () => void;
-}
-
-export type Quarantine = (file: string, reason: string) => Promise<void>;
-
-const SEGMENT = /^events-(\d+)\.json$/;
-const SIDECAR = /^events-(\d+)\.idx\.json$/;
-const DAY = 86_400_000;
-const CACHE_SEGMENTS = 3;
-const READ_AHEAD = 3;
-const MAX_SEGMENT_BYTES = 32 * 1024 * 1024;
 
 export class Segments {
   private readonly metas = new Map<number, SegmentMeta>();
@@ -84,24 +62,14 @@ export class Segments {
   }
 
   async load(): Promise<void> {
-    await fsp.mkdir(this.dir, { recursive: true });
-    const names = await fsp.readdir(this.dir);
-    const segs = new Set<number>();
-    const sides = new Set<number>();
-    for (const n of names) {
-      if (n.endsWith('.tmp')) await fsp.rm(path.join(this.dir, n), { force: true });
-      else if (SEGMENT.test(n)) segs.add(Number(SEGMENT.exec(n)![1]));
-      else if (SIDECAR.test(n)) sides.add(Number(SIDECAR.exec(n)![1]));
-    }
-    const all = [...new Set([...segs, ...sides])].sort((a, b) => a - b);
-    const lastSeq = segs.size ? Math.max(...segs) : 0;
+    const { all, segs, sides, lastSeq } = await scanSegmentDir(this.dir);
     // Sidecars are read a few ahead of the one being indexed, so disk and parse overlap.
     const sealed = all.filter((seq) => segs.has(seq) && seq !== lastSeq);
     const reads = new Map<number, Promise<SidecarFile | null>>();
     const readAhead = (i: number) => {
       const seq = sealed[i];
       if (seq === undefined || !sides.has(seq)) return;
-      const read = this.readOrQuarantine<SidecarFile>(this.sidecarPath(seq));
+      const read = readOrQuarantine<SidecarFile>(this.sidecarPath(seq), this.quarantine);
       read.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       reads.set(seq, read);
     };
@@ -287,52 +255,23 @@ export class Segments {
   }
 
   private async loadSealed(seq: number, sidecar: SidecarFile | null): Promise<void> {
-    let side = sidecar;
-    let size: number;
-    try {
-      size = (await fsp.stat(this.segmentPath(seq))).size;
-    } catch {
-      return;
-    }
-    if (side && side.segmentBytes !== size) {
-      await this.quarantine(this.segmentPath(seq), `segment size ${size} differs from the recorded ${side.segmentBytes}`);
-      await this.quarantine(this.sidecarPath(seq), 'its segment was damaged');
-      return;
-    }
-    if (!side) {
-      // Lost or unreadable sidecar: rebuild it from the segment itself.
-      const seg = await this.readOrQuarantine<SegmentFile>(this.segmentPath(seq));
-      if (!seg) return;
-      side = { seq, sealed: true, segmentBytes: size, events: seg.events.map(toSummary) };
-      this.addMeta(seq, side.events, true, size);
+    const read = await readSealedSegment(this.dir, seq, sidecar, this.quarantine);
+    if (!read) return;
+    this.addMeta(seq, read.summaries, true, read.size, sidecar?.openedAt);
+    if (read.rebuilt) {
       this.dirtySidecar.add(seq); // written by the next checkpoint
       this.logger.info('Rebuilt a segment index from its segment', { seq });
-      return;
     }
-    this.addMeta(seq, side.events, true, size);
   }
 
-  /** The last segment is read in full: it may be the hot one, with a sidecar older than its data. */
   private async loadLast(seq: number): Promise<void> {
-    const seg = await this.readOrQuarantine<SegmentFile>(this.segmentPath(seq));
-    if (!seg) {
-      await fsp.rm(this.sidecarPath(seq), { force: true });
-      return;
-    }
-    const side = await this.readOrQuarantine<SidecarFile>(this.sidecarPath(seq));
-    const size = (await fsp.stat(this.segmentPath(seq))).size;
-    const overrides = new Map((side?.events ?? []).map((s) => [s.id, s]));
-    const summaries = seg.events.map((e) => {
-      const o = overrides.get(e.id);
-      const s = toSummary(e);
-      return o ? { ...s, status: o.status, redeliveries: o.redeliveries } : s;
-    });
-    const sealed = side?.sealed === true && side.segmentBytes === size && side.events.length === seg.events.length;
-    this.addMeta(seq, summaries, sealed, size, side?.openedAt);
-    const events = new Map(seg.events.map((e) => [e.id, e]));
-    if (sealed) this.cacheSet(seq, events);
+    const read = await readLastSegment(this.dir, seq, this.quarantine);
+    if (!read) return;
+    this.addMeta(seq, read.summaries, read.sealed, read.size, read.openedAt);
+    const events = new Map(read.events.map((e) => [e.id, e]));
+    if (read.sealed) this.cacheSet(seq, events);
     else this.mem.set(seq, events);
-    if (!side || side.segmentBytes !== size || side.events.length !== seg.events.length) this.dirtySidecar.add(seq);
+    if (read.sidecarStale) this.dirtySidecar.add(seq);
   }
 
   private addMeta(seq: number, summaries: EventSummary[], sealed: boolean, segmentBytes: number, openedAt?: number): void {
@@ -350,7 +289,7 @@ export class Segments {
   }
 
   private async readSegment(seq: number): Promise<Map<string, StoredEvent> | undefined> {
-    const seg = await this.readOrQuarantine<SegmentFile>(this.segmentPath(seq));
+    const seg = await readOrQuarantine<SegmentFile>(this.segmentPath(seq), this.quarantine);
     if (!seg) {
       // Unreadable now: move its sidecar aside too and forget its events.
       const meta = this.metas.get(seq);
@@ -366,15 +305,6 @@ export class Segments {
     return events;
   }
 
-  private async readOrQuarantine<T>(file: string): Promise<T | null> {
-    try {
-      return await readJson<T>(file);
-    } catch (err) {
-      if (!(err instanceof CorruptFileError)) throw err;
-      await this.quarantine(file, err.message);
-      return null;
-    }
-  }
 
   private cacheSet(seq: number, events: Map<string, StoredEvent>): void {
     this.cache.delete(seq);
@@ -390,10 +320,10 @@ export class Segments {
   }
 
   private segmentPath(seq: number): string {
-    return path.join(this.dir, `events-${String(seq).padStart(6, '0')}.json`);
+    return segmentPath(this.dir, seq);
   }
 
   private sidecarPath(seq: number): string {
-    return path.join(this.dir, `events-${String(seq).padStart(6, '0')}.idx.json`);
+    return sidecarPath(this.dir, seq);
   }
 }

@@ -13,10 +13,11 @@ import path from 'node:path';
 import type { EventStatus, EventSummary, Page, StoreHealth } from '../../../shared/types';
 import { systemClock, type Clock } from '../util/clock';
 import { createLogger, type Logger } from '../util/logger';
-import { StoreWriteError, type Collection, type EventQuery, type Store, type StoredEvent } from './types';
-import { quarantineFile, type Faults } from './durable-file';
+import { type Collection, type EventQuery, type Store, type StoredEvent } from './types';
+import type { Faults } from './durable-file';
 import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
-import { Journal, writeErrorMessage } from './journal';
+import { Journal } from './journal';
+import { HealthTracker, closedError, normalize } from './store-health';
 import { Segments } from './segments';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
 import { loadCollections, StoredCollection, type CollectionName, type JournalRecord as CollectionRecord } from './collections';
@@ -64,7 +65,7 @@ export class DurableStore implements Store {
   private chain: Promise<unknown> = Promise.resolve();
   private checkpointQueued = false;
   private retryCheckpointAt = 0;
-  private readonly healthState: StoreHealth = { writable: true, lastWriteError: null, quarantined: [] };
+  private readonly healthTracker: HealthTracker;
 
   constructor(opts: StoreOptions) {
     this.dir = path.join(opts.dataDir, 'store');
@@ -74,7 +75,8 @@ export class DurableStore implements Store {
     this.checkpointBytes = opts.tuning?.checkpointBytes ?? 16 * 1024 * 1024;
     this.segmentEvents = opts.tuning?.segmentEvents ?? 2000;
     this.checkpointEvents = opts.tuning?.checkpointEvents ?? this.segmentEvents;
-    const quarantine = (file: string, reason: string) => this.quarantine(file, reason);
+    this.healthTracker = new HealthTracker(path.join(this.dir, 'quarantine'), this.logger, this.clock);
+    const quarantine = (file: string, reason: string) => this.healthTracker.quarantine(file, reason);
     this.segments = new Segments(
       path.join(this.dir, 'segments'),
       this.index,
@@ -84,7 +86,7 @@ export class DurableStore implements Store {
       quarantine,
     );
     this.journal = new Journal(this.dir, this.faults, this.logger);
-    this.journal.onBatch = (err) => this.noteWrite(err);
+    this.journal.onBatch = (err) => this.healthTracker.noteWrite(err);
   }
 
   open(): Promise<void> {
@@ -98,7 +100,7 @@ export class DurableStore implements Store {
   }
 
   health(): StoreHealth {
-    return { ...this.healthState, quarantined: [...this.healthState.quarantined] };
+    return this.healthTracker.snapshot();
   }
 
   async appendEvent(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
@@ -215,7 +217,7 @@ export class DurableStore implements Store {
     await fsp.mkdir(this.dir, { recursive: true });
     await this.segments.load();
     await loadCollections(path.join(this.dir, 'collections'), (name) => this.getCollection(name), (file, reason) =>
-      this.quarantine(file, reason),
+      this.healthTracker.quarantine(file, reason),
     );
     let records = 0;
     for (const file of await this.journal.filesToReplay()) {
@@ -327,46 +329,7 @@ export class DurableStore implements Store {
     return run;
   }
 
-  private noteWrite(err: unknown | null): void {
-    if (err) {
-      const message = writeErrorMessage(err);
-      if (this.healthState.writable || this.healthState.lastWriteError !== message)
-        this.logger.error('Store write failed', { err, message });
-      this.healthState.writable = false;
-      this.healthState.lastWriteError = message;
-    } else if (!this.healthState.writable) {
-      this.healthState.writable = true;
-      this.healthState.lastWriteError = null;
-      this.logger.info('Store writes work again');
-    }
-  }
-
-  private async quarantine(file: string, reason: string): Promise<void> {
-    const at = this.clock.now();
-    const movedTo = await quarantineFile(file, path.join(this.dir, 'quarantine'), at);
-    this.healthState.quarantined.push({ file, movedTo, reason, at: new Date(at).toISOString() });
-    this.logger.error('Moved an unreadable store file aside', { file, movedTo, reason });
-  }
-
   private assertOpen(): void {
     if (this.state !== 'open') throw closedError(this.state);
   }
-}
-
-function closedError(state: string): StoreWriteError {
-  return new StoreWriteError(
-    state === 'new' ? 'The store is not open yet.' : 'The store is closed: Hookdock is shutting down.',
-  );
-}
-
-/** What goes to disk: the stored fields only (never runs/deliveries), defaults filled in. */
-function normalize(event: StoredEvent): StoredEvent {
-  const { runs: _runs, deliveries: _deliveries, ...rest } = event as StoredEvent & { runs?: unknown; deliveries?: unknown };
-  return {
-    ...rest,
-    providerEventId: rest.providerEventId ?? null,
-    summary: rest.summary ?? null,
-    redeliveries: rest.redeliveries ?? 0,
-    replayOf: rest.replayOf ?? null,
-  };
 }

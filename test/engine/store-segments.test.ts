@@ -1,0 +1,83 @@
+// Segment sealing against real files: the "a day old" rule counts from when a
+// segment was opened (wall clock), never from its events' receive times, so a
+// bulk import of old events fills segments normally.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { systemClock, type Clock } from '../../electron/engine/util/clock';
+import { makeEvent, openStore, tempDir } from './store-helpers';
+
+const DAY = 86_400_000;
+let dir: string;
+let cleanup: () => Promise<void>;
+const opened: { close(): Promise<void> }[] = [];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(async () => {
+  for (const s of opened.splice(0)) await s.close().catch(() => {});
+  await cleanup();
+});
+
+async function start(extra: Parameters<typeof openStore>[1] = {}) {
+  const s = await openStore(dir, extra);
+  opened.push(s);
+  return s;
+}
+
+/** Events per segment file, in seq order, read from the sidecars. */
+async function segmentSizes(): Promise<{ events: number; sealed: boolean }[]> {
+  const segDir = path.join(dir, 'store', 'segments');
+  const names = (await fsp.readdir(segDir)).filter((n) => /^events-\d+\.idx\.json$/.test(n)).sort();
+  const out: { events: number; sealed: boolean }[] = [];
+  for (const n of names) {
+    const side = JSON.parse(await fsp.readFile(path.join(segDir, n), 'utf8')) as { events: unknown[]; sealed: boolean };
+    out.push({ events: side.events.length, sealed: side.sealed });
+  }
+  return out;
+}
+
+const backdated = (i: number, daysAgo: number) =>
+  makeEvent(i, { receivedAt: new Date(Date.now() - daysAgo * DAY + i * 1000).toISOString() });
+
+describe('store: segment sealing', () => {
+  it('a bulk import of events received days ago fills whole segments, not one per event', async () => {
+    const a = await start({ tuning: { segmentEvents: 10 } });
+    for (let batch = 0; batch < 5; batch++) {
+      await Promise.all(Array.from({ length: 7 }, (_, j) => a.appendEvent(backdated(batch * 7 + j, 10))));
+      await a.checkpoint();
+    }
+    await a.close();
+    expect(await segmentSizes()).toEqual([
+      { events: 10, sealed: true },
+      { events: 10, sealed: true },
+      { events: 10, sealed: true },
+      { events: 5, sealed: false },
+    ]);
+    const b = await start({ tuning: { segmentEvents: 10 } });
+    expect(b.eventCounts(Date.now()).events).toBe(35);
+  });
+
+  it('seals a segment a day after it was opened, by the clock, also across a restart', async () => {
+    let now = Date.now();
+    const clock: Clock = { ...systemClock, now: () => now };
+    const a = await start({ clock, tuning: { segmentEvents: 100 } });
+    // Received long ago, written now: the segment is young.
+    for (let i = 0; i < 3; i++) await a.appendEvent(backdated(i, 10));
+    await a.close();
+    now += 2 * 3_600_000;
+    const b = await start({ clock, tuning: { segmentEvents: 100 } });
+    await b.appendEvent(backdated(3, 10));
+    await b.checkpoint();
+    expect(await segmentSizes()).toEqual([{ events: 4, sealed: false }]);
+    now += DAY;
+    const late = await b.appendEvent(makeEvent(4, { receivedAt: new Date(now).toISOString() }));
+    await b.checkpoint();
+    expect(await segmentSizes()).toEqual([
+      { events: 4, sealed: true },
+      { events: 1, sealed: false },
+    ]);
+    expect((await b.getEvent(late.id))?.id).toBe(late.id);
+  });
+});
