@@ -1,6 +1,7 @@
 // The config file's schema (DATA_DIR/config.json). One zod schema serves the
 // engine (validating hand edits), the IPC bridge and the dashboard API.
 import { z } from 'zod';
+import { PROVIDERS } from './types';
 
 const id = z
   .string()
@@ -20,16 +21,7 @@ export const hmacSchema = z
   })
   .strict();
 
-export const providerSchema = z.enum([
-  'stripe',
-  'shopify',
-  'woocommerce',
-  'square',
-  'github',
-  'standard-webhooks',
-  'hmac',
-  'none',
-]);
+export const providerSchema = z.enum(PROVIDERS);
 
 export const sourceSchema = z
   .object({

@@ -1,26 +1,10 @@
 // Domain types shared by the engine, both transports and the renderer.
 // Pure types only: shared/ has no runtime dependency on Node or Electron.
 
-export type ProviderId =
-  | 'stripe'
-  | 'shopify'
-  | 'woocommerce'
-  | 'square'
-  | 'github'
-  | 'standard-webhooks'
-  | 'hmac'
-  | 'none';
+/** The one list of providers: ProviderId and the config schema's enum are derived from it. */
+export const PROVIDERS = ['stripe', 'shopify', 'woocommerce', 'square', 'github', 'standard-webhooks', 'hmac', 'none'] as const;
 
-export const PROVIDERS: readonly ProviderId[] = [
-  'stripe',
-  'shopify',
-  'woocommerce',
-  'square',
-  'github',
-  'standard-webhooks',
-  'hmac',
-  'none',
-];
+export type ProviderId = (typeof PROVIDERS)[number];
 
 export type EventStatus = 'received' | 'processing' | 'done' | 'failed' | 'duplicate' | 'rejected';
 export type RunStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';

@@ -174,12 +174,18 @@ export function createEngine(options: EngineOptions): Engine {
       lastJson = json;
       bus.emit('status.changed', status);
     };
-    const off = bus.onAny((name) => {
-      if (name === 'status.changed' || name === 'run.output' || timer) return;
+    const schedule = () => {
+      if (timer) return;
       timer = setTimeout(emitIfChanged, Math.max(0, lastEmit + STATUS_THROTTLE_MS - Date.now()));
       timer.unref();
+    };
+    const off = bus.onAny((name) => {
+      if (name !== 'status.changed' && name !== 'run.output') schedule();
     });
+    // Jobs come and go without a bus event (a delivery's job goes after its last update): jobsPending.
+    const offCounts = automations.onCountsChanged?.(schedule);
     cleanups.push(() => {
+      offCounts?.();
       off();
       if (timer) clearTimeout(timer);
     });

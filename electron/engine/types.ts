@@ -80,6 +80,11 @@ export interface AutomationsService {
   runsForEvent(eventId: string): Run[];
   deliveriesForEvent(eventId: string): Delivery[];
   counts(): { runsFailed: number; deliveriesFailed: number; jobsPending: number };
+  /**
+   * Optional: fn is called when counts() may have changed without a bus event (a job came,
+   * moved or went), so the engine can push a status. Returns the unsubscribe.
+   */
+  onCountsChanged?(fn: () => void): () => void;
   paused(): boolean;
   handlers: Pick<
     ApiHandlers,

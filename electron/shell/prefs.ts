@@ -2,11 +2,11 @@
 // notification, and whether the "still running in the tray" notice was shown.
 // Not in config.json: the headless host has no use for them, and a bad hand
 // edit here must never stop the engine (a broken file just means defaults).
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DesktopPreferences } from '../../shared/desktop';
+import { writeFileAtomic } from '../engine/util/atomic-write';
 import type { Logger } from '../engine/util/logger';
 
 export const PREFS_FILE = 'desktop.json';
@@ -33,18 +33,6 @@ export interface PrefsStore {
   markCloseNoticeShown(): Promise<void>;
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
-}
-
 export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsStore> {
   const file = path.join(dataDir, PREFS_FILE);
   let prefs: StoredPrefs = fileSchema.parse({});
@@ -59,7 +47,7 @@ export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsS
   let chain: Promise<void> = Promise.resolve();
   const save = () => {
     const text = JSON.stringify(prefs, null, 2) + '\n';
-    chain = chain.then(() => writeAtomic(file, text)).catch((err) => logger.warn('could not save desktop preferences', { error: err }));
+    chain = chain.then(() => writeFileAtomic(file, text)).catch((err) => logger.warn('could not save desktop preferences', { error: err }));
     return chain;
   };
   const publicPrefs = (): DesktopPreferences => ({

@@ -1,6 +1,7 @@
 // Short notices after an action ("Replayed", "Copied"), read out by screen
 // readers through a polite live region; errors stay until dismissed.
 import { useSyncExternalStore } from 'react';
+import { errorMessage } from '../api/errors';
 import { createStore } from '../api/store';
 
 export interface ToastItem {
@@ -36,4 +37,16 @@ export function ToastRegion() {
       ))}
     </div>
   );
+}
+
+/**
+ * Runs an action whose failure needs no more than a notice: the error's
+ * sentence becomes a danger toast. Never throws, so callers can clean up after.
+ */
+export async function toastOnError(action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    toast(errorMessage(err), 'danger');
+  }
 }

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStore } from '../../electron/engine/store';
 import type { Store, StoredEvent } from '../../electron/engine/store/types';
-import { newId } from '../../electron/engine/util/ids';
 import { createLogger } from '../../electron/engine/util/logger';
+import { makeEvent } from '../engine/store-helpers';
 
 const IN_FLIGHT = 200;
 const MEASURED = 20_000;
@@ -22,23 +22,15 @@ function event(): StoredEvent {
   const i = counter++;
   const payload = { id: `evt_${i}`, type: 'order.created', data: { n: i, note: 'x'.repeat(900) } };
   const text = JSON.stringify(payload);
-  return {
-    id: newId('evt'),
+  // 1 KB bodies from two sources and two types, so the indexes have something to split.
+  return makeEvent(i, {
     source: i % 3 ? 'shop' : 'payments',
-    provider: 'shopify',
     type: i % 5 ? 'orders/create' : 'refunds/create',
-    status: 'received',
-    receivedAt: new Date().toISOString(),
-    providerEventId: `pe-${i}`,
-    verification: { ok: true, reason: null },
-    summary: `Order #${i}`,
     sizeBytes: text.length,
-    redeliveries: 0,
-    replayOf: null,
     headers: { 'content-type': 'application/json', 'x-shopify-topic': 'orders/create' },
     body: { text },
     payload,
-  };
+  });
 }
 
 async function appendMany(

@@ -7,6 +7,9 @@ import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import type { SourceConfig } from '../../shared/config';
 
+// Kept importable from here: the engine tests take both from sign.ts.
+export { sampleSources } from './sources';
+
 export interface SignedRequest {
   headers: Record<string, string>;
   body: string;
@@ -105,27 +108,6 @@ export async function signedRequest(source: SourceConfig, opts: SignOptions = {}
       return { body, headers: json };
     }
   }
-}
-
-/** One source of each provider, with secrets, for config files in tests. */
-export function sampleSources(): SourceConfig[] {
-  return [
-    { id: 'payments', provider: 'stripe', secret: 'whsec_' + Buffer.from('stripe-test-secret-0123').toString('base64') },
-    { id: 'shop', provider: 'shopify', secret: 'shopify-test-secret-0123' },
-    { id: 'woo', provider: 'woocommerce', secret: 'woo-test-secret-0123' },
-    { id: 'pos', provider: 'square', secret: 'square-test-secret-0123' },
-    { id: 'code', provider: 'github', secret: 'github-test-secret-0123' },
-    { id: 'crm', provider: 'standard-webhooks', secret: 'whsec_' + Buffer.from('standard-test-secret-01').toString('base64') },
-    {
-      id: 'forms',
-      provider: 'hmac',
-      secret: 'hmac-test-secret-0123',
-      hmac: { header: 'X-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
-      eventType: { header: 'X-Event' },
-      eventId: { jsonPath: '$.id' },
-    },
-    { id: 'open', provider: 'none' },
-  ];
 }
 
 /** POSTs a signed request; returns status and parsed JSON body. */

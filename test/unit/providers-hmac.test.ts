@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../../shared/config';
 import { PROVIDERS } from '../../shared/types';
+import { sampleSources } from '../helpers/sources';
 import { allProviders, getProvider } from '../../electron/engine/receiver/providers';
 import { URL_BASE, verify } from './providers-helpers';
 
@@ -11,13 +12,17 @@ const NOW = 1_780_000_000_000;
 const b64 = (alg: string, key: string, data: string) => createHmac(alg, key).update(data, 'utf8').digest('base64');
 const hex = (alg: string, key: string, data: string) => createHmac(alg, key).update(data, 'utf8').digest('hex');
 
+/** Headers of a sender that signs the body with a base64 HMAC-SHA256 in one header (Shopify, WooCommerce). */
+const bodyHmacHeaders =
+  (signatureHeader: string, source: SourceConfig, body: string, fixed: Record<string, string>) =>
+  (data = body, key = source.secret!): Record<string, string> => ({ ...fixed, [signatureHeader]: b64('sha256', key, data) });
+
 describe('shopify', () => {
   const shopify = getProvider('shopify');
   const source: SourceConfig = { id: 'shop', provider: 'shopify', secret: 'shpss_secret' };
   const body = JSON.stringify({ id: 820982911946154500, name: '#1042', total_price: '59.00', currency: 'USD' });
-  const headers = (data = body, key = source.secret!) => ({
+  const headers = bodyHmacHeaders('X-Shopify-Hmac-Sha256', source, body, {
     'X-Shopify-Topic': 'orders/create',
-    'X-Shopify-Hmac-Sha256': b64('sha256', key, data),
     'X-Shopify-Webhook-Id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043',
     'X-Shopify-Event-Id': '98880550-7158-44d4-b7cd-2c97c8a091b5',
   });
@@ -32,7 +37,7 @@ describe('shopify', () => {
   });
 
   it('falls back to X-Shopify-Webhook-Id for the id', () => {
-    const h: Record<string, string> = headers();
+    const h = headers();
     delete h['X-Shopify-Event-Id'];
     expect(verify(shopify, source, body, h, NOW).providerEventId).toBe('b54557e4-bdd9-4b37-8a5f-bf7d70bcd043');
   });
@@ -40,7 +45,7 @@ describe('shopify', () => {
   it('rejects tampered body, wrong secret, missing header (still reading the topic)', () => {
     expect(verify(shopify, source, body.replace('59', '5'), headers(), NOW).ok).toBe(false);
     expect(verify(shopify, source, body, headers(body, 'other'), NOW).reason).toContain('The Shopify signature did not match');
-    const h: Record<string, string> = headers();
+    const h = headers();
     delete h['X-Shopify-Hmac-Sha256'];
     const r = verify(shopify, source, body, h, NOW);
     expect(r.reason).toContain('missing header X-Shopify-Hmac-Sha256');
@@ -56,9 +61,8 @@ describe('woocommerce', () => {
   const woo = getProvider('woocommerce');
   const source: SourceConfig = { id: 'store', provider: 'woocommerce', secret: 'wc-secret' };
   const body = JSON.stringify({ id: 73, number: '1042', total: '59.00', currency: 'EUR' });
-  const headers = (data = body, key = source.secret!) => ({
+  const headers = bodyHmacHeaders('X-WC-Webhook-Signature', source, body, {
     'X-WC-Webhook-Topic': 'order.created',
-    'X-WC-Webhook-Signature': b64('sha256', key, data),
     'X-WC-Webhook-Delivery-ID': '4821',
   });
 
@@ -177,23 +181,19 @@ describe('none (unsigned)', () => {
 });
 
 describe('every provider', () => {
-  const sources: SourceConfig[] = [
-    { id: 'payments', provider: 'stripe', secret: 'whsec_abc' },
-    { id: 'shop', provider: 'shopify', secret: 's1' },
-    { id: 'store', provider: 'woocommerce', secret: 's2' },
-    { id: 'pos', provider: 'square', secret: 's3' },
-    { id: 'repo', provider: 'github', secret: 's4' },
-    { id: 'crm', provider: 'standard-webhooks', secret: 'whsec_' + Buffer.from('0123456789abcdef').toString('base64') },
-    {
-      id: 'forms',
-      provider: 'hmac',
-      secret: 's5',
-      hmac: { header: 'X-Sig', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=' },
-      eventType: { header: 'X-Kind' },
-      eventId: { jsonPath: '$.meta.delivery' },
-    },
-    { id: 'open', provider: 'none', eventType: { jsonPath: '$.type' } },
-  ];
+  // The shared sources, with the generic providers set to the less common options
+  // (sha512, base64, a nested id path; a type path on the unsigned source).
+  const sources = sampleSources().map((source): SourceConfig => {
+    if (source.provider === 'hmac') {
+      return {
+        ...source,
+        hmac: { header: 'X-Sig', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=' },
+        eventType: { header: 'X-Kind' },
+        eventId: { jsonPath: '$.meta.delivery' },
+      };
+    }
+    return source.provider === 'none' ? { ...source, eventType: { jsonPath: '$.type' } } : source;
+  });
 
   it('is registered under its id, once', () => {
     expect(allProviders().map((p) => p.id).sort()).toEqual([...PROVIDERS].sort());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatMoney, humanizeType, summarize } from '../../shared/summary';
 import { allProviders } from '../../electron/engine/receiver/providers';
-import type { SourceConfig } from '../../shared/config';
+import { sampleSources } from '../helpers/sources';
 
 describe('humanizeType', () => {
   it.each([
@@ -118,14 +118,8 @@ describe('summarize: github and generic senders', () => {
     expect(s!.length).toBeLessThanOrEqual(200);
   });
   it('summarizes every provider sample', () => {
-    const sources: SourceConfig[] = [
-      { id: 'a', provider: 'stripe', secret: 'whsec_x' },
-      { id: 'b', provider: 'shopify', secret: 'x' },
-      { id: 'c', provider: 'woocommerce', secret: 'x' },
-      { id: 'd', provider: 'square', secret: 'x' },
-      { id: 'e', provider: 'github', secret: 'x' },
-      { id: 'f', provider: 'standard-webhooks', secret: 'whsec_eHh4eA==' },
-    ];
+    // Every sender with a fixed payload shape (hmac and none carry whatever the owner's sender posts).
+    const sources = sampleSources().filter((s) => s.provider !== 'hmac' && s.provider !== 'none');
     const got = sources.map((s) => {
       const p = allProviders().find((x) => x.id === s.provider)!;
       const sample = p.sample(s, 'http://x/hooks/' + s.id, Date.now());

@@ -13,6 +13,7 @@ import type { Store } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
+import { envelopeJson } from './envelope';
 import { createLiveOutput } from './output';
 import { runScript } from './runner';
 import type { RunBook } from './runs';
@@ -35,19 +36,6 @@ export interface AttemptDeps {
 }
 
 export const INTERRUPTED = 'Hookdock stopped while this attempt ran, so it was tried again.';
-
-/** The envelope a script gets on stdin and in HOOKDOCK_EVENT_FILE. */
-export function envelopeOf(event: StoredEvent) {
-  return {
-    id: event.id,
-    source: event.source,
-    provider: event.provider,
-    type: event.type,
-    receivedAt: event.receivedAt,
-    headers: event.headers,
-    payload: event.payload,
-  };
-}
 
 /** Attempts left open by a crash, closed with a note: the job runs them again. */
 export function closeInterrupted(run: Run, finishedAt: string): Run {
@@ -115,7 +103,7 @@ async function runAttempt(deps: AttemptDeps, run: Run, automation: AutomationCon
     args: automation.run.args,
     cwd: automation.run.cwd,
     timeoutSeconds: automation.run.timeoutSeconds,
-    envelope: envelopeOf(event),
+    envelopeJson: envelopeJson(event),
     env: {
       HOOKDOCK_EVENT_ID: event.id,
       HOOKDOCK_EVENT_TYPE: event.type,

@@ -53,6 +53,8 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
 
   const handler: JobHandler = {
     run: (job, _attempt, signal) => executeAttempt(attemptDeps, job.refId, signal),
+    // Retention pruned the run: its dead job is dropped at start instead of piling up.
+    exists: (refId) => runs.get(refId) !== undefined,
     async onRetryScheduled(job, nextAt) {
       const run = runs.get(job.refId);
       if (run) await runs.save({ ...run, status: 'retrying', nextAttemptAt: iso(nextAt) });

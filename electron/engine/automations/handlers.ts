@@ -8,6 +8,7 @@ import type { AutomationsService } from '../types';
 import { HttpError, notFound } from '../util/errors';
 import { newId } from '../util/ids';
 import type { AutomationsCore } from './core';
+import { ranOf } from './runs';
 
 export type AutomationHandlers = AutomationsService['handlers'];
 
@@ -46,7 +47,8 @@ export function createAutomationHandlers(core: AutomationsCore, outbox: Outbox):
         bus.emit('event.created', stored.summary);
       }
       const runs = await core.fire(target);
-      return { event: store.getEventSummary(target.id) ?? target, runs };
+      const event = store.getEventSummary(target.id) ?? target;
+      return { event: { ...event, ran: ranOf(core.runs.forEvent(event.id)) }, runs };
     },
 
     async retryRun({ id }) {

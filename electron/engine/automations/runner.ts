@@ -20,8 +20,10 @@ export interface RunScriptInput {
   args: readonly string[];
   cwd: string | null;
   timeoutSeconds: number;
-  /** Serialized as JSON onto stdin and into HOOKDOCK_EVENT_FILE. */
-  envelope: unknown;
+  /** Serialized as JSON onto stdin and into HOOKDOCK_EVENT_FILE (when envelopeJson is not given). */
+  envelope?: unknown;
+  /** The envelope already as JSON text (envelope.ts: raw payload bytes kept); wins over envelope. */
+  envelopeJson?: string;
   /** HOOKDOCK_* variables (HOOKDOCK_EVENT_FILE is added here). Merged over process.env. */
   env: Record<string, string>;
   /** Where the event file is written (DATA_DIR/tmp). */
@@ -62,7 +64,7 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
   const started = Date.now();
   const invocation = resolveInvocation(input.command, input.args, { platform, nodePath: input.nodePath ?? defaultNodePath() });
   const cwd = input.cwd ?? process.cwd();
-  const json = JSON.stringify(input.envelope);
+  const json = input.envelopeJson ?? JSON.stringify(input.envelope);
   const eventFile = join(input.tmpDir, `event-${randomBytes(8).toString('hex')}.json`);
   // Both at once: each is a round trip to the thread pool, and they add up in the event -> start latency.
   const [problem, written] = await Promise.all([

@@ -3,7 +3,7 @@
 // status follows its runs (ARCHITECTURE.md "Statuses"): processing while any
 // run is queued, running or retrying; failed when any failed for good; done
 // when all succeeded.
-import type { EventStatus, Run, RunStatus } from '../../../shared/types';
+import type { EventStatus, EventSummary, Run, RunStatus } from '../../../shared/types';
 import type { Store } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
@@ -34,6 +34,13 @@ export function eventStatusFor(runs: readonly Run[]): EventStatus | null {
   if (runs.some((r) => LIVE.has(r.status))) return 'processing';
   if (runs.some((r) => r.status === 'failed')) return 'failed';
   return 'done';
+}
+
+/** What ran for an event, for the feed: one entry per automation, its latest run (runs oldest first). */
+export function ranOf(runs: readonly Run[]): NonNullable<EventSummary['ran']> {
+  const latest = new Map<string, RunStatus>();
+  for (const r of runs) latest.set(r.automationId, r.status);
+  return [...latest].map(([automationId, status]) => ({ automationId, status }));
 }
 
 export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logger: Logger }): RunBook {
@@ -92,7 +99,7 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
     const current = opts.store.getEventSummary(eventId);
     if (!next || !current || current.status === next || FINAL_INTAKE.has(current.status)) return;
     const summary = await opts.store.setEventStatus(eventId, next);
-    if (summary) opts.bus.emit('event.updated', summary);
+    if (summary) opts.bus.emit('event.updated', { ...summary, ran: ranOf(forEvent(eventId)) });
   }
 
   return {

@@ -31,9 +31,19 @@ export type Automations = AutomationsService & { readonly scheduler: Scheduler; 
 
 export function createAutomations(opts: AutomationsOptions): Automations {
   const { store, bus, config, logger, clock } = opts;
+  // Told of every job change: counts().jobsPending moves without a bus event of its own.
+  const countWatchers = new Set<() => void>();
   const scheduler =
     opts.scheduler ??
-    createScheduler({ store, clock, logger, concurrency: () => config.current().limits.concurrency });
+    createScheduler({
+      store,
+      clock,
+      logger,
+      concurrency: () => config.current().limits.concurrency,
+      onChange: () => {
+        for (const fn of countWatchers) fn();
+      },
+    });
   const outbox =
     opts.outbox ??
     createOutbox({
@@ -101,6 +111,11 @@ export function createAutomations(opts: AutomationsOptions): Automations {
     },
 
     paused: () => core.paused(),
+
+    onCountsChanged(fn) {
+      countWatchers.add(fn);
+      return () => countWatchers.delete(fn);
+    },
 
     handlers: createAutomationHandlers(core, outbox),
   };

@@ -1,19 +1,10 @@
 // What the engine-level handlers need: the engine's services, passed in as
 // plain values (constructor injection), so each handler file stays a small
 // function of them.
-import type { AutomationsService, ConfigService, TunnelService } from '../types';
-import type { Store } from '../store/types';
-import type { Bus } from '../util/bus';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../util/logger';
+import type { AutomationsService, EngineDeps, TunnelService } from '../types';
 
-export interface HandlerContext {
-  store: Store;
-  bus: Bus;
-  config: ConfigService;
-  logger: Logger;
-  clock: Clock;
-  dataDir: string;
+/** The engine's shared services (EngineDeps) plus what only the handlers need. */
+export interface HandlerContext extends EngineDeps {
   version: string;
   fetch: typeof fetch;
   /** e.g. http://127.0.0.1:8787 */

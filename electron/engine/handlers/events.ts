@@ -2,6 +2,7 @@
 // deliveries joined in from the automations service.
 import type { ApiHandlers } from '../../../shared/api';
 import type { Status } from '../../../shared/types';
+import { ranOf } from '../automations/runs';
 import { notFound } from '../util/errors';
 import type { HandlerContext } from './context';
 
@@ -29,15 +30,23 @@ export function createEventHandlers(ctx: HandlerContext): EventHandlers {
   return {
     getStatus: async () => buildStatus(ctx),
 
-    listEvents: async (args) => ctx.store.listEvents(args),
+    listEvents: async (args) => {
+      const page = ctx.store.listEvents(args);
+      const automations = ctx.automations();
+      if (!automations) return page;
+      // Runs come from an index by event: a page of 50 costs 50 small lookups.
+      return { ...page, items: page.items.map((e) => ({ ...e, ran: ranOf(automations.runsForEvent(e.id)) })) };
+    },
 
     getEvent: async ({ id }) => {
       const event = await ctx.store.getEvent(id);
       if (!event) throw notFound('That event');
       const automations = ctx.automations();
+      const runs = automations?.runsForEvent(id) ?? [];
       return {
         ...event,
-        runs: automations?.runsForEvent(id) ?? [],
+        ...(automations ? { ran: ranOf(runs) } : {}),
+        runs,
         deliveries: automations?.deliveriesForEvent(id) ?? [],
       };
     },

@@ -61,6 +61,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     if (job.state === 'dead') deadCount++;
     jobs.set(job.id, job);
     byRef.set(job.refId, job.id);
+    opts.onChange?.();
   }
 
   function forget(job: JobRecord): void {
@@ -70,6 +71,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     jobs.delete(job.id);
     queuedAt.delete(job.id);
     if (byRef.get(job.refId) === job.id) byRef.delete(job.refId);
+    opts.onChange?.();
   }
 
   function queue(job: JobRecord): void {

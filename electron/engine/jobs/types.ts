@@ -72,4 +72,9 @@ export interface SchedulerOptions {
   stopTimeoutMs?: number;
   /** For backoff jitter; injected by tests. */
   random?: () => number;
+  /**
+   * Called (synchronously, keep it cheap) whenever a job comes, changes state or goes:
+   * pendingCount() may have moved. Job changes have no bus event of their own.
+   */
+  onChange?: () => void;
 }

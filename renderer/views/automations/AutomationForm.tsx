@@ -6,6 +6,8 @@ import { errorMessage, getApi } from '../../api';
 import { desktop, desktopCall } from '../../app/desktop';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
+import { SaveForm, useSaveForm } from '../../components/Form';
+import { NumberInput, Select, TextInput } from '../../components/inputs';
 import { slugify, uniqueId } from '../../lib/format';
 import { allCommonTypes, providerInfo } from '../../lib/providers';
 import { EventTypePicker } from './EventTypePicker';
@@ -31,8 +33,6 @@ export function AutomationForm({
   const existingRetry = existing?.retry && 'maxAttempts' in existing.retry ? existing.retry : null;
   const [retries, setRetries] = useState(String(existingRetry ? existingRetry.maxAttempts - 1 : 4));
   const [seen, setSeen] = useState<{ source: string; type: string }[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const typesLabel = useId();
 
   useEffect(() => {
@@ -48,14 +48,13 @@ export function AutomationForm({
   const common = provider ? providerInfo(provider).commonTypes : allCommonTypes();
   const seenHere = [...new Set(seen.filter((t) => source === '*' || t.source === source).map((t) => t.type))];
 
-  const save = async () => {
-    setError(null);
-    if (!events.length) return setError('Pick at least one kind of event (or type * for every event).');
-    if (!command.trim()) return setError('Say which script to run: its full path, like /home/me/scripts/refund.sh.');
+  const form = useSaveForm(async () => {
+    if (!events.length) return 'Pick at least one kind of event (or type * for every event).';
+    if (!command.trim()) return 'Say which script to run: its full path, like /home/me/scripts/refund.sh.';
     const t = Number(timeout);
     const r = Number(retries);
-    if (!Number.isFinite(t) || t <= 0) return setError('The time limit must be a number of seconds above 0.');
-    if (!Number.isInteger(r) || r < 0 || r > 99) return setError('Retries must be a whole number from 0 to 99.');
+    if (!Number.isFinite(t) || t <= 0) return 'The time limit must be a number of seconds above 0.';
+    if (!Number.isInteger(r) || r < 0 || r > 99) return 'Retries must be a whole number from 0 to 99.';
     const taken = config.automations.map((a) => a.id);
     const id = existing?.id ?? uniqueId(slugify(name || `${source === '*' ? 'any' : source}-${events[0]}`), taken);
     const retry =
@@ -66,61 +65,48 @@ export function AutomationForm({
             initialDelayMs: existingRetry?.initialDelayMs ?? 10_000,
             maxDelayMs: existingRetry?.maxDelayMs ?? 3_600_000,
           };
-    setBusy(true);
-    try {
-      const next = await getApi().saveAutomation({
-        id,
-        name: name.trim(),
-        enabled: existing?.enabled ?? true,
-        source,
-        events,
-        run: {
-          command: command.trim(),
-          args: args
-            .split('\n')
-            .map((a) => a.trim())
-            .filter(Boolean),
-          cwd: cwd.trim() || null,
-          timeoutSeconds: t,
-        },
-        retry,
-      });
-      onSaved(next, id);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    const next = await getApi().saveAutomation({
+      id,
+      name: name.trim(),
+      enabled: existing?.enabled ?? true,
+      source,
+      events,
+      run: {
+        command: command.trim(),
+        args: args
+          .split('\n')
+          .map((a) => a.trim())
+          .filter(Boolean),
+        cwd: cwd.trim() || null,
+        timeoutSeconds: t,
+      },
+      retry,
+    });
+    onSaved(next, id);
+  });
 
   const pick = desktop();
   return (
-    <form
+    <SaveForm
       className="automation-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
+      form={form}
+      submitLabel={existing ? 'Save changes' : 'Create automation'}
+      onCancel={onCancel}
     >
       <Field label="Name" hint="So you recognise it later, e.g. “Tell me about refunds”.">
-        <input
-          className="input"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="Tell me about refunds"
-        />
+        <TextInput value={name} onChange={setName} placeholder="Tell me about refunds" />
       </Field>
       <div className="sentence-grid">
         <span className="sentence-word">When</span>
         <Field label="Source" className="sentence-field">
-          <select className="select" value={source} onChange={(e) => setSource(e.target.value)}>
-            <option value="*">any source</option>
-            {config.sources.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name || s.id} ({providerInfo(s.provider).name})
-              </option>
-            ))}
-          </select>
+          <Select
+            value={source}
+            onChange={setSource}
+            options={[
+              ['*', 'any source'],
+              ...config.sources.map((s) => [s.id, `${s.name || s.id} (${providerInfo(s.provider).name})`] as const),
+            ]}
+          />
         </Field>
         <span className="sentence-word">sends</span>
         <div className="field sentence-field">
@@ -135,10 +121,10 @@ export function AutomationForm({
           className="sentence-field"
           hint="The full path of the program or script. It gets the event as JSON on its input."
         >
-          <input
-            className="input code-input"
+          <TextInput
+            className="code-input"
             value={command}
-            onChange={(e) => setCommand(e.target.value)}
+            onChange={setCommand}
             placeholder="/home/me/scripts/on-refund.sh"
             spellCheck={false}
           />
@@ -152,7 +138,7 @@ export function AutomationForm({
               const r = await desktopCall(pick.pickScript({ defaultPath: command || null }));
               if (r.path) setCommand(r.path);
             } catch (err) {
-              setError(errorMessage(err));
+              form.setError(errorMessage(err));
             }
           }}
         >
@@ -166,44 +152,18 @@ export function AutomationForm({
             <textarea className="textarea code-input" rows={3} value={args} onChange={(e) => setArgs(e.target.value)} />
           </Field>
           <Field label="Working folder" hint="Where it runs. Empty: Hookdock's own folder.">
-            <input className="input code-input" value={cwd} onChange={(e) => setCwd(e.target.value)} />
+            <TextInput className="code-input" value={cwd} onChange={setCwd} spellCheck={false} />
           </Field>
         </div>
         <div className="field-row">
           <Field label="Time limit (seconds)" hint="Stopped if it runs longer.">
-            <input
-              className="input"
-              type="number"
-              min={1}
-              value={timeout}
-              onChange={(e) => setTimeoutSeconds(e.target.value)}
-            />
+            <NumberInput min={1} value={timeout} onChange={setTimeoutSeconds} />
           </Field>
           <Field label="Retries when it fails" hint="Tried again later, waiting longer each time.">
-            <input
-              className="input"
-              type="number"
-              min={0}
-              max={99}
-              value={retries}
-              onChange={(e) => setRetries(e.target.value)}
-            />
+            <NumberInput min={0} max={99} value={retries} onChange={setRetries} />
           </Field>
         </div>
       </details>
-      {error && (
-        <p className="notice tone-danger" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <Button variant="ghost" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button variant="primary" type="submit" busy={busy}>
-          {existing ? 'Save changes' : 'Create automation'}
-        </Button>
-      </div>
-    </form>
+    </SaveForm>
   );
 }

@@ -3,15 +3,16 @@
 import { useState } from 'react';
 import type { AutomationConfig, PublicConfig } from '../../../shared/api';
 import { humanizeType } from '../../../shared/summary';
-import { errorMessage, getApi } from '../../api';
+import { getApi } from '../../api';
 import { appStore, useAppState } from '../../api/store';
 import { href, navigate } from '../../app/router';
 import { Button } from '../../components/Button';
 import { Card, PageHeader } from '../../components/Card';
 import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/EmptyState';
+import { LoadingPage } from '../../components/Loading';
 import { Toggle } from '../../components/Toggle';
-import { toast } from '../../components/Toast';
+import { toast, toastOnError } from '../../components/Toast';
 import { AutomationForm } from './AutomationForm';
 import { TestRun } from './TestRun';
 
@@ -22,15 +23,7 @@ export function AutomationsView({ edit }: { edit: string | null }) {
   const [busy, setBusy] = useState<string | null>(null);
   const api = getApi();
 
-  if (!config) {
-    return (
-      <div className="page">
-        <p className="muted" role="status">
-          Loading…
-        </p>
-      </div>
-    );
-  }
+  if (!config) return <LoadingPage />;
 
   const saved = (next: PublicConfig, id: string, created: boolean) => {
     appStore.set({ config: next });
@@ -84,26 +77,21 @@ export function AutomationsView({ edit }: { edit: string | null }) {
 
   const setEnabled = async (a: AutomationConfig, enabled: boolean) => {
     setBusy(a.id);
-    try {
+    await toastOnError(async () => {
       appStore.set({ config: await api.saveAutomation({ ...a, enabled }) });
       toast(enabled ? `“${a.name || a.id}” is on.` : `“${a.name || a.id}” is off.`);
-    } catch (err) {
-      toast(errorMessage(err), 'danger');
-    } finally {
-      setBusy(null);
-    }
+    });
+    setBusy(null);
   };
 
   const setPaused = async (next: boolean) => {
-    try {
+    await toastOnError(async () => {
       const r = await api.setAutomationsPaused({ paused: next });
       appStore.set((s) => ({ status: s.status ? { ...s.status, automationsPaused: r.paused } : s.status }));
       toast(
         r.paused ? 'All automations paused. Events are still received and kept.' : 'Automations are running again.',
       );
-    } catch (err) {
-      toast(errorMessage(err), 'danger');
-    }
+    });
   };
 
   return (
@@ -184,13 +172,11 @@ export function AutomationsView({ edit }: { edit: string | null }) {
         body={<p>It will not run again. Past runs stay with their events. Your script file is not touched.</p>}
         onConfirm={async () => {
           if (!deleting) return;
-          try {
+          await toastOnError(async () => {
             appStore.set({ config: await api.deleteAutomation({ id: deleting.id }) });
             toast('Automation deleted.');
             setDeleting(null);
-          } catch (err) {
-            toast(errorMessage(err), 'danger');
-          }
+          });
         }}
       />
     </div>

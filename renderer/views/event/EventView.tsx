@@ -11,7 +11,7 @@ import { ProviderMark, StatusPill } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
-import { toast } from '../../components/Toast';
+import { toast, toastOnError } from '../../components/Toast';
 import { copyText, downloadText } from '../../lib/clipboard';
 import { EVENT_STATUS, formatBytes, formatDateTime, plural } from '../../lib/format';
 import { DeliveryItem } from '../outbox/DeliveryItem';
@@ -80,13 +80,8 @@ export function EventView({ id }: { id: string }) {
 
   const act = async (name: string, fn: () => Promise<void>) => {
     setBusy(name);
-    try {
-      await fn();
-    } catch (err) {
-      toast(errorMessage(err), 'danger');
-    } finally {
-      setBusy(null);
-    }
+    await toastOnError(fn);
+    setBusy(null);
   };
 
   if (error && !event) {

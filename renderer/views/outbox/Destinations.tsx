@@ -2,15 +2,17 @@
 // when left blank and shown once, so the owner can give it to the receiver.
 import { useState } from 'react';
 import type { PublicConfig } from '../../../shared/api';
-import { errorMessage, getApi } from '../../api';
+import { getApi } from '../../api';
 import { appStore } from '../../api/store';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { CopyButton } from '../../components/CopyButton';
 import { ConfirmDialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
+import { SaveForm, SecretField, useSaveForm } from '../../components/Form';
+import { TextInput } from '../../components/inputs';
 import { Toggle } from '../../components/Toggle';
-import { toast } from '../../components/Toast';
+import { toast, toastOnError } from '../../components/Toast';
 import { slugify, uniqueId } from '../../lib/format';
 import { generateWhsec } from '../../lib/providers';
 
@@ -106,13 +108,11 @@ export function Destinations({ config }: { config: PublicConfig }) {
         body={<p>Scripts that send to it will get an error. Messages already queued for it stay in the outbox.</p>}
         onConfirm={async () => {
           if (!deleting) return;
-          try {
+          await toastOnError(async () => {
             appStore.set({ config: await getApi().deleteDestination({ id: deleting.id }) });
             toast('Destination deleted.');
             setDeleting(null);
-          } catch (err) {
-            toast(errorMessage(err), 'danger');
-          }
+          });
         }}
       />
     </Card>
@@ -134,88 +134,53 @@ function DestinationForm({
   const [url, setUrl] = useState(existing?.url ?? 'https://');
   const [secret, setSecret] = useState('');
   const [enabled, setEnabled] = useState(existing?.enabled ?? true);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const save = async () => {
-    setError(null);
-    if (!/^https?:\/\/[^/\s]+/.test(url.trim())) return setError('Enter the full address, starting with https://');
+  const form = useSaveForm(async () => {
+    if (!/^https?:\/\/[^/\s]+/.test(url.trim())) return 'Enter the full address, starting with https://';
     if (secret.trim() && !/^whsec_[A-Za-z0-9+/=]+$/.test(secret.trim())) {
-      return setError(
-        'A secret looks like whsec_ followed by letters and digits. Leave it empty to have one made for you.',
-      );
+      return 'A secret looks like whsec_ followed by letters and digits. Leave it empty to have one made for you.';
     }
     const id = existing?.id ?? uniqueId(slugify(name || new URL(url.trim()).hostname), taken);
     // A new destination always gets a secret: made here, so the owner can copy it.
     const generated = !existing && !secret.trim() ? generateWhsec() : null;
-    setBusy(true);
-    try {
-      const next = await getApi().saveDestination({
-        id,
-        url: url.trim(),
-        secret: secret.trim() || generated || undefined,
-        enabled,
-      });
-      appStore.set({ config: next });
-      toast(existing ? 'Destination saved.' : 'Destination added.');
-      onDone(generated ?? (secret.trim() || null), id);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    const next = await getApi().saveDestination({
+      id,
+      url: url.trim(),
+      secret: secret.trim() || generated || undefined,
+      enabled,
+    });
+    appStore.set({ config: next });
+    toast(existing ? 'Destination saved.' : 'Destination added.');
+    onDone(generated ?? (secret.trim() || null), id);
+  });
   return (
-    <form
+    <SaveForm
       className="destination-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
+      form={form}
+      submitLabel={existing ? 'Save' : 'Add destination'}
+      onCancel={onCancel}
     >
       <div className="field-row">
         <Field label="Name" hint="Your scripts use this name.">
-          <input
-            className="input"
-            value={name}
-            disabled={Boolean(existing)}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="crm"
-          />
+          <TextInput value={name} disabled={Boolean(existing)} onChange={setName} placeholder="crm" />
         </Field>
         <Field label="URL">
-          <input className="input" value={url} onChange={(e) => setUrl(e.target.value)} type="url" />
+          <TextInput value={url} onChange={setUrl} type="url" />
         </Field>
       </div>
-      <Field
+      <SecretField
         label="Signing secret"
         hint={
           existing?.hasSecret
             ? 'Leave empty to keep the saved secret.'
             : 'Leave empty and a new whsec_ secret is made for you.'
         }
-      >
-        <input
-          className="input code-input"
-          value={secret}
-          onChange={(e) => setSecret(e.target.value)}
-          autoComplete="off"
-          placeholder="whsec_…"
-        />
-      </Field>
+        value={secret}
+        onChange={setSecret}
+        saved={Boolean(existing?.hasSecret)}
+        placeholder="whsec_…"
+        reveal
+      />
       <Toggle checked={enabled} onChange={setEnabled} label="Send to this destination" showLabel />
-      {error && (
-        <p className="notice tone-danger" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <Button variant="ghost" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button variant="primary" type="submit" busy={busy}>
-          {existing ? 'Save' : 'Add destination'}
-        </Button>
-      </div>
-    </form>
+    </SaveForm>
   );
 }

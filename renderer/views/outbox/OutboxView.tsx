@@ -7,7 +7,8 @@ import { useAppState } from '../../api/store';
 import { Button } from '../../components/Button';
 import { Card, PageHeader } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
-import { toast } from '../../components/Toast';
+import { Loading } from '../../components/Loading';
+import { toast, toastOnError } from '../../components/Toast';
 import { DELIVERY_STATUS } from '../../lib/format';
 import { DeliveryItem } from './DeliveryItem';
 import { Destinations } from './Destinations';
@@ -64,26 +65,21 @@ export function OutboxView() {
 
   const retry = async (d: Delivery) => {
     setRetrying(d.id);
-    try {
+    await toastOnError(async () => {
       const next = await api.retryDelivery({ id: d.id });
       setItems((list) => list?.map((x) => (x.id === next.id ? next : x)) ?? list);
       toast(`Sending “${d.type}” to ${d.destinationId} again now.`);
-    } catch (err) {
-      toast(errorMessage(err), 'danger');
-    } finally {
-      setRetrying(null);
-    }
+    });
+    setRetrying(null);
   };
 
   const more = async () => {
     if (!cursor) return;
-    try {
+    await toastOnError(async () => {
       const page = await api.listOutbox({ status: status || undefined, limit: 50, cursor });
       setItems((list) => [...(list ?? []), ...page.items.filter((x) => !list?.some((y) => y.id === x.id))]);
       setCursor(page.nextCursor);
-    } catch (err) {
-      toast(errorMessage(err), 'danger');
-    }
+    });
   };
 
   return (
@@ -107,9 +103,7 @@ export function OutboxView() {
       )}
       <Card>
         {items === null ? (
-          <p className="muted" role="status">
-            Loading…
-          </p>
+          <Loading />
         ) : items.length === 0 ? (
           <EmptyState
             title={status ? `No ${DELIVERY_STATUS[status].label.toLowerCase()} messages` : 'Nothing sent yet'}

@@ -2,12 +2,11 @@
 // secrets are kept, and which events raise a notification.
 import { useEffect, useState } from 'react';
 import type { DesktopPreferences, SecretsStorageStatus } from '../../../shared/desktop';
-import { errorMessage } from '../../api';
 import { desktop, desktopCall } from '../../app/desktop';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { Toggle } from '../../components/Toggle';
-import { toast } from '../../components/Toast';
+import { toast, toastOnError } from '../../components/Toast';
 
 export function DesktopSettings() {
   const d = desktop();
@@ -22,11 +21,9 @@ export function DesktopSettings() {
   }, [d]);
   if (!d) return null;
   const guard = async (fn: () => Promise<void>) => {
-    try {
+    await toastOnError(async () => {
       await fn();
-    } catch (err) {
-      toast(errorMessage(err), 'danger');
-    }
+    });
   };
   return (
     <Card title="This computer" labelledBy="desktop-title">

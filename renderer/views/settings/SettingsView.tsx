@@ -1,5 +1,5 @@
 // Settings: the tunnel (how the internet reaches this computer), how long
-// events are kept, and how many scripts run at once.
+// events are kept, how many scripts run at once, and how secrets are kept.
 import { useEffect, useState } from 'react';
 import type { PublicConfig } from '../../../shared/api';
 import { errorMessage, getApi } from '../../api';
@@ -8,30 +8,35 @@ import { Button } from '../../components/Button';
 import { Card, PageHeader } from '../../components/Card';
 import { CopyButton } from '../../components/CopyButton';
 import { Field } from '../../components/Field';
+import { SaveForm, SecretField, useSaveForm, useSecretsSentence } from '../../components/Form';
+import { NumberInput, Select, TextInput } from '../../components/inputs';
+import { LoadingPage } from '../../components/Loading';
 import { toast } from '../../components/Toast';
 import { DesktopSettings } from './DesktopSettings';
 
 export function SettingsView() {
   const config = useAppState((s) => s.config);
-  const status = useAppState((s) => s.status);
-  if (!config) {
-    return (
-      <div className="page">
-        <p className="muted" role="status">
-          Loading…
-        </p>
-      </div>
-    );
-  }
+  if (!config) return <LoadingPage />;
   return (
     <div className="page narrow">
       <PageHeader title="Settings" />
       <TunnelSettings config={config} />
       <KeepingSettings config={config} />
       <DesktopSettings />
-      {status && (
-        <Card title="About this Hookdock" labelledBy="about-title">
-          <dl className="kv">
+      <AboutCard />
+    </div>
+  );
+}
+
+function AboutCard() {
+  const status = useAppState((s) => s.status);
+  const secrets = useSecretsSentence();
+  if (!status && !secrets) return null;
+  return (
+    <Card title="About this Hookdock" labelledBy="about-title">
+      <dl className="kv">
+        {status && (
+          <>
             <dt>Version</dt>
             <dd>{status.version}</dd>
             <dt>Receives at</dt>
@@ -42,34 +47,51 @@ export function SettingsView() {
             <dd>
               <code>{status.dataDir}</code>
             </dd>
-          </dl>
-        </Card>
-      )}
-    </div>
+          </>
+        )}
+        {secrets && (
+          <>
+            <dt>Secrets</dt>
+            <dd data-testid="secrets-storage">{secrets}</dd>
+          </>
+        )}
+      </dl>
+    </Card>
   );
 }
 
-async function update(
-  args: Parameters<ReturnType<typeof getApi>['updateSettings']>[0],
-  done: string,
-): Promise<boolean> {
-  try {
-    appStore.set({ config: await getApi().updateSettings(args) });
-    toast(done);
-    return true;
-  } catch (err) {
-    toast(errorMessage(err), 'danger');
-    return false;
-  }
+type SettingsArgs = Parameters<ReturnType<typeof getApi>['updateSettings']>[0];
+
+/** Saves and says so; a refusal throws, for the form to show. */
+async function update(args: SettingsArgs, done: string): Promise<void> {
+  appStore.set({ config: await getApi().updateSettings(args) });
+  toast(done);
 }
+
+const TUNNELS = [
+  ['ngrok', 'ngrok'],
+  ['none', 'None (this computer only)'],
+] as const satisfies readonly (readonly ['ngrok' | 'none', string])[];
 
 function TunnelSettings({ config }: { config: PublicConfig }) {
   const status = useAppState((s) => s.status);
   const [provider, setProvider] = useState(config.tunnel.provider);
   const [authtoken, setAuthtoken] = useState('');
   const [domain, setDomain] = useState(config.tunnel.domain ?? '');
-  const [busy, setBusy] = useState(false);
   useEffect(() => setProvider(config.tunnel.provider), [config.tunnel.provider]);
+  const form = useSaveForm(async () => {
+    await update(
+      {
+        tunnel: {
+          provider,
+          ...(authtoken.trim() ? { authtoken: authtoken.trim() } : {}),
+          domain: domain.trim() || null,
+        },
+      },
+      'Tunnel settings saved.',
+    );
+    setAuthtoken('');
+  });
   const tunnel = status?.tunnel;
   const url = status?.publicUrl ?? tunnel?.url ?? null;
   return (
@@ -95,76 +117,50 @@ function TunnelSettings({ config }: { config: PublicConfig }) {
           'Off: only this computer can send webhooks to Hookdock.'
         )}
       </div>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          const ok = await update(
-            {
-              tunnel: {
-                provider,
-                ...(authtoken.trim() ? { authtoken: authtoken.trim() } : {}),
-                domain: domain.trim() || null,
-              },
-            },
-            'Tunnel settings saved.',
-          );
-          if (ok) setAuthtoken('');
-          setBusy(false);
-        }}
+      <SaveForm
+        form={form}
+        submitLabel="Save tunnel settings"
+        extraActions={
+          config.tunnel.hasAuthtoken &&
+          provider === 'ngrok' && (
+            <Button
+              variant="ghost"
+              onClick={() =>
+                void update({ tunnel: { authtoken: null } }, 'The authtoken was removed.').catch((err: unknown) =>
+                  form.setError(errorMessage(err)),
+                )
+              }
+            >
+              Remove saved token
+            </Button>
+          )
+        }
       >
         <Field label="Tunnel">
-          <select className="select" value={provider} onChange={(e) => setProvider(e.target.value as 'ngrok' | 'none')}>
-            <option value="ngrok">ngrok</option>
-            <option value="none">None (this computer only)</option>
-          </select>
+          <Select value={provider} onChange={setProvider} options={TUNNELS} />
         </Field>
         {provider === 'ngrok' && (
           <>
-            <Field
+            <SecretField
               label="ngrok authtoken"
               hint={
                 config.tunnel.hasAuthtoken
                   ? 'A token is saved. Paste a new one to replace it.'
                   : 'Free at dashboard.ngrok.com → Your Authtoken. Paste it here.'
               }
-            >
-              <input
-                className="input"
-                type="password"
-                autoComplete="off"
-                value={authtoken}
-                onChange={(e) => setAuthtoken(e.target.value)}
-                placeholder={config.tunnel.hasAuthtoken ? '••••••••' : ''}
-              />
-            </Field>
+              value={authtoken}
+              onChange={setAuthtoken}
+              saved={config.tunnel.hasAuthtoken}
+            />
             <Field
               label="Your ngrok domain (optional)"
               hint="With a fixed domain your webhook URL never changes, so you set it up in Shopify and Stripe once."
             >
-              <input
-                className="input"
-                value={domain}
-                onChange={(e) => setDomain(e.target.value)}
-                placeholder="my-shop.ngrok.app"
-              />
+              <TextInput value={domain} onChange={setDomain} placeholder="my-shop.ngrok.app" />
             </Field>
           </>
         )}
-        <div className="form-actions">
-          {config.tunnel.hasAuthtoken && provider === 'ngrok' && (
-            <Button
-              variant="ghost"
-              onClick={() => void update({ tunnel: { authtoken: null } }, 'The authtoken was removed.')}
-            >
-              Remove saved token
-            </Button>
-          )}
-          <Button variant="primary" type="submit" busy={busy}>
-            Save tunnel settings
-          </Button>
-        </div>
-      </form>
+      </SaveForm>
     </Card>
   );
 }
@@ -172,56 +168,28 @@ function TunnelSettings({ config }: { config: PublicConfig }) {
 function KeepingSettings({ config }: { config: PublicConfig }) {
   const [days, setDays] = useState(String(config.retention.days));
   const [concurrency, setConcurrency] = useState(String(config.limits.concurrency));
-  const [error, setError] = useState<string | null>(null);
+  const form = useSaveForm(async () => {
+    const d = Number(days);
+    const c = Number(concurrency);
+    if (!Number.isInteger(d) || d < 1 || d > 3650) return 'Keep events between 1 and 3650 days.';
+    if (!Number.isInteger(c) || c < 1 || c > 64) return 'Run between 1 and 64 scripts at once.';
+    await update({ retention: { days: d }, limits: { concurrency: c } }, 'Settings saved.');
+  });
   return (
     <Card title="Keeping and running" labelledBy="keeping-title">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const d = Number(days);
-          const c = Number(concurrency);
-          if (!Number.isInteger(d) || d < 1 || d > 3650) return setError('Keep events between 1 and 3650 days.');
-          if (!Number.isInteger(c) || c < 1 || c > 64) return setError('Run between 1 and 64 scripts at once.');
-          setError(null);
-          await update({ retention: { days: d }, limits: { concurrency: c } }, 'Settings saved.');
-        }}
-      >
+      <SaveForm form={form} submitLabel="Save">
         <div className="field-row">
-          <Field
-            label="Keep events for (days)"
-            hint="Older events, and their runs, are removed."
-            error={error?.startsWith('Keep') ? error : null}
-          >
-            <input
-              className="input"
-              type="number"
-              min={1}
-              max={3650}
-              value={days}
-              onChange={(e) => setDays(e.target.value)}
-            />
+          <Field label="Keep events for (days)" hint="Older events, and their runs, are removed.">
+            <NumberInput min={1} max={3650} value={days} onChange={setDays} />
           </Field>
           <Field
             label="Scripts running at once"
             hint="More finishes a burst sooner; fewer is gentler on this computer."
-            error={error?.startsWith('Run') ? error : null}
           >
-            <input
-              className="input"
-              type="number"
-              min={1}
-              max={64}
-              value={concurrency}
-              onChange={(e) => setConcurrency(e.target.value)}
-            />
+            <NumberInput min={1} max={64} value={concurrency} onChange={setConcurrency} />
           </Field>
         </div>
-        <div className="form-actions">
-          <Button variant="primary" type="submit">
-            Save
-          </Button>
-        </div>
-      </form>
+      </SaveForm>
     </Card>
   );
 }

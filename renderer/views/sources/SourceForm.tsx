@@ -8,10 +8,24 @@ import { errorMessage, getApi } from '../../api';
 import { ProviderMark } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
+import { SaveForm, SecretField, useSaveForm } from '../../components/Form';
+import { Select, TextInput } from '../../components/inputs';
 import { slugify, uniqueId } from '../../lib/format';
 import { providerInfo } from '../../lib/providers';
 
 type Source = PublicConfig['sources'][number];
+type Algorithm = 'sha1' | 'sha256' | 'sha512';
+type Encoding = 'hex' | 'base64';
+
+const ALGORITHMS = [
+  ['sha256', 'SHA-256'],
+  ['sha512', 'SHA-512'],
+  ['sha1', 'SHA-1'],
+] as const satisfies readonly (readonly [Algorithm, string])[];
+const ENCODINGS = [
+  ['hex', 'hex'],
+  ['base64', 'base64'],
+] as const satisfies readonly (readonly [Encoding, string])[];
 
 export function SourceForm({
   existing,
@@ -28,14 +42,33 @@ export function SourceForm({
   const [name, setName] = useState(existing?.name ?? existing?.id ?? '');
   const [secret, setSecret] = useState('');
   const [sigHeader, setSigHeader] = useState(existing?.hmac?.header ?? 'X-Signature');
-  const [algorithm, setAlgorithm] = useState<'sha1' | 'sha256' | 'sha512'>(existing?.hmac?.algorithm ?? 'sha256');
-  const [encoding, setEncoding] = useState<'hex' | 'base64'>(existing?.hmac?.encoding ?? 'hex');
+  const [algorithm, setAlgorithm] = useState<Algorithm>(existing?.hmac?.algorithm ?? 'sha256');
+  const [encoding, setEncoding] = useState<Encoding>(existing?.hmac?.encoding ?? 'hex');
   const [prefix, setPrefix] = useState(existing?.hmac?.prefix ?? '');
   const [typeHeader, setTypeHeader] = useState(
     existing?.eventType && 'header' in existing.eventType ? existing.eventType.header : '',
   );
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useSaveForm(async () => {
+    if (!provider) return;
+    const info = providerInfo(provider);
+    const id = sourceId(info.name);
+    const needsSecret = provider !== 'none' && !existing?.hasSecret;
+    if (needsSecret && !secret.trim()) return `Paste the ${info.secretLabel.toLowerCase()} from ${info.name}.`;
+    if (info.whsec && secret.trim() && !secret.trim().startsWith('whsec_')) {
+      return `A ${info.name} signing secret starts with whsec_. Check you copied the whole secret.`;
+    }
+    const config = await getApi().saveSource({
+      id,
+      provider,
+      name: name.trim() || undefined,
+      secret: secret.trim() || undefined,
+      hmac: provider === 'hmac' ? { header: sigHeader.trim(), algorithm, encoding, prefix } : undefined,
+      eventType:
+        (provider === 'hmac' || provider === 'none') && typeHeader.trim() ? { header: typeHeader.trim() } : undefined,
+    });
+    onSaved(config, id);
+  });
+  const sourceId = (fallback: string) => existing?.id ?? uniqueId(slugify(name || fallback), takenIds);
 
   if (!provider) {
     return (
@@ -71,41 +104,13 @@ export function SourceForm({
   }
 
   const info = providerInfo(provider);
-  const id = existing?.id ?? uniqueId(slugify(name || info.name), takenIds);
-  const needsSecret = provider !== 'none' && !existing?.hasSecret;
-  const save = async () => {
-    setError(null);
-    if (needsSecret && !secret.trim())
-      return setError(`Paste the ${info.secretLabel.toLowerCase()} from ${info.name}.`);
-    if (info.whsec && secret.trim() && !secret.trim().startsWith('whsec_')) {
-      return setError(`A ${info.name} signing secret starts with whsec_. Check you copied the whole secret.`);
-    }
-    setBusy(true);
-    try {
-      const config = await getApi().saveSource({
-        id,
-        provider,
-        name: name.trim() || undefined,
-        secret: secret.trim() || undefined,
-        hmac: provider === 'hmac' ? { header: sigHeader.trim(), algorithm, encoding, prefix } : undefined,
-        eventType:
-          (provider === 'hmac' || provider === 'none') && typeHeader.trim() ? { header: typeHeader.trim() } : undefined,
-      });
-      onSaved(config, id);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const id = sourceId(info.name);
   return (
-    <form
+    <SaveForm
       className="source-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
+      form={form}
+      submitLabel={existing ? 'Save changes' : 'Add source'}
+      onCancel={onCancel}
     >
       <div className="chosen-provider">
         <ProviderMark provider={provider} size="lg" />
@@ -123,56 +128,31 @@ export function SourceForm({
         label="Name"
         hint={existing ? `Its address ends in /hooks/${id}.` : `Its address will end in /hooks/${id}.`}
       >
-        <input
-          className="input"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder={`My ${info.name} shop`}
-        />
+        <TextInput value={name} onChange={setName} placeholder={`My ${info.name} shop`} />
       </Field>
       {provider !== 'none' && (
-        <Field
+        <SecretField
           label={info.secretLabel}
           hint={existing?.hasSecret ? 'A secret is saved. Leave this empty to keep it.' : info.secretHint}
-        >
-          <input
-            className="input"
-            type="password"
-            autoComplete="off"
-            value={secret}
-            onChange={(e) => setSecret(e.target.value)}
-            placeholder={existing?.hasSecret ? '••••••••' : info.whsec ? 'whsec_…' : ''}
-          />
-        </Field>
+          value={secret}
+          onChange={setSecret}
+          saved={Boolean(existing?.hasSecret)}
+          placeholder={info.whsec ? 'whsec_…' : ''}
+        />
       )}
       {provider === 'hmac' && (
         <div className="field-row">
           <Field label="Signature header">
-            <input className="input" value={sigHeader} onChange={(e) => setSigHeader(e.target.value)} />
+            <TextInput value={sigHeader} onChange={setSigHeader} />
           </Field>
           <Field label="Algorithm">
-            <select
-              className="select"
-              value={algorithm}
-              onChange={(e) => setAlgorithm(e.target.value as typeof algorithm)}
-            >
-              <option value="sha256">SHA-256</option>
-              <option value="sha512">SHA-512</option>
-              <option value="sha1">SHA-1</option>
-            </select>
+            <Select value={algorithm} onChange={setAlgorithm} options={ALGORITHMS} />
           </Field>
           <Field label="Encoding">
-            <select
-              className="select"
-              value={encoding}
-              onChange={(e) => setEncoding(e.target.value as typeof encoding)}
-            >
-              <option value="hex">hex</option>
-              <option value="base64">base64</option>
-            </select>
+            <Select value={encoding} onChange={setEncoding} options={ENCODINGS} />
           </Field>
           <Field label="Prefix" hint='e.g. "sha256="'>
-            <input className="input" value={prefix} onChange={(e) => setPrefix(e.target.value)} />
+            <TextInput value={prefix} onChange={setPrefix} />
           </Field>
         </div>
       )}
@@ -181,12 +161,7 @@ export function SourceForm({
           label="Event type header (optional)"
           hint="The header that names the kind of event, if the sender has one."
         >
-          <input
-            className="input"
-            value={typeHeader}
-            onChange={(e) => setTypeHeader(e.target.value)}
-            placeholder="X-Event"
-          />
+          <TextInput value={typeHeader} onChange={setTypeHeader} placeholder="X-Event" />
         </Field>
       )}
       {provider === 'none' && (
@@ -194,19 +169,6 @@ export function SourceForm({
           Anyone who knows this address can send events to it. Use it for testing only.
         </p>
       )}
-      {error && (
-        <p className="notice tone-danger" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <Button variant="ghost" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button variant="primary" type="submit" busy={busy}>
-          {existing ? 'Save changes' : 'Add source'}
-        </Button>
-      </div>
-    </form>
+    </SaveForm>
   );
 }

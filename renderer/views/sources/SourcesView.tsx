@@ -2,7 +2,7 @@
 // up at the provider, and a button that sends a correctly signed test event.
 import { useState } from 'react';
 import type { PublicConfig } from '../../../shared/api';
-import { errorMessage, getApi } from '../../api';
+import { getApi } from '../../api';
 import { appStore, useAppState } from '../../api/store';
 import { href, navigate } from '../../app/router';
 import { ProviderMark } from '../../components/Badge';
@@ -10,7 +10,8 @@ import { Button } from '../../components/Button';
 import { Card, PageHeader } from '../../components/Card';
 import { ConfirmDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/EmptyState';
-import { toast } from '../../components/Toast';
+import { Loading } from '../../components/Loading';
+import { toast, toastOnError } from '../../components/Toast';
 import { providerInfo } from '../../lib/providers';
 import { SourceForm } from './SourceForm';
 import { SourceSetup, WebhookUrl } from './SourceSetup';
@@ -56,9 +57,7 @@ export function SourcesView({ adding }: { adding: boolean }) {
         </Card>
       )}
       {!config ? (
-        <p className="muted" role="status">
-          Loading…
-        </p>
+        <Loading />
       ) : sources.length === 0 && !adding ? (
         <EmptyState
           title="No sources yet"
@@ -141,13 +140,11 @@ export function SourcesView({ adding }: { adding: boolean }) {
         }
         onConfirm={async () => {
           if (!deleting) return;
-          try {
+          await toastOnError(async () => {
             appStore.set({ config: await getApi().deleteSource({ id: deleting.id }) });
             toast('Source deleted.');
             setDeleting(null);
-          } catch (err) {
-            toast(errorMessage(err), 'danger');
-          }
+          });
         }}
       />
     </div>

@@ -3,7 +3,7 @@
 // ("pull_request.opened"), so automations can pick actions apart.
 import { randomUUID } from 'node:crypto';
 import type { Provider } from '../types';
-import { accepted, asRecord, digestsEqual, fromHex, header, hmac, missingHeader, mismatch, noSecret, rejected, scalar } from './util';
+import { accepted, bodyField, digestsEqual, fromHex, header, hmac, mismatch, rejected, requireSignature } from './util';
 
 const HEADER = 'X-Hub-Signature-256';
 
@@ -13,17 +13,16 @@ export const github: Provider = {
   jsonBody: true,
   verify(req, payload) {
     const event = header(req, 'X-GitHub-Event');
-    const action = scalar(asRecord(payload)?.action);
+    const action = bodyField(payload, 'action');
     const type = event ? (action ? `${event}.${action}` : event) : 'unknown';
     const eventId = header(req, 'X-GitHub-Delivery');
-    const { source } = req;
-    if (!source.secret) return rejected(noSecret(source), type, eventId);
-    const value = header(req, HEADER);
-    if (!value) return rejected(missingHeader(HEADER, 'GitHub') + ' (Set a secret in the GitHub webhook settings.)', type, eventId);
-    const hex = value.startsWith('sha256=') ? value.slice('sha256='.length) : null;
-    const expected = hmac('sha256', source.secret, req.rawBody);
+    const signed = requireSignature(req, HEADER, 'GitHub', ' (Set a secret in the GitHub webhook settings.)');
+    if ('problem' in signed) return rejected(signed.problem, type, eventId);
+    const { signature } = signed;
+    const hex = signature.startsWith('sha256=') ? signature.slice('sha256='.length) : null;
+    const expected = hmac('sha256', signed.secret, req.rawBody);
     if (!hex || !digestsEqual(expected, fromHex(hex))) {
-      return rejected(mismatch('GitHub', 'webhook secret', source), type, eventId);
+      return rejected(mismatch('GitHub', 'webhook secret', req.source), type, eventId);
     }
     return accepted(type, eventId);
   },

@@ -2,9 +2,13 @@
 // with the app's client secret. Topic and ids travel in headers.
 import { randomUUID } from 'node:crypto';
 import type { Provider } from '../types';
-import { accepted, digestsEqual, fromBase64, header, hmac, missingHeader, mismatch, noSecret, rejected } from './util';
+import { bodyHmacBase64, header, verifyBodyHmacBase64, type BodyHmacBase64 } from './util';
 
-const HEADER = 'X-Shopify-Hmac-Sha256';
+const SENDER: BodyHmacBase64 = {
+  header: 'X-Shopify-Hmac-Sha256',
+  label: 'Shopify',
+  secretName: "webhook signing secret (the app's client secret, or the one shown under Settings > Notifications > Webhooks)",
+};
 
 export const shopify: Provider = {
   id: 'shopify',
@@ -13,15 +17,7 @@ export const shopify: Provider = {
   verify(req) {
     const type = header(req, 'X-Shopify-Topic') ?? 'unknown';
     const eventId = header(req, 'X-Shopify-Event-Id') ?? header(req, 'X-Shopify-Webhook-Id');
-    const { source } = req;
-    if (!source.secret) return rejected(noSecret(source), type, eventId);
-    const value = header(req, HEADER);
-    if (!value) return rejected(missingHeader(HEADER, 'Shopify'), type, eventId);
-    const expected = hmac('sha256', source.secret, req.rawBody);
-    if (!digestsEqual(expected, fromBase64(value))) {
-      return rejected(mismatch('Shopify', "webhook signing secret (the app's client secret, or the one shown under Settings > Notifications > Webhooks)", source), type, eventId);
-    }
-    return accepted(type, eventId);
+    return verifyBodyHmacBase64(req, SENDER, type, eventId);
   },
   sample(source, _url, now) {
     const orderId = 5_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
@@ -47,7 +43,7 @@ export const shopify: Provider = {
       headers: {
         'content-type': 'application/json',
         'x-shopify-topic': 'orders/create',
-        'x-shopify-hmac-sha256': hmac('sha256', source.secret ?? '', body).toString('base64'),
+        'x-shopify-hmac-sha256': bodyHmacBase64(source.secret ?? '', body),
         'x-shopify-shop-domain': 'example-shop.myshopify.com',
         'x-shopify-api-version': '2024-07',
         'x-shopify-webhook-id': randomUUID(),

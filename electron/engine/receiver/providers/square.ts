@@ -4,19 +4,7 @@
 // is why a wrong URL (a changed tunnel address) shows up as a bad signature.
 import { randomUUID } from 'node:crypto';
 import type { Provider } from '../types';
-import {
-  accepted,
-  asRecord,
-  bodyType,
-  digestsEqual,
-  fromBase64,
-  header,
-  hmac,
-  missingHeader,
-  noSecret,
-  rejected,
-  scalar,
-} from './util';
+import { accepted, bodyField, bodyType, digestsEqual, fromBase64, hmac, rejected, requireSignature } from './util';
 
 const HEADER = 'X-Square-Hmacsha256-Signature';
 
@@ -26,15 +14,13 @@ export const square: Provider = {
   jsonBody: true,
   verify(req, payload) {
     const type = bodyType(payload);
-    const eventId = scalar(asRecord(payload)?.event_id);
-    const { source } = req;
-    if (!source.secret) return rejected(noSecret(source), type, eventId);
-    const value = header(req, HEADER);
-    if (!value) return rejected(missingHeader(HEADER, 'Square'), type, eventId);
-    const expected = hmac('sha256', source.secret, req.url, req.rawBody);
-    if (!digestsEqual(expected, fromBase64(value))) {
+    const eventId = bodyField(payload, 'event_id');
+    const signed = requireSignature(req, HEADER, 'Square');
+    if ('problem' in signed) return rejected(signed.problem, type, eventId);
+    const expected = hmac('sha256', signed.secret, req.url, req.rawBody);
+    if (!digestsEqual(expected, fromBase64(signed.signature))) {
       return rejected(
-        `The Square signature did not match: check the signature key of source "${source.id}", and that the notification URL registered with Square is exactly ${req.url} (set "notificationUrl" on the source if Square posts to another address).`,
+        `The Square signature did not match: check the signature key of source "${req.source.id}", and that the notification URL registered with Square is exactly ${req.url} (set "notificationUrl" on the source if Square posts to another address).`,
         type,
         eventId,
       );

@@ -5,18 +5,15 @@ import type { Provider } from '../types';
 import {
   STALE_TOLERANCE_SEC,
   accepted,
-  asRecord,
+  bodyField,
   bodyType,
   digestsEqual,
   fromHex,
-  header,
   hmac,
-  missingHeader,
   mismatch,
-  noSecret,
   rejected,
+  requireSignature,
   sampleId,
-  scalar,
   timestampProblem,
 } from './util';
 
@@ -46,19 +43,17 @@ export const stripe: Provider = {
   jsonBody: true,
   verify(req, payload) {
     const type = bodyType(payload);
-    const eventId = scalar(asRecord(payload)?.id);
-    const { source } = req;
-    if (!source.secret) return rejected(noSecret(source), type, eventId);
-    const value = header(req, HEADER);
-    if (!value) return rejected(missingHeader(HEADER, 'Stripe'), type, eventId);
-    const { t, v1 } = parseStripeSignature(value);
+    const eventId = bodyField(payload, 'id');
+    const signed = requireSignature(req, HEADER, 'Stripe');
+    if ('problem' in signed) return rejected(signed.problem, type, eventId);
+    const { t, v1 } = parseStripeSignature(signed.signature);
     if (t === null || v1.length === 0) {
       return rejected(`The ${HEADER} header has no t= timestamp or no v1= signature: it was not made by Stripe.`, type, eventId);
     }
-    const expected = hmac('sha256', source.secret, `${t}.`, req.rawBody);
+    const expected = hmac('sha256', signed.secret, `${t}.`, req.rawBody);
     let matched = false;
     for (const candidate of v1) if (digestsEqual(expected, fromHex(candidate))) matched = true;
-    if (!matched) return rejected(mismatch('Stripe', 'signing secret (whsec_...)', source), type, eventId);
+    if (!matched) return rejected(mismatch('Stripe', 'signing secret (whsec_...)', req.source), type, eventId);
     const stale = timestampProblem('Stripe signature', t, req.now, STALE_TOLERANCE_SEC);
     if (stale) return rejected(stale, type, eventId);
     return accepted(type, eventId);

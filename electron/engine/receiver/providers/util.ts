@@ -90,14 +90,64 @@ export function writeJsonPath(target: Record<string, unknown>, path: string, val
   });
 }
 
+/** A top-level field of a JSON body as a string (see `scalar`), or null: where most senders put the event id. */
+export function bodyField(payload: unknown, name: string): string | null {
+  return scalar(asRecord(payload)?.[name]);
+}
+
 /** The body's `type` field, or "unknown". */
 export function bodyType(payload: unknown): string {
-  return scalar(asRecord(payload)?.type) ?? 'unknown';
+  return bodyField(payload, 'type') ?? 'unknown';
 }
 
 export function header(req: ProviderRequest, name: string): string | null {
   const v = req.headers[name.toLowerCase()];
   return v === undefined || v === '' ? null : v;
+}
+
+/**
+ * The source's secret and the signature header a sender put on the request, or,
+ * when either is missing, the sentence to reject it with. `hint` is appended to
+ * the missing-header sentence (e.g. where the sender's secret is set).
+ */
+export function requireSignature(
+  req: ProviderRequest,
+  headerName: string,
+  label: string,
+  hint = '',
+): { secret: string; signature: string } | { problem: string } {
+  const { source } = req;
+  if (!source.secret) return { problem: noSecret(source) };
+  const signature = header(req, headerName);
+  if (!signature) return { problem: missingHeader(headerName, label) + hint };
+  return { secret: source.secret, signature };
+}
+
+/** A sender that puts a base64 HMAC-SHA256 of the raw body in one header (Shopify, WooCommerce). */
+export interface BodyHmacBase64 {
+  header: string;
+  label: string;
+  /** What the owner should copy again when the signature does not match, and where to find it. */
+  secretName: string;
+}
+
+export function bodyHmacBase64(secret: string, body: string | Buffer): string {
+  return hmac('sha256', secret, body).toString('base64');
+}
+
+export function verifyBodyHmacBase64(
+  req: ProviderRequest,
+  sender: BodyHmacBase64,
+  type: string,
+  eventId: string | null,
+): ProviderResult {
+  const signed = requireSignature(req, sender.header, sender.label);
+  if ('problem' in signed) return rejected(signed.problem, type, eventId);
+  const expected = hmac('sha256', signed.secret, req.rawBody);
+  if (!digestsEqual(expected, fromBase64(signed.signature))) {
+    return rejected(mismatch(sender.label, sender.secretName, req.source), type, eventId);
+  }
+  return accepted(type, eventId);
 }
 
 // The sentences. They name the thing to check, never the secret itself.

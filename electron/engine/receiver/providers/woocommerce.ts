@@ -3,9 +3,14 @@
 // unsigned `webhook_id=<n>` ping and shows an error unless it gets a 200: that
 // ping is answered 200 but stored as rejected, so it can never run a script.
 import type { Provider } from '../types';
-import { accepted, digestsEqual, fromBase64, header, hmac, missingHeader, mismatch, noSecret, rejected } from './util';
+import { bodyHmacBase64, header, verifyBodyHmacBase64, type BodyHmacBase64 } from './util';
 
-const HEADER = 'X-WC-Webhook-Signature';
+const SENDER: BodyHmacBase64 = {
+  header: 'X-WC-Webhook-Signature',
+  label: 'WooCommerce',
+  secretName: 'secret (WooCommerce > Settings > Advanced > Webhooks > Secret)',
+};
+
 const PING = /^webhook_id=\d+$/;
 
 export const woocommerce: Provider = {
@@ -15,9 +20,7 @@ export const woocommerce: Provider = {
   verify(req) {
     const type = header(req, 'X-WC-Webhook-Topic') ?? 'unknown';
     const eventId = header(req, 'X-WC-Webhook-Delivery-ID');
-    const { source } = req;
-    const value = header(req, HEADER);
-    if (!value && req.rawBody.length < 64 && PING.test(req.rawBody.toString('latin1'))) {
+    if (!header(req, SENDER.header) && req.rawBody.length < 64 && PING.test(req.rawBody.toString('latin1'))) {
       return {
         ok: false,
         reason:
@@ -27,13 +30,7 @@ export const woocommerce: Provider = {
         acknowledge: true,
       };
     }
-    if (!source.secret) return rejected(noSecret(source), type, eventId);
-    if (!value) return rejected(missingHeader(HEADER, 'WooCommerce'), type, eventId);
-    const expected = hmac('sha256', source.secret, req.rawBody);
-    if (!digestsEqual(expected, fromBase64(value))) {
-      return rejected(mismatch('WooCommerce', 'secret (WooCommerce > Settings > Advanced > Webhooks > Secret)', source), type, eventId);
-    }
-    return accepted(type, eventId);
+    return verifyBodyHmacBase64(req, SENDER, type, eventId);
   },
   sample(source, _url, now) {
     const orderId = 1000 + Math.floor(Math.random() * 90_000);
@@ -57,7 +54,7 @@ export const woocommerce: Provider = {
         'x-wc-webhook-topic': 'order.created',
         'x-wc-webhook-resource': 'order',
         'x-wc-webhook-event': 'created',
-        'x-wc-webhook-signature': hmac('sha256', source.secret ?? '', body).toString('base64'),
+        'x-wc-webhook-signature': bodyHmacBase64(source.secret ?? '', body),
         'x-wc-webhook-id': '7',
         'x-wc-webhook-delivery-id': String(Math.floor(Math.random() * 1e9)),
       },
