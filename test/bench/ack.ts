@@ -193,8 +193,9 @@ async function prefill(dataDir: string, count: number): Promise<number> {
   const store = createStore({ dataDir, logger: memoryLogger() });
   await store.open();
   const now = Date.now();
-  // Spread over the last 6 hours, as live traffic would arrive. (Back-dating them
-  // by days makes the store seal a one-event segment per event: not live traffic.)
+  // Spread over the last 6 hours, as live traffic would arrive. (Back-dated
+  // events fill segments normally too: the day-old seal rule counts from when a
+  // segment was opened; test/engine/store-segments.test.ts.)
   const span = 6 * 3600 * 1000;
   const BATCH = 2000;
   for (let i = 0; i < count; i += BATCH) {

@@ -215,3 +215,38 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * What one test file shares: a temp folder for its scripts, one `hookdock serve`,
+ * one browser and one logged-in page. Fields are set by the calls, in order:
+ * scriptsDir() (optional), serve(), open(); close() undoes whatever was done.
+ */
+export class Session {
+  scripts = '';
+  served!: Served;
+  browser!: Browser;
+  page!: Page;
+
+  async scriptsDir(prefix: string): Promise<string> {
+    this.scripts = await mkdtemp(join(tmpdir(), prefix));
+    return this.scripts;
+  }
+
+  async serve(config: object): Promise<Served> {
+    this.served = await startServe(config);
+    return this.served;
+  }
+
+  /** The browser and the logged-in page, once the test has set up what it should show. */
+  async open(hash = '#/feed'): Promise<Page> {
+    this.browser = await launchBrowser();
+    this.page = await openDashboard(this.browser, this.served, hash);
+    return this.page;
+  }
+
+  async close(): Promise<void> {
+    await this.browser?.close();
+    await this.served?.stop();
+    if (this.scripts) await rm(this.scripts, { recursive: true, force: true });
+  }
+}

@@ -1,41 +1,25 @@
 // The live feed and the event detail, in a real browser against a real
 // `hookdock serve`: live rows without reload, filters, search, and the detail
 // with headers, payload and a script's output.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  openDashboard,
-  postHook,
-  problemsOf,
-  screenshot,
-  shopifyHeaders,
-  shopifyOrder,
-  startServe,
-  stripeHeaders,
-  type Served,
-} from './_support';
+import { postHook, problemsOf, screenshot, shopifyHeaders, shopifyOrder, Session, stripeHeaders } from './_support';
 
 const SHOP_SECRET = 'shop-secret-for-tests';
 const STRIPE_SECRET = 'whsec_dGVzdHNlY3JldGZvcnN0cmlwZQ==';
 
-let served: Served;
-let browser: Browser;
-let page: Page;
-let scripts: string;
+const app = new Session();
 
 async function sendOrder(n: number, total: string, name?: string, topic = 'orders/create') {
   const body = JSON.stringify(shopifyOrder(n, total, name));
-  const r = await postHook(served, 'shop', body, shopifyHeaders(SHOP_SECRET, body, topic, `${topic}-${n}`));
+  const r = await postHook(app.served, 'shop', body, shopifyHeaders(SHOP_SECRET, body, topic, `${topic}-${n}`));
   expect(r.status).toBe(200);
   return r.json.id as string;
 }
 
 beforeAll(async () => {
-  scripts = await mkdtemp(join(tmpdir(), 'hookdock-e2e-scripts-'));
+  const scripts = await app.scriptsDir('hookdock-e2e-scripts-');
   const script = join(scripts, 'note-order.mjs');
   await writeFile(
     script,
@@ -44,7 +28,7 @@ beforeAll(async () => {
   );
   const slow = join(scripts, 'slow.mjs');
   await writeFile(slow, `console.log('step 1: packing');setTimeout(()=>console.log('step 2: shipped'),2500);`);
-  served = await startServe({
+  await app.serve({
     sources: [
       { id: 'shop', provider: 'shopify', secret: SHOP_SECRET },
       { id: 'payments', provider: 'stripe', secret: STRIPE_SECRET },
@@ -73,24 +57,18 @@ beforeAll(async () => {
     type: 'charge.refunded',
     data: { object: { id: 'ch_1', object: 'charge', amount: 2500, amount_refunded: 2500, currency: 'usd' } },
   });
-  expect((await postHook(served, 'payments', refund, stripeHeaders(STRIPE_SECRET, refund))).status).toBe(200);
+  expect((await postHook(app.served, 'payments', refund, stripeHeaders(STRIPE_SECRET, refund))).status).toBe(200);
   // A misconfigured secret: shown as rejected, never runs anything.
   const bad = JSON.stringify(shopifyOrder(1999, '1.00'));
   expect(
-    (await postHook(served, 'shop', bad, shopifyHeaders('wrong-secret', bad, 'orders/create', 'evt-bad'))).status,
+    (await postHook(app.served, 'shop', bad, shopifyHeaders('wrong-secret', bad, 'orders/create', 'evt-bad'))).status,
   ).toBe(401);
-  browser = await launchBrowser();
-  page = await openDashboard(browser, served);
-  await page.waitForSelector('.feed-row');
+  await (await app.open()).waitForSelector('.feed-row');
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (scripts) await rm(scripts, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => app.close(), 60_000);
 
-const rows = () => page.locator('.feed-row');
+const rows = () => app.page.locator('.feed-row');
 
 describe('live feed', () => {
   it('lists stored events newest first, in plain words', async () => {
@@ -98,94 +76,96 @@ describe('live feed', () => {
     const first = await rows().first().innerText();
     expect(first).toMatch(/Order created/);
     expect(first).toMatch(/Rejected/);
-    await expect.poll(() => page.locator('.feed-row', { hasText: 'Refund of $25.00' }).count()).toBe(1);
-    await screenshot(page, 'feed');
+    await expect.poll(() => app.page.locator('.feed-row', { hasText: 'Refund of $25.00' }).count()).toBe(1);
+    await screenshot(app.page, 'feed');
   });
 
   it('shows a webhook posted after page load within 1 s, without reload', async () => {
-    const marker = await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = Math.random()));
+    const marker = await app.page.evaluate(
+      () => ((window as unknown as { __marker: number }).__marker = Math.random()),
+    );
     const id = await sendOrder(1003, '42.00', 'Ana Lima');
     const acked = Date.now();
-    await page.waitForSelector(`.feed-row[data-event-id="${id}"]`, { timeout: 1000 });
+    await app.page.waitForSelector(`.feed-row[data-event-id="${id}"]`, { timeout: 1000 });
     expect(Date.now() - acked).toBeLessThan(1000);
-    expect(await page.locator(`.feed-row[data-event-id="${id}"]`).innerText()).toMatch(/Order #1003 — \$42\.00/);
+    expect(await app.page.locator(`.feed-row[data-event-id="${id}"]`).innerText()).toMatch(/Order #1003 — \$42\.00/);
     // Still the same page: nothing reloaded.
-    expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(marker);
+    expect(await app.page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(marker);
   });
 
   it('holds new events behind a pill while paused', async () => {
-    await page.getByRole('button', { name: 'Pause live updates' }).click();
-    await page.locator('.live-indicator', { hasText: 'Paused' }).waitFor();
+    await app.page.getByRole('button', { name: 'Pause live updates' }).click();
+    await app.page.locator('.live-indicator', { hasText: 'Paused' }).waitFor();
     const id = await sendOrder(1004, '15.00', 'Li Wei');
-    const pill = page.getByRole('button', { name: /1 new event — resume/ });
+    const pill = app.page.getByRole('button', { name: /1 new event — resume/ });
     await pill.waitFor({ timeout: 2000 });
-    expect(await page.locator(`.feed-row[data-event-id="${id}"]`).count()).toBe(0);
-    await screenshot(page, 'feed-paused');
+    expect(await app.page.locator(`.feed-row[data-event-id="${id}"]`).count()).toBe(0);
+    await screenshot(app.page, 'feed-paused');
     await pill.click();
-    await page.locator(`.feed-row[data-event-id="${id}"]`).waitFor({ timeout: 1000 });
-    await page.locator('.live-indicator', { hasText: 'Live' }).waitFor();
+    await app.page.locator(`.feed-row[data-event-id="${id}"]`).waitFor({ timeout: 1000 });
+    await app.page.locator('.live-indicator', { hasText: 'Live' }).waitFor();
   });
 
   it('narrows the list with filters and search', async () => {
-    await page.getByLabel('Source').selectOption('payments');
+    await app.page.getByLabel('Source').selectOption('payments');
     await expect.poll(() => rows().count()).toBe(1);
     expect(await rows().first().innerText()).toMatch(/Charge refunded/);
 
-    await page.getByLabel('Source').selectOption('');
-    await page.getByLabel('Status').selectOption('rejected');
+    await app.page.getByLabel('Source').selectOption('');
+    await app.page.getByLabel('Status').selectOption('rejected');
     await expect.poll(() => rows().count()).toBe(1);
     expect(await rows().first().innerText()).toMatch(/Rejected/);
 
-    await page.getByLabel('Status').selectOption('');
-    await page.getByLabel('Search events').fill('Omar');
+    await app.page.getByLabel('Status').selectOption('');
+    await app.page.getByLabel('Search events').fill('Omar');
     await expect.poll(() => rows().count()).toBe(1);
     expect(await rows().first().innerText()).toMatch(/#1002/);
-    await screenshot(page, 'feed-search');
+    await screenshot(app.page, 'feed-search');
 
-    await page.getByLabel('Search events').fill('no-such-thing-anywhere');
-    await page.getByText('Nothing matches these filters').waitFor();
-    await page.getByRole('button', { name: 'Clear filters' }).first().click();
+    await app.page.getByLabel('Search events').fill('no-such-thing-anywhere');
+    await app.page.getByText('Nothing matches these filters').waitFor();
+    await app.page.getByRole('button', { name: 'Clear filters' }).first().click();
     await expect.poll(() => rows().count()).toBe(6);
   });
 
   it('opens an event with its headers, payload and the script output', async () => {
-    await page.locator('.feed-row', { hasText: '#1001' }).click();
-    await page.getByRole('heading', { level: 1, name: /Order created/ }).waitFor();
-    await page
+    await app.page.locator('.feed-row', { hasText: '#1001' }).click();
+    await app.page.getByRole('heading', { level: 1, name: /Order created/ }).waitFor();
+    await app.page
       .locator('.attempt .output-stdout', { hasText: 'Order noted: #1001 for 59.00' })
       .waitFor({ timeout: 10_000 });
-    expect(await page.locator('.run-card').innerText()).toMatch(/Succeeded/);
-    expect(await page.locator('.verification').innerText()).toMatch(/Signature checked/);
-    expect(await page.getByRole('tabpanel').innerText()).toMatch(/"total_price": "59.00"/);
-    await screenshot(page, 'event-detail');
+    expect(await app.page.locator('.run-card').innerText()).toMatch(/Succeeded/);
+    expect(await app.page.locator('.verification').innerText()).toMatch(/Signature checked/);
+    expect(await app.page.getByRole('tabpanel').innerText()).toMatch(/"total_price": "59.00"/);
+    await screenshot(app.page, 'event-detail');
 
-    await page.getByRole('tab', { name: /Headers/ }).click();
-    expect(await page.getByRole('tabpanel').innerText()).toMatch(/x-shopify-topic\s+orders\/create/i);
-    await screenshot(page, 'event-headers');
+    await app.page.getByRole('tab', { name: /Headers/ }).click();
+    expect(await app.page.getByRole('tabpanel').innerText()).toMatch(/x-shopify-topic\s+orders\/create/i);
+    await screenshot(app.page, 'event-headers');
   });
 
   it('edits and replays a payload as a marked copy', async () => {
-    await page.getByRole('button', { name: 'Edit and replay' }).click();
-    const box = page.getByLabel('Payload (JSON)');
+    await app.page.getByRole('button', { name: 'Edit and replay' }).click();
+    const box = app.page.getByLabel('Payload (JSON)');
     const text = await box.inputValue();
     await box.fill(text.replace('"59.00"', '"77.00"'));
-    await page.getByRole('button', { name: 'Replay with this payload' }).click();
-    await page.getByText('This is an edited replay of').waitFor();
-    await page.locator('.attempt .output-stdout', { hasText: 'for 77.00' }).waitFor({ timeout: 10_000 });
-    await screenshot(page, 'event-edited-replay');
+    await app.page.getByRole('button', { name: 'Replay with this payload' }).click();
+    await app.page.getByText('This is an edited replay of').waitFor();
+    await app.page.locator('.attempt .output-stdout', { hasText: 'for 77.00' }).waitFor({ timeout: 10_000 });
+    await screenshot(app.page, 'event-edited-replay');
   });
 
   it('copies the event as curl and exports it as JSON', async () => {
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
-    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.served.origin });
+    await app.page.getByRole('button', { name: 'Copy as curl' }).click();
     await expect
-      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .poll(() => app.page.evaluate(() => navigator.clipboard.readText()))
       .toMatch(/^curl -X POST '.*\/hooks\/shop'/);
-    const curl = await page.evaluate(() => navigator.clipboard.readText());
+    const curl = await app.page.evaluate(() => navigator.clipboard.readText());
     expect(curl).toContain(`-H 'x-shopify-topic: orders/create'`);
     const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Export as JSON' }).click(),
+      app.page.waitForEvent('download'),
+      app.page.getByRole('button', { name: 'Export as JSON' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^hookdock-orders-create-evt_.*\.json$/);
     const file = await download.path();
@@ -196,39 +176,43 @@ describe('live feed', () => {
 
   it("shows a script's output live while it runs", async () => {
     const id = await sendOrder(1005, '30.00', 'Sam Roy', 'orders/paid');
-    await page.evaluate((h) => (window.location.hash = h), `#/events/${id}`);
-    const attempt = page.locator('.attempt').first();
-    await page.locator('.attempt.is-running .output-stdout', { hasText: 'step 1: packing' }).waitFor({ timeout: 8000 });
+    await app.page.evaluate((h) => (window.location.hash = h), `#/events/${id}`);
+    const attempt = app.page.locator('.attempt').first();
+    await app.page
+      .locator('.attempt.is-running .output-stdout', { hasText: 'step 1: packing' })
+      .waitFor({ timeout: 8000 });
     expect(await attempt.innerText()).not.toMatch(/step 2/);
-    await screenshot(page, 'event-live-output');
-    await page.locator('.attempt.is-ok .output-stdout', { hasText: 'step 2: shipped' }).waitFor({ timeout: 10_000 });
-    expect(await page.locator('.run-card').innerText()).toMatch(/Succeeded/);
+    await screenshot(app.page, 'event-live-output');
+    await app.page
+      .locator('.attempt.is-ok .output-stdout', { hasText: 'step 2: shipped' })
+      .waitFor({ timeout: 10_000 });
+    expect(await app.page.locator('.run-card').innerText()).toMatch(/Succeeded/);
   });
 
   it('shows an "N new events" pill instead of moving rows while scrolled down', async () => {
-    await page.evaluate(() => (window.location.hash = '#/feed'));
-    await page.waitForSelector('.feed-row');
+    await app.page.evaluate(() => (window.location.hash = '#/feed'));
+    await app.page.waitForSelector('.feed-row');
     for (let n = 1100; n < 1116; n++) await sendOrder(n, '5.00', 'Bulk Buyer', 'orders/updated');
-    await expect.poll(() => page.locator('.feed-row', { hasText: '#1115' }).count()).toBe(1);
-    const scroller = page.getByTestId('feed-scroll');
+    await expect.poll(() => app.page.locator('.feed-row', { hasText: '#1115' }).count()).toBe(1);
+    const scroller = app.page.getByTestId('feed-scroll');
     await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
-    await page.waitForTimeout(100);
+    await app.page.waitForTimeout(100);
     const id = await sendOrder(1200, '9.00', 'Late Comer', 'orders/updated');
-    const pill = page.getByRole('button', { name: /^↑ 1 new event$/ });
+    const pill = app.page.getByRole('button', { name: /^↑ 1 new event$/ });
     await pill.waitFor({ timeout: 2000 });
-    expect(await page.locator(`.feed-row[data-event-id="${id}"]`).count()).toBe(0);
-    await screenshot(page, 'feed-new-pill');
+    expect(await app.page.locator(`.feed-row[data-event-id="${id}"]`).count()).toBe(0);
+    await screenshot(app.page, 'feed-new-pill');
     await pill.click();
-    await page.locator(`.feed-row[data-event-id="${id}"]`).waitFor({ timeout: 1000 });
+    await app.page.locator(`.feed-row[data-event-id="${id}"]`).waitFor({ timeout: 1000 });
     expect(await scroller.evaluate((el) => el.scrollTop)).toBeLessThan(8);
   });
 
   it('had no CSP violations or page errors', () => {
-    expect(problemsOf(page)).toEqual([]);
+    expect(problemsOf(app.page)).toEqual([]);
   });
 
   it('looks right in the dark theme too', async () => {
-    const dark = await openDashboard(browser, served, '#/feed', 'dark');
+    const dark = await openDashboard(app.browser, app.served, '#/feed', 'dark');
     await dark.waitForSelector('.feed-row');
     const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).not.toBe('rgb(246, 247, 249)');

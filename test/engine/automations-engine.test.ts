@@ -42,7 +42,12 @@ async function startEngine(automations: unknown[], destinations: unknown[] = [])
   await writeFile(join(dir, 'raw-payload.mjs'), RAW_PAYLOAD);
   await writeFile(join(dir, 'flaky.mjs'), FLAKY);
   await writeFile(join(dir, 'sends.mjs'), SENDS);
-  const config = { sources: [{ id: 'open', provider: 'none' }], automations, destinations, tunnel: { provider: 'none' } };
+  const config = {
+    sources: [{ id: 'open', provider: 'none' }],
+    automations,
+    destinations,
+    tunnel: { provider: 'none' },
+  };
   await writeFile(join(dir, 'config.json'), JSON.stringify(config));
   engine = createEngine({ dataDir: dir, port: 0, tunnel: 'none', logger: memoryLogger(), version: '9.9.9-test' });
   await engine.start();
@@ -50,7 +55,11 @@ async function startEngine(automations: unknown[], destinations: unknown[] = [])
 }
 
 async function post(e: Engine, body: string): Promise<string> {
-  const res = await fetch(`${e.receiverUrl()}/hooks/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(`${e.receiverUrl()}/hooks/open`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { id: string }).id;
 }
@@ -59,7 +68,9 @@ const settledRuns = (e: Engine, id: string, n = 1) =>
   waitFor(
     async () => {
       const event = await e.handlers.getEvent({ id });
-      return event.runs.length >= n && event.runs.every((r) => r.status === 'succeeded' || r.status === 'failed') ? event : null;
+      return event.runs.length >= n && event.runs.every((r) => r.status === 'succeeded' || r.status === 'failed')
+        ? event
+        : null;
     },
     15_000,
     `runs of ${id}`,
@@ -76,7 +87,9 @@ afterEach(async () => {
 
 describe('automations in the engine', () => {
   it("hands the script the provider's payload bytes exactly: ids past 2^53 keep their digits", async () => {
-    const e = await startEngine([{ id: 'raw', source: 'open', events: ['*'], run: { command: join(dir, 'raw-payload.mjs'), timeoutSeconds: 20 } }]);
+    const e = await startEngine([
+      { id: 'raw', source: 'open', events: ['*'], run: { command: join(dir, 'raw-payload.mjs'), timeoutSeconds: 20 } },
+    ]);
     // A Shopify-sized id, a price JSON.stringify would shorten, and the sender's own spacing.
     const body = '{\n  "id": 820982911946155508, "total": 59.00,\n  "line_items": [{"id": 466157049466157049}] }';
     const id = await post(e, body);
@@ -89,7 +102,13 @@ describe('automations in the engine', () => {
 
   it('says what ran in the feed, and moves the status counts as a run fails for good and is retried by hand', async () => {
     const e = await startEngine([
-      { id: 'flaky', source: 'open', events: ['*'], run: { command: join(dir, 'flaky.mjs'), args: ['3'], timeoutSeconds: 20 }, retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 20 } },
+      {
+        id: 'flaky',
+        source: 'open',
+        events: ['*'],
+        run: { command: join(dir, 'flaky.mjs'), args: ['3'], timeoutSeconds: 20 },
+        retry: { maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 20 },
+      },
     ]);
     const statuses: Status[] = [];
     e.bus.on('status.changed', (s) => statuses.push(s));
@@ -106,7 +125,11 @@ describe('automations in the engine', () => {
     const retried = await settledRuns(e, id);
     expect(retried.runs[0].status).toBe('succeeded');
     expect(retried.ran).toEqual([{ automationId: 'flaky', status: 'succeeded' }]);
-    await waitFor(() => statuses.at(-1)?.counts.runsFailed === 0 && statuses.at(-1)?.counts.jobsPending === 0, 5000, 'status.changed back to 0');
+    await waitFor(
+      () => statuses.at(-1)?.counts.runsFailed === 0 && statuses.at(-1)?.counts.jobsPending === 0,
+      5000,
+      'status.changed back to 0',
+    );
   });
 
   it('pushes a status with no pending job once a delivery is done, though its job goes after its last update', async () => {
@@ -120,14 +143,24 @@ describe('automations in the engine', () => {
       const port = (server.address() as { port: number }).port;
       const e = await startEngine(
         [{ id: 'sends', source: 'open', events: ['*'], run: { command: join(dir, 'sends.mjs'), timeoutSeconds: 20 } }],
-        [{ id: 'slow', url: `http://127.0.0.1:${port}/hook`, secret: 'whsec_' + Buffer.from('slow-destination-secret-01').toString('base64') }],
+        [
+          {
+            id: 'slow',
+            url: `http://127.0.0.1:${port}/hook`,
+            secret: 'whsec_' + Buffer.from('slow-destination-secret-01').toString('base64'),
+          },
+        ],
       );
       const statuses: Status[] = [];
       e.bus.on('status.changed', (s) => statuses.push(s));
       const id = await post(e, '{"id": 2}');
-      await waitFor(async () => (await e.handlers.getEvent({ id })).deliveries[0]?.status === 'delivered', 10_000, 'delivered');
+      await waitFor(
+        async () => (await e.handlers.getEvent({ id })).deliveries[0]?.status === 'delivered',
+        10_000,
+        'delivered',
+      );
       await waitFor(() => statuses.at(-1)?.counts.jobsPending === 0, 3000, 'a status with no pending job');
-      expect((await e.handlers.getStatus()).counts.jobsPending).toBe(0);
+      expect((await e.handlers.getStatus({})).counts.jobsPending).toBe(0);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));

@@ -30,11 +30,16 @@ describe('what ran, for the feed', () => {
     h = await startHarness(dir, config([auto('ok', script('trivial.mjs')), auto('bad', script('fail.sh'))]));
     const event = await h.fire();
     await h.waitRun(event.id, (runs) => runs.length === 2 && allSettled(runs));
-    const updates = await waitFor(() => {
-      const mine = h!.pushedOf('event.updated').filter((e) => e.id === event.id);
-      return mine.at(-1)?.status === 'failed' ? mine : null;
-    }, 5000, 'the event failed');
-    const sorted = (ran: unknown) => [...(ran as { automationId: string }[])].sort((a, b) => a.automationId.localeCompare(b.automationId));
+    const updates = await waitFor(
+      () => {
+        const mine = h!.pushedOf('event.updated').filter((e) => e.id === event.id);
+        return mine.at(-1)?.status === 'failed' ? mine : null;
+      },
+      5000,
+      'the event failed',
+    );
+    const sorted = (ran: unknown) =>
+      [...(ran as { automationId: string }[])].sort((a, b) => a.automationId.localeCompare(b.automationId));
     expect(sorted(updates.at(-1)!.ran)).toEqual([
       { automationId: 'bad', status: 'failed' },
       { automationId: 'ok', status: 'succeeded' },
@@ -46,10 +51,19 @@ describe('what ran, for the feed', () => {
     const replay = await h.automations.handlers.replayEvent({ id: event.id });
     expect(replay.event.ran).toHaveLength(2);
     await h.waitRun(event.id, (runs) => runs.length === 4 && allSettled(runs));
-    const last = await waitFor(() => {
-      const e = h!.pushedOf('event.updated').filter((u) => u.id === event.id).at(-1);
-      return e?.status === 'failed' && e.ran?.every((r) => r.status !== 'queued' && r.status !== 'running') ? e : null;
-    }, 5000, 'the replay settled');
+    const last = await waitFor(
+      () => {
+        const e = h!
+          .pushedOf('event.updated')
+          .filter((u) => u.id === event.id)
+          .at(-1);
+        return e?.status === 'failed' && e.ran?.every((r) => r.status !== 'queued' && r.status !== 'running')
+          ? e
+          : null;
+      },
+      5000,
+      'the replay settled',
+    );
     expect(sorted(last.ran)).toEqual([
       { automationId: 'bad', status: 'failed' },
       { automationId: 'ok', status: 'succeeded' },
@@ -69,7 +83,9 @@ describe('run jobs and retention', () => {
 
     h = await h.restart();
     expect(h.automations.scheduler.jobFor(run.id)).toBeUndefined();
-    expect([...h.store.collection<{ id: string; refId: string }>('jobs').values()].some((j) => j.refId === run.id)).toBe(false);
+    expect(
+      [...h.store.collection<{ id: string; refId: string }>('jobs').values()].some((j) => j.refId === run.id),
+    ).toBe(false);
   });
 
   it('keeps the dead job of a run that still exists, so it can be retried by hand', async () => {
@@ -79,5 +95,22 @@ describe('run jobs and retention', () => {
     await waitFor(() => h!.automations.scheduler.jobFor(run.id)?.state === 'dead', 3000, 'a dead job');
     h = await h.restart();
     expect(h.automations.scheduler.jobFor(run.id)?.state).toBe('dead');
+  });
+
+  it('tells the engine each time the pending jobs move, the last time with none left', async () => {
+    h = await startHarness(dir, config([auto('ok', script('trivial.mjs'))]));
+    const seen: number[] = [];
+    const off = h.automations.onCountsChanged!(() => seen.push(h!.automations.counts().jobsPending));
+    const event = await h.fire();
+    await h.waitRun(event.id, allSettled);
+    await waitFor(() => h!.automations.counts().jobsPending === 0, 3000, 'no pending job');
+    expect(seen[0]).toBe(1);
+    expect(seen.at(-1)).toBe(0);
+    off();
+    const before = seen.length;
+    const second = await h.fire();
+    await h.waitRun(second.id, allSettled);
+    await waitFor(() => h!.automations.counts().jobsPending === 0, 3000, 'settled');
+    expect(seen).toHaveLength(before); // unsubscribed: nothing recorded for the second event
   });
 });

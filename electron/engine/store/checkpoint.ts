@@ -1,10 +1,10 @@
 // Checkpoint and the retention clean-up of linked records, kept apart from the
 // store's public surface. The crash-safety argument is in store.ts.
-import type { StoredEvent } from './types';
 import type { Faults } from './durable-file';
 import { PENDING, type EventIndex } from './event-index';
 import type { Journal } from './journal';
 import type { CheckpointTask, Segments } from './segments';
+import type { HeldJson } from './segment-files';
 import type { StoredCollection } from './collections';
 import { idTime } from '../util/ids';
 
@@ -14,7 +14,7 @@ export interface CheckpointParts {
   collections: Iterable<StoredCollection<{ id: string }>>;
   index: EventIndex;
   /** Journalled events not yet in a segment; emptied by the checkpoint. */
-  pending: Map<string, StoredEvent>;
+  pending: Map<string, HeldJson>;
   now: number;
   faults: Faults;
 }
@@ -42,7 +42,7 @@ export async function runCheckpoint(p: CheckpointParts, force: boolean): Promise
   }
   let tasks: CheckpointTask[];
   try {
-    tasks = p.segments.snapshot([...p.pending.values()], p.now);
+    tasks = p.segments.snapshot([...p.pending], p.now);
     for (const coll of collections) tasks.push(...coll.snapshot(p.faults));
   } finally {
     // Only what the snapshot really placed in a segment leaves `pending`: an

@@ -139,10 +139,13 @@ export class Journal {
     await fsyncDir(this.dir);
   }
 
-  /** Queues one record; resolves once it is fsync'd and applied, rejects with StoreWriteError. */
+  /**
+   * Queues one record (or its JSON text, already serialised by the caller);
+   * resolves once it is fsync'd and applied, rejects with StoreWriteError.
+   */
   append(record: unknown, apply: () => void): Promise<void> {
     if (this.closed) return Promise.reject(new StoreWriteError('The store is closed.'));
-    const line = JSON.stringify(record) + '\n';
+    const line = (typeof record === 'string' ? record : JSON.stringify(record)) + '\n';
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ line, apply, resolve, reject });
       this.kick();

@@ -1,9 +1,35 @@
 // The on-disk shapes of segments and their sidecars (see segments.ts), their
 // file names, and reading one with quarantine of a damaged file.
 import path from 'node:path';
-import type { EventSummary } from '../../../shared/types';
+import type { EventStatus, EventSummary } from '../../../shared/types';
 import type { StoredEvent } from './types';
 import { CorruptFileError, readJson } from './durable-file';
+
+/**
+ * A new event held in memory until its segment file is written: the exact JSON
+ * text the journal got (one flat string is far cheaper for the garbage
+ * collector than the parsed body, payload and headers, and the checkpoint
+ * writes it as is instead of serialising the event again), with the status and
+ * redelivery count that text carries.
+ */
+export interface HeldJson {
+  json: string;
+  status: EventStatus;
+  redeliveries: number;
+}
+
+/** An event in memory: held as text (new ones), or as read from a segment file. */
+export type Held = StoredEvent | HeldJson;
+
+export function materialize(held: Held): StoredEvent {
+  return 'json' in held ? (JSON.parse(held.json) as StoredEvent) : held;
+}
+
+/** The event's JSON as its segment must hold it: the held text when still current, else serialised. */
+export function segmentJson(held: Held, s: EventSummary): string {
+  if ('json' in held && held.status === s.status && held.redeliveries === s.redeliveries) return held.json;
+  return JSON.stringify({ ...materialize(held), status: s.status, redeliveries: s.redeliveries });
+}
 
 export interface SegmentFile {
   seq: number;

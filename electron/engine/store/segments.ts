@@ -10,17 +10,20 @@ import { promises as fsp } from 'node:fs';
 import type { EventSummary } from '../../../shared/types';
 import type { Logger } from '../util/logger';
 import type { StoredEvent } from './types';
-import { fsyncDir, writeJson, type Faults } from './durable-file';
+import { fsyncDir, writeFileDurable, writeJson, type Faults } from './durable-file';
 import type { EventIndex } from './event-index';
 import {
   CACHE_SEGMENTS,
   DAY,
   MAX_SEGMENT_BYTES,
   READ_AHEAD,
+  materialize,
   readOrQuarantine,
+  segmentJson,
   segmentPath,
   sidecarPath,
   type CheckpointTask,
+  type Held,
   type Quarantine,
   type SegmentFile,
   type SegmentMeta,
@@ -36,10 +39,10 @@ export class Segments {
   private readonly metas = new Map<number, SegmentMeta>();
   private hot!: SegmentMeta;
   /** Full events in memory: the hot segment, and sealed ones whose file is not written yet. */
-  private readonly mem = new Map<number, Map<string, StoredEvent>>();
+  private readonly mem = new Map<number, Map<string, Held>>();
   /** Recently read sealed segments, most recent last. */
-  private readonly cache = new Map<number, Map<string, StoredEvent>>();
-  private readonly reading = new Map<number, Promise<Map<string, StoredEvent> | undefined>>();
+  private readonly cache = new Map<number, Map<string, Held>>();
+  private readonly reading = new Map<number, Promise<Map<string, Held> | undefined>>();
   private readonly dirtyFull = new Set<number>();
   private readonly dirtySidecar = new Set<number>();
 
@@ -98,18 +101,18 @@ export class Segments {
   /** Full event data, from memory, the cache or its segment file. */
   async getEvent(seq: number, id: string): Promise<StoredEvent | undefined> {
     const inMem = this.mem.get(seq);
-    if (inMem) return inMem.get(id);
+    if (inMem) return held(inMem.get(id));
     const cached = this.cache.get(seq);
     if (cached) {
       this.cacheSet(seq, cached);
-      return cached.get(id);
+      return held(cached.get(id));
     }
     let reading = this.reading.get(seq);
     if (!reading) {
       reading = this.readSegment(seq).finally(() => this.reading.delete(seq));
       this.reading.set(seq, reading);
     }
-    return (await reading)?.get(id);
+    return held((await reading)?.get(id));
   }
 
   /** A status or redelivery change on an event of this segment: its sidecar needs rewriting. */
@@ -122,7 +125,7 @@ export class Segments {
    * segment (sealing it when full or a day old) and captures, by reference,
    * what each file must hold now. The returned tasks write it, in seq order.
    */
-  snapshot(pending: StoredEvent[], now: number): CheckpointTask[] {
+  snapshot(pending: [string, Held][], now: number): CheckpointTask[] {
     const full = new Set(this.dirtyFull);
     const sideOnly = new Set(this.dirtySidecar);
     this.dirtyFull.clear();
@@ -147,27 +150,28 @@ export class Segments {
   }
 
   private place(
-    pending: StoredEvent[],
+    pending: [string, Held][],
     full: Set<number>,
     sideOnly: Set<number>,
     mustSeal: () => boolean,
     now: number,
   ): CheckpointTask[] {
-    pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const ev of pending) {
-      const entry = this.index.get(ev.id);
+    pending.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [id, ev] of pending) {
+      const entry = this.index.get(id);
       if (!entry) continue;
+      const { sizeBytes, receivedAt } = entry.s;
       if (mustSeal()) this.seal(full);
       const hotMem = this.mem.get(this.hot.seq)!;
-      if (!hotMem.has(ev.id)) {
+      if (!hotMem.has(id)) {
         if (this.hot.ids.length === 0) this.hot.openedAt = now;
-        this.hot.ids.push(ev.id);
+        this.hot.ids.push(id);
         // An estimate until the file is written: body twice (text and parsed payload) plus the rest.
-        this.hot.segmentBytes += 2 * (ev.sizeBytes || 0) + 1024;
+        this.hot.segmentBytes += 2 * (sizeBytes || 0) + 1024;
       }
-      hotMem.set(ev.id, ev);
-      if (!this.hot.oldestAt || ev.receivedAt < this.hot.oldestAt) this.hot.oldestAt = ev.receivedAt;
-      if (ev.receivedAt > this.hot.newestAt) this.hot.newestAt = ev.receivedAt;
+      hotMem.set(id, ev);
+      if (!this.hot.oldestAt || receivedAt < this.hot.oldestAt) this.hot.oldestAt = receivedAt;
+      if (receivedAt > this.hot.newestAt) this.hot.newestAt = receivedAt;
       entry.seg = this.hot.seq;
       full.add(this.hot.seq);
     }
@@ -214,20 +218,22 @@ export class Segments {
   }
 
   private fullTask(meta: SegmentMeta): CheckpointTask {
-    const events = this.mem.get(meta.seq) ?? new Map<string, StoredEvent>();
+    const events = this.mem.get(meta.seq) ?? new Map<string, Held>();
     const summaries: EventSummary[] = [];
-    const seg: SegmentFile = { seq: meta.seq, events: [] };
+    const parts: string[] = [];
     for (const id of meta.ids) {
       const s = this.index.get(id)?.s;
       const e = events.get(id);
       if (!s || !e) continue; // never expected; a checkpoint must not die on it
       summaries.push(s);
-      seg.events.push({ ...e, status: s.status, redeliveries: s.redeliveries });
+      parts.push(segmentJson(e, s));
     }
+    // Exactly JSON.stringify(SegmentFile), built from the events' held text: serialised now, synchronously.
+    const segText = `{"seq":${meta.seq},"events":[${parts.join(',')}]}`;
     const side: SidecarFile = { seq: meta.seq, sealed: meta.sealed, segmentBytes: 0, openedAt: meta.openedAt, events: summaries };
     return {
       run: async () => {
-        side.segmentBytes = await writeJson(this.segmentPath(meta.seq), seg, this.faults);
+        side.segmentBytes = await writeFileDurable(this.segmentPath(meta.seq), segText, this.faults);
         meta.segmentBytes = side.segmentBytes;
         await writeJson(this.sidecarPath(meta.seq), side, this.faults);
         // Written and sealed: its bodies leave memory (and stay a while in the read cache).
@@ -288,7 +294,7 @@ export class Segments {
     this.metas.set(seq, meta);
   }
 
-  private async readSegment(seq: number): Promise<Map<string, StoredEvent> | undefined> {
+  private async readSegment(seq: number): Promise<Map<string, Held> | undefined> {
     const seg = await readOrQuarantine<SegmentFile>(this.segmentPath(seq), this.quarantine);
     if (!seg) {
       // Unreadable now: move its sidecar aside too and forget its events.
@@ -300,13 +306,13 @@ export class Segments {
       }
       return undefined;
     }
-    const events = new Map(seg.events.map((e) => [e.id, e]));
+    const events = new Map<string, Held>(seg.events.map((e) => [e.id, e]));
     this.cacheSet(seq, events);
     return events;
   }
 
 
-  private cacheSet(seq: number, events: Map<string, StoredEvent>): void {
+  private cacheSet(seq: number, events: Map<string, Held>): void {
     this.cache.delete(seq);
     this.cache.set(seq, events);
     while (this.cache.size > CACHE_SEGMENTS) this.cache.delete(this.cache.keys().next().value as number);
@@ -326,4 +332,8 @@ export class Segments {
   private sidecarPath(seq: number): string {
     return sidecarPath(this.dir, seq);
   }
+}
+
+function held(h: Held | undefined): StoredEvent | undefined {
+  return h && materialize(h);
 }

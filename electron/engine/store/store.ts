@@ -19,6 +19,7 @@ import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
 import { Journal } from './journal';
 import { HealthTracker, closedError, normalize } from './store-health';
 import { Segments } from './segments';
+import { materialize, type HeldJson } from './segment-files';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
 import { loadCollections, StoredCollection, type CollectionName, type JournalRecord as CollectionRecord } from './collections';
 
@@ -53,7 +54,7 @@ export class DurableStore implements Store {
   private readonly segments: Segments;
   private readonly journal: Journal;
   /** Journalled events not yet in a segment, in journal order. */
-  private readonly pending = new Map<string, StoredEvent>();
+  private readonly pending = new Map<string, HeldJson>();
   private readonly collections = new Map<string, AnyCollection>();
   /** Dedupe keys whose first event is being written right now. */
   private readonly inflightKeys = new Map<string, Promise<unknown>>();
@@ -119,7 +120,9 @@ export class DurableStore implements Store {
     const known = this.index.get(event.id);
     if (known) return { id: event.id, duplicate: true, summary: known.s };
     const stored = normalize(event);
-    const written = this.write({ t: 'ev', e: stored }, () => this.applyEvent(stored));
+    // Serialised once: the journal line and the segment file both use this text.
+    const json = JSON.stringify(stored);
+    const written = this.write(`{"t":"ev","e":${json}}`, () => this.applyEvent(stored, json));
     if (key) {
       this.inflightKeys.set(key, written);
       void written
@@ -142,7 +145,8 @@ export class DurableStore implements Store {
   async getEvent(id: string): Promise<StoredEvent | undefined> {
     const entry = this.index.get(id);
     if (!entry) return undefined;
-    const event = entry.seg === PENDING ? this.pending.get(id) : await this.segments.getEvent(entry.seg, id);
+    const held = entry.seg === PENDING ? this.pending.get(id) : undefined;
+    const event = held ? materialize(held) : entry.seg === PENDING ? undefined : await this.segments.getEvent(entry.seg, id);
     const s = this.index.get(id)?.s;
     if (!event || !s) return undefined;
     return { ...event, status: s.status, redeliveries: s.redeliveries };
@@ -260,7 +264,8 @@ export class DurableStore implements Store {
     return coll;
   }
 
-  private write(record: AnyRecord, apply: () => void): Promise<void> {
+  /** `record` may come serialised already (an event's journal line). */
+  private write(record: AnyRecord | string, apply: () => void): Promise<void> {
     if (this.state !== 'open') return Promise.reject(closedError(this.state));
     return this.journal.append(record, apply).then(() => this.maybeCheckpoint());
   }
@@ -280,7 +285,7 @@ export class DurableStore implements Store {
   /** Replay and live writes share these, so a replayed journal rebuilds exactly the acknowledged state. */
   private applyRecord(rec: unknown): void {
     const r = rec as AnyRecord;
-    if (r?.t === 'ev' && typeof r.e?.id === 'string') this.applyEvent(r.e);
+    if (r?.t === 'ev' && typeof r.e?.id === 'string') this.applyEvent(r.e, JSON.stringify(r.e));
     else if (r?.t === 'st' && typeof r.id === 'string') {
       const patch: { status?: EventStatus; redeliveries?: number } = {};
       if (r.status) patch.status = r.status;
@@ -291,10 +296,11 @@ export class DurableStore implements Store {
     else this.logger.warn('Skipped an unknown journal record');
   }
 
-  private applyEvent(e: StoredEvent): void {
+  private applyEvent(e: StoredEvent, json: string): void {
     if (this.index.has(e.id)) return; // already checkpointed (replay after a crash mid-checkpoint)
-    this.pending.set(e.id, e);
-    this.index.add(toSummary(e), PENDING);
+    const s = toSummary(e);
+    this.pending.set(e.id, { json, status: s.status, redeliveries: s.redeliveries });
+    this.index.add(s, PENDING);
   }
 
   private applyStatus(id: string, patch: { status?: EventStatus; redeliveries?: number }): void {

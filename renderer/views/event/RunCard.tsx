@@ -1,3 +1,4 @@
+import { startedAttempt } from '../../../shared/attempts';
 import type { Attempt, Run } from '../../../shared/types';
 import { StatusPill } from '../../components/Badge';
 import { Button } from '../../components/Button';
@@ -110,17 +111,7 @@ function withLiveAttempts(run: Run, live: LiveOutput): Attempt[] {
     if (!key.startsWith(prefix)) continue;
     const n = Number(key.slice(prefix.length));
     if (!list.some((a) => a.attempt === n)) {
-      list.push({
-        attempt: n,
-        startedAt: run.createdAt,
-        finishedAt: null,
-        exitCode: null,
-        signal: null,
-        error: null,
-        stdout: '',
-        stderr: '',
-        truncated: false,
-      });
+      list.push(startedAttempt(n, run.createdAt));
     }
   }
   return list.sort((a, b) => a.attempt - b.attempt);

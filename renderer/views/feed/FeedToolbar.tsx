@@ -2,8 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { humanizeType } from '../../../shared/summary';
 import type { EventStatus } from '../../../shared/types';
 import { Button } from '../../components/Button';
+import { Select } from '../../components/inputs';
 import { EVENT_STATUS } from '../../lib/format';
 import { NO_FILTERS, hasFilters, type FeedFilters } from './feedModel';
+
+const STATUSES = Object.keys(EVENT_STATUS) as EventStatus[];
 
 export function FeedToolbar({
   filters,
@@ -77,45 +80,24 @@ export function FeedToolbar({
           }}
         />
       </div>
-      <select
-        className="select"
+      <Select
         aria-label="Source"
         value={filters.source}
-        onChange={(e) => onChange({ ...filters, source: e.target.value, type: '' })}
-      >
-        <option value="">All sources</option>
-        {sources.map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </select>
-      <select
-        className="select"
+        onChange={(source) => onChange({ ...filters, source, type: '' })}
+        options={[['', 'All sources'], ...sources.map((s) => [s, s] as const)]}
+      />
+      <Select
         aria-label="Event type"
         value={filters.type}
-        onChange={(e) => onChange({ ...filters, type: e.target.value })}
-      >
-        <option value="">All event types</option>
-        {types.map((t) => (
-          <option key={t} value={t}>
-            {humanizeType(t)} ({t})
-          </option>
-        ))}
-      </select>
-      <select
-        className="select"
+        onChange={(type) => onChange({ ...filters, type })}
+        options={[['', 'All event types'], ...types.map((t) => [t, `${humanizeType(t)} (${t})`] as const)]}
+      />
+      <Select<EventStatus | ''>
         aria-label="Status"
         value={filters.status}
-        onChange={(e) => onChange({ ...filters, status: e.target.value as EventStatus | '' })}
-      >
-        <option value="">Any status</option>
-        {(Object.keys(EVENT_STATUS) as EventStatus[]).map((s) => (
-          <option key={s} value={s}>
-            {EVENT_STATUS[s].label}
-          </option>
-        ))}
-      </select>
+        onChange={(status) => onChange({ ...filters, status })}
+        options={[['', 'Any status'], ...STATUSES.map((s) => [s, EVENT_STATUS[s].label] as const)]}
+      />
       {hasFilters(filters) && (
         <Button variant="ghost" size="sm" onClick={() => onChange(NO_FILTERS)}>
           Clear filters

@@ -5,13 +5,16 @@ import type { DesktopPreferences, SecretsStorageStatus } from '../../../shared/d
 import { desktop, desktopCall } from '../../app/desktop';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
+import { useSecretsSentence } from '../../components/Form';
 import { Toggle } from '../../components/Toggle';
-import { toast, toastOnError } from '../../components/Toast';
+import { toastOnError } from '../../components/Toast';
 
 export function DesktopSettings() {
   const d = desktop();
   const [login, setLogin] = useState<{ enabled: boolean; supported: boolean } | null>(null);
   const [secrets, setSecrets] = useState<SecretsStorageStatus | null>(null);
+  // The config says how secrets are kept (Settings shows it); this is the fallback for an older engine.
+  const sentence = useSecretsSentence();
   const [prefs, setPrefs] = useState<DesktopPreferences | null>(null);
   useEffect(() => {
     if (!d) return;
@@ -20,11 +23,6 @@ export function DesktopSettings() {
     desktopCall(d.getPreferences({})).then(setPrefs, () => undefined);
   }, [d]);
   if (!d) return null;
-  const guard = async (fn: () => Promise<void>) => {
-    await toastOnError(async () => {
-      await fn();
-    });
-  };
   return (
     <Card title="This computer" labelledBy="desktop-title">
       {login?.supported && (
@@ -33,7 +31,9 @@ export function DesktopSettings() {
             checked={login.enabled}
             showLabel
             label="Start Hookdock when I log in"
-            onChange={(enabled) => void guard(async () => setLogin(await desktopCall(d.setLaunchAtLogin({ enabled }))))}
+            onChange={(enabled) =>
+              void toastOnError(async () => setLogin(await desktopCall(d.setLaunchAtLogin({ enabled }))))
+            }
           />
         </p>
       )}
@@ -44,15 +44,15 @@ export function DesktopSettings() {
             showLabel
             label="Show notifications"
             onChange={(notificationsEnabled) =>
-              void guard(async () => setPrefs(await desktopCall(d.setPreferences({ notificationsEnabled }))))
+              void toastOnError(async () => setPrefs(await desktopCall(d.setPreferences({ notificationsEnabled }))))
             }
           />
         </p>
       )}
-      {secrets && <p className="muted small">{secrets.description}</p>}
+      {secrets && !sentence && <p className="muted small">{secrets.description}</p>}
       <Button
         size="sm"
-        onClick={() => void guard(async () => void (await desktopCall(d.revealInFolder({ target: 'dataDir' }))))}
+        onClick={() => void toastOnError(async () => void (await desktopCall(d.revealInFolder({ target: 'dataDir' }))))}
       >
         Show the data folder
       </Button>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { PublicConfig } from '../../../shared/api';
 import type { ProviderId } from '../../../shared/types';
 import { PROVIDERS } from '../../../shared/types';
-import { errorMessage, getApi } from '../../api';
+import { getApi } from '../../api';
 import { ProviderMark } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
