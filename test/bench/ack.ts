@@ -66,6 +66,8 @@ function post(agent: http.Agent, url: URL, body: string): Promise<number> {
 
 interface RoundResult {
   acksPerSec: number;
+  /** The server's main-thread CPU per 200 (µs): steadier than acks/s on a shared machine. */
+  cpuUsPerAck: number;
   errors: number;
   latencies: number[];
 }
@@ -92,7 +94,7 @@ async function round(receiverUrl: string, ms: number): Promise<RoundResult> {
   );
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();
-  return { acksPerSec: acks / seconds, errors, latencies };
+  return { acksPerSec: acks / seconds, cpuUsPerAck: NaN, errors, latencies };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -110,13 +112,25 @@ function summarize(rounds: RoundResult[]): Summary {
 }
 
 /** Alternates rounds over the targets, so all of them see the same background load. */
-async function compare(targets: { name: string; url: string }[]): Promise<{ summaries: Summary[]; rounds: RoundResult[][] }> {
+/** CPU time (µs) the process's main thread (the event loop) has used; NaN where /proc is missing. */
+function mainThreadCpuUs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in USER_HZ (100/s)
+  } catch {
+    return NaN;
+  }
+}
+
+async function compare(targets: { name: string; url: string; pid?: number }[]): Promise<{ summaries: Summary[]; rounds: RoundResult[][] }> {
   for (const t of targets) await round(t.url, 500); // warm-up: JIT, sockets
   const results: RoundResult[][] = targets.map(() => []);
   for (let i = 0; i < ROUNDS; i++) {
     const parts: string[] = [];
     for (const [k, t] of targets.entries()) {
+      const cpu0 = mainThreadCpuUs(t.pid);
       const r = await round(t.url, ROUND_MS);
+      r.cpuUsPerAck = (mainThreadCpuUs(t.pid) - cpu0) / ((r.acksPerSec * ROUND_MS) / 1000);
       results[k].push(r);
       parts.push(`${t.name} ${r.acksPerSec.toFixed(0)}/s`);
     }
@@ -257,9 +271,9 @@ async function main() {
       summaries: [b, e, f],
       rounds: [bR, eR, fR],
     } = await compare([
-      { name: 'bare', url: bare.url },
-      { name: 'hookdock empty', url: empty.serve.receiverUrl },
-      { name: `hookdock ${PREFILL / 1000}k`, url: full.serve.receiverUrl },
+      { name: 'bare', url: bare.url, pid: bare.proc.pid },
+      { name: 'hookdock empty', url: empty.serve.receiverUrl, pid: empty.serve.proc.pid },
+      { name: `hookdock ${PREFILL / 1000}k`, url: full.serve.receiverUrl, pid: full.serve.proc.pid },
     ]);
     const rssAfterLoad = rssMiB(full.serve.proc.pid!);
     const stopT0 = performance.now();
@@ -274,6 +288,13 @@ async function main() {
     console.log(`  ratio hookdock/bare, empty:           ${pairedRatio(eR, bR).toFixed(2)}  (median of per-round ratios)`);
     console.log(`  ratio hookdock/bare, ${PREFILL / 1000}k stored:     ${pairedRatio(fR, bR).toFixed(2)}`);
     console.log(`  ratio ${PREFILL / 1000}k stored / empty (hookdock):  ${pairedRatio(fR, eR).toFixed(2)}`);
+    // When the event loop is the bottleneck, acks/s follow main-thread CPU per ack; this ratio
+    // does not swing with what else runs on the machine the way acks/s do.
+    const cpu = (rs: RoundResult[]) => median(rs.map((r) => r.cpuUsPerAck));
+    console.log(
+      `  main-thread CPU per ack: bare ${cpu(bR).toFixed(0)} µs, hookdock empty ${cpu(eR).toFixed(0)} µs, ${PREFILL / 1000}k ${cpu(fR).toFixed(0)} µs;` +
+        ` CPU ratio bare/hookdock ${(cpu(bR) / cpu(eR)).toFixed(2)} empty, ${(cpu(bR) / cpu(fR)).toFixed(2)} ${PREFILL / 1000}k`,
+    );
     console.log(`  start-up to /healthz 200:  empty ${empty.startupMs.toFixed(0)} ms, ${PREFILL / 1000}k stored ${full.startupMs.toFixed(0)} ms`);
     console.log(
       `  serve RSS with ${PREFILL / 1000}k stored: ${rssAfterStart.rss.toFixed(0)} MiB after start, ${rssAfterLoad.rss.toFixed(0)} MiB after the rounds` +

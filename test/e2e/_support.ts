@@ -133,7 +133,11 @@ export function problemsOf(page: Page): string[] {
   return pageProblems.get(page) ?? [];
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves the view as test-artifacts/screenshots/<name>.png. Toasts left over from
+ * the steps before would cover the view's own buttons: hidden unless asked for.
+ */
+export async function screenshot(page: Page, name: string, opts: { toasts?: boolean } = {}): Promise<string> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const file = join(SCREENSHOTS, `${name}.png`);
   // The app scrolls inside <main>: grow the window to show the whole view.
@@ -145,7 +149,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   });
   if (needed > size.height)
     await page.setViewportSize({ width: size.width, height: Math.min(Math.ceil(needed), 4000) });
+  // Through the CSSOM, not an injected <style>: the app's CSP (rightly) refuses inline styles.
+  const setToasts = (visibility: string) =>
+    page.evaluate((v) => {
+      const region = document.querySelector<HTMLElement>('.toast-region');
+      if (region) region.style.visibility = v;
+    }, visibility);
+  if (!opts.toasts) await setToasts('hidden');
   await page.screenshot({ path: file });
+  if (!opts.toasts) await setToasts('');
   if (needed > size.height) await page.setViewportSize(size);
   return file;
 }

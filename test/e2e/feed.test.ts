@@ -1,10 +1,19 @@
 // The live feed and the event detail, in a real browser against a real
 // `hookdock serve`: live rows without reload, filters, search, and the detail
 // with headers, payload and a script's output.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postHook, problemsOf, screenshot, shopifyHeaders, shopifyOrder, Session, stripeHeaders } from './_support';
+import {
+  openDashboard,
+  postHook,
+  problemsOf,
+  screenshot,
+  shopifyHeaders,
+  shopifyOrder,
+  Session,
+  stripeHeaders,
+} from './_support';
 
 const SHOP_SECRET = 'shop-secret-for-tests';
 const STRIPE_SECRET = 'whsec_dGVzdHNlY3JldGZvcnN0cmlwZQ==';
@@ -70,6 +79,11 @@ afterAll(() => app.close(), 60_000);
 
 const rows = () => app.page.locator('.feed-row');
 
+/** Waits for the list to hold one row matching `re`: the count alone can be the previous filter's answer. */
+async function onlyRow(re: RegExp) {
+  await expect.poll(async () => (await rows().allInnerTexts()).map((t) => re.test(t))).toEqual([true]);
+}
+
 describe('live feed', () => {
   it('lists stored events newest first, in plain words', async () => {
     await expect.poll(() => rows().count()).toBe(4);
@@ -108,18 +122,15 @@ describe('live feed', () => {
 
   it('narrows the list with filters and search', async () => {
     await app.page.getByLabel('Source').selectOption('payments');
-    await expect.poll(() => rows().count()).toBe(1);
-    expect(await rows().first().innerText()).toMatch(/Charge refunded/);
+    await onlyRow(/Charge refunded/);
 
     await app.page.getByLabel('Source').selectOption('');
     await app.page.getByLabel('Status').selectOption('rejected');
-    await expect.poll(() => rows().count()).toBe(1);
-    expect(await rows().first().innerText()).toMatch(/Rejected/);
+    await onlyRow(/Rejected/);
 
     await app.page.getByLabel('Status').selectOption('');
     await app.page.getByLabel('Search events').fill('Omar');
-    await expect.poll(() => rows().count()).toBe(1);
-    expect(await rows().first().innerText()).toMatch(/#1002/);
+    await onlyRow(/#1002/);
     await screenshot(app.page, 'feed-search');
 
     await app.page.getByLabel('Search events').fill('no-such-thing-anywhere');
@@ -205,6 +216,31 @@ describe('live feed', () => {
     await pill.click();
     await app.page.locator(`.feed-row[data-event-id="${id}"]`).waitFor({ timeout: 1000 });
     expect(await scroller.evaluate((el) => el.scrollTop)).toBeLessThan(8);
+  });
+
+  it('fits a narrow window (900 px): nothing scrolls sideways', async () => {
+    const page = app.page;
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 900, height: 760 });
+    const overflow = () =>
+      page.evaluate(() => {
+        const wide = [...document.querySelectorAll<HTMLElement>('.app-main, .app-header, .card, .feed-row')].filter(
+          (el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'auto',
+        );
+        return { page: document.documentElement.scrollWidth, wide: wide.map((el) => el.className) };
+      });
+    try {
+      await page.evaluate(() => (window.location.hash = '#/feed'));
+      await page.waitForSelector('.feed-row');
+      expect(await overflow()).toEqual({ page: 900, wide: [] });
+      await screenshot(page, 'feed-narrow');
+      await page.locator('.feed-row', { hasText: '#1200' }).click();
+      await page.getByRole('heading', { level: 1, name: /Order updated/ }).waitFor();
+      expect(await overflow()).toEqual({ page: 900, wide: [] });
+      await screenshot(page, 'event-narrow');
+    } finally {
+      await page.setViewportSize(size);
+    }
   });
 
   it('had no CSP violations or page errors', () => {

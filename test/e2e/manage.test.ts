@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, postHook, screenshot, shopifyHeaders, shopifyOrder, Session, stripeHeaders, waitFor } from './_support';
@@ -225,6 +225,10 @@ describe('outbox', () => {
 describe('settings', () => {
   it('shows the tunnel, retention and concurrency, and saves them', async () => {
     await app.page.evaluate(() => (window.location.hash = '#/settings'));
+    // Headless serve has no keychain: it says secrets sit in a file only this user reads.
+    expect(await app.page.getByTestId('secrets-storage').innerText()).toBe(
+      'Secrets are stored in a file only your user account can read (this system offers no keychain).',
+    );
     await app.page.getByLabel('Keep events for (days)').fill('14');
     await app.page.getByRole('button', { name: 'Save', exact: true }).click();
     await waitFor(

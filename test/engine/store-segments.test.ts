@@ -80,4 +80,29 @@ describe('store: segment sealing', () => {
     ]);
     expect((await b.getEvent(late.id))?.id).toBe(late.id);
   });
+
+  it('writes segment files with the current status of each event, and reads them back whole', async () => {
+    const a = await start({ tuning: { segmentEvents: 100 } });
+    const plain = makeEvent(1);
+    const changed = makeEvent(2);
+    await a.appendEvent(plain);
+    await a.appendEvent(changed);
+    await a.setEventStatus(changed.id, 'done');
+    await a.appendEvent(makeEvent(2, { id: undefined })); // a redelivery of the same provider event
+    expect(await a.getEvent(changed.id)).toMatchObject({ status: 'done', redeliveries: 1, payload: changed.payload });
+    await a.checkpoint();
+    const file = JSON.parse(await fsp.readFile(path.join(dir, 'store', 'segments', 'events-000001.json'), 'utf8')) as {
+      seq: number;
+      events: { id: string; status: string; redeliveries: number }[];
+    };
+    expect(file.seq).toBe(1);
+    expect(file.events.map((e) => [e.id, e.status, e.redeliveries])).toEqual([
+      [plain.id, 'received', 0],
+      [changed.id, 'done', 1],
+    ]);
+    expect(file.events[0]).toEqual({ ...plain });
+    await a.close();
+    const b = await start();
+    expect(await b.getEvent(changed.id)).toMatchObject({ status: 'done', redeliveries: 1, body: changed.body, headers: changed.headers });
+  });
 });

@@ -23,6 +23,10 @@ export function Destinations({ config }: { config: PublicConfig }) {
   const [deleting, setDeleting] = useState<Destination | null>(null);
   const [shownSecret, setShownSecret] = useState<{ id: string; secret: string } | null>(null);
   const list = config.destinations;
+  const done = (secret: string | null, id: string) => {
+    setEditing(null);
+    if (secret) setShownSecret({ id, secret });
+  };
   return (
     <Card
       title="Destinations"
@@ -54,10 +58,7 @@ export function Destinations({ config }: { config: PublicConfig }) {
         <DestinationForm
           existing={null}
           taken={list.map((d) => d.id)}
-          onDone={(secret, id) => {
-            setEditing(null);
-            if (secret) setShownSecret({ id, secret });
-          }}
+          onDone={done}
           onCancel={() => setEditing(null)}
         />
       )}
@@ -68,15 +69,7 @@ export function Destinations({ config }: { config: PublicConfig }) {
           {list.map((d) =>
             editing === d.id ? (
               <li key={d.id}>
-                <DestinationForm
-                  existing={d}
-                  taken={[]}
-                  onDone={(secret, id) => {
-                    setEditing(null);
-                    if (secret) setShownSecret({ id, secret });
-                  }}
-                  onCancel={() => setEditing(null)}
-                />
+                <DestinationForm existing={d} taken={[]} onDone={done} onCancel={() => setEditing(null)} />
               </li>
             ) : (
               <li key={d.id} className={`item ${d.enabled ? '' : 'is-off'}`}>
