@@ -117,6 +117,12 @@ function TunnelSettings({ config }: { config: PublicConfig }) {
           'Off: only this computer can send webhooks to Hookdock.'
         )}
       </div>
+      {tunnel?.provider === 'none' && config.tunnel.provider === 'ngrok' && config.tunnel.hasAuthtoken && (
+        <p className="muted" data-testid="tunnel-overridden">
+          Hookdock was started with the tunnel turned off (--tunnel none), so these settings apply from its next start
+          without that option.
+        </p>
+      )}
       <SaveForm
         form={form}
         submitLabel="Save tunnel settings"
