@@ -88,7 +88,10 @@ async function round(receiverUrl: string, ms: number): Promise<RoundResult> {
         const status = await post(agent, url, body).catch(() => 0);
         latencies.push(performance.now() - t0);
         if (status === 200) acks++;
-        else errors++;
+        else {
+          errors++;
+          nonOk.set(status, (nonOk.get(status) ?? 0) + 1);
+        }
       }
     }),
   );
@@ -96,6 +99,9 @@ async function round(receiverUrl: string, ms: number): Promise<RoundResult> {
   agent.destroy();
   return { acksPerSec: acks / seconds, cpuUsPerAck: NaN, errors, latencies };
 }
+
+/** Every non-200 by status across all rounds (0: the request failed without an answer). */
+const nonOk = new Map<number, number>();
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -301,6 +307,9 @@ async function main() {
         (rssAfterLoad.peak ? ` (peak ${rssAfterLoad.peak.toFixed(0)} MiB)` : ''),
     );
     console.log(`  SIGTERM with ${PREFILL / 1000}k stored: exit ${exit} in ${stopMs.toFixed(0)} ms`);
+    if (nonOk.size) console.log(`  non-200 answers by status (0 = connection error): ${JSON.stringify(Object.fromEntries(nonOk))}`);
+    const problems = [empty.serve, full.serve].flatMap((sp) => sp.stderr().split('\n').filter((l) => /^\S+ (WARN|ERROR) /.test(l) || /^hookdock:/.test(l)));
+    if (problems.length) console.log(`  serve warnings and errors:\n    ${problems.slice(-10).join('\n    ')}`);
     console.log(`  bench took ${((performance.now() - began) / 1000).toFixed(0)} s (machine load average now ${loadavg()[0].toFixed(1)})`);
   } finally {
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
