@@ -6,8 +6,14 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const noNode = nodeBuiltins.map((name) => ({ name, message: 'shared/ and renderer/ run in the browser too: no Node built-ins.' }));
-const noElectron = { name: 'electron', message: 'Only electron/main.ts, preload.ts and electron/shell/ may import electron.' };
+const noNode = nodeBuiltins.map((name) => ({
+  name,
+  message: 'shared/ and renderer/ run in the browser too: no Node built-ins.',
+}));
+const noElectron = {
+  name: 'electron',
+  message: 'Only electron/main.ts, preload.ts and electron/shell/ may import electron.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-artifacts/**'] },

@@ -50,7 +50,8 @@ interface ServeOptions {
 
 function parsePort(value: string, name: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n > 65535) throw new UsageError(`${name} must be a port number from 0 to 65535, not "${value}".`);
+  if (!/^\d+$/.test(value.trim()) || n > 65535)
+    throw new UsageError(`${name} must be a port number from 0 to 65535, not "${value}".`);
   return n;
 }
 
@@ -80,12 +81,16 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
   const [command, ...rest] = positionals;
   if (command !== 'serve' || rest.length) {
     throw new UsageError(
-      command ? `Unknown command "${[command, ...rest].join(' ')}". Run "hookdock serve", or "hookdock --help".` : 'Missing command. Run "hookdock serve", or "hookdock --help".',
+      command
+        ? `Unknown command "${[command, ...rest].join(' ')}". Run "hookdock serve", or "hookdock --help".`
+        : 'Missing command. Run "hookdock serve", or "hookdock --help".',
     );
   }
   const tunnel = values.tunnel ?? env.HOOKDOCK_TUNNEL;
   if (tunnel !== undefined && tunnel !== 'ngrok' && tunnel !== 'none') {
-    throw new UsageError(`${values.tunnel !== undefined ? '--tunnel' : 'HOOKDOCK_TUNNEL'} must be "ngrok" or "none", not "${tunnel}".`);
+    throw new UsageError(
+      `${values.tunnel !== undefined ? '--tunnel' : 'HOOKDOCK_TUNNEL'} must be "ngrok" or "none", not "${tunnel}".`,
+    );
   }
   const dataDir = values['data-dir'] ?? env.HOOKDOCK_DATA_DIR;
   const host = values.host ?? env.HOOKDOCK_HOST;
@@ -114,7 +119,9 @@ function fail(err: unknown): never {
 function dashboardError(err: unknown, port: number): Error {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') {
-    return new Error(`Dashboard port ${port} is already in use — is Hookdock already running? Use --dashboard-port to pick another.`);
+    return new Error(
+      `Dashboard port ${port} is already in use — is Hookdock already running? Use --dashboard-port to pick another.`,
+    );
   }
   return new Error(`The dashboard cannot listen on 127.0.0.1:${port} (${code ?? (err as Error).message}).`);
 }
@@ -122,7 +129,9 @@ function dashboardError(err: unknown, port: number): Error {
 async function serve(opts: ServeOptions): Promise<void> {
   // Log lines wait until start-up succeeds: a failed start must print one line, not a log.
   let held: string[] | null = [];
-  const logger = createLogger('hookdock', { sink: (line) => (held ? held.push(line) : process.stderr.write(line + '\n')) });
+  const logger = createLogger('hookdock', {
+    sink: (line) => (held ? held.push(line) : process.stderr.write(line + '\n')),
+  });
   const releaseLog = () => {
     for (const line of held ?? []) process.stderr.write(line + '\n');
     held = null;

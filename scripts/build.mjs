@@ -9,7 +9,14 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
 
-const common = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
 
 await build({
   ...common,
@@ -19,10 +26,22 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
 });
 if (existsSync('electron/main.ts')) {
-  await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', external: ['electron'] });
+  await build({
+    ...common,
+    entryPoints: ['electron/main.ts'],
+    outfile: 'dist/electron/main.js',
+    format: 'esm',
+    external: ['electron'],
+  });
 }
 if (existsSync('electron/preload.ts')) {
-  await build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] });
+  await build({
+    ...common,
+    entryPoints: ['electron/preload.ts'],
+    outfile: 'dist/electron/preload.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  });
 }
 if (existsSync('renderer/index.html')) {
   await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });

@@ -25,11 +25,15 @@ export function hasDisplay(platform, env) {
  */
 export function chooseHost({ platform, env, electron }) {
   if (env.HOOKDOCK_NO_ELECTRON === '1') return { host: 'serve', reason: 'HOOKDOCK_NO_ELECTRON=1 is set' };
-  if (!hasDisplay(platform, env)) return { host: 'serve', reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are not set)' };
+  if (!hasDisplay(platform, env))
+    return { host: 'serve', reason: 'there is no display (DISPLAY and WAYLAND_DISPLAY are not set)' };
   if (electron.missing) return { host: 'serve', reason: 'the electron package is not installed (run npm install)' };
   if (electron.installed) return { host: 'electron' };
   if (!electron.canDownload) {
-    return { host: 'serve', reason: `its runtime is not downloaded yet and ${electron.downloadHost} cannot be reached` };
+    return {
+      host: 'serve',
+      reason: `its runtime is not downloaded yet and ${electron.downloadHost} cannot be reached`,
+    };
   }
   return { host: 'download' };
 }
@@ -39,7 +43,9 @@ export function installedElectron(pkgDir = electronPkg, env = process.env) {
   if (!existsSync(path.join(pkgDir, 'package.json'))) return { missing: true };
   try {
     const rel = readFileSync(path.join(pkgDir, 'path.txt'), 'utf8').trim();
-    const binary = env.ELECTRON_OVERRIDE_DIST_PATH ? path.join(env.ELECTRON_OVERRIDE_DIST_PATH, rel) : path.join(pkgDir, 'dist', rel);
+    const binary = env.ELECTRON_OVERRIDE_DIST_PATH
+      ? path.join(env.ELECTRON_OVERRIDE_DIST_PATH, rel)
+      : path.join(pkgDir, 'dist', rel);
     return { installed: existsSync(binary) ? binary : null };
   } catch {
     return { installed: null };
@@ -115,7 +121,9 @@ function serve(reason) {
 
 async function download() {
   say('downloading the Electron runtime (first launch only)…');
-  const { done } = runForwarding(process.execPath, [path.join(electronPkg, 'install.js')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const { done } = runForwarding(process.execPath, [path.join(electronPkg, 'install.js')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const timeout = new Promise((resolve) => setTimeout(() => resolve({ code: 1, timedOut: true }), 5 * 60_000).unref());
   const result = await Promise.race([done, timeout]);
   const after = installedElectron();
@@ -134,7 +142,9 @@ async function launchElectron(binary) {
   });
   const result = await done;
   if (result.code !== 0 && !result.signal && Date.now() - started < 15_000) {
-    const why = result.error ? result.error.message : firstMeaningfulLine(stderr) || `it exited with code ${result.code}`;
+    const why = result.error
+      ? result.error.message
+      : firstMeaningfulLine(stderr) || `it exited with code ${result.code}`;
     return serve(`Electron failed to start (${why})`);
   }
   return result.code;

@@ -13,15 +13,7 @@ import {
   type AutomationConfig,
   type Config,
 } from './config';
-import type {
-  Delivery,
-  EventStatus,
-  EventSummary,
-  HookEvent,
-  Page,
-  Run,
-  Status,
-} from './types';
+import type { Delivery, EventStatus, EventSummary, HookEvent, Page, Run, Status } from './types';
 
 const eventStatus = z.enum(['received', 'processing', 'done', 'failed', 'duplicate', 'rejected']);
 const deliveryStatus = z.enum(['pending', 'delivering', 'retrying', 'delivered', 'failed']);
@@ -86,7 +78,10 @@ export const apiArgs = {
         })
         .strict()
         .optional(),
-      retention: z.object({ days: z.number().int().min(1).max(3650) }).strict().optional(),
+      retention: z
+        .object({ days: z.number().int().min(1).max(3650) })
+        .strict()
+        .optional(),
       limits: z
         .object({ concurrency: z.number().int().min(1).max(64).optional() })
         .strict()

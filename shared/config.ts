@@ -3,9 +3,7 @@
 import { z } from 'zod';
 import { PROVIDERS } from './types';
 
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use letters, digits, "-" or "_" (at most 64)');
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use letters, digits, "-" or "_" (at most 64)');
 
 export const extractorSchema = z.union([
   z.object({ header: z.string().min(1) }).strict(),
@@ -77,7 +75,10 @@ export const automationSchema = z
 export const destinationSchema = z
   .object({
     id,
-    url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
     secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64>'),
     enabled: z.boolean().default(true),
     timeoutMs: z.number().int().positive().max(300_000).default(15_000),
@@ -98,10 +99,17 @@ export const configSchema = z
       })
       .strict()
       .default({ provider: 'ngrok', authtoken: null, domain: null }),
-    retention: z.object({ days: z.number().int().min(1).max(3650).default(30) }).strict().default({ days: 30 }),
+    retention: z
+      .object({ days: z.number().int().min(1).max(3650).default(30) })
+      .strict()
+      .default({ days: 30 }),
     limits: z
       .object({
-        maxBodyBytes: z.number().int().positive().default(5 * 1024 * 1024),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(5 * 1024 * 1024),
         /** Per source: sustained requests per second and burst. */
         ratePerSecond: z.number().positive().default(200),
         burst: z.number().int().positive().default(1000),

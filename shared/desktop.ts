@@ -30,10 +30,7 @@ export interface DesktopPreferences {
 
 /** What main asks the renderer to show (a tray or notification click). */
 export type OpenTarget =
-  | { view: 'event'; id: string }
-  | { view: 'outbox'; id: string }
-  | { view: 'settings' }
-  | { view: 'home' };
+  { view: 'event'; id: string } | { view: 'outbox'; id: string } | { view: 'settings' } | { view: 'home' };
 
 export interface DesktopBridge {
   /** The native file picker for an automation's script; null when cancelled. */

@@ -132,7 +132,9 @@ function stripeSummary(type: string, p: Rec): string | null {
     case 'refund':
       return join(`Refund of ${stripeMoney(o.amount, cur) ?? '?'}`, str(o.charge) ?? str(o.payment_intent) ?? id);
     case 'customer':
-      return type.endsWith('.created') ? `New customer: ${email ?? str(o.name) ?? id}` : join('Customer', str(o.name), email ?? id);
+      return type.endsWith('.created')
+        ? `New customer: ${email ?? str(o.name) ?? id}`
+        : join('Customer', str(o.name), email ?? id);
     case 'charge':
     case 'payment_intent': {
       const failed = /fail/.test(type);
@@ -159,7 +161,9 @@ function personName(...candidates: unknown[]): string | null {
   for (const c of candidates) {
     const r = rec(c);
     if (!r) continue;
-    const full = [str(r.first_name) ?? str(r.given_name), str(r.last_name) ?? str(r.family_name)].filter(Boolean).join(' ');
+    const full = [str(r.first_name) ?? str(r.given_name), str(r.last_name) ?? str(r.family_name)]
+      .filter(Boolean)
+      .join(' ');
     if (full) return full;
     if (str(r.name)) return str(r.name);
   }
@@ -179,7 +183,10 @@ function shopifySummary(type: string, p: Rec): string | null {
       const txs = Array.isArray(p.transactions) ? p.transactions.map(rec).filter((t): t is Rec => !!t) : [];
       const total = txs.reduce((sum, t) => sum + (Number(t.amount) || 0), 0);
       const money = txs.length ? formatMoney(total, txs[0].currency) : null;
-      return join(money ? `Refund of ${money}` : 'Refund', p.order_id !== undefined ? `order ${str(p.order_id)}` : null);
+      return join(
+        money ? `Refund of ${money}` : 'Refund',
+        p.order_id !== undefined ? `order ${str(p.order_id)}` : null,
+      );
     }
     case 'customers':
       return type.endsWith('/create')
@@ -229,21 +236,29 @@ function squareSummary(type: string, p: Rec): string | null {
   switch (kind) {
     case 'payment':
       return inner
-        ? join(`Payment of ${squareMoney(inner.amount_money) ?? '?'}`, lower(inner.status), str(inner.buyer_email_address))
+        ? join(
+            `Payment of ${squareMoney(inner.amount_money) ?? '?'}`,
+            lower(inner.status),
+            str(inner.buyer_email_address),
+          )
         : null;
     case 'refund':
       return inner ? join(`Refund of ${squareMoney(inner.amount_money) ?? '?'}`, lower(inner.status)) : null;
     case 'customer': {
       const email = str(inner?.email_address);
       const name = personName(inner);
-      return type.endsWith('.created') ? `New customer: ${email ?? name ?? str(data?.id)}` : join('Customer', name, email);
+      return type.endsWith('.created')
+        ? `New customer: ${email ?? name ?? str(data?.id)}`
+        : join('Customer', name, email);
     }
     case 'order': {
       const o = rec(obj?.order_created) ?? rec(obj?.order_updated) ?? rec(obj?.order_fulfillment_updated);
       return o ? join(`Order ${str(o.order_id) ?? '?'}`, lower(o.state)) : null;
     }
     case 'invoice':
-      return inner ? join(`Invoice ${str(inner.invoice_number) ?? str(inner.id) ?? ''}`.trim(), lower(inner.status)) : null;
+      return inner
+        ? join(`Invoice ${str(inner.invoice_number) ?? str(inner.id) ?? ''}`.trim(), lower(inner.status))
+        : null;
     default:
       return data ? join(humanizeType(type), str(data.id)) : null;
   }

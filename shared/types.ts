@@ -2,7 +2,16 @@
 // Pure types only: shared/ has no runtime dependency on Node or Electron.
 
 /** The one list of providers: ProviderId and the config schema's enum are derived from it. */
-export const PROVIDERS = ['stripe', 'shopify', 'woocommerce', 'square', 'github', 'standard-webhooks', 'hmac', 'none'] as const;
+export const PROVIDERS = [
+  'stripe',
+  'shopify',
+  'woocommerce',
+  'square',
+  'github',
+  'standard-webhooks',
+  'hmac',
+  'none',
+] as const;
 
 export type ProviderId = (typeof PROVIDERS)[number];
 

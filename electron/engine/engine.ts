@@ -25,7 +25,10 @@ import { createLogger } from './util/logger';
 
 /** A reason the engine cannot start, as one sentence a person can act on. */
 export class StartupError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StartupError';
   }
@@ -44,7 +47,12 @@ export function createEngine(options: EngineOptions): Engine {
   const logger = options.logger ?? createLogger('hookdock');
   const clock = options.clock ?? systemClock;
   const bus = createBus();
-  const config = createConfigService({ dataDir, bus, logger: logger.child('config'), secretCodec: options.secretCodec });
+  const config = createConfigService({
+    dataDir,
+    bus,
+    logger: logger.child('config'),
+    secretCodec: options.secretCodec,
+  });
   const store = createStore({ dataDir, logger: logger.child('store'), clock, faults: options.storeFaults });
 
   let server: Server | null = null;
@@ -119,14 +127,17 @@ export function createEngine(options: EngineOptions): Engine {
     publicUrl: () => tunnel.publicUrl(),
     receiverUrl,
     onAccepted: (summary) => {
-      void automations.onEvent(summary).catch((err) => logger.error('Automations could not take an event', { error: err }));
+      void automations
+        .onEvent(summary)
+        .catch((err) => logger.error('Automations could not take an event', { error: err }));
     },
   });
 
   const prune = async () => {
     try {
       const { eventsRemoved } = await store.prune(config.current().retention.days, clock.now());
-      if (eventsRemoved) logger.info(`Removed ${eventsRemoved} events older than ${config.current().retention.days} days`);
+      if (eventsRemoved)
+        logger.info(`Removed ${eventsRemoved} events older than ${config.current().retention.days} days`);
     } catch (err) {
       logger.warn('Pruning old events failed; will try again in an hour', { error: err });
     }
@@ -259,10 +270,16 @@ export function createEngine(options: EngineOptions): Engine {
 
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
   if (err.code === 'EADDRINUSE') {
-    return new StartupError(`Port ${port} is already in use — is Hookdock already running? Use --port to pick another.`, err);
+    return new StartupError(
+      `Port ${port} is already in use — is Hookdock already running? Use --port to pick another.`,
+      err,
+    );
   }
   if (err.code === 'EACCES') {
-    return new StartupError(`Port ${port} needs administrator rights on this system. Use --port to pick one above 1024.`, err);
+    return new StartupError(
+      `Port ${port} needs administrator rights on this system. Use --port to pick one above 1024.`,
+      err,
+    );
   }
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
     return new StartupError(`Cannot listen on ${host}: this machine has no such address. Use --host 127.0.0.1.`, err);
@@ -289,7 +306,10 @@ async function ensureWritableDir(dir: string): Promise<void> {
             : code === 'ENOSPC'
               ? 'the disk is full'
               : (code ?? (err as Error).message);
-    throw new StartupError(`The data folder ${dir} cannot be written to (${why}). Use --data-dir to pick another.`, err);
+    throw new StartupError(
+      `The data folder ${dir} cannot be written to (${why}). Use --data-dir to pick another.`,
+      err,
+    );
   }
 }
 

@@ -40,7 +40,9 @@ export function appMenuTemplate(
   }
   template.push({
     label: 'File',
-    submenu: isMac ? [reveal, { type: 'separator' }, { role: 'close' }] : [settings, reveal, { type: 'separator' }, { role: 'quit' }],
+    submenu: isMac
+      ? [reveal, { type: 'separator' }, { role: 'close' }]
+      : [settings, reveal, { type: 'separator' }, { role: 'quit' }],
   });
   template.push({ role: 'editMenu' });
   template.push({

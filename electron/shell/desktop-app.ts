@@ -39,7 +39,10 @@ export interface DesktopDeps {
   >;
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler' | 'on' | 'removeListener'>;
   protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
-  session: () => Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>;
+  session: () => Pick<
+    Session,
+    'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'
+  >;
   shell: Pick<Shell, 'openExternal' | 'openPath' | 'showItemInFolder'>;
   dialog: Pick<Dialog, 'showOpenDialog' | 'showErrorBox'>;
   clipboard: Pick<Clipboard, 'writeText'>;
@@ -153,9 +156,10 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
           .setAutomationsPaused({ paused })
           .then(refreshStatus, (err) => logger.warn('could not pause automations', { error: err })),
       setLaunchAtLogin: (enabled) =>
-        void deps.launchAtLogin
-          .set(enabled)
-          .then(() => tray.refreshMenu(), (err) => logger.warn('could not change launch at login', { error: err })),
+        void deps.launchAtLogin.set(enabled).then(
+          () => tray.refreshMenu(),
+          (err) => logger.warn('could not change launch at login', { error: err }),
+        ),
       quit: () => app.quit(),
     },
   });

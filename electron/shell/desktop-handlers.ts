@@ -24,7 +24,10 @@ export const desktopArgs = {
 type Result<M extends DesktopMethod> = Awaited<ReturnType<DesktopBridge[M]>>;
 
 export type DesktopHandlerMap = {
-  [M in DesktopMethod]: { schema: (typeof desktopArgs)[M]; fn: (args: z.output<(typeof desktopArgs)[M]>) => Promise<Result<M>> };
+  [M in DesktopMethod]: {
+    schema: (typeof desktopArgs)[M];
+    fn: (args: z.output<(typeof desktopArgs)[M]>) => Promise<Result<M>>;
+  };
 };
 
 export interface DesktopHandlerDeps {

@@ -47,7 +47,10 @@ export function guardedHandler<S extends z.ZodType, R>(
 ): (event: SenderEvent, raw?: unknown) => Promise<IpcResult<R>> {
   return async (event, raw) => {
     if (!opts.isTrusted(event)) {
-      opts.logger.warn('refused an IPC call from a foreign frame', { method: name, url: event.senderFrame?.url ?? null });
+      opts.logger.warn('refused an IPC call from a foreign frame', {
+        method: name,
+        url: event.senderFrame?.url ?? null,
+      });
       return { ok: false, error: { code: 'forbidden', message: 'This window is not allowed to talk to Hookdock.' } };
     }
     const parsed = schema.safeParse(raw ?? {});
@@ -77,13 +80,19 @@ export function registerIpcHandlers(
   for (const method of API_METHODS) {
     const channel = IPC.api(method);
     const fn = handlers[method] as (args: unknown) => Promise<unknown>;
-    ipcMain.handle(channel, guardedHandler(method, apiArgs[method], (a) => fn(a), opts));
+    ipcMain.handle(
+      channel,
+      guardedHandler(method, apiArgs[method], (a) => fn(a), opts),
+    );
     channels.push(channel);
   }
   for (const [name, { schema, fn }] of Object.entries(desktop)) {
     const channel = IPC.desktop(name);
     const call = fn as (args: unknown) => Promise<unknown>;
-    ipcMain.handle(channel, guardedHandler(name, schema, (a) => call(a), opts));
+    ipcMain.handle(
+      channel,
+      guardedHandler(name, schema, (a) => call(a), opts),
+    );
     channels.push(channel);
   }
   return () => channels.forEach((c) => ipcMain.removeHandler(c));

@@ -35,7 +35,11 @@ export function revealPath(
   const automation = config.automations.find((a) => a.id === target.automationId);
   if (!automation) throw notFound('That automation');
   const { command, cwd } = automation.run;
-  const candidate = path.isAbsolute(command) ? command : cwd && /[\\/]/.test(command) ? path.resolve(cwd, command) : null;
+  const candidate = path.isAbsolute(command)
+    ? command
+    : cwd && /[\\/]/.test(command)
+      ? path.resolve(cwd, command)
+      : null;
   if (!candidate) {
     throw badRequest(`"${command}" is a program found on your PATH, not a file Hookdock can show.`);
   }
@@ -43,7 +47,10 @@ export function revealPath(
   return { kind: 'file', path: candidate };
 }
 
-export async function reveal(shell: Pick<Shell, 'openPath' | 'showItemInFolder'>, where: { kind: 'folder' | 'file'; path: string }) {
+export async function reveal(
+  shell: Pick<Shell, 'openPath' | 'showItemInFolder'>,
+  where: { kind: 'folder' | 'file'; path: string },
+) {
   if (where.kind === 'file') {
     shell.showItemInFolder(where.path);
     return { ok: true as const };
@@ -95,9 +102,17 @@ export function createLaunchAtLogin(deps: LaunchAtLoginDeps): LaunchAtLogin {
   const { platform, app, fs } = deps;
   // An AppImage moves its mount point on every launch: autostart the .AppImage file itself.
   // --hidden: started by the OS, so stay in the tray instead of opening the window.
-  const launch = deps.env.APPIMAGE ? [deps.env.APPIMAGE] : app.isPackaged ? [deps.execPath] : [deps.execPath, app.getAppPath()];
+  const launch = deps.env.APPIMAGE
+    ? [deps.env.APPIMAGE]
+    : app.isPackaged
+      ? [deps.execPath]
+      : [deps.execPath, app.getAppPath()];
   const command = [...launch, HIDDEN_ARG];
-  const desktopFile = path.join(deps.env.XDG_CONFIG_HOME || path.join(deps.homeDir, '.config'), 'autostart', 'hookdock.desktop');
+  const desktopFile = path.join(
+    deps.env.XDG_CONFIG_HOME || path.join(deps.homeDir, '.config'),
+    'autostart',
+    'hookdock.desktop',
+  );
   const supported = platform === 'darwin' || platform === 'win32' || platform === 'linux';
   const get = () => {
     if (platform === 'linux') return { enabled: fs.exists(desktopFile), supported };

@@ -45,7 +45,14 @@ export function createRateLimiter(burst: number, refillMs: number, now: () => nu
 export function matchesEventType(patterns: readonly string[], type: string): boolean {
   return patterns.some((p) => {
     if (!p.includes('*')) return p === type;
-    const re = new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*') + '$');
+    const re = new RegExp(
+      '^' +
+        p
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+          .join('.*') +
+        '$',
+    );
     return re.test(type);
   });
 }
@@ -92,7 +99,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     if (!limiter.tryTake()) return scheduleSummary();
     const count = held;
     held = 0;
-    show({ title: `${count} more notification${count === 1 ? '' : 's'}`, body: 'Open Hookdock to see them all.' }, { view: 'home' });
+    show(
+      { title: `${count} more notification${count === 1 ? '' : 's'}`, body: 'Open Hookdock to see them all.' },
+      { view: 'home' },
+    );
   };
   const scheduleSummary = () => {
     if (summaryTimer) return;
@@ -110,7 +120,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     onEventCreated(event) {
       if (event.status === 'rejected' || event.status === 'duplicate') return;
       if (!matchesEventType(deps.prefs().notifyEventTypes, event.type)) return;
-      limited({ title: `${event.type} from ${event.source}`, body: event.summary ?? 'A new event arrived.' }, { view: 'event', id: event.id });
+      limited(
+        { title: `${event.type} from ${event.source}`, body: event.summary ?? 'A new event arrived.' },
+        { view: 'event', id: event.id },
+      );
     },
     onRunUpdated(run) {
       if (run.status !== 'failed') return;
@@ -120,7 +133,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const last = run.attempts[run.attempts.length - 1];
       const why = last?.error ?? (last?.exitCode != null ? `exit code ${last.exitCode}` : 'it did not finish');
       limited(
-        { title: `Automation "${run.automationId}" failed for good`, body: `After ${run.attempts.length} attempt(s): ${why}. Open it to retry.` },
+        {
+          title: `Automation "${run.automationId}" failed for good`,
+          body: `After ${run.attempts.length} attempt(s): ${why}. Open it to retry.`,
+        },
         { view: 'event', id: run.eventId },
       );
     },
@@ -130,7 +146,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (seenFailures.has(key)) return;
       seenFailures.add(key);
       limited(
-        { title: `Webhook to "${delivery.destinationId}" could not be delivered`, body: `${delivery.type}, after ${delivery.attempts.length} attempt(s). Open it to retry.` },
+        {
+          title: `Webhook to "${delivery.destinationId}" could not be delivered`,
+          body: `${delivery.type}, after ${delivery.attempts.length} attempt(s). Open it to retry.`,
+        },
         { view: 'outbox', id: delivery.id },
       );
     },

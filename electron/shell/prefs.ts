@@ -41,13 +41,16 @@ export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsS
     if (parsed.success) prefs = parsed.data;
     else logger.warn(`${PREFS_FILE} is invalid; using the defaults`);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`${PREFS_FILE} could not be read; using the defaults`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      logger.warn(`${PREFS_FILE} could not be read; using the defaults`);
   }
   // Saves run one after another, so two quick toggles land in order.
   let chain: Promise<void> = Promise.resolve();
   const save = () => {
     const text = JSON.stringify(prefs, null, 2) + '\n';
-    chain = chain.then(() => writeFileAtomic(file, text)).catch((err) => logger.warn('could not save desktop preferences', { error: err }));
+    chain = chain
+      .then(() => writeFileAtomic(file, text))
+      .catch((err) => logger.warn('could not save desktop preferences', { error: err }));
     return chain;
   };
   const publicPrefs = (): DesktopPreferences => ({

@@ -33,7 +33,7 @@ export function secretsMode(safeStorage: SafeStorageLike, platform: NodeJS.Platf
 export class SecretUnreadableError extends Error {
   constructor() {
     super(
-      'A secret in config.json was encrypted with this computer\'s keychain and cannot be read any more. Enter it again in Settings.',
+      "A secret in config.json was encrypted with this computer's keychain and cannot be read any more. Enter it again in Settings.",
     );
     this.name = 'SecretUnreadableError';
   }

@@ -24,7 +24,8 @@ export function attentionReasons(status: Status): string[] {
     reasons.push(tunnel.error ? `Tunnel down: ${tunnel.error}` : 'The tunnel is down.');
   }
   if (counts.runsFailed > 0) reasons.push(`${plural(counts.runsFailed, 'script run')} failed for good.`);
-  if (counts.deliveriesFailed > 0) reasons.push(`${plural(counts.deliveriesFailed, 'outgoing webhook')} could not be delivered.`);
+  if (counts.deliveriesFailed > 0)
+    reasons.push(`${plural(counts.deliveriesFailed, 'outgoing webhook')} could not be delivered.`);
   if (!status.store.writable) reasons.push('Hookdock cannot write to its data folder.');
   if (status.configError) reasons.push('The config file has an error.');
   return reasons;

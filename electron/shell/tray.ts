@@ -32,7 +32,9 @@ export const RECENT_EVENTS = 5;
 
 function clock(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')} `;
+  return Number.isNaN(d.getTime())
+    ? ''
+    : `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')} `;
 }
 
 /** One menu line for an event: "14:02 payments · charge.refunded (failed)". Menus show text only, so keep it short. */
@@ -55,13 +57,11 @@ export function buildTrayMenu(model: TrayModel, actions: TrayActions): MenuItemC
     { id: 'open', label: 'Open Hookdock', click: () => actions.openWindow() },
     { type: 'separator' },
     { id: 'recent-header', label: model.recent.length ? 'Recent events' : 'No events yet', enabled: false },
-    ...model.recent.slice(0, RECENT_EVENTS).map(
-      (e): MenuItemConstructorOptions => ({
-        id: `event:${e.id}`,
-        label: recentEventLabel(e),
-        click: () => actions.openEvent(e.id),
-      }),
-    ),
+    ...model.recent.slice(0, RECENT_EVENTS).map((e): MenuItemConstructorOptions => ({
+      id: `event:${e.id}`,
+      label: recentEventLabel(e),
+      click: () => actions.openEvent(e.id),
+    })),
     { type: 'separator' },
   ];
   const paused = status?.automationsPaused ?? false;

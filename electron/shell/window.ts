@@ -6,7 +6,17 @@ import { APP_ENTRY, secureWebPreferences } from './security';
 
 export type WindowLike = Pick<
   BrowserWindow,
-  'loadURL' | 'show' | 'hide' | 'focus' | 'isMinimized' | 'restore' | 'isDestroyed' | 'isVisible' | 'on' | 'once' | 'webContents'
+  | 'loadURL'
+  | 'show'
+  | 'hide'
+  | 'focus'
+  | 'isMinimized'
+  | 'restore'
+  | 'isDestroyed'
+  | 'isVisible'
+  | 'on'
+  | 'once'
+  | 'webContents'
 >;
 
 export interface WindowDeps {

@@ -44,21 +44,35 @@ const CONFIG = { sources: [SOURCE], tunnel: { provider: 'none' }, limits: { rate
 const runTag = randomBytes(4).toString('hex');
 let seq = 0;
 function makeBody(): string {
-  const base = { id: `ord_${runTag}_${String(++seq).padStart(9, '0')}`, type: 'order.created', total: '59.00', currency: 'EUR', customer: { email: 'shop@example.com', name: 'A. Customer' }, note: '' };
+  const base = {
+    id: `ord_${runTag}_${String(++seq).padStart(9, '0')}`,
+    type: 'order.created',
+    total: '59.00',
+    currency: 'EUR',
+    customer: { email: 'shop@example.com', name: 'A. Customer' },
+    note: '',
+  };
   base.note = 'x'.repeat(Math.max(0, BODY_BYTES - JSON.stringify(base).length));
   return JSON.stringify(base);
 }
 function signedHeaders(body: string): Record<string, string> {
-  return { 'Content-Type': 'application/json', 'X-Signature': 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex') };
+  return {
+    'Content-Type': 'application/json',
+    'X-Signature': 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex'),
+  };
 }
 
 // ---- client -------------------------------------------------------------------
 function post(agent: http.Agent, url: URL, body: string): Promise<number> {
   return new Promise((ok, fail) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { ...signedHeaders(body), 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => ok(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { ...signedHeaders(body), 'Content-Length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => ok(res.statusCode ?? 0));
+      },
+    );
     req.on('error', fail);
     req.end(body);
   });
@@ -103,7 +117,8 @@ async function round(receiverUrl: string, ms: number): Promise<RoundResult> {
 /** Every non-200 by status across all rounds (0: the request failed without an answer). */
 const nonOk = new Map<number, number>();
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Summary {
@@ -114,7 +129,12 @@ interface Summary {
 }
 function summarize(rounds: RoundResult[]): Summary {
   const all = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  return { acksPerSec: median(rounds.map((r) => r.acksPerSec)), p50: pct(all, 50), p99: pct(all, 99), errors: rounds.reduce((n, r) => n + r.errors, 0) };
+  return {
+    acksPerSec: median(rounds.map((r) => r.acksPerSec)),
+    p50: pct(all, 50),
+    p99: pct(all, 99),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+  };
 }
 
 /** Alternates rounds over the targets, so all of them see the same background load. */
@@ -128,7 +148,9 @@ function mainThreadCpuUs(pid: number | undefined): number {
   }
 }
 
-async function compare(targets: { name: string; url: string; pid?: number }[]): Promise<{ summaries: Summary[]; rounds: RoundResult[][] }> {
+async function compare(
+  targets: { name: string; url: string; pid?: number }[],
+): Promise<{ summaries: Summary[]; rounds: RoundResult[][] }> {
   for (const t of targets) await round(t.url, 500); // warm-up: JIT, sockets
   const results: RoundResult[][] = targets.map(() => []);
   for (let i = 0; i < ROUNDS; i++) {
@@ -157,7 +179,10 @@ function line(name: string, s: Summary): string {
 
 // ---- processes ----------------------------------------------------------------
 async function startBare(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [join(ROOT, 'test/bench/_bare-server.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [join(ROOT, 'test/bench/_bare-server.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   return new Promise((ok, fail) => {
     proc.stdout!.on('data', (d: Buffer) => {
@@ -196,7 +221,10 @@ async function timedStart(dataDir: string): Promise<{ serve: ServeProcess; start
   const starting = startServe(dataDir, { args: ['--port', String(port)], timeoutMs: 120_000 });
   let startupMs: number;
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) {
       startupMs = performance.now() - t0;
       break;
@@ -257,8 +285,12 @@ async function main() {
   const procs: ChildProcess[] = [];
   try {
     for (const d of [emptyDir, fullDir]) await writeFile(join(d, 'config.json'), JSON.stringify(CONFIG));
-    console.log(`ack bench: ${CONCURRENCY} concurrent keep-alive clients, ${BODY_BYTES} B JSON bodies, hmac source, ${ROUNDS} x ${ROUND_MS / 1000} s rounds alternated`);
-    console.log(`machine: ${process.platform} ${process.arch}, node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`);
+    console.log(
+      `ack bench: ${CONCURRENCY} concurrent keep-alive clients, ${BODY_BYTES} B JSON bodies, hmac source, ${ROUNDS} x ${ROUND_MS / 1000} s rounds alternated`,
+    );
+    console.log(
+      `machine: ${process.platform} ${process.arch}, node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`,
+    );
 
     const bare = await startBare();
     procs.push(bare.proc);
@@ -291,7 +323,9 @@ async function main() {
     console.log(line('bare express (no storage)', b));
     console.log(line('hookdock serve, empty', e));
     console.log(line(`hookdock serve, ${PREFILL / 1000}k stored`, f));
-    console.log(`  ratio hookdock/bare, empty:           ${pairedRatio(eR, bR).toFixed(2)}  (median of per-round ratios)`);
+    console.log(
+      `  ratio hookdock/bare, empty:           ${pairedRatio(eR, bR).toFixed(2)}  (median of per-round ratios)`,
+    );
     console.log(`  ratio hookdock/bare, ${PREFILL / 1000}k stored:     ${pairedRatio(fR, bR).toFixed(2)}`);
     console.log(`  ratio ${PREFILL / 1000}k stored / empty (hookdock):  ${pairedRatio(fR, eR).toFixed(2)}`);
     // When the event loop is the bottleneck, acks/s follow main-thread CPU per ack; this ratio
@@ -301,16 +335,26 @@ async function main() {
       `  main-thread CPU per ack: bare ${cpu(bR).toFixed(0)} µs, hookdock empty ${cpu(eR).toFixed(0)} µs, ${PREFILL / 1000}k ${cpu(fR).toFixed(0)} µs;` +
         ` CPU ratio bare/hookdock ${(cpu(bR) / cpu(eR)).toFixed(2)} empty, ${(cpu(bR) / cpu(fR)).toFixed(2)} ${PREFILL / 1000}k`,
     );
-    console.log(`  start-up to /healthz 200:  empty ${empty.startupMs.toFixed(0)} ms, ${PREFILL / 1000}k stored ${full.startupMs.toFixed(0)} ms`);
+    console.log(
+      `  start-up to /healthz 200:  empty ${empty.startupMs.toFixed(0)} ms, ${PREFILL / 1000}k stored ${full.startupMs.toFixed(0)} ms`,
+    );
     console.log(
       `  serve RSS with ${PREFILL / 1000}k stored: ${rssAfterStart.rss.toFixed(0)} MiB after start, ${rssAfterLoad.rss.toFixed(0)} MiB after the rounds` +
         (rssAfterLoad.peak ? ` (peak ${rssAfterLoad.peak.toFixed(0)} MiB)` : ''),
     );
     console.log(`  SIGTERM with ${PREFILL / 1000}k stored: exit ${exit} in ${stopMs.toFixed(0)} ms`);
-    if (nonOk.size) console.log(`  non-200 answers by status (0 = connection error): ${JSON.stringify(Object.fromEntries(nonOk))}`);
-    const problems = [empty.serve, full.serve].flatMap((sp) => sp.stderr().split('\n').filter((l) => /^\S+ (WARN|ERROR) /.test(l) || /^hookdock:/.test(l)));
+    if (nonOk.size)
+      console.log(`  non-200 answers by status (0 = connection error): ${JSON.stringify(Object.fromEntries(nonOk))}`);
+    const problems = [empty.serve, full.serve].flatMap((sp) =>
+      sp
+        .stderr()
+        .split('\n')
+        .filter((l) => /^\S+ (WARN|ERROR) /.test(l) || /^hookdock:/.test(l)),
+    );
     if (problems.length) console.log(`  serve warnings and errors:\n    ${problems.slice(-10).join('\n    ')}`);
-    console.log(`  bench took ${((performance.now() - began) / 1000).toFixed(0)} s (machine load average now ${loadavg()[0].toFixed(1)})`);
+    console.log(
+      `  bench took ${((performance.now() - began) / 1000).toFixed(0)} s (machine load average now ${loadavg()[0].toFixed(1)})`,
+    );
   } finally {
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
     await rm(emptyDir, { recursive: true, force: true });

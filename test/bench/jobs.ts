@@ -43,7 +43,8 @@ async function enqueueAll(s: ReturnType<typeof createScheduler>, dueAt: (i: numb
   const t0 = performance.now();
   for (let i = 0; i < N; i += BATCH) {
     const batch = [];
-    for (let j = i; j < Math.min(N, i + BATCH); j++) batch.push(s.enqueue({ kind: 'noop', refId: `ref_${j}`, policy, dueAt: dueAt(j) }));
+    for (let j = i; j < Math.min(N, i + BATCH); j++)
+      batch.push(s.enqueue({ kind: 'noop', refId: `ref_${j}`, policy, dueAt: dueAt(j) }));
     await Promise.all(batch);
   }
   return performance.now() - t0;
@@ -72,7 +73,9 @@ async function run(label: string, makeStore: (dir: string) => Store): Promise<vo
     const enqMs = await enqueueAll(s, (i) => later + i);
     const backlog = await rssMb();
     console.log(`[${label}] enqueue ${N} jobs: ${fmt(enqMs, 0)} ms (${fmt((N / enqMs) * 1000, 0)} jobs/s)`);
-    console.log(`[${label}] RSS idle ${fmt(idle)} MB, with ${N} pending ${fmt(backlog)} MB: +${fmt(backlog - idle)} MB (target < 50 MB)`);
+    console.log(
+      `[${label}] RSS idle ${fmt(idle)} MB, with ${N} pending ${fmt(backlog)} MB: +${fmt(backlog - idle)} MB (target < 50 MB)`,
+    );
 
     // Restart with the backlog: how long start() takes to pick it up.
     await s.stop();
@@ -84,7 +87,9 @@ async function run(label: string, makeStore: (dir: string) => Store): Promise<vo
       s = createScheduler({ store, logger, concurrency: () => 4 });
       s.register('noop', { run: async () => ({ ok: true }) });
       await s.start();
-      console.log(`[${label}] restart: store open + scheduler start with ${s.pendingCount()} pending: ${fmt(performance.now() - t0, 0)} ms`);
+      console.log(
+        `[${label}] restart: store open + scheduler start with ${s.pendingCount()} pending: ${fmt(performance.now() - t0, 0)} ms`,
+      );
       await s.stop();
       await store.close();
     }
@@ -110,7 +115,9 @@ async function run(label: string, makeStore: (dir: string) => Store): Promise<vo
     await enqueueAll(s, () => Date.now());
     await drain(s);
     const ms = performance.now() - t0;
-    console.log(`[${label}] enqueue + run ${ran} no-op jobs (concurrency 4): ${fmt(ms, 0)} ms (${fmt((ran / ms) * 1000, 0)} jobs/s)`);
+    console.log(
+      `[${label}] enqueue + run ${ran} no-op jobs (concurrency 4): ${fmt(ms, 0)} ms (${fmt((ran / ms) * 1000, 0)} jobs/s)`,
+    );
     await s.stop();
     await store.close();
   } finally {

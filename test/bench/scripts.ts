@@ -27,7 +27,14 @@ const pct = (xs: number[], p: number) => {
 
 function config() {
   return {
-    automations: [{ id: 'trivial', events: ['*'], run: { command: TRIVIAL, args: [], timeoutSeconds: 30 }, retry: { schedule: [] } }],
+    automations: [
+      {
+        id: 'trivial',
+        events: ['*'],
+        run: { command: TRIVIAL, args: [], timeoutSeconds: 30 },
+        retry: { schedule: [] },
+      },
+    ],
     tunnel: { provider: 'none' as const },
     limits: { concurrency: CONCURRENCY },
   };
@@ -61,7 +68,9 @@ async function latency(): Promise<void> {
       await meta.put({ id: `bench-${i}` });
       writes.push(performance.now() - t);
     }
-    console.log(`store durable write (fsync) on ${tmpdir()}: p50 ${pct(writes, 50).toFixed(2)} ms, p99 ${pct(writes, 99).toFixed(2)} ms`);
+    console.log(
+      `store durable write (fsync) on ${tmpdir()}: p50 ${pct(writes, 50).toFixed(2)} ms, p99 ${pct(writes, 99).toFixed(2)} ms`,
+    );
     const samples: number[] = [];
     for (let i = 0; i < 230 && Date.now() < deadline - 80_000; i++) {
       const stored = await h.store.appendEvent(storedEvent());
@@ -73,7 +82,9 @@ async function latency(): Promise<void> {
       await new Promise((r) => setTimeout(r, 20));
       if (i >= 30) samples.push(spawns.get(run.id)! - t0); // the first ones warm up
     }
-    console.log(`event -> script start (n=${samples.length}): p50 ${pct(samples, 50).toFixed(1)} ms, p99 ${pct(samples, 99).toFixed(1)} ms (target <= 10 / 50 ms)`);
+    console.log(
+      `event -> script start (n=${samples.length}): p50 ${pct(samples, 50).toFixed(1)} ms, p99 ${pct(samples, 99).toFixed(1)} ms (target <= 10 / 50 ms)`,
+    );
   });
 }
 
@@ -105,7 +116,9 @@ async function throughput(): Promise<void> {
     // Store the events first: this measures runs, not the receiver.
     const events = [];
     for (let i = 0; i < n; i += 50) {
-      events.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => h.store.appendEvent(storedEvent())))));
+      events.push(
+        ...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => h.store.appendEvent(storedEvent())))),
+      );
     }
     // The loop runs in this same process with the service loaded, before and after it:
     // spawn() cost grows with the parent's memory, so both must pay the same.

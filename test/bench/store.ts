@@ -80,7 +80,16 @@ async function openOnly(dataDir: string): Promise<void> {
   const getMs = performance.now() - t2;
   const rss = process.memoryUsage().rss;
   console.log(
-    JSON.stringify({ openMs: Math.round(ms), openCpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 1000), rssMB: Math.round(rss / 1e6), events: store.eventCounts(Date.now()).events, listed, searchMs: Math.round(searchMs), getMs: Math.round(getMs), got: Boolean(some && oldEvent) }),
+    JSON.stringify({
+      openMs: Math.round(ms),
+      openCpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 1000),
+      rssMB: Math.round(rss / 1e6),
+      events: store.eventCounts(Date.now()).events,
+      listed,
+      searchMs: Math.round(searchMs),
+      getMs: Math.round(getMs),
+      got: Boolean(some && oldEvent),
+    }),
   );
   await store.close();
 }
@@ -94,14 +103,21 @@ async function main(): Promise<void> {
     const empty = await appendMany(store, MEASURED);
     const line = (r: typeof empty) =>
       `${r.perSec} durable appends/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, CPU ${r.cpuUsPerAppend} us/append`;
-    console.log(`machine load average: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
+    console.log(
+      `machine load average: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores`,
+    );
     console.log(`empty store:   ${line(empty)}`);
     const fillStart = performance.now();
     await appendMany(store, STORED - MEASURED);
     console.log(`filled to ${STORED} events in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
     const full = await appendMany(store, MEASURED);
     console.log(`100k store:    ${line(full)}`);
-    console.log(`ratio (100k / empty) appends/s: ${(full.perSec / empty.perSec).toFixed(2)}, p50 ${(full.p50 / empty.p50).toFixed(2)}`);
+    console.log(
+      `ratio (100k / empty) appends/s: ${(full.perSec / empty.perSec).toFixed(2)}, p50 ${(full.p50 / empty.p50).toFixed(2)}`,
+    );
     await store.close();
     const self = fileURLToPath(import.meta.url);
     // Three fresh processes; the median (the machine is shared, one run can be unlucky).

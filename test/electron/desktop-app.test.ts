@@ -72,7 +72,10 @@ let engines: Engine[];
 
 beforeEach(async () => {
   dir = await makeTempDir('hookdock-desktop-');
-  await writeFile(path.join(dir, 'config.json'), JSON.stringify({ sources: [{ id: 'open', provider: 'none' }], tunnel: { provider: 'none' } }));
+  await writeFile(
+    path.join(dir, 'config.json'),
+    JSON.stringify({ sources: [{ id: 'open', provider: 'none' }], tunnel: { provider: 'none' } }),
+  );
   engines = [];
 });
 afterEach(async () => {
@@ -103,7 +106,12 @@ function setup(opts: { lock?: boolean } = {}) {
       registerSchemesAsPrivileged: (s: unknown) => void privileged.push(s),
       handle: (scheme: string, fn: (r: Request) => Promise<Response>) => void protocolHandlers.set(scheme, fn),
     } as never,
-    session: () => ({ setPermissionRequestHandler: () => undefined, setPermissionCheckHandler: () => undefined, setDevicePermissionHandler: () => undefined }) as never,
+    session: () =>
+      ({
+        setPermissionRequestHandler: () => undefined,
+        setPermissionCheckHandler: () => undefined,
+        setDevicePermissionHandler: () => undefined,
+      }) as never,
     shell: { openExternal: async () => undefined, openPath: async () => '', showItemInFolder: () => undefined },
     dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox: () => undefined } as never,
     clipboard: { writeText: () => undefined },
@@ -132,7 +140,10 @@ function setup(opts: { lock?: boolean } = {}) {
       isSupported: () => true,
       create: (content) => ({ on: () => undefined, show: () => void notifications.push(content) }),
     },
-    launchAtLogin: { get: () => ({ enabled: false, supported: true }), set: async (enabled) => ({ enabled, supported: true }) },
+    launchAtLogin: {
+      get: () => ({ enabled: false, supported: true }),
+      set: async (enabled) => ({ enabled, supported: true }),
+    },
     createEngine: (options) => {
       engineOptions = options;
       const e = createEngine({ ...options, port: 0, tunnel: 'none' });
@@ -148,13 +159,30 @@ function setup(opts: { lock?: boolean } = {}) {
     startHidden: false,
     devTools: false,
   };
-  const trusted = () => ({ senderFrame: { url: 'app://hookdock/index.html', parent: null }, sender: { id: windows[0]?.webContents.id } });
+  const trusted = () => ({
+    senderFrame: { url: 'app://hookdock/index.html', parent: null },
+    sender: { id: windows[0]?.webContents.id },
+  });
   const call = async (method: string, args: unknown = {}) => {
     const res = await handlers.get(IPC.api(method))!(trusted(), args);
     if (!res.ok) throw new Error(`${res.error.code}: ${res.error.message}`);
     return res.value;
   };
-  return { app, deps, handlers, listeners, windows, trays, notifications, protocolHandlers, privileged, logger, trusted, call, engineOptions: () => engineOptions };
+  return {
+    app,
+    deps,
+    handlers,
+    listeners,
+    windows,
+    trays,
+    notifications,
+    protocolHandlers,
+    privileged,
+    logger,
+    trusted,
+    call,
+    engineOptions: () => engineOptions,
+  };
 }
 
 async function postHook(engine: Engine, body: unknown) {
@@ -197,7 +225,10 @@ describe('desktop app wiring', () => {
     // The API over IPC, through the guard.
     const status = (await t.call('getStatus')) as Status;
     expect(status.dataDir).toBe(dir);
-    const foreign = await t.handlers.get(IPC.api('getStatus'))!({ senderFrame: { url: 'https://evil.example/', parent: null }, sender: { id: 41 } }, {});
+    const foreign = await t.handlers.get(IPC.api('getStatus'))!(
+      { senderFrame: { url: 'https://evil.example/', parent: null }, sender: { id: 41 } },
+      {},
+    );
     expect(foreign).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const invalid = await t.handlers.get(IPC.api('listEvents'))!(t.trusted(), { limit: 100000 });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'bad_request' } });
@@ -206,12 +237,27 @@ describe('desktop app wiring', () => {
 
     // Push events queue until the renderer is ready, then flow.
     const { id } = await postHook(desktop.engine, { hello: 'queued' });
-    await waitFor(() => t.trays[0].menus.length > 0 && JSON.stringify(t.trays[0].menus.at(-1)).includes(`event:${id}`), 5000, 'tray recent event');
+    await waitFor(
+      () => t.trays[0].menus.length > 0 && JSON.stringify(t.trays[0].menus.at(-1)).includes(`event:${id}`),
+      5000,
+      'tray recent event',
+    );
     expect(win.webContents.sent).toHaveLength(0);
     t.listeners.get(IPC.ready)!(t.trusted());
-    await waitFor(() => win.webContents.sent.some((m) => m[0] === IPC.push && m[1] === 'event.created' && (m[2] as { id: string }).id === id), 2000, 'queued push');
+    await waitFor(
+      () =>
+        win.webContents.sent.some(
+          (m) => m[0] === IPC.push && m[1] === 'event.created' && (m[2] as { id: string }).id === id,
+        ),
+      2000,
+      'queued push',
+    );
     const live = await postHook(desktop.engine, { hello: 'live' });
-    await waitFor(() => win.webContents.sent.some((m) => m[1] === 'event.created' && (m[2] as { id: string }).id === live.id), 2000, 'live push');
+    await waitFor(
+      () => win.webContents.sent.some((m) => m[1] === 'event.created' && (m[2] as { id: string }).id === live.id),
+      2000,
+      'live push',
+    );
 
     // A second launch shows the existing window.
     win.state.visible = false;
@@ -237,7 +283,11 @@ describe('desktop app wiring', () => {
       expect(win.state.visible).toBe(false);
     }
     expect(t.notifications.map((n) => n.title)).toEqual(['Hookdock is still running']);
-    await waitFor(async () => JSON.parse(await readFile(path.join(dir, 'desktop.json'), 'utf8')).closeNoticeShown === true, 2000, 'notice remembered');
+    await waitFor(
+      async () => JSON.parse(await readFile(path.join(dir, 'desktop.json'), 'utf8')).closeNoticeShown === true,
+      2000,
+      'notice remembered',
+    );
   });
 
   it('quit drains the engine before exiting: every acknowledged event survives', async () => {
@@ -246,7 +296,11 @@ describe('desktop app wiring', () => {
     const acked = await Promise.all(Array.from({ length: 40 }, (_, i) => postHook(desktop.engine, { n: i })));
     // Quit while more requests are in flight: those that got a 200 must survive too.
     const inflight = Array.from({ length: 20 }, (_, i) =>
-      fetch(`${desktop.engine.receiverUrl()}/hooks/open`, { method: 'POST', body: JSON.stringify({ late: i }), headers: { 'content-type': 'application/json' } })
+      fetch(`${desktop.engine.receiverUrl()}/hooks/open`, {
+        method: 'POST',
+        body: JSON.stringify({ late: i }),
+        headers: { 'content-type': 'application/json' },
+      })
         .then(async (r) => (r.status === 200 ? ((await r.json()) as { id: string }).id : null))
         .catch(() => null),
     );

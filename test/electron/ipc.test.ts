@@ -44,7 +44,9 @@ describe('isTrustedSender', () => {
     expect(isTrustedSender(ours as never, () => win)).toBe(true);
   });
   it('refuses subframes, other origins, other windows and destroyed frames', () => {
-    expect(isTrustedSender({ ...ours, senderFrame: frame('app://hookdock/index.html', {}) } as never, () => win)).toBe(false);
+    expect(isTrustedSender({ ...ours, senderFrame: frame('app://hookdock/index.html', {}) } as never, () => win)).toBe(
+      false,
+    );
     expect(isTrustedSender({ ...ours, senderFrame: frame('https://evil.example/') } as never, () => win)).toBe(false);
     expect(isTrustedSender({ ...ours, senderFrame: frame('file:///tmp/x.html') } as never, () => win)).toBe(false);
     expect(isTrustedSender({ ...ours, sender: { id: 8 } } as never, () => win)).toBe(false);
@@ -75,7 +77,9 @@ describe('guardedHandler', () => {
 
   it('rejects a foreign frame without calling the handler', async () => {
     const before = calls.length;
-    const res = await handler({ senderFrame: frame('https://evil.example/'), sender: { id: 7 } } as never, { id: 'evt_1' });
+    const res = await handler({ senderFrame: frame('https://evil.example/'), sender: { id: 7 } } as never, {
+      id: 'evt_1',
+    });
     expect(res).toEqual({ ok: false, error: { code: 'forbidden', message: expect.any(String) } });
     expect(calls.length).toBe(before);
     expect(logger.lines.some((l) => l.includes('foreign frame') && l.includes('evil.example'))).toBe(true);
@@ -117,13 +121,19 @@ describe('registerIpcHandlers', () => {
     const desktop = createDesktopHandlers({
       pickScript: async () => ({ path: '/home/me/refund.sh' }),
       reveal: async () => ({ ok: true }),
-      launchAtLogin: { get: () => ({ enabled: false, supported: true }), set: async (enabled) => ({ enabled, supported: true }) },
+      launchAtLogin: {
+        get: () => ({ enabled: false, supported: true }),
+        set: async (enabled) => ({ enabled, supported: true }),
+      },
       onLaunchAtLoginChanged: () => undefined,
       secrets: () => ({ mode: 'plain-file', description: 'x' }),
       prefs: {} as never,
       config: () => ({}) as never,
     });
-    const undo = registerIpcHandlers(ipc as never, handlers, desktop, { isTrusted: () => true, logger: memoryLogger() });
+    const undo = registerIpcHandlers(ipc as never, handlers, desktop, {
+      isTrusted: () => true,
+      logger: memoryLogger(),
+    });
     expect(ipc.handlers.size).toBe(API_METHODS.length + Object.keys(desktop).length);
     const status = await ipc.handlers.get(IPC.api('listEvents'))!(ours, { limit: '10', status: 'failed' });
     // zod coerced and defaulted the arguments before the handler saw them.

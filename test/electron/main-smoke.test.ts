@@ -98,28 +98,52 @@ describe('electron/main.ts, built, with a fake electron module', () => {
   afterAll(async () => rm(work, { recursive: true, force: true }));
 
   it('boots the engine, window, tray and IPC, and exits 0 after draining on quit', async () => {
-    const common: import('esbuild').BuildOptions = { bundle: true, platform: 'node', target: 'node20', packages: 'external', external: ['electron'], logLevel: 'silent' };
-    await build({ ...common, entryPoints: [path.join(repo, 'electron/main.ts')], outfile: path.join(work, 'dist/electron/main.js'), format: 'esm' });
-    await build({ ...common, entryPoints: [path.join(repo, 'electron/preload.ts')], outfile: path.join(work, 'dist/electron/preload.cjs'), format: 'cjs' });
+    const common: import('esbuild').BuildOptions = {
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      external: ['electron'],
+      logLevel: 'silent',
+    };
+    await build({
+      ...common,
+      entryPoints: [path.join(repo, 'electron/main.ts')],
+      outfile: path.join(work, 'dist/electron/main.js'),
+      format: 'esm',
+    });
+    await build({
+      ...common,
+      entryPoints: [path.join(repo, 'electron/preload.ts')],
+      outfile: path.join(work, 'dist/electron/preload.cjs'),
+      format: 'cjs',
+    });
     await mkdir(path.join(work, 'dist/renderer'), { recursive: true });
     await writeFile(path.join(work, 'dist/renderer/index.html'), '<!doctype html><div id="root">smoke</div>');
     await writeFile(path.join(work, 'fake-electron.mjs'), FAKE_ELECTRON);
     await writeFile(path.join(work, 'hooks.mjs'), HOOKS);
-    await writeFile(path.join(work, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
+    await writeFile(
+      path.join(work, 'register.mjs'),
+      `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`,
+    );
 
     const dataDir = path.join(work, 'data');
-    const child = spawn(process.execPath, ['--import', path.join(work, 'register.mjs'), path.join(work, 'dist/electron/main.js')], {
-      cwd: work,
-      env: {
-        ...process.env,
-        SMOKE_FAKE_ELECTRON_URL: 'file://' + path.join(work, 'fake-electron.mjs'),
-        SMOKE_APP_ROOT: repo,
-        HOOKDOCK_DATA_DIR: dataDir,
-        HOOKDOCK_PORT: '0',
-        HOOKDOCK_LOG_LEVEL: 'warn',
+    const child = spawn(
+      process.execPath,
+      ['--import', path.join(work, 'register.mjs'), path.join(work, 'dist/electron/main.js')],
+      {
+        cwd: work,
+        env: {
+          ...process.env,
+          SMOKE_FAKE_ELECTRON_URL: 'file://' + path.join(work, 'fake-electron.mjs'),
+          SMOKE_APP_ROOT: repo,
+          HOOKDOCK_DATA_DIR: dataDir,
+          HOOKDOCK_PORT: '0',
+          HOOKDOCK_LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));

@@ -26,7 +26,8 @@ const config = configSchema.parse({
 
 describe('reveal in folder', () => {
   it('shows the data dir or a configured script, never an arbitrary path', () => {
-    const exists = (f: string) => f === '/home/me/agents/refund.sh' || f === path.resolve('/home/me', './agents/run.sh');
+    const exists = (f: string) =>
+      f === '/home/me/agents/refund.sh' || f === path.resolve('/home/me', './agents/run.sh');
     expect(revealPath({ target: 'dataDir' }, '/data', config, exists)).toEqual({ kind: 'folder', path: '/data' });
     expect(revealPath({ target: 'script', automationId: 'refund' }, '/data', config, exists)).toEqual({
       kind: 'file',
@@ -35,18 +36,29 @@ describe('reveal in folder', () => {
     expect(revealPath({ target: 'script', automationId: 'rel' }, '/data', config, exists).path).toBe(
       path.resolve('/home/me', './agents/run.sh'),
     );
-    expect(() => revealPath({ target: 'script', automationId: 'py' }, '/data', config, exists)).toThrow(/found on your PATH/);
-    expect(() => revealPath({ target: 'script', automationId: 'nope' }, '/data', config, exists)).toThrow(/was not found/);
-    expect(() => revealPath({ target: 'script', automationId: 'refund' }, '/data', config, () => false)).toThrow(/does not exist/);
+    expect(() => revealPath({ target: 'script', automationId: 'py' }, '/data', config, exists)).toThrow(
+      /found on your PATH/,
+    );
+    expect(() => revealPath({ target: 'script', automationId: 'nope' }, '/data', config, exists)).toThrow(
+      /was not found/,
+    );
+    expect(() => revealPath({ target: 'script', automationId: 'refund' }, '/data', config, () => false)).toThrow(
+      /does not exist/,
+    );
   });
 
   it('opens folders and highlights files through the shell', async () => {
     const calls: string[] = [];
-    const shell = { openPath: async (p: string) => (calls.push(`open:${p}`), ''), showItemInFolder: (p: string) => void calls.push(`show:${p}`) };
+    const shell = {
+      openPath: async (p: string) => (calls.push(`open:${p}`), ''),
+      showItemInFolder: (p: string) => void calls.push(`show:${p}`),
+    };
     await reveal(shell, { kind: 'folder', path: '/data' });
     await reveal(shell, { kind: 'file', path: '/a/b.sh' });
     expect(calls).toEqual(['open:/data', 'show:/a/b.sh']);
-    await expect(reveal({ ...shell, openPath: async () => 'No such folder' }, { kind: 'folder', path: '/x' })).rejects.toThrow(/No such folder/);
+    await expect(
+      reveal({ ...shell, openPath: async () => 'No such folder' }, { kind: 'folder', path: '/x' }),
+    ).rejects.toThrow(/No such folder/);
   });
 });
 
@@ -60,7 +72,10 @@ describe('script picker', () => {
       },
     };
     expect(await pickScript(dialog as never, null, '/home/me')).toEqual({ path: '/home/me/agents/new.sh' });
-    expect((seen[0] as [{ properties: string[]; defaultPath: string }])[0]).toMatchObject({ properties: ['openFile', 'dontAddToRecent'], defaultPath: '/home/me' });
+    expect((seen[0] as [{ properties: string[]; defaultPath: string }])[0]).toMatchObject({
+      properties: ['openFile', 'dontAddToRecent'],
+      defaultPath: '/home/me',
+    });
     const cancel = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) };
     expect(await pickScript(cancel as never, null)).toEqual({ path: null });
   });
@@ -82,7 +97,14 @@ describe('launch at login', () => {
   it('writes and removes an XDG autostart entry on Linux', async () => {
     home = await mkdtemp(path.join(os.tmpdir(), 'hookdock-home-'));
     const app = { isPackaged: true, getAppPath: () => '/opt/Hookdock/resources/app.asar' } as never;
-    const login = createLaunchAtLogin({ platform: 'linux', app, execPath: '/opt/Hookdock/hookdock', env: { APPIMAGE: '/home/me/Apps/Hookdock 1.0.AppImage' }, homeDir: home, fs: fsDeps });
+    const login = createLaunchAtLogin({
+      platform: 'linux',
+      app,
+      execPath: '/opt/Hookdock/hookdock',
+      env: { APPIMAGE: '/home/me/Apps/Hookdock 1.0.AppImage' },
+      homeDir: home,
+      fs: fsDeps,
+    });
     expect(login.get()).toEqual({ enabled: false, supported: true });
     expect(await login.set(true)).toEqual({ enabled: true, supported: true });
     const entry = await readFile(path.join(home, '.config', 'autostart', 'hookdock.desktop'), 'utf8');
@@ -99,7 +121,14 @@ describe('launch at login', () => {
       getLoginItemSettings: () => settings,
       setLoginItemSettings: (s: Record<string, unknown>) => (settings = s),
     } as never;
-    const login = createLaunchAtLogin({ platform: 'win32', app, execPath: 'C:/Hookdock/Hookdock.exe', env: {}, homeDir: 'C:/Users/me', fs: fsDeps });
+    const login = createLaunchAtLogin({
+      platform: 'win32',
+      app,
+      execPath: 'C:/Hookdock/Hookdock.exe',
+      env: {},
+      homeDir: 'C:/Users/me',
+      fs: fsDeps,
+    });
     expect(login.get().enabled).toBe(false);
     expect((await login.set(true)).enabled).toBe(true);
     expect(settings).toEqual({ openAtLogin: true, path: 'C:/Hookdock/Hookdock.exe', args: [HIDDEN_ARG] });
@@ -116,7 +145,9 @@ describe('launch at login', () => {
 describe('application menu', () => {
   it('has the standard roles (copy/paste, zoom, window) and no dev tools in a release', () => {
     const roles = (platform: NodeJS.Platform, devTools: boolean) =>
-      JSON.stringify(appMenuTemplate(platform, { openSettings: () => undefined, revealDataDir: () => undefined }, { devTools }));
+      JSON.stringify(
+        appMenuTemplate(platform, { openSettings: () => undefined, revealDataDir: () => undefined }, { devTools }),
+      );
     expect(roles('linux', false)).toContain('"role":"editMenu"');
     expect(roles('linux', false)).toContain('"role":"windowMenu"');
     expect(roles('linux', false)).toContain('"role":"quit"');

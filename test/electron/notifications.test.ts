@@ -106,14 +106,24 @@ describe('rate limiter', () => {
   it('allows a burst, then one per refill interval', () => {
     let now = 0;
     const limiter = createRateLimiter(3, 10_000, () => now);
-    expect([limiter.tryTake(), limiter.tryTake(), limiter.tryTake(), limiter.tryTake()]).toEqual([true, true, true, false]);
+    expect([limiter.tryTake(), limiter.tryTake(), limiter.tryTake(), limiter.tryTake()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(limiter.msUntilNext()).toBe(10_000);
     now += 9_999;
     expect(limiter.tryTake()).toBe(false);
     now += 1;
     expect(limiter.tryTake()).toBe(true);
     now += 1_000_000;
-    expect([limiter.tryTake(), limiter.tryTake(), limiter.tryTake(), limiter.tryTake()]).toEqual([true, true, true, false]);
+    expect([limiter.tryTake(), limiter.tryTake(), limiter.tryTake(), limiter.tryTake()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 });
 
@@ -135,7 +145,13 @@ describe('notifier', () => {
     notifier.onRunUpdated({ ...failedRun('run_1'), status: 'retrying' });
     notifier.onRunUpdated(failedRun('run_1'));
     notifier.onRunUpdated(failedRun('run_1')); // the same failure, announced again by the bus
-    const delivery = { id: 'dlv_1', destinationId: 'analytics', type: 'order.synced', status: 'failed', attempts: [{}, {}] } as unknown as Delivery;
+    const delivery = {
+      id: 'dlv_1',
+      destinationId: 'analytics',
+      type: 'order.synced',
+      status: 'failed',
+      attempts: [{}, {}],
+    } as unknown as Delivery;
     notifier.onDeliveryUpdated(delivery);
     notifier.onDeliveryUpdated({ ...delivery, status: 'delivered' });
     expect(shown.map((s) => s.title)).toEqual([

@@ -65,7 +65,16 @@ describe('preload', () => {
     expect(Object.keys(exposed).sort()).toEqual(['hookdock', 'hookdockDesktop']);
     expect(Object.keys(exposed.hookdock).sort()).toEqual([...API_METHODS, 'listen'].sort());
     expect(Object.keys(exposed.hookdockDesktop).sort()).toEqual(
-      ['getLaunchAtLogin', 'getPreferences', 'getSecretsStorage', 'onOpen', 'pickScript', 'revealInFolder', 'setLaunchAtLogin', 'setPreferences'].sort(),
+      [
+        'getLaunchAtLogin',
+        'getPreferences',
+        'getSecretsStorage',
+        'onOpen',
+        'pickScript',
+        'revealInFolder',
+        'setLaunchAtLogin',
+        'setPreferences',
+      ].sort(),
     );
     for (const api of Object.values(exposed)) {
       for (const [name, value] of Object.entries(api)) expect(typeof value, name).toBe('function');
@@ -82,7 +91,9 @@ describe('preload', () => {
     );
     const api = exposed.hookdock as Record<string, (a?: unknown) => Promise<unknown>>;
     expect(await api.listEvents({ limit: 5 })).toEqual({ channel: 'hookdock:api:listEvents' });
-    expect(await api.getEvent({ id: 'evt_x' })).toEqual({ error: { code: 'not_found', message: 'That event was not found.' } });
+    expect(await api.getEvent({ id: 'evt_x' })).toEqual({
+      error: { code: 'not_found', message: 'That event was not found.' },
+    });
     expect(await api.getStatus()).toEqual({ channel: 'hookdock:api:getStatus' });
     const desktop = exposed.hookdockDesktop as Record<string, (a?: unknown) => Promise<unknown>>;
     await desktop.revealInFolder({ target: 'dataDir' });

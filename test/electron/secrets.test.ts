@@ -61,7 +61,12 @@ describe('secret codec', () => {
     // Linux without a keyring: Chromium "encrypts" with a hard-coded key. We do not call that encryption.
     expect(secretsMode(fakeSafeStorage({ backend: 'basic_text' }), 'linux')).toBe('plain-file');
     expect(secretsMode(fakeSafeStorage({ backend: 'kwallet5' }), 'linux')).toBe('os-keychain');
-    const throwing = { ...fakeSafeStorage(), isEncryptionAvailable: () => { throw new Error('not ready'); } };
+    const throwing = {
+      ...fakeSafeStorage(),
+      isEncryptionAvailable: () => {
+        throw new Error('not ready');
+      },
+    };
     expect(secretsMode(throwing, 'darwin')).toBe('plain-file');
     const plain = createSecretCodec(fakeSafeStorage({ available: false }), 'linux');
     expect(plain.encode('whsec_abc')).toBe('whsec_abc');
@@ -71,7 +76,10 @@ describe('secret codec', () => {
 
   it('maps exactly the secrets of a raw config', () => {
     const raw = {
-      sources: [{ id: 'a', provider: 'stripe', secret: 's1' }, { id: 'b', provider: 'none' }],
+      sources: [
+        { id: 'a', provider: 'stripe', secret: 's1' },
+        { id: 'b', provider: 'none' },
+      ],
       destinations: [{ id: 'd', url: 'https://x', secret: 'whsec_d' }],
       tunnel: { provider: 'ngrok', authtoken: 'tok', domain: null },
       automations: [{ id: 'x', secret: 'not-a-secret-field-here' }],

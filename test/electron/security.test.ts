@@ -52,7 +52,16 @@ describe('trust checks', () => {
   it('denies every permission but clipboard writes from our own page', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', 'app://hookdock/index.html')).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid', 'serial', 'unknown']) {
+    for (const p of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'hid',
+      'serial',
+      'unknown',
+    ]) {
       expect(isPermissionAllowed(p, 'app://hookdock/index.html'), p).toBe(false);
     }
   });
@@ -65,11 +74,17 @@ describe('trust checks', () => {
     expect(resolveAppPath(root, 'app://hookdock/')).toBe(path.join(root, 'index.html'));
     expect(resolveAppPath(root, 'app://hookdock/events/evt_1')).toBe(path.join(root, 'index.html'));
     // Dot segments written plainly are resolved by the URL parser itself: they stay inside root.
-    for (const url of ['app://hookdock/../../etc/passwd', 'app://hookdock/a/../../../../etc/hosts.txt', 'app://hookdock/%2e%2e/%2e%2e/etc/passwd.txt']) {
+    for (const url of [
+      'app://hookdock/../../etc/passwd',
+      'app://hookdock/a/../../../../etc/hosts.txt',
+      'app://hookdock/%2e%2e/%2e%2e/etc/passwd.txt',
+    ]) {
       const file = resolveAppPath(root, url);
       expect(file === null || file.startsWith(root + path.sep), url).toBe(true);
     }
-    expect(resolveAppPath(root, 'app://hookdock/a/../../../../etc/hosts.txt')).toBe(path.join(root, 'etc', 'hosts.txt'));
+    expect(resolveAppPath(root, 'app://hookdock/a/../../../../etc/hosts.txt')).toBe(
+      path.join(root, 'etc', 'hosts.txt'),
+    );
     // Encoded slashes survive the parser; the guard refuses them.
     for (const url of [
       'app://hookdock/assets/%2e%2e%2f%2e%2e%2fsecret.json',
@@ -133,7 +148,11 @@ describe('app:// protocol handler', () => {
 
   it('never serves a file outside the renderer build', async () => {
     const handle = createAppProtocolHandler(root, (f) => readFile(f));
-    for (const url of ['app://hookdock/../secret.json', 'app://hookdock/%2e%2e/secret.json', 'app://hookdock/%2e%2e%2fsecret.json']) {
+    for (const url of [
+      'app://hookdock/../secret.json',
+      'app://hookdock/%2e%2e/secret.json',
+      'app://hookdock/%2e%2e%2fsecret.json',
+    ]) {
       const res = await handle(new Request(url));
       expect(res.status, url).toBe(404);
       expect(await res.text()).not.toContain('whsec_leak');
@@ -207,8 +226,12 @@ describe('hardening', () => {
     const answers: boolean[] = [];
     const contents = { getURL: () => 'app://hookdock/index.html' };
     request!(contents, 'media', (ok: boolean) => answers.push(ok), { requestingUrl: 'app://hookdock/index.html' });
-    request!(contents, 'clipboard-sanitized-write', (ok: boolean) => answers.push(ok), { requestingUrl: 'app://hookdock/index.html' });
-    request!(contents, 'clipboard-sanitized-write', (ok: boolean) => answers.push(ok), { requestingUrl: 'https://evil.example/' });
+    request!(contents, 'clipboard-sanitized-write', (ok: boolean) => answers.push(ok), {
+      requestingUrl: 'app://hookdock/index.html',
+    });
+    request!(contents, 'clipboard-sanitized-write', (ok: boolean) => answers.push(ok), {
+      requestingUrl: 'https://evil.example/',
+    });
     expect(answers).toEqual([false, true, false]);
     expect(check!(null, 'geolocation', 'app://hookdock', {})).toBe(false);
     expect(check!(null, 'clipboard-sanitized-write', 'app://hookdock', {})).toBe(true);

@@ -14,7 +14,10 @@ interface StartModule {
     host: 'electron' | 'download' | 'serve';
     reason?: string;
   };
-  installedElectron(pkgDir: string, env: Record<string, string | undefined>): { missing?: true; installed?: string | null };
+  installedElectron(
+    pkgDir: string,
+    env: Record<string, string | undefined>,
+  ): { missing?: true; installed?: string | null };
   downloadHost(env: Record<string, string | undefined>): string;
   firstMeaningfulLine(text: string): string;
 }
@@ -32,8 +35,12 @@ describe('choosing the host', () => {
   const offline = { installed: null, canDownload: false, downloadHost: 'github.com' };
 
   it('opens Electron where it can, downloads it first when missing and reachable', () => {
-    expect(start.chooseHost({ platform: 'linux', env: { DISPLAY: ':0' }, electron: installed })).toEqual({ host: 'electron' });
-    expect(start.chooseHost({ platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' }, electron: installed })).toEqual({ host: 'electron' });
+    expect(start.chooseHost({ platform: 'linux', env: { DISPLAY: ':0' }, electron: installed })).toEqual({
+      host: 'electron',
+    });
+    expect(start.chooseHost({ platform: 'linux', env: { WAYLAND_DISPLAY: 'wayland-0' }, electron: installed })).toEqual(
+      { host: 'electron' },
+    );
     expect(start.chooseHost({ platform: 'darwin', env: {}, electron: installed })).toEqual({ host: 'electron' });
     expect(start.chooseHost({ platform: 'win32', env: {}, electron: notDownloaded })).toEqual({ host: 'download' });
   });
@@ -42,7 +49,10 @@ describe('choosing the host', () => {
     const cases: [Parameters<StartModule['chooseHost']>[0], RegExp][] = [
       [{ platform: 'linux', env: {}, electron: installed }, /no display/],
       [{ platform: 'freebsd', env: {}, electron: installed }, /no display/],
-      [{ platform: 'linux', env: { DISPLAY: ':0' }, electron: offline }, /not downloaded yet and github.com cannot be reached/],
+      [
+        { platform: 'linux', env: { DISPLAY: ':0' }, electron: offline },
+        /not downloaded yet and github.com cannot be reached/,
+      ],
       [{ platform: 'darwin', env: {}, electron: { missing: true } }, /npm install/],
       [{ platform: 'darwin', env: { HOOKDOCK_NO_ELECTRON: '1' }, electron: installed }, /HOOKDOCK_NO_ELECTRON/],
     ];
@@ -107,42 +117,48 @@ describe('npm start on this machine', () => {
   afterAll(async () => rm(work, { recursive: true, force: true }));
 
   // Without DISPLAY/WAYLAND_DISPLAY only Linux (and the BSDs) lack a display; macOS/Windows would open Electron.
-  it.runIf(process.platform === 'linux')('says why in one line, runs hookdock serve, prints the Dashboard link, stops cleanly on SIGTERM', async () => {
-    const dataDir = path.join(work, 'data');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      HOOKDOCK_DATA_DIR: dataDir,
-      HOOKDOCK_PORT: '0',
-      HOOKDOCK_DASHBOARD_PORT: '0',
-      HOOKDOCK_TUNNEL: 'none',
-      HOOKDOCK_SERVE_ENTRY: cli,
-    };
-    delete env.DISPLAY;
-    delete env.WAYLAND_DISPLAY;
-    const child = spawn(process.execPath, [startScript], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    try {
-      const deadline = Date.now() + 20_000;
-      while (!/Dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(stdout)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no Dashboard line.\nstdout: ${stdout}\nstderr: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
+  it.runIf(process.platform === 'linux')(
+    'says why in one line, runs hookdock serve, prints the Dashboard link, stops cleanly on SIGTERM',
+    async () => {
+      const dataDir = path.join(work, 'data');
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        HOOKDOCK_DATA_DIR: dataDir,
+        HOOKDOCK_PORT: '0',
+        HOOKDOCK_DASHBOARD_PORT: '0',
+        HOOKDOCK_TUNNEL: 'none',
+        HOOKDOCK_SERVE_ENTRY: cli,
+      };
+      delete env.DISPLAY;
+      delete env.WAYLAND_DISPLAY;
+      const child = spawn(process.execPath, [startScript], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        const deadline = Date.now() + 20_000;
+        while (!/Dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(stdout)) {
+          if (Date.now() > deadline || child.exitCode !== null)
+            throw new Error(`no Dashboard line.\nstdout: ${stdout}\nstderr: ${stderr}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const url = new URL(/Dashboard: (\S+)/.exec(stdout)![1]);
+        const res = await fetch(`${url.origin}/api/status`, {
+          headers: { authorization: `Bearer ${url.searchParams.get('token')}` },
+        });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { dataDir: string }).dataDir).toBe(dataDir);
+      } finally {
+        child.kill('SIGTERM');
       }
-      const url = new URL(/Dashboard: (\S+)/.exec(stdout)![1]);
-      const res = await fetch(`${url.origin}/api/status`, { headers: { authorization: `Bearer ${url.searchParams.get('token')}` } });
-      expect(res.status).toBe(200);
-      expect(((await res.json()) as { dataDir: string }).dataDir).toBe(dataDir);
-    } finally {
-      child.kill('SIGTERM');
-    }
-    expect(await exited).toBe(0);
-    const ours = stderr.split('\n').filter((l) => l.startsWith('hookdock:'));
-    expect(ours).toEqual([
-      'hookdock: the desktop app cannot start here: there is no display (DISPLAY and WAYLAND_DISPLAY are not set). Running "hookdock serve" instead; open the Dashboard link below.',
-    ]);
-    expect(stderr).not.toMatch(/^\s+at /m);
-  });
+      expect(await exited).toBe(0);
+      const ours = stderr.split('\n').filter((l) => l.startsWith('hookdock:'));
+      expect(ours).toEqual([
+        'hookdock: the desktop app cannot start here: there is no display (DISPLAY and WAYLAND_DISPLAY are not set). Running "hookdock serve" instead; open the Dashboard link below.',
+      ]);
+      expect(stderr).not.toMatch(/^\s+at /m);
+    },
+  );
 });

@@ -5,14 +5,33 @@ import type { EventSummary, Status } from '../../shared/types';
 import { buildTrayMenu, createTrayController, recentEventLabel, type TrayActions } from '../../electron/shell/tray';
 import { attentionReasons, statusLine, trayIconPath, trayState, trayTooltip } from '../../electron/shell/tray-state';
 
-function status(over: Partial<Omit<Status, 'counts'>> & { tunnelState?: Status['tunnel']['state']; counts?: Partial<Status['counts']> } = {}): Status {
+function status(
+  over: Partial<Omit<Status, 'counts'>> & {
+    tunnelState?: Status['tunnel']['state'];
+    counts?: Partial<Status['counts']>;
+  } = {},
+): Status {
   const { tunnelState = 'online', counts, ...rest } = over;
   return {
     version: '0.1.0',
     receiverUrl: 'http://127.0.0.1:8787',
     publicUrl: tunnelState === 'online' ? 'https://shop.ngrok-free.app' : null,
-    tunnel: { state: tunnelState, provider: 'ngrok', url: null, error: tunnelState === 'error' ? 'the authtoken was refused' : null, since: '2026-01-01T00:00:00.000Z' },
-    counts: { events: 10, eventsToday: 3, rejectedToday: 0, runsFailed: 0, deliveriesFailed: 0, jobsPending: 0, ...counts },
+    tunnel: {
+      state: tunnelState,
+      provider: 'ngrok',
+      url: null,
+      error: tunnelState === 'error' ? 'the authtoken was refused' : null,
+      since: '2026-01-01T00:00:00.000Z',
+    },
+    counts: {
+      events: 10,
+      eventsToday: 3,
+      rejectedToday: 0,
+      runsFailed: 0,
+      deliveriesFailed: 0,
+      jobsPending: 0,
+      ...counts,
+    },
     automationsPaused: false,
     store: { writable: true, lastWriteError: null, quarantined: [] },
     configError: null,
@@ -45,14 +64,18 @@ describe('tray state', () => {
     expect(trayState(status())).toBe('ok');
     expect(trayState(status({ tunnelState: 'off' }))).toBe('off');
     expect(trayState(status({ tunnelState: 'connecting' }))).toBe('off');
-    expect(trayState(status({ tunnel: { state: 'off', provider: 'none', url: null, error: null, since: '' } }))).toBe('off');
+    expect(trayState(status({ tunnel: { state: 'off', provider: 'none', url: null, error: null, since: '' } }))).toBe(
+      'off',
+    );
     expect(trayState(status({ automationsPaused: true }))).toBe('paused');
     expect(trayState(status({ automationsPaused: true, tunnelState: 'off' }))).toBe('paused');
     expect(trayState(status({ tunnelState: 'error' }))).toBe('attention');
     expect(trayState(status({ tunnelState: 'reconnecting' }))).toBe('attention');
     expect(trayState(status({ counts: { runsFailed: 1 } }))).toBe('attention');
     expect(trayState(status({ counts: { deliveriesFailed: 2 }, automationsPaused: true }))).toBe('attention');
-    expect(trayState(status({ store: { writable: false, lastWriteError: 'ENOSPC', quarantined: [] } }))).toBe('attention');
+    expect(trayState(status({ store: { writable: false, lastWriteError: 'ENOSPC', quarantined: [] } }))).toBe(
+      'attention',
+    );
     // Pending retries are normal work, not a problem.
     expect(trayState(status({ counts: { jobsPending: 4 } }))).toBe('ok');
   });
@@ -103,7 +126,10 @@ describe('tray menu', () => {
   it('has status, URL (click copies), open, recent events, pause, launch at login, quit', () => {
     const { calls, actions } = recorder();
     const recent = [event('evt_b', 5), event('evt_a', 4, { status: 'failed' })];
-    const menu = buildTrayMenu({ status: status(), recent, launchAtLogin: { enabled: true, supported: true } }, actions);
+    const menu = buildTrayMenu(
+      { status: status(), recent, launchAtLogin: { enabled: true, supported: true } },
+      actions,
+    );
     const labels = menu.filter((i) => i.type !== 'separator').map((i) => i.label);
     expect(labels[0]).toBe('All good: receiving webhooks');
     expect(labels).toContain('Open Hookdock');
@@ -119,17 +145,31 @@ describe('tray menu', () => {
     click(menu, 'pause');
     click(menu, 'launch-at-login');
     click(menu, 'quit');
-    expect(calls).toEqual(['copy:https://shop.ngrok-free.app', 'open', 'event:evt_a', 'paused:true', 'login:false', 'quit']);
+    expect(calls).toEqual([
+      'copy:https://shop.ngrok-free.app',
+      'open',
+      'event:evt_a',
+      'paused:true',
+      'login:false',
+      'quit',
+    ]);
   });
 
   it('offers Resume when paused, a disabled URL line when the tunnel is off, no login item where unsupported', () => {
     const { actions } = recorder();
     const menu = buildTrayMenu(
-      { status: status({ automationsPaused: true, tunnelState: 'off' }), recent: [], launchAtLogin: { enabled: false, supported: false } },
+      {
+        status: status({ automationsPaused: true, tunnelState: 'off' }),
+        recent: [],
+        launchAtLogin: { enabled: false, supported: false },
+      },
       actions,
     );
     expect(menu.find((i) => i.id === 'pause')!.label).toBe('Resume automations');
-    expect(menu.find((i) => i.id === 'public-url')).toMatchObject({ enabled: false, label: 'No public URL: tunnel off' });
+    expect(menu.find((i) => i.id === 'public-url')).toMatchObject({
+      enabled: false,
+      label: 'No public URL: tunnel off',
+    });
     expect(menu.find((i) => i.id === 'launch-at-login')).toBeUndefined();
     expect(menu.find((i) => i.id === 'recent-header')!.label).toBe('No events yet');
   });
@@ -186,7 +226,10 @@ describe('tray controller', () => {
 
     for (let i = 0; i < 8; i++) ctl.noteEvent(event(`evt_${i}`, i));
     ctl.noteEvent(event('evt_7', 7, { status: 'failed' })); // an update, not a new row
-    const ids = fake.menu().filter((i) => i.id?.startsWith('event:')).map((i) => i.id);
+    const ids = fake
+      .menu()
+      .filter((i) => i.id?.startsWith('event:'))
+      .map((i) => i.id);
     expect(ids).toEqual(['event:evt_7', 'event:evt_6', 'event:evt_5', 'event:evt_4', 'event:evt_3']);
     expect(fake.menu().find((i) => i.id === 'event:evt_7')!.label).toMatch(/\(failed\)$/);
 

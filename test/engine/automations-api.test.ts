@@ -24,14 +24,21 @@ const streamed: { name: string; data: unknown }[] = [];
 async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, body: (await res.json()) as T };
 }
 
 async function postHook(body: unknown): Promise<string> {
-  const res = await fetch(`${engine.receiverUrl()}/hooks/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${engine.receiverUrl()}/hooks/open`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { id: string }).id;
 }
@@ -59,20 +66,23 @@ beforeAll(async () => {
   await engine.start();
   dashboard = createDashboardServer({ handlers: engine.handlers, bus: engine.bus, token: TOKEN, port: 0, logger });
   ({ port } = await dashboard.start());
-  stream = http.get({ host: '127.0.0.1', port, path: '/api/stream', headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (c: string) => {
-      buf += c;
-      for (let i = buf.indexOf('\n\n'); i !== -1; i = buf.indexOf('\n\n')) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const name = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (name && data) streamed.push({ name, data: JSON.parse(data) });
-      }
-    });
-  });
+  stream = http.get(
+    { host: '127.0.0.1', port, path: '/api/stream', headers: { authorization: `Bearer ${TOKEN}` } },
+    (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        buf += c;
+        for (let i = buf.indexOf('\n\n'); i !== -1; i = buf.indexOf('\n\n')) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const name = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (name && data) streamed.push({ name, data: JSON.parse(data) });
+        }
+      });
+    },
+  );
   stream.on('error', () => undefined);
   await waitFor(() => streamed.some((s) => s.name === 'hello'), 5000, 'the stream');
 });
@@ -87,10 +97,14 @@ afterAll(async () => {
 
 it('a webhook runs its script; the event shows its runs with attempts and its deliveries; replay, outbox and retry work', async () => {
   const id = await postHook({ id: 'r1', type: 'refund.created', amount: 5 });
-  const event = await waitFor(async () => {
-    const e = await getEvent(id);
-    return e.runs[0]?.status === 'succeeded' && e.deliveries[0]?.status === 'delivered' ? e : null;
-  }, 10_000, 'run and delivery');
+  const event = await waitFor(
+    async () => {
+      const e = await getEvent(id);
+      return e.runs[0]?.status === 'succeeded' && e.deliveries[0]?.status === 'delivered' ? e : null;
+    },
+    10_000,
+    'run and delivery',
+  );
   expect(event.status).toBe('done');
   const run = event.runs[0];
   expect(run.attempts.map((a) => [a.attempt, a.exitCode])).toEqual([
@@ -99,11 +113,18 @@ it('a webhook runs its script; the event shows its runs with attempts and its de
   ]);
   expect(run.attempts[0].stderr).toBe('attempt 1 failed on purpose\n');
   expect(event.deliveries).toHaveLength(1);
-  expect(event.deliveries[0]).toMatchObject({ destinationId: 'sink', type: 'flaky.attempt', data: { attempt: 2 }, runId: run.id });
+  expect(event.deliveries[0]).toMatchObject({
+    destinationId: 'sink',
+    type: 'flaky.attempt',
+    data: { attempt: 2 },
+    runId: run.id,
+  });
   expect(sink.requests).toHaveLength(1);
 
   // SSE carried each run and delivery change.
-  const runStatuses = streamed.filter((s) => s.name === 'run.updated' && (s.data as Run).id === run.id).map((s) => (s.data as Run).status);
+  const runStatuses = streamed
+    .filter((s) => s.name === 'run.updated' && (s.data as Run).id === run.id)
+    .map((s) => (s.data as Run).status);
   expect(runStatuses).toEqual(expect.arrayContaining(['queued', 'running', 'retrying', 'succeeded']));
   expect(streamed.some((s) => s.name === 'delivery.updated' && (s.data as Delivery).status === 'delivered')).toBe(true);
   expect(streamed.some((s) => s.name === 'run.output')).toBe(true);
@@ -123,12 +144,21 @@ it('a webhook runs its script; the event shows its runs with attempts and its de
   const replay = await api<{ event: { id: string }; runs: Run[] }>('POST', `/api/events/${id}/replay`, {});
   expect(replay.status).toBe(200);
   expect(replay.body.runs).toHaveLength(1);
-  await waitFor(async () => (await getEvent(id)).runs.length === 2 && (await getEvent(id)).runs.every((r) => r.status === 'succeeded'), 10_000, 'replayed run');
+  await waitFor(
+    async () =>
+      (await getEvent(id)).runs.length === 2 && (await getEvent(id)).runs.every((r) => r.status === 'succeeded'),
+    10_000,
+    'replayed run',
+  );
 
   // Retry a run by hand over HTTP.
   const again = await api<Run>('POST', `/api/runs/${run.id}/retry`);
   expect(again.status).toBe(200);
-  await waitFor(async () => (await getEvent(id)).runs.find((r) => r.id === run.id)!.attempts.length === 3, 10_000, 'retried run');
+  await waitFor(
+    async () => (await getEvent(id)).runs.find((r) => r.id === run.id)!.attempts.length === 3,
+    10_000,
+    'retried run',
+  );
 });
 
 it('pauses and resumes all automations over HTTP, and the status says so', async () => {

@@ -57,7 +57,11 @@ it('re-attempts a run that was running when Hookdock was killed with SIGKILL', a
     20_000,
     'the host to fire an event',
   );
-  await waitFor(() => existsSync(attempts) && readFileSync(attempts, 'utf8').startsWith('1 '), 10_000, 'attempt 1 to start');
+  await waitFor(
+    () => existsSync(attempts) && readFileSync(attempts, 'utf8').startsWith('1 '),
+    10_000,
+    'attempt 1 to start',
+  );
   orphans.push(Number(readFileSync(attempts, 'utf8').split(' ')[1]));
 
   const exited = new Promise((ok) => host.once('exit', ok));
@@ -65,7 +69,14 @@ it('re-attempts a run that was running when Hookdock was killed with SIGKILL', a
   await exited;
 
   h = await startHarness(dir);
-  await waitFor(() => readFileSync(attempts, 'utf8').split('\n').some((l) => l.startsWith('2 ')), 10_000, 'attempt 2 to start');
+  await waitFor(
+    () =>
+      readFileSync(attempts, 'utf8')
+        .split('\n')
+        .some((l) => l.startsWith('2 ')),
+    10_000,
+    'attempt 2 to start',
+  );
   orphans.push(Number(readFileSync(attempts, 'utf8').split('\n')[1].split(' ')[1]));
   writeFileSync(release, '');
   const [run] = await h.waitRun(eventId, allSettled);

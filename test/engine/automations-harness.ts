@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import type { ConfigInput } from '../../shared/config';
 import type { PushEventName, PushEvents } from '../../shared/events';
 import type { EventSummary, Run } from '../../shared/types';
-import { createAutomations, type Automations, type AutomationsOptions } from '../../electron/engine/automations/service';
+import {
+  createAutomations,
+  type Automations,
+  type AutomationsOptions,
+} from '../../electron/engine/automations/service';
 import { createConfigService } from '../../electron/engine/config/service';
 import { createStore } from '../../electron/engine/store';
 import type { Store, StoredEvent } from '../../electron/engine/store/types';
@@ -95,7 +99,11 @@ export async function writeConfig(dir: string, config: ConfigInput): Promise<voi
   await writeFile(join(dir, 'config.json'), JSON.stringify(config, null, 2));
 }
 
-export async function startHarness(dir: string, config?: ConfigInput, extra: Partial<AutomationsOptions> = {}): Promise<Harness> {
+export async function startHarness(
+  dir: string,
+  config?: ConfigInput,
+  extra: Partial<AutomationsOptions> = {},
+): Promise<Harness> {
   if (config) await writeConfig(dir, config);
   const logger = createLogger('test', { level: 'error' });
   const bus = createBus();
@@ -140,7 +148,8 @@ export async function startHarness(dir: string, config?: ConfigInput, extra: Par
         timeoutMs,
         `runs of ${eventId}`,
       ),
-    pushedOf: <K extends PushEventName>(name: K) => pushed.filter((p) => p.name === name).map((p) => p.payload as PushEvents[K]),
+    pushedOf: <K extends PushEventName>(name: K) =>
+      pushed.filter((p) => p.name === name).map((p) => p.payload as PushEvents[K]),
     async restart() {
       await h.close();
       return startHarness(dir, undefined, extra);
@@ -157,4 +166,5 @@ export async function startHarness(dir: string, config?: ConfigInput, extra: Par
 }
 
 export const allSettled = (runs: Run[]) => runs.every((r) => r.status === 'succeeded' || r.status === 'failed');
-export const reportOf = (stdout: string) => JSON.parse(stdout.split('\n').find((l) => l.startsWith('{"report"'))!).report;
+export const reportOf = (stdout: string) =>
+  JSON.parse(stdout.split('\n').find((l) => l.startsWith('{"report"'))!).report;

@@ -89,12 +89,19 @@ describe('matching and the envelope', () => {
     }
     await waitFor(() => h!.store.getEventSummary(event.id)?.status === 'done', 3000, 'event done');
     // Every change was pushed: queued -> running -> succeeded, and the event's status.
-    const statuses = h.pushedOf('run.updated').filter((r) => r.id === runs[0].id).map((r) => r.status);
+    const statuses = h
+      .pushedOf('run.updated')
+      .filter((r) => r.id === runs[0].id)
+      .map((r) => r.status);
     expect(statuses[0]).toBe('queued');
     expect(statuses).toContain('running');
     expect(statuses.at(-1)).toBe('succeeded');
     expect(h.pushedOf('event.updated').map((e) => e.status)).toEqual(expect.arrayContaining(['processing', 'done']));
-    expect(h.pushedOf('run.output').some((o) => o.eventId === event.id && o.stream === 'stdout' && o.chunk.includes('"report"'))).toBe(true);
+    expect(
+      h
+        .pushedOf('run.output')
+        .some((o) => o.eventId === event.id && o.stream === 'stdout' && o.chunk.includes('"report"')),
+    ).toBe(true);
   });
 
   it('never fires anything for a rejected event', async () => {
@@ -108,7 +115,10 @@ describe('matching and the envelope', () => {
 
 describe('retries and sends', () => {
   it('retries a failing script with backoff until it succeeds; only the successful attempt sends', async () => {
-    h = await startHarness(dir, withSink([auto('flaky', script('flaky.mjs'), { run: { command: script('flaky.mjs'), args: ['3', 'sink'] } })]));
+    h = await startHarness(
+      dir,
+      withSink([auto('flaky', script('flaky.mjs'), { run: { command: script('flaky.mjs'), args: ['3', 'sink'] } })]),
+    );
     const event = await h.fire();
     const [run] = await h.waitRun(event.id, allSettled);
     expect(run.status).toBe('succeeded');
@@ -123,7 +133,9 @@ describe('retries and sends', () => {
     // Backoff: each retry waited at least initialDelayMs.
     const gap = Date.parse(run.attempts[1].startedAt) - Date.parse(run.attempts[0].finishedAt!);
     expect(gap).toBeGreaterThanOrEqual(15);
-    expect(h.pushedOf('run.updated').some((r) => r.id === run.id && r.status === 'retrying' && r.nextAttemptAt)).toBe(true);
+    expect(h.pushedOf('run.updated').some((r) => r.id === run.id && r.status === 'retrying' && r.nextAttemptAt)).toBe(
+      true,
+    );
 
     await waitFor(() => h!.automations.deliveriesForEvent(event.id)[0]?.status === 'delivered', 5000, 'delivered');
     await new Promise((r) => setTimeout(r, 100));
@@ -146,7 +158,12 @@ describe('retries and sends', () => {
   it('after the last attempt the run fails with stderr visible, the event fails, and a retry by hand works', async () => {
     h = await startHarness(
       dir,
-      withSink([auto('flaky', script('flaky.mjs'), { run: { command: script('flaky.mjs'), args: ['3', 'sink'] }, retry: { ...FAST_RETRY, maxAttempts: 2 } })]),
+      withSink([
+        auto('flaky', script('flaky.mjs'), {
+          run: { command: script('flaky.mjs'), args: ['3', 'sink'] },
+          retry: { ...FAST_RETRY, maxAttempts: 2 },
+        }),
+      ]),
     );
     const event = await h.fire();
     let [run] = await h.waitRun(event.id, allSettled);
@@ -173,19 +190,29 @@ describe('retries and sends', () => {
       { destination: 'sink', type: 'order.tagged', data: { n: 1 } },
       { destination: 'nope', type: 'order.tagged', data: { n: 2 } },
     ];
-    h = await startHarness(dir, withSink([auto('sends', script('sends.mjs'), { run: { command: script('sends.mjs'), args: [JSON.stringify(sends)] } })]));
+    h = await startHarness(
+      dir,
+      withSink([
+        auto('sends', script('sends.mjs'), { run: { command: script('sends.mjs'), args: [JSON.stringify(sends)] } }),
+      ]),
+    );
     const event = await h.fire();
     const [run] = await h.waitRun(event.id, allSettled);
     expect(run.status).toBe('succeeded');
     expect(run.attempts[0].exitCode).toBe(0);
-    expect(run.attempts[0].error).toBe('stdout line 4: there is no destination "nope" in the config, so nothing was sent.');
+    expect(run.attempts[0].error).toBe(
+      'stdout line 4: there is no destination "nope" in the config, so nothing was sent.',
+    );
     await waitFor(() => sink.requests.length === 1, 5000, 'one delivery');
     expect(JSON.parse(sink.requests[0].body)).toMatchObject({ type: 'order.tagged', data: { n: 1 } });
     expect(h.automations.deliveriesForEvent(event.id)).toHaveLength(1);
   });
 
   it('keeps 10 MB of output capped and marked, and sees the send line after it', async () => {
-    h = await startHarness(dir, withSink([auto('flood', script('flood.mjs'), { run: { command: script('flood.mjs'), args: ['10'] } })]));
+    h = await startHarness(
+      dir,
+      withSink([auto('flood', script('flood.mjs'), { run: { command: script('flood.mjs'), args: ['10'] } })]),
+    );
     const event = await h.fire();
     const [run] = await h.waitRun(event.id, allSettled, 20_000);
     expect(run.status).toBe('succeeded');
@@ -200,7 +227,10 @@ describe('retries and sends', () => {
   });
 
   it('fails a command that does not exist, with a message that says so', async () => {
-    h = await startHarness(dir, withSink([auto('missing', 'hookdock-no-such-command', { retry: { ...FAST_RETRY, maxAttempts: 2 } })]));
+    h = await startHarness(
+      dir,
+      withSink([auto('missing', 'hookdock-no-such-command', { retry: { ...FAST_RETRY, maxAttempts: 2 } })]),
+    );
     const event = await h.fire();
     const [run] = await h.waitRun(event.id, allSettled);
     expect(run.status).toBe('failed');
@@ -220,7 +250,12 @@ describe('retries and sends', () => {
     const pidFile = `${dir}/gc.pid`;
     h = await startHarness(
       dir,
-      withSink([auto('slow', script('grandchild.sh'), { run: { command: script('grandchild.sh'), args: [pidFile], timeoutSeconds: 0.3 }, retry: { schedule: [] } })]),
+      withSink([
+        auto('slow', script('grandchild.sh'), {
+          run: { command: script('grandchild.sh'), args: [pidFile], timeoutSeconds: 0.3 },
+          retry: { schedule: [] },
+        }),
+      ]),
     );
     const event = await h.fire();
     const [run] = await h.waitRun(event.id, allSettled);
@@ -263,7 +298,9 @@ describe('replay, test runs, pause', () => {
     expect(run.attempts[0]).toMatchObject({ exitCode: 3, stderr: 'the refund API said no\n' });
     expect(h.automations.runsForEvent(stored.id).map((r) => r.id)).toEqual([run.id]);
     expect(h.automations.counts().jobsPending).toBe(0);
-    await expect(h.automations.handlers.testRunAutomation({ id: 'nope', eventId: stored.id })).rejects.toMatchObject({ status: 404 });
+    await expect(h.automations.handlers.testRunAutomation({ id: 'nope', eventId: stored.id })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('pauses all automations (surviving a restart) and runs what waited on resume', async () => {
@@ -288,7 +325,12 @@ describe('restarts', () => {
   it('a retry pending at restart happens after the restart', async () => {
     h = await startHarness(
       dir,
-      withSink([auto('flaky', script('flaky.mjs'), { run: { command: script('flaky.mjs'), args: ['2', 'sink'] }, retry: { schedule: [2500] } })]),
+      withSink([
+        auto('flaky', script('flaky.mjs'), {
+          run: { command: script('flaky.mjs'), args: ['2', 'sink'] },
+          retry: { schedule: [2500] },
+        }),
+      ]),
     );
     const event = await h.fire();
     const [waiting] = await h.waitRun(event.id, (r) => r[0].status === 'retrying');

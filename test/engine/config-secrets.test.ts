@@ -154,10 +154,14 @@ describe('config secrets at rest, with a keychain codec', () => {
     edited.sources[0] = { id: 'payments', provider: 'shopify', secret: handSecret };
     await writeJson(edited);
     await waitFor(() => svc.current().sources[0]?.secret === handSecret, 5000, 'hand edit');
-    const saved = await waitFor(async () => {
-      const text = await readDisk();
-      return text.includes(handSecret) ? null : text;
-    }, 5000, 'encrypted re-save');
+    const saved = await waitFor(
+      async () => {
+        const text = await readDisk();
+        return text.includes(handSecret) ? null : text;
+      },
+      5000,
+      'encrypted re-save',
+    );
     expectNoPlainSecret(saved);
     const encodes = codec.encodes;
     // Several polls and watch events later: no further writes, no further encryption.
@@ -259,7 +263,11 @@ describe('engine with the shell codec', () => {
     for (const s of sources) if (s.secret) expect(disk).not.toContain(s.secret);
     const first = await postHook(e.receiverUrl(), 'payments', await signedRequest(stripe));
     expect(first.status).toBe(200);
-    const forged = await postHook(e.receiverUrl(), 'payments', await signedRequest({ ...stripe, secret: 'whsec_d3Jvbmc=' }));
+    const forged = await postHook(
+      e.receiverUrl(),
+      'payments',
+      await signedRequest({ ...stripe, secret: 'whsec_d3Jvbmc=' }),
+    );
     expect(forged.status).toBe(401);
     const pub = await e.handlers.getConfig({});
     expect(pub.secretsStorage).toBe('os-keychain');

@@ -67,7 +67,12 @@ describe('config service', () => {
   });
 
   it('refuses to start on an invalid file, naming the JSON path', async () => {
-    await writeJson({ sources: [{ id: 'ok', provider: 'none' }, { id: 'payments', provider: 'stripe' }] });
+    await writeJson({
+      sources: [
+        { id: 'ok', provider: 'none' },
+        { id: 'payments', provider: 'stripe' },
+      ],
+    });
     const svc = make();
     const err = await svc.start().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
@@ -77,7 +82,9 @@ describe('config service', () => {
 
   it('refuses to start on a file that is not JSON', async () => {
     await writeFile(file(), '{ "sources": [ ');
-    const err = await make().start().catch((e: unknown) => e);
+    const err = await make()
+      .start()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toMatch(/not valid JSON/);
   });
@@ -156,7 +163,11 @@ describe('config service', () => {
     const pub = toPublicConfig(svc.current(), 'https://abc.ngrok.app');
     const text = JSON.stringify(pub);
     for (const secret of [STRIPE_SECRET, SHOP_SECRET, DEST_SECRET, NGROK_TOKEN]) expect(text).not.toContain(secret);
-    expect(pub.sources[0]).toMatchObject({ secret: SECRET_MASK, hasSecret: true, webhookUrl: 'https://abc.ngrok.app/hooks/payments' });
+    expect(pub.sources[0]).toMatchObject({
+      secret: SECRET_MASK,
+      hasSecret: true,
+      webhookUrl: 'https://abc.ngrok.app/hooks/payments',
+    });
     expect(pub.sources[2]).toMatchObject({ hasSecret: false, webhookUrl: 'https://abc.ngrok.app/hooks/open' });
     expect(pub.destinations[0]).toMatchObject({ secret: SECRET_MASK, hasSecret: true });
     expect(pub.tunnel).toMatchObject({ authtoken: SECRET_MASK, hasAuthtoken: true });
@@ -186,6 +197,7 @@ describe('config service', () => {
     const all = logger.lines.join('\n');
     expect(all).toContain('oops');
     expect(all).toContain('leak?');
-    for (const secret of [STRIPE_SECRET, SHOP_SECRET, DEST_SECRET, NGROK_TOKEN, handSecret, uiSecret]) expect(all).not.toContain(secret);
+    for (const secret of [STRIPE_SECRET, SHOP_SECRET, DEST_SECRET, NGROK_TOKEN, handSecret, uiSecret])
+      expect(all).not.toContain(secret);
   });
 });

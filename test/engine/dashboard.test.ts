@@ -30,11 +30,19 @@ function request(
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...opts.headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: opts.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...opts.headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
       },
     );
     req.on('error', reject);
@@ -43,7 +51,8 @@ function request(
 }
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
-const json = (r: Reply) => JSON.parse(r.body) as Record<string, unknown> & { error?: { code: string; message: string } };
+const json = (r: Reply) =>
+  JSON.parse(r.body) as Record<string, unknown> & { error?: { code: string; message: string } };
 
 /** A bus that counts live onAny subscriptions, to see SSE clients unsubscribe. */
 function countingBus(): Bus & { live: () => number } {
@@ -274,7 +283,12 @@ describe('dashboard server', () => {
   it('streams bus events as SSE within 1 s and unsubscribes when the client goes', async () => {
     const before = bus.live();
     let text = '';
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/stream', headers: { ...bearer, host: `127.0.0.1:${port}` } });
+    const req = http.get({
+      host: '127.0.0.1',
+      port,
+      path: '/api/stream',
+      headers: { ...bearer, host: `127.0.0.1:${port}` },
+    });
     const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve));
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
@@ -332,7 +346,14 @@ describe('dashboard server', () => {
 
 describe('dashboard server without a built UI', () => {
   it('tells an authenticated visitor to run npm run build', async () => {
-    const server = createDashboardServer({ handlers, bus: createBus(), token: TOKEN, port: 0, logger: memoryLogger(), staticDir: join(tmp, 'absent') });
+    const server = createDashboardServer({
+      handlers,
+      bus: createBus(),
+      token: TOKEN,
+      port: 0,
+      logger: memoryLogger(),
+      staticDir: join(tmp, 'absent'),
+    });
     const { port } = await server.start();
     try {
       const r = await request(port, '/', { headers: bearer });
@@ -347,10 +368,22 @@ describe('dashboard server without a built UI', () => {
   });
 
   it('sends heartbeat comments on an idle stream', async () => {
-    const server = createDashboardServer({ handlers, bus: createBus(), token: TOKEN, port: 0, logger: memoryLogger(), heartbeatMs: 50 });
+    const server = createDashboardServer({
+      handlers,
+      bus: createBus(),
+      token: TOKEN,
+      port: 0,
+      logger: memoryLogger(),
+      heartbeatMs: 50,
+    });
     const { port } = await server.start();
     try {
-      const req = http.get({ host: '127.0.0.1', port, path: '/api/stream', headers: { ...bearer, host: `127.0.0.1:${port}` } });
+      const req = http.get({
+        host: '127.0.0.1',
+        port,
+        path: '/api/stream',
+        headers: { ...bearer, host: `127.0.0.1:${port}` },
+      });
       req.on('error', () => undefined);
       const res = await new Promise<http.IncomingMessage>((r) => req.on('response', r));
       let text = '';
@@ -365,7 +398,12 @@ describe('dashboard server without a built UI', () => {
   it('stops promptly with a stream still open, and reports a port in use clearly', async () => {
     const a = createDashboardServer({ handlers, bus: createBus(), token: TOKEN, port: 0, logger: memoryLogger() });
     const { port } = await a.start();
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/stream', headers: { ...bearer, host: `127.0.0.1:${port}` } });
+    const req = http.get({
+      host: '127.0.0.1',
+      port,
+      path: '/api/stream',
+      headers: { ...bearer, host: `127.0.0.1:${port}` },
+    });
     req.on('error', () => undefined);
     await new Promise((r) => req.on('response', r));
     const b = createDashboardServer({ handlers, bus: createBus(), token: TOKEN, port, logger: memoryLogger() });

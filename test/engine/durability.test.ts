@@ -29,7 +29,10 @@ beforeEach(async () => {
   dir = await makeTempDir();
   engine = null;
   // Rate limits out of the way: this is about durability under load.
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ sources: [crm, shop], limits: { ratePerSecond: 100000, burst: 100000 } }));
+  await writeFile(
+    join(dir, 'config.json'),
+    JSON.stringify({ sources: [crm, shop], limits: { ratePerSecond: 100000, burst: 100000 } }),
+  );
 });
 
 afterEach(async () => {
@@ -108,7 +111,11 @@ describe('durability', () => {
 
     diskFull = true;
     const req = await signedRequest(shop);
-    const res = await fetch(`${engine.receiverUrl()}/hooks/shop`, { method: 'POST', headers: req.headers, body: req.body });
+    const res = await fetch(`${engine.receiverUrl()}/hooks/shop`, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBeTruthy();
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('store_unavailable');
@@ -116,10 +123,14 @@ describe('durability', () => {
 
     // The sender retries once the disk has room again: stored, and not as a duplicate.
     diskFull = false;
-    const retried = await waitFor(async () => {
-      const r = await postHook(engine!.receiverUrl(), 'shop', req);
-      return r.status === 200 ? r : null;
-    }, 10_000, 'the store to recover');
+    const retried = await waitFor(
+      async () => {
+        const r = await postHook(engine!.receiverUrl(), 'shop', req);
+        return r.status === 200 ? r : null;
+      },
+      10_000,
+      'the store to recover',
+    );
     expect(retried.json.duplicate).toBe(false);
 
     await engine.stop();

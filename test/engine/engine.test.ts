@@ -55,11 +55,15 @@ describe('engine', () => {
     const url = new URL(`${e.receiverUrl()}/hooks/shop`);
     // Send the headers and half the body, stop the engine, then the rest.
     const answer = new Promise<{ status: number; text: string }>((ok, fail) => {
-      const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => ok({ status: res.statusCode ?? 0, text }));
-      });
+      const req = request(
+        url,
+        { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => ok({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', fail);
       req.write(body.slice(0, 100));
       setTimeout(() => req.end(body.slice(100)), 300);
@@ -139,12 +143,19 @@ describe('engine', () => {
     const pushed: Status[] = [];
     e.bus.on('status.changed', (s) => pushed.push(s));
     const t0 = Date.now();
-    const posts = await Promise.all(Array.from({ length: 12 }, async () => postHook(e.receiverUrl(), 'shop', await signedRequest(source('shop')))));
+    const posts = await Promise.all(
+      Array.from({ length: 12 }, async () => postHook(e.receiverUrl(), 'shop', await signedRequest(source('shop')))),
+    );
     expect(posts.map((p) => p.status)).toEqual(Array(12).fill(200));
     const forged = await signedRequest({ ...source('shop'), secret: 'not-the-right-secret' });
     expect((await postHook(e.receiverUrl(), 'shop', forged)).status).toBe(401);
     const status = await e.handlers.getStatus({});
-    expect(status).toMatchObject({ version: '9.9.9-test', receiverUrl: e.receiverUrl(), publicUrl: null, configError: null });
+    expect(status).toMatchObject({
+      version: '9.9.9-test',
+      receiverUrl: e.receiverUrl(),
+      publicUrl: null,
+      configError: null,
+    });
     expect(status.counts).toMatchObject({ events: 13, eventsToday: 13, rejectedToday: 1 });
     expect(status.store.writable).toBe(true);
     await waitFor(() => pushed.at(-1)?.counts.events === 13, 3000, 'status.changed');
@@ -158,7 +169,11 @@ describe('engine', () => {
     const e = await startEngine();
     // Saving a source without a secret keeps the stored one.
     const saved = await e.handlers.saveSource({ id: 'shop', provider: 'shopify', name: 'My shop' });
-    expect(saved.sources.find((s) => s.id === 'shop')).toMatchObject({ name: 'My shop', secret: SECRET_MASK, hasSecret: true });
+    expect(saved.sources.find((s) => s.id === 'shop')).toMatchObject({
+      name: 'My shop',
+      secret: SECRET_MASK,
+      hasSecret: true,
+    });
     expect(e.config.current().sources.find((s) => s.id === 'shop')?.secret).toBe(source('shop').secret);
     expect(saved.sources.find((s) => s.id === 'shop')?.webhookUrl).toBe(`${e.receiverUrl()}/hooks/shop`);
     // A new stripe source without its secret is refused with the path.
@@ -166,13 +181,29 @@ describe('engine', () => {
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).message).toMatch(/sources\[\d+\]\.secret/);
     // A destination without a secret gets a generated whsec_ one, never shown.
-    const withDest = await e.handlers.saveDestination({ id: 'crm-out', url: 'https://example.com/in', enabled: true, timeoutMs: 15000 });
+    const withDest = await e.handlers.saveDestination({
+      id: 'crm-out',
+      url: 'https://example.com/in',
+      enabled: true,
+      timeoutMs: 15000,
+    });
     expect(withDest.destinations[0]).toMatchObject({ secret: SECRET_MASK, hasSecret: true });
     const secret = e.config.current().destinations[0].secret;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
-    await e.handlers.saveDestination({ id: 'crm-out', url: 'https://example.com/in2', enabled: true, timeoutMs: 15000 });
+    await e.handlers.saveDestination({
+      id: 'crm-out',
+      url: 'https://example.com/in2',
+      enabled: true,
+      timeoutMs: 15000,
+    });
     expect(e.config.current().destinations[0]).toMatchObject({ url: 'https://example.com/in2', secret });
-    await e.handlers.saveDestination({ id: 'crm-out', url: 'https://example.com/in2', enabled: true, timeoutMs: 15000, secret: 'generate' });
+    await e.handlers.saveDestination({
+      id: 'crm-out',
+      url: 'https://example.com/in2',
+      enabled: true,
+      timeoutMs: 15000,
+      secret: 'generate',
+    });
     expect(e.config.current().destinations[0].secret).not.toBe(secret);
     await e.handlers.updateSettings({ retention: { days: 7 }, tunnel: { authtoken: 'ngrok-token-for-test-123456' } });
     const pub = await e.handlers.getConfig({});

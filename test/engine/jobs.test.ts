@@ -119,7 +119,9 @@ describe('scheduler on the real store', () => {
     await a.scheduler.enqueue({ kind: 'flaky', refId: 'dies', policy: { schedule: [] } });
     await a.scheduler.enqueue({ kind: 'flaky', refId: 'waits', policy: { schedule: [300] } });
     await a.scheduler.enqueue({ kind: 'k', refId: 'later', policy: { schedule: [] }, dueAt: Date.now() + 200 });
-    await waitFor(() => a.scheduler.jobFor('dies')?.state === 'dead' && a.scheduler.jobFor('waits')?.attemptsMade === 1);
+    await waitFor(
+      () => a.scheduler.jobFor('dies')?.state === 'dead' && a.scheduler.jobFor('waits')?.attemptsMade === 1,
+    );
     await a.scheduler.stop();
     await a.store.close();
     open.splice(0);

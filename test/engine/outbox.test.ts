@@ -32,7 +32,12 @@ async function destination(replies: Reply[]): Promise<{ url: string; seen: Seen[
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      seen.push({ at: Date.now(), url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      seen.push({
+        at: Date.now(),
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const n = seen.length - 1;
       replies[Math.min(n, replies.length - 1)](res, n);
     });
@@ -49,10 +54,12 @@ async function destination(replies: Reply[]): Promise<{ url: string; seen: Seen[
       }),
   };
 }
-const status = (code: number, headers: Record<string, string> = {}, body = ''): Reply => (res) => {
-  res.writeHead(code, headers);
-  res.end(body);
-};
+const status =
+  (code: number, headers: Record<string, string> = {}, body = ''): Reply =>
+  (res) => {
+    res.writeHead(code, headers);
+    res.end(body);
+  };
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const fast = { schedule: [30, 30, 30] };
@@ -81,7 +88,10 @@ async function boot(): Promise<void> {
     version: '9.9.9',
     onDestinationGone: async (id) => {
       gone.push(id);
-      config = configSchema.parse({ ...config, destinations: config.destinations.map((d) => (d.id === id ? { ...d, enabled: false } : d)) });
+      config = configSchema.parse({
+        ...config,
+        destinations: config.destinations.map((d) => (d.id === id ? { ...d, enabled: false } : d)),
+      });
     },
   });
   await scheduler.start();
@@ -98,10 +108,14 @@ function useDestination(url: string, extra: Record<string, unknown> = {}): void 
 }
 
 async function settled(id: string, timeoutMs = 5000): Promise<Delivery> {
-  return waitFor(() => {
-    const d = outbox.get(id);
-    return d && (d.status === 'delivered' || d.status === 'failed') ? d : undefined;
-  }, timeoutMs, `delivery ${id} to settle`);
+  return waitFor(
+    () => {
+      const d = outbox.get(id);
+      return d && (d.status === 'delivered' || d.status === 'failed') ? d : undefined;
+    },
+    timeoutMs,
+    `delivery ${id} to settle`,
+  );
 }
 
 const send = (type = 'agent_action_completed', data: unknown = { order: 1042 }) =>
@@ -132,7 +146,11 @@ describe('outbox', () => {
 
     const d = await settled(sent.id);
     expect(d.status).toBe('delivered');
-    expect(d.attempts.map((a) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 500], [3, 204]]);
+    expect(d.attempts.map((a) => [a.attempt, a.statusCode])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 204],
+    ]);
     expect(d.attempts[0]).toMatchObject({ responseBody: 'nope', error: 'The destination answered 500.' });
     expect(d.attempts[2].error).toBeNull();
     expect(d.nextAttemptAt).toBeNull();
@@ -148,7 +166,10 @@ describe('outbox', () => {
     }
     // Statuses as the UI sees them, in order.
     // (A failed attempt is recorded while still 'delivering', hence the collapse of repeats.)
-    const seq = updates.filter((u) => u.id === sent.id).map((u) => u.status).filter((s, i, all) => s !== all[i - 1]);
+    const seq = updates
+      .filter((u) => u.id === sent.id)
+      .map((u) => u.status)
+      .filter((s, i, all) => s !== all[i - 1]);
     expect(seq).toEqual(['pending', 'delivering', 'retrying', 'delivering', 'retrying', 'delivering', 'delivered']);
     const retrying = updates.find((u) => u.id === sent.id && u.status === 'retrying');
     expect(retrying?.nextAttemptAt).toMatch(/^\d{4}-/);

@@ -40,7 +40,11 @@ afterEach(async () => {
 });
 
 async function start(
-  opts: { limits?: Partial<NonNullable<ConfigInput['limits']>>; wrapStore?: (s: Store) => Store; faults?: { beforeSync?: () => void } } = {},
+  opts: {
+    limits?: Partial<NonNullable<ConfigInput['limits']>>;
+    wrapStore?: (s: Store) => Store;
+    faults?: { beforeSync?: () => void };
+  } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'hookdock-receiver-'));
   const logger = memoryLogger();
@@ -83,7 +87,12 @@ const shopHeaders = (body: string | Buffer, eventId = 'e-1') => ({
   'x-shopify-event-id': eventId,
   'x-shopify-hmac-sha256': createHmac('sha256', 'shop-secret').update(body).digest('base64'),
 });
-const ORDER = JSON.stringify({ name: '#1042', total_price: '59.00', currency: 'USD', customer: { first_name: 'Jane', last_name: 'Doe' } });
+const ORDER = JSON.stringify({
+  name: '#1042',
+  total_price: '59.00',
+  currency: 'USD',
+  customer: { first_name: 'Jane', last_name: 'Doe' },
+});
 
 async function post(h: Harness, path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}) {
   const payload = Buffer.isBuffer(body) ? new Uint8Array(body) : body;
@@ -150,7 +159,9 @@ describe('receiver: accepted events', () => {
   it('verifies Square against the public URL + /hooks/<id>', async () => {
     const h = await start();
     const body = JSON.stringify({ type: 'payment.created', event_id: 'sq-1', data: {} });
-    const sig = createHmac('sha256', 'sq-key').update(PUBLIC_URL + '/hooks/pos' + body).digest('base64');
+    const sig = createHmac('sha256', 'sq-key')
+      .update(PUBLIC_URL + '/hooks/pos' + body)
+      .digest('base64');
     const res = await post(h, '/hooks/pos', body, { 'x-square-hmacsha256-signature': sig });
     expect(res.status).toBe(200);
     expect(h.store.getEventSummary(res.json.id)).toMatchObject({ type: 'payment.created', providerEventId: 'sq-1' });
@@ -178,23 +189,36 @@ describe('receiver: rejections', () => {
     expect(res.json.error.code).toBe('bad_signature');
     expect(res.json.error.message).toContain('The Shopify signature did not match');
     const [item] = h.store.listEvents({ source: 'shop', limit: 10 }).items;
-    expect(item).toMatchObject({ status: 'rejected', type: 'orders/create', verification: { ok: false, reason: res.json.error.message } });
+    expect(item).toMatchObject({
+      status: 'rejected',
+      type: 'orders/create',
+      verification: { ok: false, reason: res.json.error.message },
+    });
     expect(h.accepted).toHaveLength(0);
     expect(h.pushed.find((p) => p.name === 'event.created')?.payload).toMatchObject({ status: 'rejected' });
   });
 
   it('401 for missing headers, with the header named', async () => {
     const h = await start();
-    const res = await post(h, '/hooks/payments', '{"id":"evt_1","type":"charge.refunded"}', { 'content-type': 'application/json' });
+    const res = await post(h, '/hooks/payments', '{"id":"evt_1","type":"charge.refunded"}', {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(401);
     expect(res.json.error.message).toContain('missing header Stripe-Signature');
-    expect(h.store.listEvents({ source: 'payments', limit: 10 }).items[0]).toMatchObject({ type: 'charge.refunded', status: 'rejected' });
+    expect(h.store.listEvents({ source: 'payments', limit: 10 }).items[0]).toMatchObject({
+      type: 'charge.refunded',
+      status: 'rejected',
+    });
   });
 
   it('400 for a correctly signed body that is not JSON, from a JSON-only provider; stored as rejected', async () => {
     const h = await start();
     const body = '{"id":"evt_1", "type": ';
-    const sig = new Stripe('sk_test_x').webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_pay', timestamp: Math.floor(h.clock.t / 1000) });
+    const sig = new Stripe('sk_test_x').webhooks.generateTestHeaderString({
+      payload: body,
+      secret: 'whsec_pay',
+      timestamp: Math.floor(h.clock.t / 1000),
+    });
     const res = await post(h, '/hooks/payments', body, { 'stripe-signature': sig });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('invalid_json');
@@ -230,7 +254,8 @@ describe('receiver: rejections', () => {
     const h = await start();
     const big = 'x'.repeat(3 * 1024 * 1024);
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await post(h, '/hooks/shop', big + i, { 'x-shopify-hmac-sha256': 'bad' })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await post(h, '/hooks/shop', big + i, { 'x-shopify-hmac-sha256': 'bad' })).status);
     expect(statuses).toEqual([401, 401, 401, 401]);
     // 8 MiB a minute: two 3 MiB bodies fit, the third would not.
     expect(h.store.listEvents({ source: 'shop', limit: 10 }).items).toHaveLength(2);
@@ -327,10 +352,14 @@ describe('receiver: everything else', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error.code).toBe('bad_request');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request(h.base + '/hooks/open', { method: 'POST', headers: { 'x-huge': 'a'.repeat(64 * 1024) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = http.request(
+        h.base + '/hooks/open',
+        { method: 'POST', headers: { 'x-huge': 'a'.repeat(64 * 1024) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });

@@ -62,7 +62,15 @@ describe('hookdock serve', () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const h = await runCli(['--help']);
     expect(h.code).toBe(0);
-    for (const flag of ['--data-dir', '--port', '--host', '--dashboard-port', '--tunnel', 'HOOKDOCK_DASHBOARD_TOKEN', 'NGROK_AUTHTOKEN']) {
+    for (const flag of [
+      '--data-dir',
+      '--port',
+      '--host',
+      '--dashboard-port',
+      '--tunnel',
+      'HOOKDOCK_DASHBOARD_TOKEN',
+      'NGROK_AUTHTOKEN',
+    ]) {
       expect(h.stdout).toContain(flag);
     }
   });
@@ -72,7 +80,11 @@ describe('hookdock serve', () => {
     await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', () => ok()));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const r = await runCli(serveArgs(dir).slice(1).concat(['--port', String(port)]));
+      const r = await runCli(
+        serveArgs(dir)
+          .slice(1)
+          .concat(['--port', String(port)]),
+      );
       expectOneLineFailure(r, new RegExp(`Port ${port} is already in use .* --port`));
     } finally {
       blocker.close();
@@ -118,4 +130,3 @@ describe('hookdock serve', () => {
     expect((await dashboardApi<Status>(running, '/api/status')).body.dataDir).toBe(join(dir, 'env-data'));
   });
 });
-

@@ -55,13 +55,19 @@ it('loses nothing and doubles nothing when a checkpoint dies at any file', async
       const c = await openStore(dir, { tuning });
       const where = `k=${k} round=${round} checkpointFailed=${failed}`;
       expect(c.eventCounts(Date.now()).events, where).toBe(13);
-      expect(c.listEvents({ limit: 50 }).items.map((s) => s.id), where).toEqual([...ids].reverse());
+      expect(
+        c.listEvents({ limit: 50 }).items.map((s) => s.id),
+        where,
+      ).toEqual([...ids].reverse());
       expect(c.getEventSummary(ids[2])?.redeliveries, where).toBe(1);
       expect(c.getEventSummary(ids[3])?.redeliveries, where).toBe(redeliveries);
       expect(c.getEventSummary(ids[1])?.status, where).toBe('done');
       expect(c.getEventSummary(ids[12])?.status, where).toBe('failed');
       for (const id of [ids[0], ids[5], ids[12]]) expect((await c.getEvent(id))?.id, where).toBe(id);
-      expect([...c.collection('runs').values()].map((r) => r.id), where).toEqual(['run_keep']);
+      expect(
+        [...c.collection('runs').values()].map((r) => r.id),
+        where,
+      ).toEqual(['run_keep']);
       expect(c.collection('deliveries').get('dlv_new'), where).toBeDefined();
       expect(c.health().quarantined, where).toEqual([]);
       await c.close();

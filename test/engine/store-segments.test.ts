@@ -103,6 +103,11 @@ describe('store: segment sealing', () => {
     expect(file.events[0]).toEqual({ ...plain });
     await a.close();
     const b = await start();
-    expect(await b.getEvent(changed.id)).toMatchObject({ status: 'done', redeliveries: 1, body: changed.body, headers: changed.headers });
+    expect(await b.getEvent(changed.id)).toMatchObject({
+      status: 'done',
+      redeliveries: 1,
+      body: changed.body,
+      headers: changed.headers,
+    });
   });
 });

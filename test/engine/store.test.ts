@@ -138,7 +138,9 @@ describe('store: events', () => {
     const b = await start({ tuning: { segmentEvents: 5 } });
     const h = b.health();
     expect(h.quarantined.map((q) => path.basename(q.file))).toContain('events-000002.json');
-    expect((await fsp.readdir(path.join(dir, 'store', 'quarantine'))).some((n) => n.startsWith('events-000002.json.'))).toBe(true);
+    expect(
+      (await fsp.readdir(path.join(dir, 'store', 'quarantine'))).some((n) => n.startsWith('events-000002.json.')),
+    ).toBe(true);
     expect(b.eventCounts(Date.now()).events).toBe(12);
     expect((await b.getEvent(ids[0]))?.id).toBe(ids[0]);
     expect((await b.getEvent(ids[16]))?.id).toBe(ids[16]);
@@ -212,7 +214,9 @@ describe('store: dedupe, status, collections', () => {
     type Run = { id: string; eventId: string; status: string };
     const a = await start();
     const runs = a.collection<Run>('runs');
-    await Promise.all(Array.from({ length: 20 }, (_, i) => runs.put({ id: `run_${i}`, eventId: 'e', status: 'queued' })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => runs.put({ id: `run_${i}`, eventId: 'e', status: 'queued' })),
+    );
     await runs.put({ id: 'run_3', eventId: 'e', status: 'succeeded' });
     await runs.delete('run_4');
     expect(runs.size).toBe(19);
@@ -296,7 +300,9 @@ describe('store: failures and close', () => {
     faults.beforeSync = () => {
       throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
     };
-    const failing = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.appendEvent(makeEvent(500 + i))));
+    const failing = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => store.appendEvent(makeEvent(500 + i))),
+    );
     expect(failing.every((r) => r.status === 'rejected')).toBe(true);
     expect(store.eventCounts(Date.now()).events).toBe(200);
   });
@@ -325,7 +331,11 @@ describe('store: bounded writes and repairs', () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push((await a.appendEvent(makeEvent(i))).id);
     await a.close();
-    const before = { seg1: await fsp.stat(seg(1)), seg2: await fsp.stat(seg(2)), side1: await fsp.readFile(seg(1, true), 'utf8') };
+    const before = {
+      seg1: await fsp.stat(seg(1)),
+      seg2: await fsp.stat(seg(2)),
+      side1: await fsp.readFile(seg(1, true), 'utf8'),
+    };
     const b = await start({ tuning: { segmentEvents: 5 } });
     await b.setEventStatus(ids[1], 'failed');
     await b.close();

@@ -70,7 +70,10 @@ async function timedStop(tunnel: TunnelService): Promise<number> {
 
 describe('tunnel with the real SDK and no reachable ngrok cloud', () => {
   it('a bogus authtoken against an unreachable server_addr: reconnecting with a reason, retrying, stops promptly', async () => {
-    const t = make({ tunnel: { provider: 'ngrok', authtoken: 'bogus_authtoken_xyz', domain: null } }, { serverAddr: '127.0.0.1:1' });
+    const t = make(
+      { tunnel: { provider: 'ngrok', authtoken: 'bogus_authtoken_xyz', domain: null } },
+      { serverAddr: '127.0.0.1:1' },
+    );
     const t0 = Date.now();
     t.tunnel.start();
     expect(Date.now() - t0).toBeLessThan(100); // start never blocks
@@ -78,7 +81,9 @@ describe('tunnel with the real SDK and no reachable ngrok cloud', () => {
     expect(t.tunnel.status()).toMatchObject({ provider: 'ngrok', error: NO_INTERNET, url: null });
     expect(t.tunnel.publicUrl()).toBeNull();
     // It keeps trying (backoff 100-200 ms here); each failure is still reported.
-    await until(() => t.changes.filter((s) => s.state === 'reconnecting').length >= 1 && t.changes[0].state === 'connecting');
+    await until(
+      () => t.changes.filter((s) => s.state === 'reconnecting').length >= 1 && t.changes[0].state === 'connecting',
+    );
     expect(await timedStop(t.tunnel)).toBeLessThan(1000);
     expect(t.tunnel.status().state).toBe('off');
     expect(t.changes.at(-1)?.state).toBe('off');
@@ -254,9 +259,15 @@ describe('tunnel with a fake ngrok cloud', () => {
   });
 
   it('--tunnel none wins over a configured authtoken', () => {
-    const config = configSchema.parse({ tunnel: { provider: 'ngrok', authtoken: 'tok_cfg_1', domain: 'x.example.com' } });
+    const config = configSchema.parse({
+      tunnel: { provider: 'ngrok', authtoken: 'tok_cfg_1', domain: 'x.example.com' },
+    });
     const base = { addr: 'http://127.0.0.1:1', serverAddr: null };
-    expect(planTunnel(config, { ...base, override: 'none' })).toEqual({ provider: 'none', target: null, problem: null });
+    expect(planTunnel(config, { ...base, override: 'none' })).toEqual({
+      provider: 'none',
+      target: null,
+      problem: null,
+    });
     expect(planTunnel(config, base).target).toMatchObject({ authtoken: 'tok_cfg_1', domain: 'x.example.com' });
     expect(planTunnel(config, { ...base, envAuthtoken: 'tok_env_1' }).target?.authtoken).toBe('tok_cfg_1');
   });

@@ -31,7 +31,10 @@ function isStale(): boolean {
   } catch {
     return true;
   }
-  const sources = Math.max(...['electron', 'shared', 'renderer'].map((d) => newestMtime(join(ROOT, d))), statSync(join(ROOT, 'package.json')).mtimeMs);
+  const sources = Math.max(
+    ...['electron', 'shared', 'renderer'].map((d) => newestMtime(join(ROOT, d))),
+    statSync(join(ROOT, 'package.json')).mtimeMs,
+  );
   return sources > built;
 }
 
@@ -98,8 +101,15 @@ export function serveArgs(dataDir: string | null, extra: string[] = []): string[
 }
 
 /** Starts `hookdock serve` and waits until it printed its Receiver and Dashboard lines. */
-export async function startServe(dataDir: string | null, opts: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, serveArgs(dataDir, opts.args), { cwd: ROOT, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(
+  dataDir: string | null,
+  opts: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ServeProcess> {
+  const proc = spawn(process.execPath, serveArgs(dataDir, opts.args), {
+    cwd: ROOT,
+    env: cleanEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -139,8 +149,15 @@ export async function startServe(dataDir: string | null, opts: { args?: string[]
 }
 
 /** Runs the CLI to completion (for start-up failures): exit code and output. */
-export async function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: cleanEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -152,10 +169,18 @@ export async function runCli(args: string[], opts: { env?: Record<string, string
 }
 
 /** Calls the dashboard API of a running serve process. */
-export async function dashboardApi<T = unknown>(serve: Pick<ServeProcess, 'dashboardBase' | 'token'>, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+export async function dashboardApi<T = unknown>(
+  serve: Pick<ServeProcess, 'dashboardBase' | 'token'>,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: T }> {
   const res = await fetch(serve.dashboardBase + path, {
     ...init,
-    headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json', ...(init.headers as Record<string, string>) },
+    headers: {
+      Authorization: `Bearer ${serve.token}`,
+      'Content-Type': 'application/json',
+      ...(init.headers as Record<string, string>),
+    },
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };

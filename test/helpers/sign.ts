@@ -42,8 +42,18 @@ export async function signedRequest(source: SourceConfig, opts: SignOptions = {}
   const json = { 'Content-Type': 'application/json' };
   switch (source.provider) {
     case 'stripe': {
-      const body = JSON.stringify({ id, object: 'event', type: opts.type ?? 'charge.succeeded', data: { object: { amount: 5900 } }, ...opts.extra });
-      const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: Math.floor(now / 1000) });
+      const body = JSON.stringify({
+        id,
+        object: 'event',
+        type: opts.type ?? 'charge.succeeded',
+        data: { object: { amount: 5900 } },
+        ...opts.extra,
+      });
+      const header = Stripe.webhooks.generateTestHeaderString({
+        payload: body,
+        secret,
+        timestamp: Math.floor(now / 1000),
+      });
       return { body, headers: { ...json, 'Stripe-Signature': header } };
     }
     case 'standard-webhooks': {
@@ -78,7 +88,12 @@ export async function signedRequest(source: SourceConfig, opts: SignOptions = {}
       };
     }
     case 'square': {
-      const body = JSON.stringify({ event_id: id, type: opts.type ?? 'payment.updated', data: { id: 'p1' }, ...opts.extra });
+      const body = JSON.stringify({
+        event_id: id,
+        type: opts.type ?? 'payment.updated',
+        data: { id: 'p1' },
+        ...opts.extra,
+      });
       const url = source.notificationUrl ?? opts.url ?? '';
       return { body, headers: { ...json, 'X-Square-Hmacsha256-Signature': b64hmac(secret, url, body) } };
     }
@@ -99,7 +114,8 @@ export async function signedRequest(source: SourceConfig, opts: SignOptions = {}
       const body = JSON.stringify({ id, event: opts.type ?? 'form.submitted', ...opts.extra });
       const digest = createHmac(cfg.algorithm, secret).update(body).digest(cfg.encoding);
       const headers: Record<string, string> = { ...json, [cfg.header]: cfg.prefix + digest };
-      if (source.eventType && 'header' in source.eventType) headers[source.eventType.header] = opts.type ?? 'form.submitted';
+      if (source.eventType && 'header' in source.eventType)
+        headers[source.eventType.header] = opts.type ?? 'form.submitted';
       if (source.eventId && 'header' in source.eventId) headers[source.eventId.header] = id;
       return { body, headers };
     }

@@ -5,12 +5,20 @@ import type { SourceConfig } from '../../shared/config';
 /** One source of each provider, with secrets, for config files in tests. */
 export function sampleSources(): SourceConfig[] {
   return [
-    { id: 'payments', provider: 'stripe', secret: 'whsec_' + Buffer.from('stripe-test-secret-0123').toString('base64') },
+    {
+      id: 'payments',
+      provider: 'stripe',
+      secret: 'whsec_' + Buffer.from('stripe-test-secret-0123').toString('base64'),
+    },
     { id: 'shop', provider: 'shopify', secret: 'shopify-test-secret-0123' },
     { id: 'woo', provider: 'woocommerce', secret: 'woo-test-secret-0123' },
     { id: 'pos', provider: 'square', secret: 'square-test-secret-0123' },
     { id: 'code', provider: 'github', secret: 'github-test-secret-0123' },
-    { id: 'crm', provider: 'standard-webhooks', secret: 'whsec_' + Buffer.from('standard-test-secret-01').toString('base64') },
+    {
+      id: 'crm',
+      provider: 'standard-webhooks',
+      secret: 'whsec_' + Buffer.from('standard-test-secret-01').toString('base64'),
+    },
     {
       id: 'forms',
       provider: 'hmac',

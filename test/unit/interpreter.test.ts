@@ -26,7 +26,11 @@ describe('resolveInvocation', () => {
       });
 
       it('runs .sh with sh', () => {
-        expect(resolveInvocation('/s/refund.sh', [], on(platform))).toEqual({ file: 'sh', args: ['/s/refund.sh'], script: '/s/refund.sh' });
+        expect(resolveInvocation('/s/refund.sh', [], on(platform))).toEqual({
+          file: 'sh',
+          args: ['/s/refund.sh'],
+          script: '/s/refund.sh',
+        });
       });
 
       it('runs .ps1 with PowerShell, no profile, bypassing the execution policy', () => {
@@ -39,7 +43,11 @@ describe('resolveInvocation', () => {
 
       it('runs .bat and .cmd with cmd /c', () => {
         for (const name of ['C:\\s\\refund.bat', 'C:\\s\\refund.CMD']) {
-          expect(resolveInvocation(name, ['1'], on(platform))).toEqual({ file: 'cmd.exe', args: ['/d', '/c', name, '1'], script: name });
+          expect(resolveInvocation(name, ['1'], on(platform))).toEqual({
+            file: 'cmd.exe',
+            args: ['/d', '/c', name, '1'],
+            script: name,
+          });
         }
       });
 

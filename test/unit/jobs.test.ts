@@ -124,7 +124,9 @@ describe('scheduler', () => {
     s.register('k', {
       async run(_job, attempt) {
         runs.push(Date.now());
-        return attempt === 1 ? { ok: false, error: 'later', retryAfterMs: 120 } : { ok: false, error: 'gone', stop: true };
+        return attempt === 1
+          ? { ok: false, error: 'later', retryAfterMs: 120 }
+          : { ok: false, error: 'gone', stop: true };
       },
       async onDead() {
         dead = true;
@@ -192,9 +194,30 @@ describe('scheduler', () => {
     const store = memoryStore();
     const now = Date.now();
     const base = { kind: 'k', policy: fast, createdAt: now - 7_200_000, lastError: null };
-    store.jobs.set('job_a', { ...base, id: 'job_a', refId: 'crashed', attemptsMade: 2, dueAt: now - 1000, state: 'active' });
-    store.jobs.set('job_b', { ...base, id: 'job_b', refId: 'overdue', attemptsMade: 1, dueAt: now - 3_600_000, state: 'pending' });
-    store.jobs.set('job_c', { ...base, id: 'job_c', refId: 'future', attemptsMade: 0, dueAt: now + 3_600_000, state: 'pending' });
+    store.jobs.set('job_a', {
+      ...base,
+      id: 'job_a',
+      refId: 'crashed',
+      attemptsMade: 2,
+      dueAt: now - 1000,
+      state: 'active',
+    });
+    store.jobs.set('job_b', {
+      ...base,
+      id: 'job_b',
+      refId: 'overdue',
+      attemptsMade: 1,
+      dueAt: now - 3_600_000,
+      state: 'pending',
+    });
+    store.jobs.set('job_c', {
+      ...base,
+      id: 'job_c',
+      refId: 'future',
+      attemptsMade: 0,
+      dueAt: now + 3_600_000,
+      state: 'pending',
+    });
     const s = scheduler(store);
     const ran: string[] = [];
     s.register('k', {
@@ -215,7 +238,15 @@ describe('scheduler', () => {
   it('drops dead jobs whose owner record is gone, keeps the others', async () => {
     const store = memoryStore();
     const now = Date.now();
-    const base = { kind: 'k', policy: fast, createdAt: now, lastError: 'x', attemptsMade: 4, dueAt: now, state: 'dead' as const };
+    const base = {
+      kind: 'k',
+      policy: fast,
+      createdAt: now,
+      lastError: 'x',
+      attemptsMade: 4,
+      dueAt: now,
+      state: 'dead' as const,
+    };
     store.jobs.set('job_gone', { ...base, id: 'job_gone', refId: 'pruned' });
     store.jobs.set('job_kept', { ...base, id: 'job_kept', refId: 'still-here' });
     const s = scheduler(store);
@@ -322,7 +353,8 @@ describe('scheduler', () => {
     await s.start();
     const now = Date.now();
     // Later ones first: the earliest due time keeps changing, the worst case for re-arming.
-    for (let i = 10_000; i > 0; i--) await s.enqueue({ kind: 'k', refId: `r${i}`, policy: fast, dueAt: now + 60_000 + i });
+    for (let i = 10_000; i > 0; i--)
+      await s.enqueue({ kind: 'k', refId: `r${i}`, policy: fast, dueAt: now + 60_000 + i });
     expect(s.pendingCount()).toBe(10_000);
     expect(peak).toBe(1);
     expect(live).toBe(1);

@@ -15,7 +15,10 @@ const hex = (alg: string, key: string, data: string) => createHmac(alg, key).upd
 /** Headers of a sender that signs the body with a base64 HMAC-SHA256 in one header (Shopify, WooCommerce). */
 const bodyHmacHeaders =
   (signatureHeader: string, source: SourceConfig, body: string, fixed: Record<string, string>) =>
-  (data = body, key = source.secret!): Record<string, string> => ({ ...fixed, [signatureHeader]: b64('sha256', key, data) });
+  (data = body, key = source.secret!): Record<string, string> => ({
+    ...fixed,
+    [signatureHeader]: b64('sha256', key, data),
+  });
 
 describe('shopify', () => {
   const shopify = getProvider('shopify');
@@ -44,7 +47,9 @@ describe('shopify', () => {
 
   it('rejects tampered body, wrong secret, missing header (still reading the topic)', () => {
     expect(verify(shopify, source, body.replace('59', '5'), headers(), NOW).ok).toBe(false);
-    expect(verify(shopify, source, body, headers(body, 'other'), NOW).reason).toContain('The Shopify signature did not match');
+    expect(verify(shopify, source, body, headers(body, 'other'), NOW).reason).toContain(
+      'The Shopify signature did not match',
+    );
     const h = headers();
     delete h['X-Shopify-Hmac-Sha256'];
     const r = verify(shopify, source, body, h, NOW);
@@ -53,7 +58,10 @@ describe('shopify', () => {
   });
 
   it('rejects a hex digest where base64 is expected', () => {
-    expect(verify(shopify, source, body, { ...headers(), 'X-Shopify-Hmac-Sha256': hex('sha256', source.secret!, body) }, NOW).ok).toBe(false);
+    expect(
+      verify(shopify, source, body, { ...headers(), 'X-Shopify-Hmac-Sha256': hex('sha256', source.secret!, body) }, NOW)
+        .ok,
+    ).toBe(false);
   });
 });
 
@@ -67,7 +75,12 @@ describe('woocommerce', () => {
   });
 
   it('accepts; type from the topic, id from the delivery id', () => {
-    expect(verify(woo, source, body, headers(), NOW)).toEqual({ ok: true, reason: null, type: 'order.created', providerEventId: '4821' });
+    expect(verify(woo, source, body, headers(), NOW)).toEqual({
+      ok: true,
+      reason: null,
+      type: 'order.created',
+      providerEventId: '4821',
+    });
   });
 
   it('rejects tampered body, wrong secret and missing header', () => {
@@ -149,23 +162,34 @@ describe('hmac (configurable)', () => {
     const source = base({ prefix: 'sha256=' });
     const digest = hex('sha256', 'form-secret', body);
     expect(verify(provider, source, body, { 'X-Signature': 'sha256=' + digest.toUpperCase() }, NOW).ok).toBe(true);
-    expect(verify(provider, source, body, { 'X-Signature': digest }, NOW).reason).toContain('does not start with "sha256="');
+    expect(verify(provider, source, body, { 'X-Signature': digest }, NOW).reason).toContain(
+      'does not start with "sha256="',
+    );
     expect(verify(provider, source, body, {}, NOW).reason).toContain('missing header X-Signature');
   });
 
   it('reads type and id with jsonPath extractors, or from headers', () => {
     const sig = { 'X-Signature': hex('sha256', 'form-secret', body) };
     const byPath = base({}, { eventType: { jsonPath: '$.event.name' }, eventId: { jsonPath: '$.event.id' } });
-    expect(verify(provider, byPath, body, sig, NOW)).toMatchObject({ ok: true, type: 'form.submitted', providerEventId: 'sub_77' });
-    const byHeader = base({}, { eventType: { header: 'X-Event' }, eventId: { header: 'X-Delivery' } });
-    expect(verify(provider, byHeader, body, { ...sig, 'X-Event': 'lead.new', 'X-Delivery': 'd-1' }, NOW)).toMatchObject({
-      type: 'lead.new',
-      providerEventId: 'd-1',
+    expect(verify(provider, byPath, body, sig, NOW)).toMatchObject({
+      ok: true,
+      type: 'form.submitted',
+      providerEventId: 'sub_77',
     });
+    const byHeader = base({}, { eventType: { header: 'X-Event' }, eventId: { header: 'X-Delivery' } });
+    expect(verify(provider, byHeader, body, { ...sig, 'X-Event': 'lead.new', 'X-Delivery': 'd-1' }, NOW)).toMatchObject(
+      {
+        type: 'lead.new',
+        providerEventId: 'd-1',
+      },
+    );
     // Without extractors: "unknown" type, and null id (the receiver then uses the body's SHA-256).
     expect(verify(provider, base({}), body, sig, NOW)).toMatchObject({ type: 'unknown', providerEventId: null });
     // Rejected requests still name their type.
-    expect(verify(provider, byPath, body, { 'X-Signature': '00' }, NOW)).toMatchObject({ ok: false, type: 'form.submitted' });
+    expect(verify(provider, byPath, body, { 'X-Signature': '00' }, NOW)).toMatchObject({
+      ok: false,
+      type: 'form.submitted',
+    });
   });
 });
 
@@ -196,7 +220,11 @@ describe('every provider', () => {
   });
 
   it('is registered under its id, once', () => {
-    expect(allProviders().map((p) => p.id).sort()).toEqual([...PROVIDERS].sort());
+    expect(
+      allProviders()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([...PROVIDERS].sort());
     for (const id of PROVIDERS) expect(getProvider(id).id).toBe(id);
   });
 
@@ -210,7 +238,16 @@ describe('every provider', () => {
       expect(r.ok).toBe(true);
       expect(r.type).not.toBe('unknown');
       if (source.provider !== 'none') {
-        expect(verify(provider, { ...source, secret: 'whsec_' + Buffer.from('different').toString('base64') }, s.body, s.headers, NOW, url).ok).toBe(false);
+        expect(
+          verify(
+            provider,
+            { ...source, secret: 'whsec_' + Buffer.from('different').toString('base64') },
+            s.body,
+            s.headers,
+            NOW,
+            url,
+          ).ok,
+        ).toBe(false);
       }
       // Each sample is a new event: a second one is not a duplicate of the first.
       const s2 = provider.sample(source, url, NOW);

@@ -14,19 +14,31 @@ describe('stripe', () => {
   const stripe = getProvider('stripe');
   const source: SourceConfig = { id: 'payments', provider: 'stripe', secret: 'whsec_test_secret_123' };
   const sdk = new Stripe('sk_test_x');
-  const body = JSON.stringify({ id: 'evt_1', object: 'event', type: 'charge.refunded', data: { object: { id: 'ch_1' } } });
+  const body = JSON.stringify({
+    id: 'evt_1',
+    object: 'event',
+    type: 'charge.refunded',
+    data: { object: { id: 'ch_1' } },
+  });
   const signed = (payload = body, secret = source.secret!, timestamp = NOW_SEC) => ({
     'Stripe-Signature': sdk.webhooks.generateTestHeaderString({ payload, secret, timestamp }),
   });
 
   it('accepts a request signed by the Stripe SDK, with type and id from the body', () => {
-    expect(verify(stripe, source, body, signed(), NOW)).toEqual({ ok: true, reason: null, type: 'charge.refunded', providerEventId: 'evt_1' });
+    expect(verify(stripe, source, body, signed(), NOW)).toEqual({
+      ok: true,
+      reason: null,
+      type: 'charge.refunded',
+      providerEventId: 'evt_1',
+    });
   });
 
   it('rejects a tampered body, naming the source and the secret to check', () => {
     const r = verify(stripe, source, body.replace('ch_1', 'ch_2'), signed(), NOW);
     expect(r.ok).toBe(false);
-    expect(r.reason).toBe('The Stripe signature did not match: check the signing secret (whsec_...) of source "payments" in Hookdock.');
+    expect(r.reason).toBe(
+      'The Stripe signature did not match: check the signing secret (whsec_...) of source "payments" in Hookdock.',
+    );
     expect(r.type).toBe('charge.refunded');
     expect(r.providerEventId).toBe('evt_1');
   });
@@ -70,7 +82,11 @@ describe('standard-webhooks', () => {
   const sw = getProvider('standard-webhooks');
   const secret = 'whsec_' + Buffer.from('a 24-byte signing secret').toString('base64');
   const source: SourceConfig = { id: 'crm', provider: 'standard-webhooks', secret };
-  const body = JSON.stringify({ type: 'customer.created', timestamp: '2026-01-01T00:00:00Z', data: { email: 'jane@example.com' } });
+  const body = JSON.stringify({
+    type: 'customer.created',
+    timestamp: '2026-01-01T00:00:00Z',
+    data: { email: 'jane@example.com' },
+  });
   const signed = (payload = body, key = secret, ts = NOW, id = 'msg_2Lx') => ({
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(ts / 1000)),
@@ -78,7 +94,12 @@ describe('standard-webhooks', () => {
   });
 
   it('accepts a request signed by the standardwebhooks library', () => {
-    expect(verify(sw, source, body, signed(), NOW)).toEqual({ ok: true, reason: null, type: 'customer.created', providerEventId: 'msg_2Lx' });
+    expect(verify(sw, source, body, signed(), NOW)).toEqual({
+      ok: true,
+      reason: null,
+      type: 'customer.created',
+      providerEventId: 'msg_2Lx',
+    });
   });
 
   it('rejects a tampered body, a wrong secret, and a changed webhook-id', () => {
@@ -149,7 +170,15 @@ describe('github', () => {
     expect(missing.reason).toContain('missing header X-Hub-Signature-256');
     expect(missing.type).toBe('pull_request.opened');
     const h = await headers();
-    expect(verify(gh, source, body, { ...h, 'X-Hub-Signature-256': h['X-Hub-Signature-256'].replace('sha256=', 'sha1=') }, NOW).ok).toBe(false);
+    expect(
+      verify(
+        gh,
+        source,
+        body,
+        { ...h, 'X-Hub-Signature-256': h['X-Hub-Signature-256'].replace('sha256=', 'sha1=') },
+        NOW,
+      ).ok,
+    ).toBe(false);
   });
 
   it('makes a push sample that verifies', async () => {

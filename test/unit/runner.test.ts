@@ -27,7 +27,7 @@ const envelope = {
   type: 'charge.refunded',
   receivedAt: '2026-01-01T00:00:00.000Z',
   headers: { 'content-type': 'application/json' },
-  payload: { id: 'ch_1', amount: 5900, note: "it's \"quoted\" $(rm -rf /) `x`" },
+  payload: { id: 'ch_1', amount: 5900, note: 'it\'s "quoted" $(rm -rf /) `x`' },
 };
 const vars = {
   HOOKDOCK_EVENT_ID: 'evt_1',
@@ -119,7 +119,12 @@ describe('runScript', () => {
 
   it('escalates to SIGKILL for a script and grandchild that ignore SIGTERM', async () => {
     const pidFile = join(dir, 'stubborn.pid');
-    const result = await run({ command: script('stubborn.sh'), args: [pidFile], timeoutSeconds: 0.3, killGraceMs: 200 });
+    const result = await run({
+      command: script('stubborn.sh'),
+      args: [pidFile],
+      timeoutSeconds: 0.3,
+      killGraceMs: 200,
+    });
     expect(result.timedOut).toBe(true);
     const pid = Number(await readFile(pidFile, 'utf8'));
     await waitFor(() => !isAlive(pid), 3000);
@@ -155,12 +160,16 @@ describe('runScript', () => {
   it('says so when the script does not exist', async () => {
     const result = await run({ command: join(dir, 'missing.sh') });
     expect(result.exitCode).toBeNull();
-    expect(result.error).toBe(`The script "${join(dir, 'missing.sh')}" does not exist. Check the path in the automation.`);
+    expect(result.error).toBe(
+      `The script "${join(dir, 'missing.sh')}" does not exist. Check the path in the automation.`,
+    );
   });
 
   it('says so when the command does not exist', async () => {
     const result = await run({ command: 'hookdock-no-such-program' });
-    expect(result.error).toBe('The program "hookdock-no-such-program" was not found. Use its full path, or make sure it is on the PATH.');
+    expect(result.error).toBe(
+      'The program "hookdock-no-such-program" was not found. Use its full path, or make sure it is on the PATH.',
+    );
   });
 
   it('says so when a script is not executable', async () => {

@@ -4,14 +4,27 @@ import { CappedOutput, LineScanner } from '../../electron/engine/automations/out
 
 describe('parseSendLine', () => {
   it('reads a send line', () => {
-    expect(parseSendLine('{"send":{"destination":"analytics","type":"agent_action_completed","data":{"ok":true}}}', 4)).toEqual({
+    expect(
+      parseSendLine('{"send":{"destination":"analytics","type":"agent_action_completed","data":{"ok":true}}}', 4),
+    ).toEqual({
       send: { destination: 'analytics', type: 'agent_action_completed', data: { ok: true }, line: 4 },
     });
-    expect(parseSendLine('  {"send":{"destination":"a","type":"t"}}\r', 1)).toEqual({ send: { destination: 'a', type: 't', data: null, line: 1 } });
+    expect(parseSendLine('  {"send":{"destination":"a","type":"t"}}\r', 1)).toEqual({
+      send: { destination: 'a', type: 't', data: null, line: 1 },
+    });
   });
 
   it('ignores lines that are not send lines', () => {
-    for (const line of ['', 'hello', '{"sent":1}', '{"data":{"send":1}}', '["send"]', '{"send": broken', 'send {"send":1}', 'null']) {
+    for (const line of [
+      '',
+      'hello',
+      '{"sent":1}',
+      '{"data":{"send":1}}',
+      '["send"]',
+      '{"send": broken',
+      'send {"send":1}',
+      'null',
+    ]) {
       expect(parseSendLine(line, 1)).toBeNull();
     }
   });
@@ -48,7 +61,9 @@ describe('checkDestinations', () => {
     ];
     const result = checkDestinations(sends, { destinations: [{ id: 'known' }] as never });
     expect(result.ok.map((s) => s.destination)).toEqual(['known']);
-    expect(result.errors).toEqual(['stdout line 7: there is no destination "nope" in the config, so nothing was sent.']);
+    expect(result.errors).toEqual([
+      'stdout line 7: there is no destination "nope" in the config, so nothing was sent.',
+    ]);
   });
 });
 

@@ -8,9 +8,17 @@ const secret = `whsec_${randomBytes(24).toString('base64')}`;
 
 describe('Standard Webhooks signing', () => {
   it('is verified by the standardwebhooks library', () => {
-    const body = deliveryBody({ type: 'agent_action_completed', createdAt: new Date().toISOString(), data: { ok: true, n: 'é✓' } });
+    const body = deliveryBody({
+      type: 'agent_action_completed',
+      createdAt: new Date().toISOString(),
+      data: { ok: true, n: 'é✓' },
+    });
     const ts = Math.floor(Date.now() / 1000);
-    const headers = { 'webhook-id': 'msg_abc123', 'webhook-timestamp': String(ts), 'webhook-signature': sign(secret, 'msg_abc123', ts, body) };
+    const headers = {
+      'webhook-id': 'msg_abc123',
+      'webhook-timestamp': String(ts),
+      'webhook-signature': sign(secret, 'msg_abc123', ts, body),
+    };
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
     expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
   });

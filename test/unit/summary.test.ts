@@ -36,26 +36,55 @@ describe('formatMoney', () => {
 describe('summarize: stripe (minor units)', () => {
   const ev = (type: string, object: Record<string, unknown>) => ({ id: 'evt_1', type, data: { object } });
   it('refunds, payments, customers, checkouts, invoices', () => {
-    expect(summarize('stripe', 'charge.refunded', ev('charge.refunded', { object: 'charge', id: 'ch_123', amount_refunded: 1250, currency: 'eur' }))).toBe(
-      'Refund of €12.50 — ch_123',
-    );
-    expect(summarize('stripe', 'refund.created', ev('refund.created', { object: 'refund', id: 're_1', amount: 300, currency: 'usd', charge: 'ch_9' }))).toBe(
-      'Refund of $3.00 — ch_9',
-    );
     expect(
-      summarize('stripe', 'payment_intent.succeeded', ev('x', { object: 'payment_intent', amount: 5900, currency: 'usd', receipt_email: 'jane@example.com' })),
+      summarize(
+        'stripe',
+        'charge.refunded',
+        ev('charge.refunded', { object: 'charge', id: 'ch_123', amount_refunded: 1250, currency: 'eur' }),
+      ),
+    ).toBe('Refund of €12.50 — ch_123');
+    expect(
+      summarize(
+        'stripe',
+        'refund.created',
+        ev('refund.created', { object: 'refund', id: 're_1', amount: 300, currency: 'usd', charge: 'ch_9' }),
+      ),
+    ).toBe('Refund of $3.00 — ch_9');
+    expect(
+      summarize(
+        'stripe',
+        'payment_intent.succeeded',
+        ev('x', { object: 'payment_intent', amount: 5900, currency: 'usd', receipt_email: 'jane@example.com' }),
+      ),
     ).toBe('Payment of $59.00 — jane@example.com');
-    expect(summarize('stripe', 'charge.failed', ev('x', { object: 'charge', id: 'ch_2', amount: 1000, currency: 'jpy' }))).toBe('Failed payment of ¥1,000 — ch_2');
-    expect(summarize('stripe', 'charge.succeeded', ev('x', { object: 'charge', amount: 1000, currency: 'kwd' }))).toBe('Payment of KWD 1.000');
-    expect(summarize('stripe', 'customer.created', ev('x', { object: 'customer', id: 'cus_1', email: 'jane@example.com' }))).toBe(
-      'New customer: jane@example.com',
+    expect(
+      summarize('stripe', 'charge.failed', ev('x', { object: 'charge', id: 'ch_2', amount: 1000, currency: 'jpy' })),
+    ).toBe('Failed payment of ¥1,000 — ch_2');
+    expect(summarize('stripe', 'charge.succeeded', ev('x', { object: 'charge', amount: 1000, currency: 'kwd' }))).toBe(
+      'Payment of KWD 1.000',
     );
     expect(
-      summarize('stripe', 'checkout.session.completed', ev('x', { object: 'checkout.session', amount_total: 5900, currency: 'usd', customer_details: { email: 'a@b.co' } })),
+      summarize('stripe', 'customer.created', ev('x', { object: 'customer', id: 'cus_1', email: 'jane@example.com' })),
+    ).toBe('New customer: jane@example.com');
+    expect(
+      summarize(
+        'stripe',
+        'checkout.session.completed',
+        ev('x', {
+          object: 'checkout.session',
+          amount_total: 5900,
+          currency: 'usd',
+          customer_details: { email: 'a@b.co' },
+        }),
+      ),
     ).toBe('Checkout of $59.00 — a@b.co');
-    expect(summarize('stripe', 'invoice.payment_failed', ev('x', { object: 'invoice', amount_due: 2000, currency: 'gbp', customer_email: 'a@b.co' }))).toBe(
-      'Invoice payment failed: £20.00 — a@b.co',
-    );
+    expect(
+      summarize(
+        'stripe',
+        'invoice.payment_failed',
+        ev('x', { object: 'invoice', amount_due: 2000, currency: 'gbp', customer_email: 'a@b.co' }),
+      ),
+    ).toBe('Invoice payment failed: £20.00 — a@b.co');
   });
   it('returns null without a data.object', () => {
     expect(summarize('stripe', 'charge.refunded', { id: 'evt_1' })).toBeNull();
@@ -65,50 +94,100 @@ describe('summarize: stripe (minor units)', () => {
 
 describe('summarize: shopify, woocommerce, square', () => {
   it('shopify orders, customers, products, refunds', () => {
-    const order = { name: '#1042', total_price: '59.00', currency: 'USD', customer: { first_name: 'Jane', last_name: 'Doe' } };
+    const order = {
+      name: '#1042',
+      total_price: '59.00',
+      currency: 'USD',
+      customer: { first_name: 'Jane', last_name: 'Doe' },
+    };
     expect(summarize('shopify', 'orders/create', order)).toBe('Order #1042 — $59.00 — Jane Doe');
-    expect(summarize('shopify', 'orders/paid', { order_number: 7, total_price: '10.50', currency: 'EUR', email: 'a@b.co' })).toBe(
-      'Order #7 — €10.50 — a@b.co',
-    );
-    expect(summarize('shopify', 'customers/create', { id: 1, email: 'jane@example.com' })).toBe('New customer: jane@example.com');
-    expect(summarize('shopify', 'products/update', { title: 'Ceramic mug', status: 'active' })).toBe('Product: Ceramic mug — active');
     expect(
-      summarize('shopify', 'refunds/create', { order_id: 450789469, transactions: [{ amount: '5.00', currency: 'USD' }, { amount: '7.50', currency: 'USD' }] }),
+      summarize('shopify', 'orders/paid', { order_number: 7, total_price: '10.50', currency: 'EUR', email: 'a@b.co' }),
+    ).toBe('Order #7 — €10.50 — a@b.co');
+    expect(summarize('shopify', 'customers/create', { id: 1, email: 'jane@example.com' })).toBe(
+      'New customer: jane@example.com',
+    );
+    expect(summarize('shopify', 'products/update', { title: 'Ceramic mug', status: 'active' })).toBe(
+      'Product: Ceramic mug — active',
+    );
+    expect(
+      summarize('shopify', 'refunds/create', {
+        order_id: 450789469,
+        transactions: [
+          { amount: '5.00', currency: 'USD' },
+          { amount: '7.50', currency: 'USD' },
+        ],
+      }),
     ).toBe('Refund of $12.50 — order 450789469');
   });
   it('woocommerce orders and customers', () => {
     expect(
-      summarize('woocommerce', 'order.created', { number: '1042', total: '59.00', currency: 'USD', billing: { first_name: 'Jane', last_name: 'Doe' } }),
+      summarize('woocommerce', 'order.created', {
+        number: '1042',
+        total: '59.00',
+        currency: 'USD',
+        billing: { first_name: 'Jane', last_name: 'Doe' },
+      }),
     ).toBe('Order #1042 — $59.00 — Jane Doe');
-    expect(summarize('woocommerce', 'customer.created', { email: 'jane@example.com' })).toBe('New customer: jane@example.com');
+    expect(summarize('woocommerce', 'customer.created', { email: 'jane@example.com' })).toBe(
+      'New customer: jane@example.com',
+    );
     expect(summarize('woocommerce', 'ping', 'webhook_id=1')).toBeNull();
   });
   it('square payments (minor units), customers, orders', () => {
-    const payment = { data: { object: { payment: { amount_money: { amount: 5900, currency: 'USD' }, status: 'COMPLETED' } } } };
+    const payment = {
+      data: { object: { payment: { amount_money: { amount: 5900, currency: 'USD' }, status: 'COMPLETED' } } },
+    };
     expect(summarize('square', 'payment.created', payment)).toBe('Payment of $59.00 — completed');
     const customer = { data: { id: 'C1', object: { customer: { email_address: 'jane@example.com' } } } };
     expect(summarize('square', 'customer.created', customer)).toBe('New customer: jane@example.com');
-    expect(summarize('square', 'order.updated', { data: { object: { order_updated: { order_id: 'O1', state: 'OPEN' } } } })).toBe('Order O1 — open');
+    expect(
+      summarize('square', 'order.updated', { data: { object: { order_updated: { order_id: 'O1', state: 'OPEN' } } } }),
+    ).toBe('Order O1 — open');
   });
 });
 
 describe('summarize: github and generic senders', () => {
   it('github push, pull requests, issues, stars', () => {
-    expect(summarize('github', 'push', { ref: 'refs/heads/main', pusher: { name: 'octocat' } })).toBe('push to main by octocat');
-    expect(summarize('github', 'push', { ref: 'refs/tags/v1.2', sender: { login: 'hubot' } })).toBe('push to tag v1.2 by hubot');
-    expect(
-      summarize('github', 'pull_request.closed', { action: 'closed', number: 12, pull_request: { title: 'Fix totals', merged: true }, sender: { login: 'octocat' } }),
-    ).toBe('PR #12 merged by octocat: Fix totals');
-    expect(summarize('github', 'issues.opened', { action: 'opened', issue: { number: 3, title: 'Bug' }, sender: { login: 'a' } })).toBe(
-      'Issue #3 opened by a: Bug',
+    expect(summarize('github', 'push', { ref: 'refs/heads/main', pusher: { name: 'octocat' } })).toBe(
+      'push to main by octocat',
     );
-    expect(summarize('github', 'star.created', { action: 'created', sender: { login: 'a' }, repository: { full_name: 'o/r' } })).toBe('a starred o/r');
+    expect(summarize('github', 'push', { ref: 'refs/tags/v1.2', sender: { login: 'hubot' } })).toBe(
+      'push to tag v1.2 by hubot',
+    );
+    expect(
+      summarize('github', 'pull_request.closed', {
+        action: 'closed',
+        number: 12,
+        pull_request: { title: 'Fix totals', merged: true },
+        sender: { login: 'octocat' },
+      }),
+    ).toBe('PR #12 merged by octocat: Fix totals');
+    expect(
+      summarize('github', 'issues.opened', {
+        action: 'opened',
+        issue: { number: 3, title: 'Bug' },
+        sender: { login: 'a' },
+      }),
+    ).toBe('Issue #3 opened by a: Bug');
+    expect(
+      summarize('github', 'star.created', {
+        action: 'created',
+        sender: { login: 'a' },
+        repository: { full_name: 'o/r' },
+      }),
+    ).toBe('a starred o/r');
   });
   it('standard-webhooks, hmac, none: customers, names and emails', () => {
-    expect(summarize('standard-webhooks', 'customer.created', { type: 'customer.created', data: { email: 'jane@example.com' } })).toBe(
-      'New customer: jane@example.com',
+    expect(
+      summarize('standard-webhooks', 'customer.created', {
+        type: 'customer.created',
+        data: { email: 'jane@example.com' },
+      }),
+    ).toBe('New customer: jane@example.com');
+    expect(summarize('hmac', 'form.submitted', { data: { name: 'Jane Doe', email: 'jane@example.com' } })).toBe(
+      'Jane Doe — jane@example.com',
     );
-    expect(summarize('hmac', 'form.submitted', { data: { name: 'Jane Doe', email: 'jane@example.com' } })).toBe('Jane Doe — jane@example.com');
     expect(summarize('none', 'unknown', { foo: 1 })).toBeNull();
     expect(summarize('none', 'unknown', [1, 2])).toBeNull();
   });
@@ -124,7 +203,11 @@ describe('summarize: github and generic senders', () => {
       const p = allProviders().find((x) => x.id === s.provider)!;
       const sample = p.sample(s, 'http://x/hooks/' + s.id, Date.now());
       const body = JSON.parse(sample.body);
-      const type = sample.headers['x-shopify-topic'] ?? sample.headers['x-wc-webhook-topic'] ?? sample.headers['x-github-event'] ?? body.type;
+      const type =
+        sample.headers['x-shopify-topic'] ??
+        sample.headers['x-wc-webhook-topic'] ??
+        sample.headers['x-github-event'] ??
+        body.type;
       return summarize(s.provider, type, body);
     });
     expect(got).toEqual([

@@ -66,7 +66,14 @@ function fakeConnector(steps: Step[]) {
     if (step.kind === 'fail') return Promise.reject(step.error);
     return new Promise((resolve) => hung.push((c) => resolve(c)));
   };
-  return { connector, requests, closed, hung, make: (u: string) => ({ url: u, currentUrl: () => u, close: async () => void closed.push(u) }), setUrl: (u: string) => (url = u) };
+  return {
+    connector,
+    requests,
+    closed,
+    hung,
+    make: (u: string) => ({ url: u, currentUrl: () => u, close: async () => void closed.push(u) }),
+    setUrl: (u: string) => (url = u),
+  };
 }
 
 const target: TunnelTarget = { addr: 'http://127.0.0.1:8787', authtoken: 'tok_123456', domain: null, serverAddr: null };
@@ -98,7 +105,12 @@ describe('tunnel machine', () => {
     t.machine.run(target);
     await t.clock.advance(0);
     expect(t.states()).toEqual(['connecting', 'online']);
-    expect(t.machine.status()).toMatchObject({ state: 'online', provider: 'ngrok', url: 'https://a.ngrok.app', error: null });
+    expect(t.machine.status()).toMatchObject({
+      state: 'online',
+      provider: 'ngrok',
+      url: 'https://a.ngrok.app',
+      error: null,
+    });
     expect(t.machine.publicUrl()).toBe('https://a.ngrok.app');
     expect(t.urls).toEqual([{ previous: null, url: 'https://a.ngrok.app' }]);
     expect(t.fake.requests[0].addr).toBe('http://127.0.0.1:8787');
@@ -106,7 +118,11 @@ describe('tunnel machine', () => {
 
   it('retries transient failures with growing, jittered backoff, showing the reason', async () => {
     const refused = new Error('failed to connect session: failed to establish tcp connection');
-    const t = setup([{ kind: 'fail', error: refused }, { kind: 'fail', error: refused }, { kind: 'ok', url: 'https://b.ngrok.app' }]);
+    const t = setup([
+      { kind: 'fail', error: refused },
+      { kind: 'fail', error: refused },
+      { kind: 'ok', url: 'https://b.ngrok.app' },
+    ]);
     t.machine.run(target);
     await t.clock.advance(0);
     expect(t.machine.status()).toMatchObject({ state: 'reconnecting', error: NO_INTERNET });
@@ -122,8 +138,16 @@ describe('tunnel machine', () => {
   });
 
   it('stops retrying on a bad authtoken until the settings change', async () => {
-    const bad = Object.assign(new Error('authentication failed: The authtoken you specified does not look like a proper ngrok tunnel authtoken.\n\nERR_NGROK_105'), { errorCode: 'ERR_NGROK_105' });
-    const t = setup([{ kind: 'fail', error: bad }, { kind: 'ok', url: 'https://c.ngrok.app' }]);
+    const bad = Object.assign(
+      new Error(
+        'authentication failed: The authtoken you specified does not look like a proper ngrok tunnel authtoken.\n\nERR_NGROK_105',
+      ),
+      { errorCode: 'ERR_NGROK_105' },
+    );
+    const t = setup([
+      { kind: 'fail', error: bad },
+      { kind: 'ok', url: 'https://c.ngrok.app' },
+    ]);
     t.machine.run(target);
     await t.clock.advance(0);
     expect(t.machine.status().state).toBe('error');
@@ -151,9 +175,12 @@ describe('tunnel machine', () => {
   });
 
   it('starts a fresh connect once the hung one is very old, leaving few behind, and closes late arrivals', async () => {
-    const t = setup([{ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }, { kind: 'ok', url: 'https://x.ngrok.app' }], {
-      connectTimeoutMs: 1000,
-    });
+    const t = setup(
+      [{ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }, { kind: 'ok', url: 'https://x.ngrok.app' }],
+      {
+        connectTimeoutMs: 1000,
+      },
+    );
     t.machine.run(target);
     await t.clock.advance(60_000);
     // 4 timeouts per fresh call, at most 2 abandoned: 3 calls in all, however long it hangs.
@@ -209,7 +236,10 @@ describe('tunnel machine', () => {
   });
 
   it('takes over when the SDK does not come back, and announces a new URL', async () => {
-    const t = setup([{ kind: 'ok', url: 'https://f.ngrok.app' }, { kind: 'ok', url: 'https://g.ngrok.app' }]);
+    const t = setup([
+      { kind: 'ok', url: 'https://f.ngrok.app' },
+      { kind: 'ok', url: 'https://g.ngrok.app' },
+    ]);
     t.machine.run(target);
     await t.clock.advance(0);
     t.fake.requests[0].onDisconnect('failed to establish tcp connection');
@@ -228,7 +258,10 @@ describe('tunnel machine', () => {
   });
 
   it('notices a silent drop once heartbeats stop', async () => {
-    const t = setup([{ kind: 'ok', url: 'https://h.ngrok.app' }, { kind: 'ok', url: 'https://h.ngrok.app' }]);
+    const t = setup([
+      { kind: 'ok', url: 'https://h.ngrok.app' },
+      { kind: 'ok', url: 'https://h.ngrok.app' },
+    ]);
     t.machine.run(target);
     await t.clock.advance(0);
     t.fake.requests[0].onAlive();

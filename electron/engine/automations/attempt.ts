@@ -40,7 +40,9 @@ export const INTERRUPTED = 'Hookdock stopped while this attempt ran, so it was t
 /** Attempts left open by a crash, closed with a note: the job runs them again. */
 export function closeInterrupted(run: Run, finishedAt: string): Run {
   if (!run.attempts.some((a) => a.finishedAt === null)) return run;
-  const attempts = run.attempts.map((a) => (a.finishedAt === null ? { ...a, finishedAt, error: a.error ?? INTERRUPTED } : a));
+  const attempts = run.attempts.map((a) =>
+    a.finishedAt === null ? { ...a, finishedAt, error: a.error ?? INTERRUPTED } : a,
+  );
   return { ...run, attempts };
 }
 
@@ -70,7 +72,13 @@ export async function executeAttempt(
   return runAttempt(deps, run, automation!, event!, signal);
 }
 
-async function runAttempt(deps: AttemptDeps, run: Run, automation: AutomationConfig, event: StoredEvent, signal: AbortSignal): Promise<JobOutcome> {
+async function runAttempt(
+  deps: AttemptDeps,
+  run: Run,
+  automation: AutomationConfig,
+  event: StoredEvent,
+  signal: AbortSignal,
+): Promise<JobOutcome> {
   const iso = () => new Date(deps.clock.now()).toISOString();
   const n = run.attempts.length + 1;
   const attempt: Attempt = {
@@ -95,7 +103,8 @@ async function runAttempt(deps: AttemptDeps, run: Run, automation: AutomationCon
 
   const live = createLiveOutput({
     intervalMs: deps.liveIntervalMs,
-    emit: (stream, chunk) => deps.bus.emit('run.output', { runId: run.id, eventId: run.eventId, attempt: n, stream, chunk }),
+    emit: (stream, chunk) =>
+      deps.bus.emit('run.output', { runId: run.id, eventId: run.eventId, attempt: n, stream, chunk }),
   });
   const collector = new SendCollector();
   const result = await runScript({
@@ -166,7 +175,13 @@ async function queueSends(deps: AttemptDeps, run: Run, collector: SendCollector)
   const problems = [...collector.allErrors(), ...errors];
   for (const s of ok) {
     try {
-      await deps.outbox.send({ destinationId: s.destination, type: s.type, data: s.data, eventId: run.eventId, runId: run.id });
+      await deps.outbox.send({
+        destinationId: s.destination,
+        type: s.type,
+        data: s.data,
+        eventId: run.eventId,
+        runId: run.id,
+      });
     } catch (err) {
       deps.logger.error('Could not queue a send.', { run: run.id, err });
       problems.push(`stdout line ${s.line}: the send to "${s.destination}" could not be stored, so it was not sent.`);

@@ -105,7 +105,8 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
       // Once, now, whatever the pause and the concurrency limit: the owner is watching.
       const outcome = await executeAttempt(attemptDeps, run.id, stopping.signal, { allowDisabled: true });
       const after = runs.get(run.id) ?? run;
-      if (!outcome.ok && after.status !== 'failed') await runs.save({ ...after, status: 'failed', nextAttemptAt: null });
+      if (!outcome.ok && after.status !== 'failed')
+        await runs.save({ ...after, status: 'failed', nextAttemptAt: null });
       await runs.syncEventStatus(eventId);
       return runs.get(run.id) ?? after;
     },
@@ -134,7 +135,9 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
         if (!LIVE.has(run.status)) continue;
         const job = scheduler.jobFor(run.id);
         if (!job) {
-          log.warn('A run had lost its job (Hookdock stopped at the wrong moment); queueing it again.', { run: run.id });
+          log.warn('A run had lost its job (Hookdock stopped at the wrong moment); queueing it again.', {
+            run: run.id,
+          });
           await enqueue(run);
         } else if (job.state === 'dead') {
           await handler.onDead!(job, job.lastError ?? 'Failed');

@@ -38,7 +38,11 @@ export function createAutomationHandlers(core: AutomationsCore, outbox: Outbox):
       const original = await store.getEvent(id);
       if (!original) throw notFound('That event');
       if (original.status === 'rejected' || original.status === 'duplicate') {
-        throw new HttpError(409, 'not_replayable', `A ${original.status} event never runs automations, so it cannot be replayed.`);
+        throw new HttpError(
+          409,
+          'not_replayable',
+          `A ${original.status} event never runs automations, so it cannot be replayed.`,
+        );
       }
       let target: EventSummary = store.getEventSummary(id) ?? original;
       if (payload !== undefined) {

@@ -25,7 +25,10 @@ export interface InterpreterOptions {
   nodePath: string;
 }
 
-type Rule = { exts: string[]; invoke: (script: string, args: string[], o: InterpreterOptions) => Omit<Invocation, 'script'> };
+type Rule = {
+  exts: string[];
+  invoke: (script: string, args: string[], o: InterpreterOptions) => Omit<Invocation, 'script'>;
+};
 
 const RULES: Rule[] = [
   { exts: ['.js', '.mjs', '.cjs'], invoke: (s, a, o) => ({ file: o.nodePath, args: [s, ...a] }) },

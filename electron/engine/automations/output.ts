@@ -152,7 +152,9 @@ export function createLiveOutput(opts: LiveOutputOptions): LiveOutput {
       if (s.sent > budget) {
         s.cut = true;
         const room = chunk.length - (s.sent - budget);
-        s.pending += s.decoder.write(chunk.subarray(0, Math.max(0, room))) + '\n… (live output stops here; the end is kept with the run) …\n';
+        s.pending +=
+          s.decoder.write(chunk.subarray(0, Math.max(0, room))) +
+          '\n… (live output stops here; the end is kept with the run) …\n';
       } else {
         s.pending += s.decoder.write(chunk);
       }

@@ -62,7 +62,10 @@ const CLOSE_WAIT_MS = 2000;
 export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
   const platform = input.platform ?? process.platform;
   const started = Date.now();
-  const invocation = resolveInvocation(input.command, input.args, { platform, nodePath: input.nodePath ?? defaultNodePath() });
+  const invocation = resolveInvocation(input.command, input.args, {
+    platform,
+    nodePath: input.nodePath ?? defaultNodePath(),
+  });
   const cwd = input.cwd ?? process.cwd();
   const json = input.envelopeJson ?? JSON.stringify(input.envelope);
   const eventFile = join(input.tmpDir, `event-${randomBytes(8).toString('hex')}.json`);
@@ -76,7 +79,10 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
   ]);
   if (written || problem) {
     await unlink(eventFile).catch(() => undefined);
-    return failed(problem ?? `Hookdock could not write the event file in ${input.tmpDir}: ${(written as Error).message}`, started);
+    return failed(
+      problem ?? `Hookdock could not write the event file in ${input.tmpDir}: ${(written as Error).message}`,
+      started,
+    );
   }
   try {
     return await spawnAndWait(input, invocation, cwd, platform, json, eventFile, started);
@@ -155,7 +161,8 @@ function spawnAndWait(
       let error: string | null = null;
       if (spawnError) error = spawnErrorMessage(spawnError, invocation, input.command);
       else if (aborted) error = 'Hookdock stopped while this attempt ran; it runs again when Hookdock starts.';
-      else if (timedOut) error = `The script ran longer than ${input.timeoutSeconds} s and was stopped, with everything it started.`;
+      else if (timedOut)
+        error = `The script ran longer than ${input.timeoutSeconds} s and was stopped, with everything it started.`;
       else if (signal) error = `The script was ended by ${signal}.`;
       else if (code !== 0) error = `The script exited with code ${code}.`;
       resolvePromise({
@@ -238,7 +245,10 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals, platform: NodeJS.Pla
   if (platform === 'win32') {
     // Windows has no process groups or signals: taskkill ends the whole tree, forcibly.
     try {
-      spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => undefined);
+      spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on(
+        'error',
+        () => undefined,
+      );
     } catch {
       /* nothing else to try */
     }
@@ -295,5 +305,14 @@ function spawnErrorMessage(err: unknown, inv: Invocation, command: string): stri
 }
 
 function failed(error: string, started: number): AttemptResult {
-  return { exitCode: null, signal: null, error, timedOut: false, stdout: '', stderr: '', truncated: false, durationMs: Date.now() - started };
+  return {
+    exitCode: null,
+    signal: null,
+    error,
+    timedOut: false,
+    stdout: '',
+    stderr: '',
+    truncated: false,
+    durationMs: Date.now() - started,
+  };
 }

@@ -37,7 +37,8 @@ export function parseSendLine(text: string, line: number): Parsed {
   if (!isObject(value) || !Object.hasOwn(value, 'send')) return null;
   const send = value.send;
   const where = `stdout line ${line}`;
-  if (!isObject(send)) return { error: `${where}: "send" must be an object like {"destination":"...","type":"...","data":{...}}.` };
+  if (!isObject(send))
+    return { error: `${where}: "send" must be an object like {"destination":"...","type":"...","data":{...}}.` };
   if (typeof send.destination !== 'string' || !send.destination) {
     return { error: `${where}: the send has no "destination" (the id of a destination in the config).` };
   }
@@ -84,7 +85,10 @@ export function checkDestinations(
   const errors: string[] = [];
   for (const s of sends) {
     if (known.has(s.destination)) ok.push(s);
-    else errors.push(`stdout line ${s.line}: there is no destination "${s.destination}" in the config, so nothing was sent.`);
+    else
+      errors.push(
+        `stdout line ${s.line}: there is no destination "${s.destination}" in the config, so nothing was sent.`,
+      );
   }
   return { ok, errors };
 }

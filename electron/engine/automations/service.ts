@@ -107,7 +107,11 @@ export function createAutomations(opts: AutomationsOptions): Automations {
     deliveriesForEvent: (eventId) => outbox.forEvent(eventId),
 
     counts() {
-      return { runsFailed: runs.failedCount(), deliveriesFailed: outbox.counts().failed, jobsPending: scheduler.pendingCount() };
+      return {
+        runsFailed: runs.failedCount(),
+        deliveriesFailed: outbox.counts().failed,
+        jobsPending: scheduler.pendingCount(),
+      };
     },
 
     paused: () => core.paused(),

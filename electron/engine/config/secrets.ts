@@ -22,7 +22,9 @@ export function mapSecretFields(raw: unknown, fn: (value: string, path: string) 
     const items = raw[list];
     if (!Array.isArray(items)) continue;
     out[list] = items.map((item: unknown, i) =>
-      isObject(item) && typeof item.secret === 'string' ? { ...item, secret: fn(item.secret, `${list}[${i}].secret`) } : item,
+      isObject(item) && typeof item.secret === 'string'
+        ? { ...item, secret: fn(item.secret, `${list}[${i}].secret`) }
+        : item,
     );
   }
   if (isObject(raw.tunnel) && typeof raw.tunnel.authtoken === 'string') {

@@ -148,7 +148,9 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
       lastText = text;
       logger.info(`Encrypted the secrets written by hand in ${file}`);
     } catch (err) {
-      logger.warn(`Could not encrypt the secrets written by hand in ${file}; they stay readable by this user only`, { error: err });
+      logger.warn(`Could not encrypt the secrets written by hand in ${file}; they stay readable by this user only`, {
+        error: err,
+      });
     }
   };
 
@@ -264,7 +266,8 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
           text = serializeConfig(secrets.encode(result.data));
         } catch (err) {
           logger.error('The system keychain could not encrypt a secret', { error: err });
-          const why = 'The system keychain could not encrypt the secrets, so nothing was saved. Unlock the keychain and try again.';
+          const why =
+            'The system keychain could not encrypt the secrets, so nothing was saved. Unlock the keychain and try again.';
           throw new HttpError(500, 'secrets_encrypt_failed', why);
         }
         try {
@@ -272,7 +275,11 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
           logger.error(`Could not save ${file}`, { error: err });
-          throw new HttpError(500, 'config_write_failed', `Hookdock could not save ${file} (${code}). Check the disk and try again.`);
+          throw new HttpError(
+            500,
+            'config_write_failed',
+            `Hookdock could not save ${file} (${code}). Check the disk and try again.`,
+          );
         }
         if (lastError && lastError !== secretsError(getCurrent())) {
           logger.warn(`The invalid hand edit of ${file} was replaced by the settings saved from the app`);

@@ -46,7 +46,12 @@ const JSON_LIMIT = '6mb';
 export function createDashboardServer(opts: DashboardOptions): DashboardServer {
   const host = '127.0.0.1'; // never anything else, whatever a caller passes
   const session = sessionValue(opts.token);
-  const sse = createSseHub({ bus: opts.bus, logger: opts.logger, version: opts.version, heartbeatMs: opts.heartbeatMs });
+  const sse = createSseHub({
+    bus: opts.bus,
+    logger: opts.logger,
+    version: opts.version,
+    heartbeatMs: opts.heartbeatMs,
+  });
   let server: Server | null = null;
   let boundPort = 0;
 
@@ -61,7 +66,12 @@ export function createDashboardServer(opts: DashboardOptions): DashboardServer {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     if (!isLoopbackHost(req.headers.host, boundPort)) {
-      return void sendError(res, 403, 'forbidden_host', 'This address is not allowed: open the dashboard at 127.0.0.1.');
+      return void sendError(
+        res,
+        403,
+        'forbidden_host',
+        'This address is not allowed: open the dashboard at 127.0.0.1.',
+      );
     }
     if (!isAllowedOrigin(req.headers.origin, req.headers.host)) {
       return void sendError(res, 403, 'forbidden_origin', 'Requests from other web pages are not allowed.');
@@ -86,7 +96,8 @@ export function createDashboardServer(opts: DashboardOptions): DashboardServer {
     if (isAuthorized({ authorization: req.headers.authorization, cookie: req.headers.cookie }, opts.token, session)) {
       return next();
     }
-    if (isApi(req.path)) return void sendError(res, 401, 'unauthorized', 'The dashboard access token is missing or wrong.');
+    if (isApi(req.path))
+      return void sendError(res, 401, 'unauthorized', 'The dashboard access token is missing or wrong.');
     sendNeedToken(res);
   });
 
@@ -156,7 +167,12 @@ function sendNeedToken(res: Response): void {
 async function spaFallback(req: Request, res: Response, staticDir: string | null): Promise<void> {
   const last = req.path.split('/').pop() ?? '';
   const index = staticDir ? join(staticDir, 'index.html') : null;
-  const built = index !== null && (await access(index).then(() => true, () => false));
+  const built =
+    index !== null &&
+    (await access(index).then(
+      () => true,
+      () => false,
+    ));
   if (!built) {
     res.status(200).setHeader('Content-Security-Policy', PAGE_CSP);
     res.setHeader('Cache-Control', 'no-store');

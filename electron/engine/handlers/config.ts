@@ -83,7 +83,9 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
       edit((draft) => {
         const stored = draft.destinations.find((d) => d.id === input.id);
         const secret =
-          input.secret === 'generate' ? generateWebhookSecret() : (typedSecret(input.secret) ?? stored?.secret ?? generateWebhookSecret());
+          input.secret === 'generate'
+            ? generateWebhookSecret()
+            : (typedSecret(input.secret) ?? stored?.secret ?? generateWebhookSecret());
         draft.destinations = upsert(draft.destinations, { ...input, secret });
       }),
 

@@ -27,7 +27,11 @@ export function createTestEventHandlers(ctx: HandlerContext): Pick<ApiHandlers, 
         });
       } catch (err) {
         ctx.logger.warn('The test event could not reach the receiver', { error: err });
-        return { statusCode: 0, eventId: null, message: 'The test event could not reach the receiver. Is Hookdock still running?' };
+        return {
+          statusCode: 0,
+          eventId: null,
+          message: 'The test event could not reach the receiver. Is Hookdock still running?',
+        };
       }
       const answer = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string } };
       const eventId = typeof answer.id === 'string' ? answer.id : null;

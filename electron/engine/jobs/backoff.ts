@@ -9,9 +9,7 @@
 // - schedule: the nth delay is schedule[n-1]; schedule.length + 1 attempts in all.
 import type { RetryConfig } from '../../../shared/config';
 
-export type RetryPolicy =
-  | { maxAttempts: number; initialDelayMs: number; maxDelayMs: number }
-  | { schedule: number[] };
+export type RetryPolicy = { maxAttempts: number; initialDelayMs: number; maxDelayMs: number } | { schedule: number[] };
 
 /** Scripts: 5 attempts, 10 s then doubling, at most 1 h apart. */
 export const DEFAULT_SCRIPT_RETRY: RetryPolicy = Object.freeze({
@@ -49,7 +47,11 @@ export function maxAttempts(policy: RetryPolicy): number {
  * failed; null when there is no attempt left. attemptsMade 0 -> 0 (run now).
  * `random` returns a number in [0, 1); injected so tests are deterministic.
  */
-export function nextDelayMs(policy: RetryPolicy, attemptsMade: number, random: () => number = Math.random): number | null {
+export function nextDelayMs(
+  policy: RetryPolicy,
+  attemptsMade: number,
+  random: () => number = Math.random,
+): number | null {
   if (attemptsMade <= 0) return 0;
   if (attemptsMade >= maxAttempts(policy)) return null;
   if ('schedule' in policy) return Math.max(0, policy.schedule[attemptsMade - 1]);

@@ -205,7 +205,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         const dead: JobRecord = { ...active, state: 'dead', lastError: outcome.error };
         await col.put(dead);
         remember(dead);
-        log.warn('A job failed for the last time and was dead-lettered.', { job: dead.id, kind: dead.kind, ref: dead.refId, attempts: n });
+        log.warn('A job failed for the last time and was dead-lettered.', {
+          job: dead.id,
+          kind: dead.kind,
+          ref: dead.refId,
+          attempts: n,
+        });
         await handler.onDead?.(dead, outcome.error);
         return;
       }
@@ -316,7 +321,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       if (timedOut) {
         abandoned = true;
         abort.abort();
-        log.warn('Stopped while job attempts were still running; they will run again after the restart.', { running: running.size });
+        log.warn('Stopped while job attempts were still running; they will run again after the restart.', {
+          running: running.size,
+        });
       }
     },
 

@@ -17,7 +17,13 @@ export const OUTBOX_JOB_KIND = 'outbox';
 
 export interface Outbox {
   /** Stores the delivery (status pending) and enqueues its job. */
-  send(input: { destinationId: string; type: string; data: unknown; eventId: string | null; runId: string | null }): Promise<Delivery>;
+  send(input: {
+    destinationId: string;
+    type: string;
+    data: unknown;
+    eventId: string | null;
+    runId: string | null;
+  }): Promise<Delivery>;
   /** Newest first. */
   list(q: { status?: DeliveryStatus; limit: number; cursor?: string }): Page<Delivery>;
   get(id: string): Delivery | undefined;
@@ -82,12 +88,23 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   }
 
   function withError(d: Delivery, error: string): Delivery {
-    const attempt: DeliveryAttempt = { attempt: d.attempts.length + 1, at: iso(), statusCode: null, durationMs: 0, responseBody: null, error };
+    const attempt: DeliveryAttempt = {
+      attempt: d.attempts.length + 1,
+      at: iso(),
+      statusCode: null,
+      durationMs: 0,
+      responseBody: null,
+      error,
+    };
     return { ...d, status: 'failed', nextAttemptAt: null, attempts: [...d.attempts, attempt] };
   }
 
   async function enqueue(d: Delivery, dest: DestinationConfig): Promise<void> {
-    await opts.scheduler.enqueue({ kind: OUTBOX_JOB_KIND, refId: d.id, policy: toRetryPolicy(dest.retry, DEFAULT_OUTBOX_RETRY) });
+    await opts.scheduler.enqueue({
+      kind: OUTBOX_JOB_KIND,
+      refId: d.id,
+      policy: toRetryPolicy(dest.retry, DEFAULT_OUTBOX_RETRY),
+    });
   }
 
   const handler: JobHandler = {
@@ -103,7 +120,15 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const delivering = await save({ ...d, status: 'delivering', nextAttemptAt: null });
       // Numbered over the delivery's whole history: a retry by hand starts a fresh job budget, not a fresh count.
       const number = delivering.attempts.length + 1;
-      const result = await attemptDelivery({ delivery: delivering, dest: found.dest, attempt: number, clock, fetch: doFetch, userAgent, stopSignal: signal });
+      const result = await attemptDelivery({
+        delivery: delivering,
+        dest: found.dest,
+        attempt: number,
+        clock,
+        fetch: doFetch,
+        userAgent,
+        stopSignal: signal,
+      });
       // Hookdock is stopping: record nothing, the job re-runs after the restart.
       if (signal.aborted) return { ok: false, error: 'Hookdock stopped during the attempt.' };
       const attempts = [...delivering.attempts, result.attempt];
@@ -114,7 +139,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       await save({ ...delivering, attempts });
       if (result.gone) {
         log.warn('A destination answered 410 Gone; turning it off.', { destination: d.destinationId });
-        await opts.onDestinationGone?.(d.destinationId).catch((err) => log.error('Could not turn off a gone destination.', { err }));
+        await opts
+          .onDestinationGone?.(d.destinationId)
+          .catch((err) => log.error('Could not turn off a gone destination.', { err }));
         return { ok: false, error: result.attempt.error ?? 'Gone', stop: true };
       }
       return { ok: false, error: result.attempt.error ?? 'Failed', retryAfterMs: result.retryAfterMs };

@@ -13,6 +13,8 @@ export function secretKey(secret: string): Buffer {
 
 /** The `webhook-signature` header value for one attempt. */
 export function sign(secret: string, webhookId: string, timestampSeconds: number, body: string): string {
-  const mac = createHmac('sha256', secretKey(secret)).update(`${webhookId}.${timestampSeconds}.${body}`).digest('base64');
+  const mac = createHmac('sha256', secretKey(secret))
+    .update(`${webhookId}.${timestampSeconds}.${body}`)
+    .digest('base64');
   return `v1,${mac}`;
 }

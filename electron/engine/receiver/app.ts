@@ -8,7 +8,13 @@
 // does not parse (stored as rejected too: the signature proves the sender, but
 // no type or id can be read, so nothing could run on it); 404 unknown source;
 // 413 too large; 429 rate limited; 503 store_unavailable.
-import express, { type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { Config, SourceConfig } from '../../../shared/config';
 import type { EventSummary } from '../../../shared/types';
 import type { Store, StoredEvent } from '../store/types';
@@ -67,14 +73,24 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     const sourceId = String(req.params.sourceId);
     const source = config.sources.find((s) => s.id === sourceId);
     if (!source) {
-      sendError(res, 404, 'unknown_source', `No source "${sourceId.slice(0, 64)}" is set up in Hookdock: check the URL, or add the source.`);
+      sendError(
+        res,
+        404,
+        'unknown_source',
+        `No source "${sourceId.slice(0, 64)}" is set up in Hookdock: check the URL, or add the source.`,
+      );
       return;
     }
     const { ratePerSecond, burst } = config.limits;
     const taken = requestLimiter.take(source.id, deps.clock.now(), ratePerSecond, burst);
     if (!taken.ok) {
       res.set('Retry-After', String(taken.retryAfterSec));
-      sendError(res, 429, 'rate_limited', `Too many requests for source "${source.id}": retry in ${taken.retryAfterSec} s.`);
+      sendError(
+        res,
+        429,
+        'rate_limited',
+        `Too many requests for source "${source.id}": retry in ${taken.retryAfterSec} s.`,
+      );
       return;
     }
     res.locals.source = source;
@@ -132,7 +148,12 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
       // Never a 2xx for what is not on disk: the sender keeps it and retries.
       log.error('could not store an event; answered 503', { source: event.source, error: err });
       res.set('Retry-After', String(STORE_RETRY_AFTER_SEC));
-      sendError(res, 503, 'store_unavailable', 'Hookdock could not save this event to disk right now. Please send it again later.');
+      sendError(
+        res,
+        503,
+        'store_unavailable',
+        'Hookdock could not save this event to disk right now. Please send it again later.',
+      );
       return;
     }
     res.status(200).json({ id: outcome.id, duplicate: outcome.duplicate });
@@ -147,13 +168,21 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     const bytesPerMinute = REJECTED_BYTES_PER_MINUTE;
     const withinBudget =
       rejectedLimiter.take(event.source, now, perMinute / 60, perMinute).ok &&
-      rejectedBytesLimiter.take(event.source, now, bytesPerMinute / 60, bytesPerMinute, Math.min(event.sizeBytes, bytesPerMinute)).ok;
+      rejectedBytesLimiter.take(
+        event.source,
+        now,
+        bytesPerMinute / 60,
+        bytesPerMinute,
+        Math.min(event.sizeBytes, bytesPerMinute),
+      ).ok;
     if (!withinBudget) {
       const count = (unstoredRejected.get(event.source) ?? 0) + 1;
       unstoredRejected.set(event.source, count);
       // One warning per hundred, not one per request: a flood must not flood the log too.
       if (count === 1 || count % 100 === 0) {
-        log.warn(`source "${event.source}" gets many rejected requests: ${count} not stored so far (${perMinute} a minute, up to ${bytesPerMinute} bytes, are)`);
+        log.warn(
+          `source "${event.source}" gets many rejected requests: ${count} not stored so far (${perMinute} a minute, up to ${bytesPerMinute} bytes, are)`,
+        );
       }
       return null;
     }
@@ -179,7 +208,12 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
   app.post('/hooks/:sourceId', admit, readBody, receive);
 
   app.use((_req, res) => {
-    sendError(res, 404, 'not_found', 'Nothing is served here: this address only receives webhooks, by POST to /hooks/<source id>.');
+    sendError(
+      res,
+      404,
+      'not_found',
+      'Nothing is served here: this address only receives webhooks, by POST to /hooks/<source id>.',
+    );
   });
 
   const onError: ErrorRequestHandler = (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -191,9 +225,19 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     const status = Number(e.status ?? e.statusCode);
     if (status === 413) {
       const limit = deps.getConfig().limits.maxBodyBytes;
-      sendError(res, 413, 'too_large', `The body is over the limit of ${limit} bytes (limits.maxBodyBytes in the config).`);
+      sendError(
+        res,
+        413,
+        'too_large',
+        `The body is over the limit of ${limit} bytes (limits.maxBodyBytes in the config).`,
+      );
     } else if (status === 415) {
-      sendError(res, 415, 'unsupported_encoding', 'The body uses a content encoding Hookdock cannot read (gzip, deflate and br are fine).');
+      sendError(
+        res,
+        415,
+        'unsupported_encoding',
+        'The body uses a content encoding Hookdock cannot read (gzip, deflate and br are fine).',
+      );
     } else if (status >= 400 && status < 500) {
       // Aborted uploads, bad lengths, undecodable URLs: the sender's side.
       log.debug('bad request', { status, type: String(e.type ?? ''), message: String(e.message ?? '') });

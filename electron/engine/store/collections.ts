@@ -13,9 +13,7 @@ import { idTime } from '../util/ids';
 import type { CheckpointTask } from './segments';
 
 export type CollectionName = 'runs' | 'deliveries' | 'jobs' | 'meta';
-export type JournalRecord =
-  | { t: 'put'; c: string; r: { id: string } }
-  | { t: 'del'; c: string; id: string };
+export type JournalRecord = { t: 'put'; c: string; r: { id: string } } | { t: 'del'; c: string; id: string };
 
 type Write = (record: JournalRecord, apply: () => void) => Promise<void>;
 

@@ -107,7 +107,13 @@ export class EventIndex {
     let bySource = this.types.get(summary.source);
     if (!bySource) this.types.set(summary.source, (bySource = new Map()));
     const t = bySource.get(summary.type);
-    if (!t) bySource.set(summary.type, { source: summary.source, type: summary.type, lastSeenAt: summary.receivedAt, count: 1 });
+    if (!t)
+      bySource.set(summary.type, {
+        source: summary.source,
+        type: summary.type,
+        lastSeenAt: summary.receivedAt,
+        count: 1,
+      });
     else {
       t.count++;
       if (summary.receivedAt > t.lastSeenAt) t.lastSeenAt = summary.receivedAt;

@@ -203,7 +203,8 @@ export class Journal {
     if (this.closed) return;
     this.paused = false;
     this.kick();
-    while (this.flushing || this.flushScheduled || this.queue.length) await new Promise<void>((r) => this.idleWaiters.push(r));
+    while (this.flushing || this.flushScheduled || this.queue.length)
+      await new Promise<void>((r) => this.idleWaiters.push(r));
     this.closed = true;
     if (this.fd !== null) await close(this.fd).catch(() => {});
     this.fd = null;

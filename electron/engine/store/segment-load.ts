@@ -99,5 +99,12 @@ export async function readLastSegment(
     return o ? { ...s, status: o.status, redeliveries: o.redeliveries } : s;
   });
   const sidecarStale = !side || side.segmentBytes !== size || side.events.length !== seg.events.length;
-  return { summaries, events: seg.events, size, sealed: side?.sealed === true && !sidecarStale, openedAt: side?.openedAt, sidecarStale };
+  return {
+    summaries,
+    events: seg.events,
+    size,
+    sealed: side?.sealed === true && !sidecarStale,
+    openedAt: side?.openedAt,
+    sidecarStale,
+  };
 }

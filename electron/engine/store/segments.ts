@@ -33,8 +33,6 @@ import { readLastSegment, readSealedSegment, scanSegmentDir } from './segment-lo
 
 export type { CheckpointTask, Quarantine } from './segment-files';
 
-
-
 export class Segments {
   private readonly metas = new Map<number, SegmentMeta>();
   private hot!: SegmentMeta;
@@ -230,7 +228,13 @@ export class Segments {
     }
     // Exactly JSON.stringify(SegmentFile), built from the events' held text: serialised now, synchronously.
     const segText = `{"seq":${meta.seq},"events":[${parts.join(',')}]}`;
-    const side: SidecarFile = { seq: meta.seq, sealed: meta.sealed, segmentBytes: 0, openedAt: meta.openedAt, events: summaries };
+    const side: SidecarFile = {
+      seq: meta.seq,
+      sealed: meta.sealed,
+      segmentBytes: 0,
+      openedAt: meta.openedAt,
+      events: summaries,
+    };
     return {
       run: async () => {
         side.segmentBytes = await writeFileDurable(this.segmentPath(meta.seq), segText, this.faults);
@@ -280,8 +284,22 @@ export class Segments {
     if (read.sidecarStale) this.dirtySidecar.add(seq);
   }
 
-  private addMeta(seq: number, summaries: EventSummary[], sealed: boolean, segmentBytes: number, openedAt?: number): void {
-    const meta: SegmentMeta = { seq, ids: [], oldestAt: '', newestAt: '', sealed, segmentBytes, openedAt: openedAt ?? 0 };
+  private addMeta(
+    seq: number,
+    summaries: EventSummary[],
+    sealed: boolean,
+    segmentBytes: number,
+    openedAt?: number,
+  ): void {
+    const meta: SegmentMeta = {
+      seq,
+      ids: [],
+      oldestAt: '',
+      newestAt: '',
+      sealed,
+      segmentBytes,
+      openedAt: openedAt ?? 0,
+    };
     for (const s of summaries) {
       if (this.index.has(s.id)) continue; // two copies (never expected): the first one stays
       this.index.add(s, seq, true);
@@ -310,7 +328,6 @@ export class Segments {
     this.cacheSet(seq, events);
     return events;
   }
-
 
   private cacheSet(seq: number, events: Map<string, Held>): void {
     this.cache.delete(seq);

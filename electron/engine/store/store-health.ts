@@ -25,7 +25,8 @@ export class HealthTracker {
   noteWrite(err: unknown | null): void {
     if (err) {
       const message = writeErrorMessage(err);
-      if (this.state.writable || this.state.lastWriteError !== message) this.logger.error('Store write failed', { err, message });
+      if (this.state.writable || this.state.lastWriteError !== message)
+        this.logger.error('Store write failed', { err, message });
       this.state.writable = false;
       this.state.lastWriteError = message;
     } else if (!this.state.writable) {
@@ -51,7 +52,11 @@ export function closedError(state: string): StoreWriteError {
 
 /** What goes to disk: the stored fields only (never runs/deliveries), defaults filled in. */
 export function normalize(event: StoredEvent): StoredEvent {
-  const { runs: _runs, deliveries: _deliveries, ...rest } = event as StoredEvent & { runs?: unknown; deliveries?: unknown };
+  const {
+    runs: _runs,
+    deliveries: _deliveries,
+    ...rest
+  } = event as StoredEvent & { runs?: unknown; deliveries?: unknown };
   return {
     ...rest,
     providerEventId: rest.providerEventId ?? null,

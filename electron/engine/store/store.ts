@@ -21,7 +21,12 @@ import { HealthTracker, closedError, normalize } from './store-health';
 import { Segments } from './segments';
 import { materialize, type HeldJson } from './segment-files';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
-import { loadCollections, StoredCollection, type CollectionName, type JournalRecord as CollectionRecord } from './collections';
+import {
+  loadCollections,
+  StoredCollection,
+  type CollectionName,
+  type JournalRecord as CollectionRecord,
+} from './collections';
 
 export interface StoreOptions {
   dataDir: string;
@@ -33,9 +38,7 @@ export interface StoreOptions {
   tuning?: { segmentEvents?: number; checkpointBytes?: number; checkpointEvents?: number };
 }
 
-type EventRecord =
-  | { t: 'ev'; e: StoredEvent }
-  | { t: 'st'; id: string; status?: EventStatus; redeliveries?: number };
+type EventRecord = { t: 'ev'; e: StoredEvent } | { t: 'st'; id: string; status?: EventStatus; redeliveries?: number };
 type AnyRecord = EventRecord | CollectionRecord;
 type AnyCollection = StoredCollection<{ id: string }>;
 
@@ -146,7 +149,11 @@ export class DurableStore implements Store {
     const entry = this.index.get(id);
     if (!entry) return undefined;
     const held = entry.seg === PENDING ? this.pending.get(id) : undefined;
-    const event = held ? materialize(held) : entry.seg === PENDING ? undefined : await this.segments.getEvent(entry.seg, id);
+    const event = held
+      ? materialize(held)
+      : entry.seg === PENDING
+        ? undefined
+        : await this.segments.getEvent(entry.seg, id);
     const s = this.index.get(id)?.s;
     if (!event || !s) return undefined;
     return { ...event, status: s.status, redeliveries: s.redeliveries };
@@ -220,8 +227,10 @@ export class DurableStore implements Store {
     const started = Date.now();
     await fsp.mkdir(this.dir, { recursive: true });
     await this.segments.load();
-    await loadCollections(path.join(this.dir, 'collections'), (name) => this.getCollection(name), (file, reason) =>
-      this.healthTracker.quarantine(file, reason),
+    await loadCollections(
+      path.join(this.dir, 'collections'),
+      (name) => this.getCollection(name),
+      (file, reason) => this.healthTracker.quarantine(file, reason),
     );
     let records = 0;
     for (const file of await this.journal.filesToReplay()) {
@@ -291,8 +300,10 @@ export class DurableStore implements Store {
       if (r.status) patch.status = r.status;
       if (typeof r.redeliveries === 'number') patch.redeliveries = r.redeliveries;
       this.applyStatus(r.id, patch);
-    } else if (r?.t === 'put' && typeof r.c === 'string' && typeof r.r?.id === 'string') this.getCollection(r.c).applyPut(r.r);
-    else if (r?.t === 'del' && typeof r.c === 'string' && typeof r.id === 'string') this.getCollection(r.c).applyDelete(r.id);
+    } else if (r?.t === 'put' && typeof r.c === 'string' && typeof r.r?.id === 'string')
+      this.getCollection(r.c).applyPut(r.r);
+    else if (r?.t === 'del' && typeof r.c === 'string' && typeof r.id === 'string')
+      this.getCollection(r.c).applyDelete(r.id);
     else this.logger.warn('Skipped an unknown journal record');
   }
 

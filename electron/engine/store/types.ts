@@ -20,7 +20,10 @@ export interface EventQuery {
 
 /** Raised when the store cannot make a write durable (disk full, permissions...). The receiver answers 503. */
 export class StoreWriteError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'StoreWriteError';
   }

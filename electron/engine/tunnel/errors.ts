@@ -61,7 +61,11 @@ export function describeTunnelError(err: unknown, domain: string | null = null):
       };
   }
   if (/authtoken|authentication failed/i.test(text)) return { message: BAD_AUTHTOKEN, fatal: true, ownerMustAct: true };
-  if (/tcp connection|dns|resolve|lookup|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ENETUNREACH|EHOSTUNREACH|network is unreachable|connection refused/i.test(text)) {
+  if (
+    /tcp connection|dns|resolve|lookup|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ENETUNREACH|EHOSTUNREACH|network is unreachable|connection refused/i.test(
+      text,
+    )
+  ) {
     return { message: NO_INTERNET, fatal: false, ownerMustAct: false };
   }
   if (/tls|handshake|certificate/i.test(text)) {
@@ -73,5 +77,9 @@ export function describeTunnelError(err: unknown, domain: string | null = null):
     };
   }
   const short = redact(text).replace(/\s+/g, ' ').slice(0, 160);
-  return { message: `The tunnel stopped working (${short}). Hookdock keeps trying.`, fatal: false, ownerMustAct: false };
+  return {
+    message: `The tunnel stopped working (${short}). Hookdock keeps trying.`,
+    fatal: false,
+    ownerMustAct: false,
+  };
 }

@@ -174,7 +174,11 @@ export function createTunnelMachine(opts: MachineOptions): TunnelMachine {
     return c;
   }
 
-  function settle(c: Call, t: TunnelTarget, r: { ok: true; value: TunnelConnection } | { ok: false; error: unknown }): void {
+  function settle(
+    c: Call,
+    t: TunnelTarget,
+    r: { ok: true; value: TunnelConnection } | { ok: false; error: unknown },
+  ): void {
     if (call === c) call = null;
     else abandonedCalls = Math.max(0, abandonedCalls - 1);
     const wanted = c.gen === generation && target !== null && conn === null;
@@ -263,7 +267,11 @@ export function createTunnelMachine(opts: MachineOptions): TunnelMachine {
       watchTimer = null;
       if (gen !== generation || !conn) return;
       if (heartbeatsSeen && clock.now() - lastAliveAt >= silentDropMs) {
-        takeOver(gen, { message: 'The tunnel went quiet. Hookdock is reconnecting.', fatal: false, ownerMustAct: false });
+        takeOver(gen, {
+          message: 'The tunnel went quiet. Hookdock is reconnecting.',
+          fatal: false,
+          ownerMustAct: false,
+        });
       } else watch(gen);
     }, silentDropMs);
   }

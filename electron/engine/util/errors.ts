@@ -15,7 +15,8 @@ export const notFound = (what: string) => new HttpError(404, 'not_found', `${wha
 export const badRequest = (message: string) => new HttpError(400, 'bad_request', message);
 
 export function toErrorBody(err: unknown): { status: number; body: { error: { code: string; message: string } } } {
-  if (err instanceof HttpError) return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+  if (err instanceof HttpError)
+    return { status: err.status, body: { error: { code: err.code, message: err.message } } };
   return {
     status: 500,
     body: { error: { code: 'internal', message: 'Something went wrong inside Hookdock. The log has the details.' } },

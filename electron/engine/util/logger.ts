@@ -38,10 +38,7 @@ function redactFields(fields: Record<string, unknown>): Record<string, unknown> 
   return out;
 }
 
-export function createLogger(
-  name = 'hookdock',
-  opts: { level?: Level; sink?: LogSink } = {},
-): Logger {
+export function createLogger(name = 'hookdock', opts: { level?: Level; sink?: LogSink } = {}): Logger {
   const min = ORDER[opts.level ?? ((process.env.HOOKDOCK_LOG_LEVEL as Level) || 'info')] ?? 20;
   const sink: LogSink = opts.sink ?? ((line) => process.stderr.write(line + '\n'));
   const log = (level: Level, msg: string, fields?: Record<string, unknown>) => {

@@ -39,7 +39,9 @@ export const github: Provider = {
       pusher: { name: 'octocat', email: 'octocat@example.com' },
       sender: { login: 'octocat', id: 1, type: 'User' },
       head_commit: { id: sha, message: 'Fix the order total rounding', timestamp: new Date(now).toISOString() },
-      commits: [{ id: sha, message: 'Fix the order total rounding', author: { name: 'The Octocat', username: 'octocat' } }],
+      commits: [
+        { id: sha, message: 'Fix the order total rounding', author: { name: 'The Octocat', username: 'octocat' } },
+      ],
     });
     return {
       headers: {

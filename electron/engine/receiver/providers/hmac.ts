@@ -33,7 +33,12 @@ export const hmac: Provider = {
     const type = extract(source.eventType, req.headers, payload) ?? 'unknown';
     const eventId = extract(source.eventId, req.headers, payload);
     const settings = source.hmac;
-    if (!settings) return rejected(`Source "${source.id}" has no "hmac" settings (header, algorithm, encoding): add them in Hookdock's settings.`, type, eventId);
+    if (!settings)
+      return rejected(
+        `Source "${source.id}" has no "hmac" settings (header, algorithm, encoding): add them in Hookdock's settings.`,
+        type,
+        eventId,
+      );
     if (!source.secret) return rejected(noSecret(source), type, eventId);
     const value = header(req, settings.header);
     if (!value) return rejected(missingHeader(settings.header, 'the sender configured for this source'), type, eventId);

@@ -7,7 +7,8 @@ import { bodyHmacBase64, header, verifyBodyHmacBase64, type BodyHmacBase64 } fro
 const SENDER: BodyHmacBase64 = {
   header: 'X-Shopify-Hmac-Sha256',
   label: 'Shopify',
-  secretName: "webhook signing secret (the app's client secret, or the one shown under Settings > Notifications > Webhooks)",
+  secretName:
+    "webhook signing secret (the app's client secret, or the one shown under Settings > Notifications > Webhooks)",
 };
 
 export const shopify: Provider = {

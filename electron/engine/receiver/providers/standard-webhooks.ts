@@ -24,7 +24,12 @@ export function standardWebhooksKey(secret: string): Buffer | null {
   return fromBase64(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret);
 }
 
-export function standardWebhooksSignature(key: Buffer, id: string, timestampSec: number, body: string | Buffer): string {
+export function standardWebhooksSignature(
+  key: Buffer,
+  id: string,
+  timestampSec: number,
+  body: string | Buffer,
+): string {
   return 'v1,' + hmac('sha256', key, `${id}.${timestampSec}.`, body).toString('base64');
 }
 
@@ -41,9 +46,15 @@ export const standardWebhooks: Provider = {
       if (!header(req, name)) return rejected(missingHeader(name, 'a Standard Webhooks sender'), type, id);
     }
     const key = standardWebhooksKey(source.secret);
-    if (!key) return rejected(`The signing secret of source "${source.id}" does not look like whsec_<base64>: copy it again from the sender.`, type, id);
+    if (!key)
+      return rejected(
+        `The signing secret of source "${source.id}" does not look like whsec_<base64>: copy it again from the sender.`,
+        type,
+        id,
+      );
     const tsText = header(req, 'webhook-timestamp') ?? '';
-    if (!/^\d+$/.test(tsText)) return rejected(`The webhook-timestamp header "${tsText.slice(0, 40)}" is not a number of seconds.`, type, id);
+    if (!/^\d+$/.test(tsText))
+      return rejected(`The webhook-timestamp header "${tsText.slice(0, 40)}" is not a number of seconds.`, type, id);
     const ts = Number(tsText);
     const expected = hmac('sha256', key, `${id}.${ts}.`, req.rawBody);
     let matched = false;

@@ -48,7 +48,11 @@ export const stripe: Provider = {
     if ('problem' in signed) return rejected(signed.problem, type, eventId);
     const { t, v1 } = parseStripeSignature(signed.signature);
     if (t === null || v1.length === 0) {
-      return rejected(`The ${HEADER} header has no t= timestamp or no v1= signature: it was not made by Stripe.`, type, eventId);
+      return rejected(
+        `The ${HEADER} header has no t= timestamp or no v1= signature: it was not made by Stripe.`,
+        type,
+        eventId,
+      );
     }
     const expected = hmac('sha256', signed.secret, `${t}.`, req.rawBody);
     let matched = false;
@@ -85,7 +89,10 @@ export const stripe: Provider = {
       },
     });
     return {
-      headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': stripeSignature(source.secret ?? '', created, body) },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'stripe-signature': stripeSignature(source.secret ?? '', created, body),
+      },
       body,
     };
   },

@@ -41,7 +41,9 @@ export function fromBase64(text: string): Buffer | null {
 }
 
 export function asRecord(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /** A non-empty string or a finite number, as a string; null otherwise. */
@@ -165,7 +167,12 @@ export function noSecret(source: SourceConfig): string {
 }
 
 /** Both directions: a timestamp from the future means a wrong clock, or a forged request. */
-export function timestampProblem(label: string, timestampSec: number, now: number, toleranceSec: number): string | null {
+export function timestampProblem(
+  label: string,
+  timestampSec: number,
+  now: number,
+  toleranceSec: number,
+): string | null {
   const age = Math.round(now / 1000 - timestampSec);
   if (age > toleranceSec) {
     return `The ${label} timestamp is ${age} s old (limit ${toleranceSec} s): the request may be a replay, or this computer's clock is wrong.`;
