@@ -132,6 +132,19 @@ describe('config service', () => {
     expect(changes.at(-1)).toEqual({ error: null });
   });
 
+  it('does not report a file caught half-written by an editor saving in place', async () => {
+    await writeJson(goodConfig());
+    const svc = make(50);
+    await svc.start();
+    const text = JSON.stringify({ ...goodConfig(), retention: { days: 9 } });
+    await writeFile(file(), text.slice(0, 20)); // the editor's first write...
+    await new Promise((r) => setTimeout(r, 60));
+    await writeFile(file(), text); // ...and the rest, a moment later
+    await waitFor(() => svc.current().retention.days === 9, 5000, 'completed edit');
+    expect(changes.filter((c) => c.error !== null)).toEqual([]);
+    expect(svc.error()).toBeNull();
+  });
+
   it('update() validates with the JSON path and writes atomically', async () => {
     const svc = make();
     await svc.start();

@@ -1,5 +1,6 @@
 // The real receiver (express on port 0) over the real store in a temp dir.
 import { createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -372,5 +373,43 @@ describe('receiver: everything else', () => {
     const res = await post(h, '/hooks/open', 'abc', { 'content-encoding': 'snappy' });
     expect(res.status).toBe(415);
     expect(res.json.error.code).toBe('unsupported_encoding');
+  });
+
+  // Plain Content-Length bodies skip express (fast path); these go through express: both must answer alike.
+  it('reads gzip, chunked and trailing-slash requests like plain ones, byte for byte', async () => {
+    const h = await start();
+    const body = '{"n":"gzip"}';
+    const gz = await post(h, '/hooks/open', gzipSync(body), { 'content-encoding': 'gzip' });
+    expect(gz.status).toBe(200);
+    expect((await h.store.getEvent(gz.json.id))!.body).toEqual({ text: body });
+    const slash = await post(h, '/hooks/open/?x=1', '{"n":"slash"}');
+    expect(slash.status).toBe(200);
+    expect((await h.store.getEvent(slash.json.id))!.payload).toEqual({ n: 'slash' });
+    const encoded = await post(h, '/hooks/%6Fpen', '{"n":"encoded"}');
+    expect(encoded.status).toBe(200);
+    const chunked = await new Promise<{ status: number; text: string }>((ok, fail) => {
+      const req = http.request(h.base + '/hooks/open', { method: 'POST' }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', fail);
+      req.write('{"n":');
+      req.end('"chunked"}');
+    });
+    expect(chunked.status).toBe(200);
+    const ev = await h.store.getEvent(JSON.parse(chunked.text).id);
+    expect(ev!.body).toEqual({ text: '{"n":"chunked"}' });
+    expect(h.accepted).toHaveLength(4);
+  });
+
+  it('answers the fast path with the same JSON headers as express', async () => {
+    const h = await start();
+    const res = await post(h, '/hooks/open', '{"a":1}');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    const missing = await post(h, '/hooks/nope', '{"a":1}');
+    expect(missing).toMatchObject({ status: 404, json: { error: { code: 'unknown_source' } } });
   });
 });

@@ -41,6 +41,17 @@ type Parsed =
  * field. Secrets are decoded between JSON.parse and validation; with
  * `standIns`, undecryptable ones are replaced (see SecretsAtRest.decode) instead of failing.
  */
+const HALF_WRITE_GRACE_MS = 200;
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function parseConfigText(
   text: string,
   file: string,
@@ -173,6 +184,13 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
         if (lastText !== null) reject(`${file} cannot be read (${code ?? (err as Error).message})`);
         lastText = null;
         return;
+      }
+      // An editor (or a script) that writes in place can be caught mid-write: a
+      // half-written file is not JSON. Look once more a moment later before
+      // calling it invalid, so a save in progress never shows as an error.
+      if (text !== lastText && !isJson(text)) {
+        await new Promise((r) => setTimeout(r, HALF_WRITE_GRACE_MS));
+        text = await readFile(file, 'utf8').catch(() => text);
       }
       if (text === lastText) return;
       lastText = text;

@@ -8,6 +8,7 @@
 // does not parse (stored as rejected too: the signature proves the sender, but
 // no type or id can be read, so nothing could run on it); 404 unknown source;
 // 413 too large; 429 rate limited; 503 store_unavailable.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, {
   type ErrorRequestHandler,
   type NextFunction,
@@ -22,6 +23,7 @@ import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import { buildEvent, flattenHeaders, parseBody } from './event';
+import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
 import { getProvider } from './providers';
 import { createRateLimiter } from './rate-limit';
 import type { Provider, ProviderResult } from './types';
@@ -47,11 +49,14 @@ export const REJECTED_BYTES_PER_MINUTE = 8 * 1024 * 1024;
 const STORE_RETRY_AFTER_SEC = 10;
 const EMPTY = Buffer.alloc(0);
 
-function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { code, message } });
 }
 
-export function createReceiverApp(deps: ReceiverDeps): express.Express {
+/** A request listener for http.createServer. */
+export type ReceiverApp = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   const log = deps.logger.child('receiver');
   const app = express();
   app.disable('x-powered-by');
@@ -64,14 +69,18 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
   const rawParsers = new Map<number, RequestHandler>();
 
   app.get('/healthz', (_req, res) => {
-    res.status(200).json({ ok: true });
+    sendJson(res, 200, { ok: true });
   });
 
-  // Cheap checks first, before a byte of the body is read.
-  const admit: RequestHandler = (req, res, next) => {
-    const config = deps.getConfig();
-    const sourceId = String(req.params.sourceId);
-    const source = config.sources.find((s) => s.id === sourceId);
+  /** Cheap checks first, before a byte of the body is read: the source, or null once answered 404/429. */
+  function admitSource(config: Config, sourceId: string, res: ServerResponse): SourceConfig | null {
+    let source: SourceConfig | undefined;
+    for (const s of config.sources) {
+      if (s.id === sourceId) {
+        source = s;
+        break;
+      }
+    }
     if (!source) {
       sendError(
         res,
@@ -79,20 +88,26 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
         'unknown_source',
         `No source "${sourceId.slice(0, 64)}" is set up in Hookdock: check the URL, or add the source.`,
       );
-      return;
+      return null;
     }
     const { ratePerSecond, burst } = config.limits;
     const taken = requestLimiter.take(source.id, deps.clock.now(), ratePerSecond, burst);
     if (!taken.ok) {
-      res.set('Retry-After', String(taken.retryAfterSec));
+      res.setHeader('Retry-After', String(taken.retryAfterSec));
       sendError(
         res,
         429,
         'rate_limited',
         `Too many requests for source "${source.id}": retry in ${taken.retryAfterSec} s.`,
       );
-      return;
+      return null;
     }
+    return source;
+  }
+
+  const admit: RequestHandler = (req, res, next) => {
+    const source = admitSource(deps.getConfig(), String(req.params.sourceId), res);
+    if (!source) return;
     res.locals.source = source;
     next();
   };
@@ -108,12 +123,18 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     parser(req, res, next);
   };
 
-  const receive = async (req: Request, res: Response): Promise<void> => {
-    const source = res.locals.source as SourceConfig;
+  const receive = (req: Request, res: Response): Promise<void> =>
+    receiveBody(res.locals.source as SourceConfig, Buffer.isBuffer(req.body) ? req.body : EMPTY, req.headers, res);
+
+  async function receiveBody(
+    source: SourceConfig,
+    raw: Buffer,
+    requestHeaders: IncomingHttpHeaders,
+    res: ServerResponse,
+  ): Promise<void> {
     const provider = getProvider(source.provider);
     const now = deps.clock.now();
-    const raw = Buffer.isBuffer(req.body) ? req.body : EMPTY;
-    const headers = flattenHeaders(req.headers);
+    const headers = flattenHeaders(requestHeaders);
     const parsed = parseBody(raw);
     const base = (deps.publicUrl() ?? deps.receiverUrl()).replace(/\/+$/, '');
     const url = source.notificationUrl ?? `${base}/hooks/${source.id}`;
@@ -132,22 +153,22 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     }
     const storedId = await storeRejected(event, now);
     if (result.acknowledge) {
-      res.status(200).json({ id: storedId, duplicate: false });
+      sendJson(res, 200, { id: storedId, duplicate: false });
     } else if (invalidJson) {
       sendError(res, 400, 'invalid_json', result.reason ?? 'The body is not valid JSON.');
     } else {
       sendError(res, 401, 'bad_signature', result.reason ?? 'The signature could not be verified.');
     }
-  };
+  }
 
-  async function storeAccepted(event: StoredEvent, res: Response): Promise<void> {
+  async function storeAccepted(event: StoredEvent, res: ServerResponse): Promise<void> {
     let outcome: Awaited<ReturnType<Store['appendEvent']>>;
     try {
       outcome = await deps.store.appendEvent(event);
     } catch (err) {
       // Never a 2xx for what is not on disk: the sender keeps it and retries.
       log.error('could not store an event; answered 503', { source: event.source, error: err });
-      res.set('Retry-After', String(STORE_RETRY_AFTER_SEC));
+      res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SEC));
       sendError(
         res,
         503,
@@ -156,7 +177,7 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
       );
       return;
     }
-    res.status(200).json({ id: outcome.id, duplicate: outcome.duplicate });
+    sendJson(res, 200, { id: outcome.id, duplicate: outcome.duplicate });
     log.debug('event stored', { id: outcome.id, source: event.source, type: event.type, duplicate: outcome.duplicate });
     notify(() => deps.bus.emit(outcome.duplicate ? 'event.updated' : 'event.created', outcome.summary));
     if (!outcome.duplicate) notify(() => deps.onAccepted(outcome.summary));
@@ -248,7 +269,21 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     }
   };
   app.use(onError);
-  return app;
+
+  // The fast path: the same checks and answers as admit/readBody/receive above, without express.
+  function fast(req: IncomingMessage, res: ServerResponse, sourceId: string): void {
+    const source = admitSource(deps.getConfig(), sourceId, res);
+    if (!source) return;
+    readWholeBody(req, (raw) => {
+      receiveBody(source, raw, req.headers, res).catch((err: unknown) => onError(err, req as Request, res as Response, () => {}));
+    });
+  }
+
+  return (req, res) => {
+    const sourceId = fastPathSourceId(req, deps.getConfig().limits.maxBodyBytes);
+    if (sourceId === null) app(req, res);
+    else fast(req, res, sourceId);
+  };
 }
 
 function invalidJsonReason(provider: Provider, contentType: string | undefined): string {

@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { SourceConfig } from '../../../shared/config';
 import { summarize } from '../../../shared/summary';
 import type { EventBody } from '../../../shared/types';
+import { notePayloadParsedFrom, payloadOfText } from '../store/event-payload';
 import type { StoredEvent } from '../store/types';
 import { newId } from '../util/ids';
 import type { ProviderResult } from './types';
@@ -18,16 +19,10 @@ export interface ParsedBody {
 export function parseBody(raw: Buffer): ParsedBody {
   if (!isUtf8(raw)) return { body: { base64: raw.toString('base64') }, payload: raw.toString('utf8'), json: false };
   const text = raw.toString('utf8');
-  // Some senders (.NET) put a byte-order mark first; JSON.parse refuses it, we don't.
-  const jsonText = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (jsonText.trim() !== '') {
-    try {
-      return { body: { text }, payload: JSON.parse(jsonText), json: true };
-    } catch {
-      // Not JSON: the payload is the text itself.
-    }
-  }
-  return { body: { text }, payload: text, json: false };
+  const { payload, json } = payloadOfText(text);
+  // The store may then keep the text alone, and parse it again when the event is read.
+  if (json) notePayloadParsedFrom(payload, text);
+  return { body: { text }, payload, json };
 }
 
 /** Node lower-cases header names already; repeated headers become one comma-joined value. */

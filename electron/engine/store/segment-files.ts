@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { EventStatus, EventSummary } from '../../../shared/types';
 import type { StoredEvent } from './types';
 import { CorruptFileError, readJson } from './durable-file';
+import { withPayload } from './event-payload';
 
 /**
  * A new event held in memory until its segment file is written: the exact JSON
@@ -21,14 +22,20 @@ export interface HeldJson {
 /** An event in memory: held as text (new ones), or as read from a segment file. */
 export type Held = StoredEvent | HeldJson;
 
+/** The event as callers see it (its payload put back, when its record leaves it out). */
 export function materialize(held: Held): StoredEvent {
+  return withPayload(recordFrom(held));
+}
+
+/** The event as its record holds it: possibly without `payload` (see event-payload.ts). */
+function recordFrom(held: Held): StoredEvent {
   return 'json' in held ? (JSON.parse(held.json) as StoredEvent) : held;
 }
 
 /** The event's JSON as its segment must hold it: the held text when still current, else serialised. */
 export function segmentJson(held: Held, s: EventSummary): string {
   if ('json' in held && held.status === s.status && held.redeliveries === s.redeliveries) return held.json;
-  return JSON.stringify({ ...materialize(held), status: s.status, redeliveries: s.redeliveries });
+  return JSON.stringify({ ...recordFrom(held), status: s.status, redeliveries: s.redeliveries });
 }
 
 export interface SegmentFile {

@@ -19,6 +19,7 @@ import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
 import { Journal } from './journal';
 import { HealthTracker, closedError, normalize } from './store-health';
 import { Segments } from './segments';
+import { recordOf } from './event-payload';
 import { materialize, type HeldJson } from './segment-files';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
 import {
@@ -123,8 +124,9 @@ export class DurableStore implements Store {
     const known = this.index.get(event.id);
     if (known) return { id: event.id, duplicate: true, summary: known.s };
     const stored = normalize(event);
-    // Serialised once: the journal line and the segment file both use this text.
-    const json = JSON.stringify(stored);
+    // Serialised once: the journal line and the segment file both use this text
+    // (without the payload when it is the parsed body text: see event-payload.ts).
+    const json = JSON.stringify(recordOf(stored));
     const written = this.write(`{"t":"ev","e":${json}}`, () => this.applyEvent(stored, json));
     if (key) {
       this.inflightKeys.set(key, written);

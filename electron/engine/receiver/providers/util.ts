@@ -6,8 +6,23 @@ import type { ProviderRequest, ProviderResult } from '../types';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 
+// Secrets as bytes, made once: createHmac encodes a string key on every call,
+// a measurable part of each request's signature check. Bounded: secrets change rarely.
+const keyBytes = new Map<string, Buffer>();
+
+function keyOf(key: string | Buffer): Buffer {
+  if (typeof key !== 'string') return key;
+  let bytes = keyBytes.get(key);
+  if (!bytes) {
+    if (keyBytes.size >= 64) keyBytes.clear();
+    bytes = Buffer.from(key, 'utf8');
+    keyBytes.set(key, bytes);
+  }
+  return bytes;
+}
+
 export function hmac(algorithm: HmacAlgorithm, key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
-  const h = createHmac(algorithm, key);
+  const h = createHmac(algorithm, keyOf(key));
   for (const p of parts) h.update(p);
   return h.digest();
 }
@@ -53,12 +68,27 @@ export function scalar(value: unknown): string | null {
   return null;
 }
 
+// A source's paths, split once: they are read on every request. Bounded: paths change rarely.
+const splitPaths = new Map<string, string[]>();
+
+function pathKeys(path: string): string[] {
+  let keys = splitPaths.get(path);
+  if (!keys) {
+    if (splitPaths.size >= 256) splitPaths.clear();
+    keys = path.slice(1).split('.').slice(1);
+    splitPaths.set(path, keys);
+  }
+  return keys;
+}
+
+const INDEX = /^\d+$/;
+
 /** Reads "$.a.b" (array indexes as numbers: "$.items.0.id"). */
 export function readJsonPath(payload: unknown, path: string): unknown {
   if (!path.startsWith('$')) return undefined;
   let cur: unknown = payload;
-  for (const key of path.slice(1).split('.').slice(1)) {
-    if (Array.isArray(cur) && /^\d+$/.test(key)) cur = cur[Number(key)];
+  for (const key of pathKeys(path)) {
+    if (Array.isArray(cur) && INDEX.test(key)) cur = cur[Number(key)];
     else {
       const rec = asRecord(cur);
       if (!rec || !Object.prototype.hasOwnProperty.call(rec, key)) return undefined;

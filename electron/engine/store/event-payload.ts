@@ -1,0 +1,49 @@
+// An event's `payload` is, for almost every event, JSON.parse of its body text:
+// writing both doubles the bytes serialised, journalled and checkpointed per
+// event. So the store leaves `payload` out of a record when it is known to be
+// exactly what parsing `body.text` gives back, and parses the text again when
+// the event is read. Records that carry `payload` (older files, payloads set
+// by hand) are kept and read as they are.
+import type { StoredEvent } from './types';
+
+// payload object -> the body text it was parsed from. Weak: it lives as long as the event in flight.
+const parsedFrom = new WeakMap<object, string>();
+
+/** The receiver parsed `payload` from `text` (by `payloadOfText`): the store may leave it out. */
+export function notePayloadParsedFrom(payload: unknown, text: string): void {
+  if (payload !== null && typeof payload === 'object') parsedFrom.set(payload, text);
+}
+
+/** Parsed JSON, or the text itself when it is not JSON (a byte-order mark first is allowed). */
+export function payloadOfText(text: string): { payload: unknown; json: boolean } {
+  // Some senders (.NET) put a byte-order mark first; JSON.parse refuses it, we don't.
+  const jsonText = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (jsonText.trim() !== '') {
+    try {
+      return { payload: JSON.parse(jsonText), json: true };
+    } catch {
+      // Not JSON: the payload is the text itself.
+    }
+  }
+  return { payload: text, json: false };
+}
+
+/** The event as its record is written: without `payload` when reading it back restores it exactly. */
+export function recordOf(event: StoredEvent): object {
+  const body = event.body as { text?: unknown };
+  const payload = event.payload;
+  if (typeof body.text !== 'string' || payload === null || typeof payload !== 'object') return event;
+  if (parsedFrom.get(payload) !== body.text) return event;
+  const { payload: _omitted, ...record } = event;
+  return record;
+}
+
+/** The event as callers see it: `payload` put back when its record left it out. */
+export function withPayload(record: StoredEvent): StoredEvent {
+  if (Object.prototype.hasOwnProperty.call(record, 'payload')) return record;
+  const body = record.body as { text?: unknown; base64?: unknown };
+  let payload: unknown;
+  if (typeof body.text === 'string') payload = payloadOfText(body.text).payload;
+  else if (typeof body.base64 === 'string') payload = Buffer.from(body.base64, 'base64').toString('utf8');
+  return { ...record, payload };
+}
