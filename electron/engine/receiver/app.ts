@@ -275,7 +275,9 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const source = admitSource(deps.getConfig(), sourceId, res);
     if (!source) return;
     readWholeBody(req, (raw) => {
-      receiveBody(source, raw, req.headers, res).catch((err: unknown) => onError(err, req as Request, res as Response, () => {}));
+      receiveBody(source, raw, req.headers, res).catch((err: unknown) =>
+        onError(err, req as Request, res as Response, () => {}),
+      );
     });
   }
 
