@@ -178,8 +178,9 @@ function line(name: string, s: Summary): string {
 }
 
 // ---- processes ----------------------------------------------------------------
-async function startBare(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, [join(ROOT, 'test/bench/_bare-server.mjs')], {
+async function startBare(plain = false): Promise<{ proc: ChildProcess; url: string }> {
+  const args = [join(ROOT, 'test/bench/_bare-server.mjs'), ...(plain ? ['--plain'] : [])];
+  const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -294,6 +295,8 @@ async function main() {
 
     const bare = await startBare();
     procs.push(bare.proc);
+    const barePlain = await startBare(true);
+    procs.push(barePlain.proc);
     const empty = await timedStart(emptyDir);
     procs.push(empty.serve.proc);
 
@@ -304,12 +307,15 @@ async function main() {
     procs.push(full.serve.proc);
     const rssAfterStart = rssMiB(full.serve.proc.pid!);
 
-    console.log('\n[rounds: bare express, hookdock with an empty store, hookdock with 100k stored]');
+    console.log(
+      '\n[rounds: bare express, bare node:http, hookdock with an empty store, hookdock with 100k stored]',
+    );
     const {
-      summaries: [b, e, f],
-      rounds: [bR, eR, fR],
+      summaries: [b, p, e, f],
+      rounds: [bR, pR, eR, fR],
     } = await compare([
       { name: 'bare', url: bare.url, pid: bare.proc.pid },
+      { name: 'bare node:http', url: barePlain.url, pid: barePlain.proc.pid },
       { name: 'hookdock empty', url: empty.serve.receiverUrl, pid: empty.serve.proc.pid },
       { name: `hookdock ${PREFILL / 1000}k`, url: full.serve.receiverUrl, pid: full.serve.proc.pid },
     ]);
@@ -321,18 +327,23 @@ async function main() {
 
     console.log('\nresults');
     console.log(line('bare express (no storage)', b));
+    console.log(line('bare node:http (no storage)', p));
     console.log(line('hookdock serve, empty', e));
     console.log(line(`hookdock serve, ${PREFILL / 1000}k stored`, f));
     console.log(
       `  ratio hookdock/bare, empty:           ${pairedRatio(eR, bR).toFixed(2)}  (median of per-round ratios)`,
     );
     console.log(`  ratio hookdock/bare, ${PREFILL / 1000}k stored:     ${pairedRatio(fR, bR).toFixed(2)}`);
+    // Hookdock answers a plain POST /hooks/:id without express (receiver/fast-path.ts), so the
+    // like-for-like baseline is a bare node:http endpoint: this ratio is our own overhead.
+    console.log(`  ratio hookdock/bare node:http, empty: ${pairedRatio(eR, pR).toFixed(2)}`);
+    console.log(`  ratio hookdock/bare node:http, ${PREFILL / 1000}k: ${pairedRatio(fR, pR).toFixed(2)}`);
     console.log(`  ratio ${PREFILL / 1000}k stored / empty (hookdock):  ${pairedRatio(fR, eR).toFixed(2)}`);
     // When the event loop is the bottleneck, acks/s follow main-thread CPU per ack; this ratio
     // does not swing with what else runs on the machine the way acks/s do.
     const cpu = (rs: RoundResult[]) => median(rs.map((r) => r.cpuUsPerAck));
     console.log(
-      `  main-thread CPU per ack: bare ${cpu(bR).toFixed(0)} µs, hookdock empty ${cpu(eR).toFixed(0)} µs, ${PREFILL / 1000}k ${cpu(fR).toFixed(0)} µs;` +
+      `  main-thread CPU per ack: bare ${cpu(bR).toFixed(0)} µs, bare node:http ${cpu(pR).toFixed(0)} µs, hookdock empty ${cpu(eR).toFixed(0)} µs, ${PREFILL / 1000}k ${cpu(fR).toFixed(0)} µs;` +
         ` CPU ratio bare/hookdock ${(cpu(bR) / cpu(eR)).toFixed(2)} empty, ${(cpu(bR) / cpu(fR)).toFixed(2)} ${PREFILL / 1000}k`,
     );
     console.log(
