@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS } from '../../shared/api';
+import { buildShellBundles } from '../helpers/build-shell';
 
 const repo = path.resolve(__dirname, '..', '..');
 
@@ -98,26 +98,7 @@ describe('electron/main.ts, built, with a fake electron module', () => {
   afterAll(async () => rm(work, { recursive: true, force: true }));
 
   it('boots the engine, window, tray and IPC, and exits 0 after draining on quit', async () => {
-    const common: import('esbuild').BuildOptions = {
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      external: ['electron'],
-      logLevel: 'silent',
-    };
-    await build({
-      ...common,
-      entryPoints: [path.join(repo, 'electron/main.ts')],
-      outfile: path.join(work, 'dist/electron/main.js'),
-      format: 'esm',
-    });
-    await build({
-      ...common,
-      entryPoints: [path.join(repo, 'electron/preload.ts')],
-      outfile: path.join(work, 'dist/electron/preload.cjs'),
-      format: 'cjs',
-    });
+    await buildShellBundles(work);
     await mkdir(path.join(work, 'dist/renderer'), { recursive: true });
     await writeFile(path.join(work, 'dist/renderer/index.html'), '<!doctype html><div id="root">smoke</div>');
     await writeFile(path.join(work, 'fake-electron.mjs'), FAKE_ELECTRON);

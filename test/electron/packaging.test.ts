@@ -9,7 +9,7 @@ import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'nod
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildShellBundles } from '../helpers/build-shell';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -102,27 +102,7 @@ describe('electron-builder --dir (offline, placeholder Electron)', () => {
         path.join(project, 'package.json'),
         JSON.stringify({ ...pkg, packageManager: 'traversal' }, null, 2),
       );
-      const common: import('esbuild').BuildOptions = {
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        packages: 'external',
-        external: ['electron'],
-        logLevel: 'silent',
-      };
-      await build({
-        ...common,
-        entryPoints: [path.join(repo, 'electron/main.ts')],
-        outfile: path.join(project, 'dist/electron/main.js'),
-        format: 'esm',
-        sourcemap: true,
-      });
-      await build({
-        ...common,
-        entryPoints: [path.join(repo, 'electron/preload.ts')],
-        outfile: path.join(project, 'dist/electron/preload.cjs'),
-        format: 'cjs',
-      });
+      await buildShellBundles(project, { sourcemap: true });
       // A sandboxed preload can load nothing but 'electron': no package may leak into its bundle.
       const preload = await readFile(path.join(project, 'dist/electron/preload.cjs'), 'utf8');
       expect([...new Set([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]))]).toEqual([
