@@ -87,3 +87,34 @@ it('re-attempts a run that was running when Hookdock was killed with SIGKILL', a
   expect(run.attempts[1]).toMatchObject({ exitCode: 0, error: null, stdout: 'released at attempt 2\n' });
   await waitFor(() => h!.store.getEventSummary(eventId)?.status === 'done', 3000, 'event done');
 });
+
+it('spawns a script only once its job is durably active with the attempt counted (the run record may follow)', async () => {
+  const atSpawn: unknown[] = [];
+  const harness = await startHarness(
+    dir,
+    {
+      automations: [
+        { id: 'ok', events: ['*'], run: { command: script('trivial.sh'), args: [] }, retry: { schedule: [] } },
+      ],
+      tunnel: { provider: 'none' },
+      limits: { concurrency: 2 },
+    },
+    {
+      spawn: ((file: string, args: string[], opts: { env?: NodeJS.ProcessEnv }) => {
+        // The store's collections hold only what is fsync'd: this is what a crash would leave.
+        const job = harness.automations.scheduler.jobFor(opts.env?.HOOKDOCK_RUN_ID ?? '');
+        const onDisk =
+          job && harness.store.collection<{ id: string; state: string; attemptsMade: number }>('jobs').get(job.id);
+        atSpawn.push(onDisk && { state: onDisk.state, attemptsMade: onDisk.attemptsMade });
+        return spawn(file, args, opts);
+      }) as typeof spawn,
+    },
+  );
+  h = harness;
+  const events = await Promise.all(Array.from({ length: 6 }, () => harness.fire()));
+  for (const e of events) expect((await harness.waitRun(e.id, allSettled))[0].status).toBe('succeeded');
+  expect(atSpawn).toHaveLength(6);
+  for (const j of atSpawn) expect(j).toEqual({ state: 'active', attemptsMade: 1 });
+  await waitFor(() => harness.automations.counts().jobsPending === 0, 5000, 'the jobs to be deleted');
+  for (const e of events) expect(harness.store.getEventSummary(e.id)?.status).toBe('done');
+});

@@ -366,4 +366,47 @@ describe('scheduler', () => {
     expect(s.pendingCount()).toBe(9_999);
     expect(peak).toBe(1);
   });
+
+  it('an overlapping handler starts before the active record is durable, and is ignored when it cannot be saved', async () => {
+    const store = memoryStore();
+    const col = store.collection<JobRecord>('jobs');
+    const put = col.put.bind(col);
+    let failActive = true;
+    col.put = async (r) => {
+      if (r.state === 'active' && failActive) {
+        failActive = false;
+        await Promise.resolve();
+        throw new Error('disk full');
+      }
+      return put(r);
+    };
+    const s = scheduler(store);
+    const seen: string[] = [];
+    s.register('k', {
+      overlapsSave: true,
+      async run(job, attempt, _signal, saved) {
+        // Called as soon as the record is issued, before it is stored.
+        seen.push(`called ${store.jobs.get(job.id)?.state}`);
+        try {
+          await saved;
+        } catch {
+          seen.push('not saved');
+          return { ok: true }; // must be ignored: the job was never made active
+        }
+        seen.push(`saved ${store.jobs.get(job.id)?.state} ${attempt}`);
+        return { ok: true };
+      },
+    });
+    await s.start();
+    const job = await s.enqueue({ kind: 'k', refId: 'r1', policy: fast });
+    await waitFor(() => seen.includes('not saved'));
+    // Still there and pending (retried 5 s later), not deleted as a success.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(store.jobs.get(job.id)?.state).toBe('pending');
+    expect(s.jobFor('r1')?.state).toBe('pending');
+    expect(s.pendingCount()).toBe(1);
+    await s.retryNow('r1');
+    await waitFor(() => store.jobs.size === 0);
+    expect(seen).toEqual(['called pending', 'not saved', 'called pending', 'saved active 1']);
+  });
 });

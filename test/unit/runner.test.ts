@@ -1,5 +1,6 @@
 // The script runner against real child processes: node, sh and python3 scripts.
 import { chmod, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,5 +212,27 @@ describe('runScript', () => {
     const until = Date.now() + 2000;
     while ((await left()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(await readdir(tmpDir)).toEqual([]);
+  });
+
+  it('waits for `ready` before spawning; when it rejects, spawns nothing and leaves no event file', async () => {
+    const spawned: number[] = [];
+    const spy = ((...a: Parameters<typeof spawn>) => {
+      spawned.push(Date.now());
+      return spawn(...a);
+    }) as typeof spawn;
+    let release!: () => void;
+    const ready = new Promise<void>((r) => (release = r));
+    const pending = run({ command: script('trivial.sh'), spawn: spy, ready });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(spawned).toEqual([]);
+    release();
+    expect((await pending).exitCode).toBe(0);
+    expect(spawned).toHaveLength(1);
+
+    await expect(
+      run({ command: script('trivial.sh'), spawn: spy, ready: Promise.reject(new Error('disk full')) }),
+    ).rejects.toThrow('disk full');
+    expect(spawned).toHaveLength(1);
+    expect((await readdir(tmpDir)).filter((f) => f.startsWith('event-'))).toEqual([]);
   });
 });

@@ -46,12 +46,25 @@ export function closeInterrupted(run: Run, finishedAt: string): Run {
   return { ...run, attempts };
 }
 
+/** What an overlapping attempt returns when its job's 'active' record could not be saved (the scheduler ignores it). */
+const NOT_SAVED: JobOutcome = { ok: false, error: 'The job could not be saved before running, so it did not run.' };
+const durable = (saved: Promise<void>) =>
+  saved.then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * `saved` (from the scheduler): settles when the job's 'active' record is durable. Until
+ * then the attempt only prepares; nothing it does becomes durable before that record.
+ */
 export async function executeAttempt(
   deps: AttemptDeps,
   runId: string,
   signal: AbortSignal,
-  opts: { allowDisabled?: boolean } = {},
+  opts: { allowDisabled?: boolean; saved?: Promise<void> } = {},
 ): Promise<JobOutcome> {
+  const saved = opts.saved ?? Promise.resolve();
   const iso = () => new Date(deps.clock.now()).toISOString();
   const found = deps.runs.get(runId);
   if (!found) return { ok: true }; // removed by retention: nothing left to do
@@ -63,27 +76,30 @@ export async function executeAttempt(
     : !automation.enabled && !opts.allowDisabled
       ? `The automation "${run.automationId}" is turned off, so it did not run.`
       : null;
+  // Issued in the same turn as the job's 'active' record (no await before this line), so
+  // it is in the same journal batch: one sync for both, and it fails if that one fails.
+  const started = refusal ? null : startAttempt(deps, run);
   const event = refusal ? undefined : await deps.store.getEvent(run.eventId);
   const problem = refusal ?? (event ? null : 'The event is no longer stored (removed after the retention period).');
   if (problem) {
+    if (!(await durable(saved))) return NOT_SAVED;
+    // Saved after the 'running' record, so this one is the last word.
     await recordRefusal(deps, run, problem, iso());
     return { ok: false, error: problem, stop: true };
   }
-  return runAttempt(deps, run, automation!, event!, signal);
+  return runAttempt(deps, started!, automation!, event!, signal, saved);
 }
 
-async function runAttempt(
-  deps: AttemptDeps,
-  run: Run,
-  automation: AutomationConfig,
-  event: StoredEvent,
-  signal: AbortSignal,
-): Promise<JobOutcome> {
-  const iso = () => new Date(deps.clock.now()).toISOString();
-  const n = run.attempts.length + 1;
+interface Started {
+  running: Run;
+  attempt: Attempt;
+}
+
+/** Records the attempt as running (not awaited: bookkeeping for the dashboard). */
+function startAttempt(deps: AttemptDeps, run: Run): Started {
   const attempt: Attempt = {
-    attempt: n,
-    startedAt: iso(),
+    attempt: run.attempts.length + 1,
+    startedAt: new Date(deps.clock.now()).toISOString(),
     finishedAt: null,
     exitCode: null,
     signal: null,
@@ -93,13 +109,26 @@ async function runAttempt(
     truncated: false,
   };
   const running: Run = { ...run, status: 'running', nextAttemptAt: null, attempts: [...run.attempts, attempt] };
-  // Not awaited: the fsync overlaps the spawn (the store's journal keeps the order of
-  // writes). The scheduler made the job 'active' durably before calling us, so a crash
-  // now still re-runs the attempt.
+  // Not awaited: the journal keeps the order of writes, and the scheduler's 'active' job
+  // record went first, so a crash now still re-runs the attempt.
   deps.runs.save(running).then(
     () => deps.runs.syncEventStatus(run.eventId),
     (err) => deps.logger.error('Could not record the start of a script attempt.', { run: run.id, err }),
   );
+  return { running, attempt };
+}
+
+async function runAttempt(
+  deps: AttemptDeps,
+  { running, attempt }: Started,
+  automation: AutomationConfig,
+  event: StoredEvent,
+  signal: AbortSignal,
+  jobSaved: Promise<void>,
+): Promise<JobOutcome> {
+  const iso = () => new Date(deps.clock.now()).toISOString();
+  const run = running;
+  const n = attempt.attempt;
 
   const live = createLiveOutput({
     intervalMs: deps.liveIntervalMs,
@@ -107,28 +136,36 @@ async function runAttempt(
       deps.bus.emit('run.output', { runId: run.id, eventId: run.eventId, attempt: n, stream, chunk }),
   });
   const collector = new SendCollector();
-  const result = await runScript({
-    command: automation.run.command,
-    args: automation.run.args,
-    cwd: automation.run.cwd,
-    timeoutSeconds: automation.run.timeoutSeconds,
-    envelopeJson: envelopeJson(event),
-    env: {
-      HOOKDOCK_EVENT_ID: event.id,
-      HOOKDOCK_EVENT_TYPE: event.type,
-      HOOKDOCK_SOURCE: event.source,
-      HOOKDOCK_RUN_ID: run.id,
-      HOOKDOCK_ATTEMPT: String(n),
-      HOOKDOCK_AUTOMATION_ID: automation.id,
-    },
-    tmpDir: deps.tmpDir,
-    onOutput: live.push,
-    onStdoutLine: (line) => collector.push(line),
-    signal,
-    spawn: deps.spawn,
-    nodePath: deps.nodePath,
-    killGraceMs: deps.killGraceMs,
-  });
+  let result: Awaited<ReturnType<typeof runScript>>;
+  try {
+    // runScript prepares (event file, checks) while `jobSaved` syncs, and spawns only after it.
+    result = await runScript({
+      command: automation.run.command,
+      args: automation.run.args,
+      cwd: automation.run.cwd,
+      timeoutSeconds: automation.run.timeoutSeconds,
+      envelopeJson: envelopeJson(event),
+      env: {
+        HOOKDOCK_EVENT_ID: event.id,
+        HOOKDOCK_EVENT_TYPE: event.type,
+        HOOKDOCK_SOURCE: event.source,
+        HOOKDOCK_RUN_ID: run.id,
+        HOOKDOCK_ATTEMPT: String(n),
+        HOOKDOCK_AUTOMATION_ID: automation.id,
+      },
+      tmpDir: deps.tmpDir,
+      onOutput: live.push,
+      onStdoutLine: (line) => collector.push(line),
+      signal,
+      spawn: deps.spawn,
+      nodePath: deps.nodePath,
+      killGraceMs: deps.killGraceMs,
+      ready: jobSaved,
+    });
+  } catch (err) {
+    if (await durable(jobSaved)) throw err; // not ours to hide: the scheduler counts it as a failed attempt
+    return NOT_SAVED; // `jobSaved` rejected: nothing ran and nothing was written
+  }
   live.flush();
 
   const ok = result.error === null && !signal.aborted;
@@ -154,10 +191,15 @@ async function runAttempt(
     // Not awaited: the scheduler's job deletion goes to the journal after this record,
     // so it shares its group commit and is never durable before it. A crash before
     // then leaves a live run without a job: re-queued at start (at-least-once).
-    saved.then(
-      () => deps.runs.syncEventStatus(run.eventId),
-      (err) => deps.logger.error('Could not record the end of a script attempt.', { run: run.id, err }),
-    );
+    // Issued now, not once the run is durable: the run book answers with the record just
+    // issued, so the event's new status follows it in the journal (never durable before
+    // it) and usually rides the same group commit instead of paying one sync of its own.
+    void deps.runs.syncEventStatus(run.eventId);
+    saved.catch((err) => {
+      deps.logger.error('Could not record the end of a script attempt.', { run: run.id, err });
+      // The status may have gone out in a later batch: recompute it from what is durable.
+      void deps.runs.syncEventStatus(run.eventId);
+    });
     return { ok: true };
   }
   try {

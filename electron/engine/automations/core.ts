@@ -52,7 +52,9 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
   }
 
   const handler: JobHandler = {
-    run: (job, _attempt, signal) => executeAttempt(attemptDeps, job.refId, signal),
+    // Prepares while the job's 'active' record syncs; spawns only once it is durable.
+    overlapsSave: true,
+    run: (job, _attempt, signal, saved) => executeAttempt(attemptDeps, job.refId, signal, { saved }),
     // Retention pruned the run: its dead job is dropped at start instead of piling up.
     exists: (refId) => runs.get(refId) !== undefined,
     async onRetryScheduled(job, nextAt) {

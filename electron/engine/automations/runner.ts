@@ -9,8 +9,9 @@
 // - stdout/stderr are kept capped (output.ts) and handed on live; complete
 //   stdout lines go to onStdoutLine (for send lines) past the cap too.
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { defaultNodePath, resolveInvocation, type Invocation } from './interpreter';
 import { CappedOutput, LineScanner, OUTPUT_CAP_BYTES, type OutputStream } from './output';
@@ -38,6 +39,12 @@ export interface RunScriptInput {
   /** Between SIGTERM and SIGKILL on timeout. Default 2 s. */
   killGraceMs?: number;
   capBytes?: number;
+  /**
+   * When given, the script is spawned only once it resolves; the preparation (event
+   * file, checks) overlaps it. If it rejects, runScript rejects with its error and
+   * nothing is spawned (the scheduler's job record could not be saved).
+   */
+  ready?: Promise<unknown>;
 }
 
 export interface AttemptResult {
@@ -68,15 +75,24 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
   });
   const cwd = input.cwd ?? process.cwd();
   const json = input.envelopeJson ?? JSON.stringify(input.envelope);
-  const eventFile = join(input.tmpDir, `event-${randomBytes(8).toString('hex')}.json`);
+  // randomUUID draws from a cached entropy pool: cheaper per attempt than randomBytes().
+  const eventFile = join(input.tmpDir, `event-${randomUUID()}.json`);
   // Both at once: each is a round trip to the thread pool, and they add up in the event -> start latency.
-  const [problem, written] = await Promise.all([
+  const [problem, written, notReady] = await Promise.all([
     checkRunnable(invocation, input.command, input.cwd, cwd, platform),
     writeEventFile(eventFile, input.tmpDir, json).then(
       () => null,
       (err: unknown) => err,
     ),
+    input.ready?.then(
+      () => null,
+      (err: unknown) => err ?? new Error('Not ready to run.'),
+    ) ?? null,
   ]);
+  if (notReady) {
+    await unlink(eventFile).catch(() => undefined);
+    throw notReady;
+  }
   if (written || problem) {
     await unlink(eventFile).catch(() => undefined);
     return failed(
@@ -91,6 +107,13 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
     void unlink(eventFile).catch(() => undefined);
   }
 }
+
+// Callback fs, promisified once: on every attempt, fs/promises' FileHandle machinery
+// (open, write, close as three promise round trips) cost more main-thread time than the work.
+const writeFile = (file: string, data: string, opts: fs.WriteFileOptions) =>
+  new Promise<void>((ok, ko) => fs.writeFile(file, data, opts, (err) => (err ? ko(err) : ok())));
+const stat = (file: string) => new Promise<fs.Stats>((ok, ko) => fs.stat(file, (err, st) => (err ? ko(err) : ok(st))));
+const unlink = (file: string) => new Promise<void>((ok, ko) => fs.unlink(file, (err) => (err ? ko(err) : ok())));
 
 /** 0600, never overwriting; the folder is made only when missing (not one mkdir per attempt). */
 async function writeEventFile(file: string, dir: string, json: string): Promise<void> {

@@ -168,10 +168,21 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const handler = handlers.get(job.kind)!;
     const n = job.attemptsMade + 1;
     const active: JobRecord = { ...job, state: 'active', attemptsMade: n };
+    const saved = col.put(active);
+    const runIt = async (): Promise<JobOutcome> => {
+      try {
+        return await handler.run(active, n, abort.signal, saved);
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    };
+    // An overlapping handler prepares while the record syncs (it waits on `saved` itself).
+    const early = handler.overlapsSave ? runIt() : null;
     try {
-      await col.put(active);
+      await saved;
     } catch (err) {
-      // Not durable: do not run it. Try again a little later.
+      // Not durable: do not run it (an overlapping handler saw the rejection and did nothing). Try again later.
+      if (early) await early;
       log.error('Could not save a job before running it; will try again in 5 s.', { job: job.id, err });
       const retry = { ...job, dueAt: clock.now() + 5000 };
       remember(retry);
@@ -180,12 +191,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     }
     remember(active);
 
-    let outcome: JobOutcome;
-    try {
-      outcome = await handler.run(active, n, abort.signal);
-    } catch (err) {
-      outcome = { ok: false, error: err instanceof Error ? err.message : String(err) };
-    }
+    const outcome = await (early ?? runIt());
     if (abandoned) return undefined; // stop() gave up on us: the record stays 'active' and re-runs after restart.
     // Wrapped: an async function returning a bare promise would wait for it.
     return { settled: settle(handler, active, n, outcome) };

@@ -28,7 +28,14 @@ export interface JobHandler {
    * `signal` aborts when the scheduler stops and gives up waiting on the attempt: its outcome is then
    * ignored, the job stays 'active' on disk and re-runs after the restart.
    */
-  run(job: JobRecord, attempt: number, signal: AbortSignal): Promise<JobOutcome>;
+  run(job: JobRecord, attempt: number, signal: AbortSignal, saved?: Promise<void>): Promise<JobOutcome>;
+  /**
+   * Opt-in overlap: run() is called as soon as the 'active' record is issued, with `saved`
+   * settling when it is durable. The handler may prepare meanwhile but MUST await `saved`
+   * before any side effect and do nothing at all if it rejects (the scheduler then ignores
+   * the outcome and tries the job again later). Without it, run() starts after the save.
+   */
+  overlapsSave?: boolean;
   /** After a failed attempt that will be retried at nextAt (ms epoch). */
   onRetryScheduled?(job: JobRecord, nextAt: number): Promise<void>;
   /** After the last attempt failed (or stop): dead letter. */
