@@ -23,7 +23,10 @@ const plainHandler = (req, res) => {
   req.on('end', () => {
     Buffer.concat(chunks);
     const body = JSON.stringify(req.method === 'POST' ? { id: `evt_${++n}`, duplicate: false } : { ok: true });
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
 };

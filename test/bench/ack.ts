@@ -307,9 +307,7 @@ async function main() {
     procs.push(full.serve.proc);
     const rssAfterStart = rssMiB(full.serve.proc.pid!);
 
-    console.log(
-      '\n[rounds: bare express, bare node:http, hookdock with an empty store, hookdock with 100k stored]',
-    );
+    console.log('\n[rounds: bare express, bare node:http, hookdock with an empty store, hookdock with 100k stored]');
     const {
       summaries: [b, p, e, f],
       rounds: [bR, pR, eR, fR],

@@ -3,6 +3,7 @@
 // before the script starts (so the dashboard shows it running) and again
 // when it ends, and queues the script's sends only when it exited 0.
 import type { spawn as nodeSpawn } from 'node:child_process';
+import { startedAttempt } from '../../../shared/attempts';
 import type { AutomationConfig } from '../../../shared/config';
 import type { Attempt, Run } from '../../../shared/types';
 import type { JobOutcome } from '../jobs/scheduler';
@@ -97,17 +98,7 @@ interface Started {
 
 /** Records the attempt as running (not awaited: bookkeeping for the dashboard). */
 function startAttempt(deps: AttemptDeps, run: Run): Started {
-  const attempt: Attempt = {
-    attempt: run.attempts.length + 1,
-    startedAt: new Date(deps.clock.now()).toISOString(),
-    finishedAt: null,
-    exitCode: null,
-    signal: null,
-    error: null,
-    stdout: '',
-    stderr: '',
-    truncated: false,
-  };
+  const attempt: Attempt = startedAttempt(run.attempts.length + 1, new Date(deps.clock.now()).toISOString());
   const running: Run = { ...run, status: 'running', nextAttemptAt: null, attempts: [...run.attempts, attempt] };
   // Not awaited: the journal keeps the order of writes, and the scheduler's 'active' job
   // record went first, so a crash now still re-runs the attempt.
@@ -233,16 +224,6 @@ async function queueSends(deps: AttemptDeps, run: Run, collector: SendCollector)
 }
 
 async function recordRefusal(deps: AttemptDeps, run: Run, error: string, at: string): Promise<void> {
-  const attempt: Attempt = {
-    attempt: run.attempts.length + 1,
-    startedAt: at,
-    finishedAt: at,
-    exitCode: null,
-    signal: null,
-    error,
-    stdout: '',
-    stderr: '',
-    truncated: false,
-  };
+  const attempt: Attempt = { ...startedAttempt(run.attempts.length + 1, at), finishedAt: at, error };
   await deps.runs.save({ ...run, attempts: [...run.attempts, attempt] });
 }
