@@ -17,6 +17,7 @@ import {
   type Harness,
   type Sink,
 } from './automations-harness';
+import { isAlive } from '../helpers/process';
 
 let dir: string;
 let sink: Sink;
@@ -348,17 +349,4 @@ describe('restarts', () => {
 
 function reportLine(stdout: string): string {
   return stdout.trim().split('\n').at(-1)!;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript, type RunScriptInput } from '../../electron/engine/automations/runner';
+import { isAlive } from '../helpers/process';
 
 const SCRIPTS = fileURLToPath(new URL('../fixtures/scripts', import.meta.url));
 const script = (name: string) => join(SCRIPTS, name);
@@ -40,20 +41,6 @@ const vars = {
 
 const run = (over: Partial<RunScriptInput> & { command: string }) =>
   runScript({ args: [], cwd: null, timeoutSeconds: 20, envelope, env: vars, tmpDir, ...over });
-
-/** Alive and not a zombie waiting to be reaped. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
 
 async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
   const until = Date.now() + ms;
