@@ -241,4 +241,12 @@ describe('settings', () => {
     );
     await screenshot(app.page, 'settings');
   });
+
+  it('says when --tunnel none keeps a saved ngrok token from being used', async () => {
+    await app.page.evaluate(() => (window.location.hash = '#/settings'));
+    expect(await app.page.getByTestId('tunnel-overridden').count()).toBe(0);
+    await api(app.served, 'PUT', '/api/settings', { tunnel: { provider: 'ngrok', authtoken: 'test-token-123456' } });
+    await app.page.getByTestId('tunnel-overridden').waitFor({ timeout: 5000 });
+    expect(await app.page.getByTestId('tunnel-overridden').innerText()).toContain('--tunnel none');
+  });
 });
