@@ -344,16 +344,27 @@ describe('dashboard server', () => {
   });
 });
 
+/** A dashboard of its own (not the shared one above), for tests that need other options. */
+function standalone(extra: Partial<Parameters<typeof createDashboardServer>[0]> = {}) {
+  return createDashboardServer({ handlers, bus: createBus(), token: TOKEN, port: 0, logger: memoryLogger(), ...extra });
+}
+
+/** Opens the SSE stream with the token; resolves on its response. */
+async function openStream(port: number): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
+  const req = http.get({
+    host: '127.0.0.1',
+    port,
+    path: '/api/stream',
+    headers: { ...bearer, host: `127.0.0.1:${port}` },
+  });
+  req.on('error', () => undefined);
+  const res = await new Promise<http.IncomingMessage>((r) => req.on('response', r));
+  return { req, res };
+}
+
 describe('dashboard server without a built UI', () => {
   it('tells an authenticated visitor to run npm run build', async () => {
-    const server = createDashboardServer({
-      handlers,
-      bus: createBus(),
-      token: TOKEN,
-      port: 0,
-      logger: memoryLogger(),
-      staticDir: join(tmp, 'absent'),
-    });
+    const server = standalone({ staticDir: join(tmp, 'absent') });
     const { port } = await server.start();
     try {
       const r = await request(port, '/', { headers: bearer });
@@ -368,24 +379,10 @@ describe('dashboard server without a built UI', () => {
   });
 
   it('sends heartbeat comments on an idle stream', async () => {
-    const server = createDashboardServer({
-      handlers,
-      bus: createBus(),
-      token: TOKEN,
-      port: 0,
-      logger: memoryLogger(),
-      heartbeatMs: 50,
-    });
+    const server = standalone({ heartbeatMs: 50 });
     const { port } = await server.start();
     try {
-      const req = http.get({
-        host: '127.0.0.1',
-        port,
-        path: '/api/stream',
-        headers: { ...bearer, host: `127.0.0.1:${port}` },
-      });
-      req.on('error', () => undefined);
-      const res = await new Promise<http.IncomingMessage>((r) => req.on('response', r));
+      const { req, res } = await openStream(port);
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       await until(() => (text.match(/^: heartbeat/gm) ?? []).length >= 2, 2000);
@@ -396,17 +393,10 @@ describe('dashboard server without a built UI', () => {
   });
 
   it('stops promptly with a stream still open, and reports a port in use clearly', async () => {
-    const a = createDashboardServer({ handlers, bus: createBus(), token: TOKEN, port: 0, logger: memoryLogger() });
+    const a = standalone();
     const { port } = await a.start();
-    const req = http.get({
-      host: '127.0.0.1',
-      port,
-      path: '/api/stream',
-      headers: { ...bearer, host: `127.0.0.1:${port}` },
-    });
-    req.on('error', () => undefined);
-    await new Promise((r) => req.on('response', r));
-    const b = createDashboardServer({ handlers, bus: createBus(), token: TOKEN, port, logger: memoryLogger() });
+    await openStream(port);
+    const b = standalone({ port });
     await expect(b.start()).rejects.toThrow(`The dashboard port ${port} is already in use.`);
     const t0 = Date.now();
     await a.stop();
