@@ -2,6 +2,7 @@
 // the app stays alive in the tray with no window, and quitting drains the
 // engine before the process exits.
 import type { App } from 'electron';
+import { LAUNCHER_MARK } from '../engine/automations/launcher/helper-source';
 import type { Clock } from '../engine/util/clock';
 import type { Logger } from '../engine/util/logger';
 
@@ -19,7 +20,12 @@ export function acquireSingleInstance(
     app.quit();
     return false;
   }
-  app.on('second-instance', () => onSecondInstance());
+  app.on('second-instance', (_event, argv) => {
+    // The engine's script launcher runs this same binary as Node; should a packaged build
+    // ever turn Electron's RunAsNode off, that helper arrives here: not a person's launch.
+    if (argv.includes(LAUNCHER_MARK)) return;
+    onSecondInstance();
+  });
   // Closing the last window hides it (window.ts); if one is ever really closed, stay in the tray.
   app.on('window-all-closed', () => undefined);
   return true;

@@ -13,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allSettled, script, startHarness, storedEvent, type Harness } from '../engine/automations-harness';
 import { waitFor } from '../helpers/tmp';
+import { createScriptLauncher } from '../../electron/engine/automations/launcher/launcher';
+import type { SpawnScript } from '../../electron/engine/automations/launcher/types';
+import { createLogger } from '../../electron/engine/util/logger';
 
 const TRIVIAL = script('trivial.sh');
 const CONCURRENCY = 4;
@@ -42,18 +45,22 @@ function config() {
 
 async function withHarness<T>(fn: (h: Harness, spawns: Map<string, number>) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'hookdock-bench-scripts-'));
-  // spawn() as the service calls it, noting when each run's script starts.
+  // The service's own launcher (a helper process starts the scripts), noting when each
+  // run's script process exists (its 'spawn' event), not merely when it was asked for.
+  const launcher = createScriptLauncher({ logger: createLogger('bench', { level: 'error' }) });
   const spawns = new Map<string, number>();
-  const timedSpawn = ((file: string, args: string[], opts: { env?: NodeJS.ProcessEnv }) => {
+  const timedSpawn: SpawnScript = (file, args, opts) => {
+    const child = launcher.spawn(file, args, opts);
     const runId = opts.env?.HOOKDOCK_RUN_ID;
-    if (runId) spawns.set(runId, performance.now());
-    return spawn(file, args, opts);
-  }) as typeof spawn;
+    if (runId) child.on('spawn', () => spawns.set(runId, performance.now()));
+    return child;
+  };
   const h = await startHarness(dir, config(), { spawn: timedSpawn });
   try {
     return await fn(h, spawns);
   } finally {
     await h.close();
+    launcher.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -2,6 +2,7 @@
 // Electron object, the REAL engine (port 0, temp data dir). Single instance,
 // IPC through the guard, push events, tray, close-to-tray, and quit draining
 // the engine so no acknowledged event is lost.
+import { LAUNCHER_MARK } from '../../electron/engine/automations/launcher/helper-source';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -259,9 +260,12 @@ describe('desktop app wiring', () => {
       'live push',
     );
 
-    // A second launch shows the existing window.
+    // The engine's script launcher (this binary run as Node) is not a launch: the window stays hidden.
     win.state.visible = false;
-    t.app.emit('second-instance');
+    t.app.emit('second-instance', {}, ['/opt/Hookdock/hookdock', '-e', '...', LAUNCHER_MARK], '/');
+    expect(win.state.visible).toBe(false);
+    // A second launch shows the existing window.
+    t.app.emit('second-instance', {}, ['/opt/Hookdock/hookdock'], '/');
     expect(win.state.visible).toBe(true);
 
     // Pause from the tray menu: the engine pauses, the icon says so.

@@ -2,7 +2,6 @@
 // starts it, and what a test run does once. It records the attempt on the run
 // before the script starts (so the dashboard shows it running) and again
 // when it ends, and queues the script's sends only when it exited 0.
-import type { spawn as nodeSpawn } from 'node:child_process';
 import { startedAttempt } from '../../../shared/attempts';
 import type { AutomationConfig } from '../../../shared/config';
 import type { Attempt, Run } from '../../../shared/types';
@@ -15,6 +14,7 @@ import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import { envelopeJson } from './envelope';
+import type { SpawnScript } from './launcher/types';
 import { createLiveOutput } from './output';
 import { runScript } from './runner';
 import type { RunBook } from './runs';
@@ -30,7 +30,7 @@ export interface AttemptDeps {
   clock: Clock;
   /** DATA_DIR/tmp: event files. */
   tmpDir: string;
-  spawn?: typeof nodeSpawn;
+  spawn?: SpawnScript;
   nodePath?: string;
   killGraceMs?: number;
   liveIntervalMs?: number;

@@ -8,13 +8,15 @@
 //   Windows: taskkill /T /F on the process tree.
 // - stdout/stderr are kept capped (output.ts) and handed on live; complete
 //   stdout lines go to onStdoutLine (for send lines) past the cap too.
-import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { spawn as nodeSpawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { defaultNodePath, resolveInvocation, type Invocation } from './interpreter';
 import { CappedOutput, LineScanner, OUTPUT_CAP_BYTES, type OutputStream } from './output';
+import type { ScriptChild, SpawnScript } from './launcher/types';
+import { checkRunnable, inheritedEnv, spawnErrorMessage, type RunnableCheck } from './preflight';
 
 export interface RunScriptInput {
   command: string;
@@ -33,7 +35,8 @@ export interface RunScriptInput {
   onStdoutLine?: (line: string) => void;
   /** Aborting kills the script at once (Hookdock is stopping). */
   signal?: AbortSignal;
-  spawn?: typeof nodeSpawn;
+  /** Default: node's spawn() in this process; the service hands in its launcher's (launcher/launcher.ts). */
+  spawn?: SpawnScript;
   nodePath?: string;
   platform?: NodeJS.Platform;
   /** Between SIGTERM and SIGKILL on timeout. Default 2 s. */
@@ -77,9 +80,10 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
   const json = input.envelopeJson ?? JSON.stringify(input.envelope);
   // randomUUID draws from a cached entropy pool: cheaper per attempt than randomBytes().
   const eventFile = join(input.tmpDir, `event-${randomUUID()}.json`);
+  const check: RunnableCheck = { inv: invocation, command: input.command, configuredCwd: input.cwd, cwd, platform };
   // Both at once: each is a round trip to the thread pool, and they add up in the event -> start latency.
   const [problem, written, notReady] = await Promise.all([
-    checkRunnable(invocation, input.command, input.cwd, cwd, platform),
+    checkRunnable(check),
     writeEventFile(eventFile, input.tmpDir, json).then(
       () => null,
       (err: unknown) => err,
@@ -101,7 +105,11 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
     );
   }
   try {
-    return await spawnAndWait(input, invocation, cwd, platform, json, eventFile, started);
+    const result = await spawnAndWait(input, invocation, cwd, platform, json, eventFile, started);
+    if (result.error === null || result.timedOut || input.signal?.aborted) return result;
+    // The script may have gone since it was last checked: then that is what the owner must hear.
+    const gone = await checkRunnable(check, { fresh: true });
+    return gone ? { ...result, error: gone } : result;
   } finally {
     // Not awaited: the attempt is over; the file goes in the background.
     void unlink(eventFile).catch(() => undefined);
@@ -112,7 +120,6 @@ export async function runScript(input: RunScriptInput): Promise<AttemptResult> {
 // (open, write, close as three promise round trips) cost more main-thread time than the work.
 const writeFile = (file: string, data: string, opts: fs.WriteFileOptions) =>
   new Promise<void>((ok, ko) => fs.writeFile(file, data, opts, (err) => (err ? ko(err) : ok())));
-const stat = (file: string) => new Promise<fs.Stats>((ok, ko) => fs.stat(file, (err, st) => (err ? ko(err) : ok(st))));
 const unlink = (file: string) => new Promise<void>((ok, ko) => fs.unlink(file, (err) => (err ? ko(err) : ok())));
 
 /** 0600, never overwriting; the folder is made only when missing (not one mkdir per attempt). */
@@ -135,13 +142,13 @@ function spawnAndWait(
   eventFile: string,
   started: number,
 ): Promise<AttemptResult> {
-  const spawn = input.spawn ?? nodeSpawn;
+  const spawn: SpawnScript = input.spawn ?? nodeSpawn;
   const cap = input.capBytes ?? OUTPUT_CAP_BYTES;
   const out = { stdout: new CappedOutput(cap), stderr: new CappedOutput(cap) };
   const lines = new LineScanner((line) => input.onStdoutLine?.(line));
 
   return new Promise((resolvePromise) => {
-    let child: ChildProcess;
+    let child: ScriptChild;
     try {
       child = spawn(invocation.file, invocation.args, {
         cwd,
@@ -242,29 +249,13 @@ function spawnAndWait(
   });
 }
 
-/**
- * Hookdock's own environment minus its settings and secrets (the dashboard
- * token, the ngrok authtoken): a script sees only the HOOKDOCK_* variables of
- * its event.
- */
-function inheritedEnv(): NodeJS.ProcessEnv {
-  // Copying the environment costs a little on every attempt: reuse the copy while it is unchanged.
-  const key = `${Object.keys(process.env).length}\u0000${process.env.PATH ?? ''}`;
-  if (envCache?.key === key) return envCache.env;
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.toUpperCase().startsWith('HOOKDOCK_') || k.toUpperCase() === 'NGROK_AUTHTOKEN') continue;
-    env[k] = v;
-  }
-  envCache = { key, env };
-  return env;
-}
-let envCache: { key: string; env: NodeJS.ProcessEnv } | null = null;
-
 /** Kills the script and everything it started. Never throws. */
-function killTree(child: ChildProcess, sig: NodeJS.Signals, platform: NodeJS.Platform, spawn: typeof nodeSpawn): void {
+function killTree(child: ScriptChild, sig: NodeJS.Signals, platform: NodeJS.Platform, spawn: SpawnScript): void {
   const pid = child.pid;
-  if (!pid) return;
+  if (!pid) {
+    child.kill(sig); // not started yet (the launcher's answer is on its way): it passes the signal on
+    return;
+  }
   if (platform === 'win32') {
     // Windows has no process groups or signals: taskkill ends the whole tree, forcibly.
     try {
@@ -287,44 +278,6 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals, platform: NodeJS.Pla
       /* already gone */
     }
   }
-}
-
-/** Why the command cannot start, in words, or null when it looks runnable. Bare names are left to PATH lookup. */
-async function checkRunnable(
-  inv: Invocation,
-  command: string,
-  configuredCwd: string | null,
-  cwd: string,
-  platform: NodeJS.Platform,
-): Promise<string | null> {
-  const path = inv.script ?? command;
-  const hasSeparator = path.includes('/') || (platform === 'win32' && path.includes('\\'));
-  const full = isAbsolute(path) ? path : resolve(cwd, path);
-  const [cwdStat, st] = await Promise.all([
-    configuredCwd === null ? null : stat(cwd).catch(() => null),
-    inv.script || hasSeparator ? stat(full).catch(() => null) : null,
-  ]);
-  if (configuredCwd !== null && !cwdStat?.isDirectory()) return `The working folder "${cwd}" does not exist.`;
-  if (!inv.script && !hasSeparator) return null;
-  if (!st) return `The script "${full}" does not exist. Check the path in the automation.`;
-  if (st.isDirectory()) return `"${full}" is a folder, not a script. Check the path in the automation.`;
-  // No execute bit at all: exec would fail with EACCES. (Finer cases still surface as EACCES from spawn.)
-  if (!inv.script && platform !== 'win32' && (st.mode & 0o111) === 0) {
-    return `The script "${full}" is not executable. Run: chmod +x "${full}"`;
-  }
-  return null;
-}
-
-function spawnErrorMessage(err: unknown, inv: Invocation, command: string): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') {
-    return inv.script
-      ? `"${inv.file}" is needed to run ${inv.script} but was not found. Install it, or make sure it is on the PATH.`
-      : `The program "${command}" was not found. Use its full path, or make sure it is on the PATH.`;
-  }
-  if (code === 'EACCES') return `"${inv.file}" is not executable. Run: chmod +x "${inv.file}"`;
-  const message = err instanceof Error ? err.message : String(err);
-  return `The script could not be started: ${message}`;
 }
 
 function failed(error: string, started: number): AttemptResult {

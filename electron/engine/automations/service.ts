@@ -1,7 +1,6 @@
 // The automations service (electron/engine/types.ts AutomationsService):
 // matching, the script runner and sends, on top of the one job scheduler
 // (kind 'run') and the outbox (kind 'outbox') it shares it with.
-import type { spawn as nodeSpawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { EventSummary } from '../../../shared/types';
 import { createScheduler, type Scheduler } from '../jobs/scheduler';
@@ -10,10 +9,13 @@ import type { AutomationsService, EngineDeps } from '../types';
 import type { AttemptDeps } from './attempt';
 import { createCore } from './core';
 import { createAutomationHandlers } from './handlers';
+import { createScriptLauncher } from './launcher/launcher';
+import type { SpawnScript } from './launcher/types';
 import { createRunBook } from './runs';
 
 export interface AutomationsOptions extends EngineDeps {
-  spawn?: typeof nodeSpawn;
+  /** Starts scripts; by default a launcher helper process does (launcher/launcher.ts). */
+  spawn?: SpawnScript;
   fetch?: typeof fetch;
   /** Node.js for .js scripts; default process.execPath ("node" under Electron). */
   nodePath?: string;
@@ -64,6 +66,7 @@ export function createAutomations(opts: AutomationsOptions): Automations {
       },
     });
   const runs = createRunBook({ store, bus, clock, logger });
+  const launcher = opts.spawn ? null : createScriptLauncher({ logger });
   const attemptDeps: AttemptDeps = {
     runs,
     store,
@@ -73,7 +76,7 @@ export function createAutomations(opts: AutomationsOptions): Automations {
     logger: logger.child('runner'),
     clock,
     tmpDir: join(opts.dataDir, 'tmp'),
-    spawn: opts.spawn,
+    spawn: opts.spawn ?? launcher!.spawn,
     nodePath: opts.nodePath,
     killGraceMs: opts.killGraceMs,
     liveIntervalMs: opts.liveIntervalMs,
@@ -97,6 +100,7 @@ export function createAutomations(opts: AutomationsOptions): Automations {
     async stop() {
       core.stop();
       await scheduler.stop();
+      launcher?.stop();
     },
 
     async onEvent(event: EventSummary) {

@@ -1,0 +1,218 @@
+// Starts agent scripts from a small helper process instead of from Hookdock
+// itself (ARCHITECTURE.md "Contract: agent scripts" is unchanged: same argv,
+// env, cwd, stdin, pipes, process group).
+//
+// Why: on Linux and macOS, node's spawn() forks the calling process, and a
+// fork costs time in proportion to the caller's memory, all of it blocking
+// the caller's event loop. Hookdock's main process is large (an Electron app,
+// the store's indexes), so each script start froze the receiver and the
+// dashboard for ~3 ms and bounded runs/s (test/bench/scripts.ts). The helper
+// is a bare Node process of a few tens of MB: its forks are cheap, and they
+// happen off our event loop.
+//
+// The helper only starts processes and relays their pipes; the runner keeps
+// the timeouts and kills the script's process group itself by pid. If the
+// helper cannot start, scripts are spawned in-process (as before) and the
+// reason is logged; if it dies, the scripts it was relaying are stopped and
+// their attempts fail (the job retries them), and the next script starts a
+// new helper.
+import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { Logger } from '../../util/logger';
+import { HELPER_SOURCE, LAUNCHER_MARK } from './helper-source';
+import { RemoteChild } from './remote-child';
+import type { LauncherEvent, LauncherRequest, SpawnScript } from './types';
+
+export interface ScriptLauncher {
+  spawn: SpawnScript;
+  /** Ends the helper (scripts still running are not killed: they are detached, like in-process ones). */
+  stop(): void;
+  /** The helper's pid while it runs. */
+  helperPid(): number | undefined;
+  /** 'in-process' once the helper could not start (then scripts are spawned by Hookdock itself). */
+  mode(): 'helper' | 'in-process';
+}
+
+export interface LauncherOptions {
+  logger: Logger;
+  /** Runs the helper: process.execPath (under Electron with ELECTRON_RUN_AS_NODE). */
+  execPath?: string;
+  /** Used to start the helper, and for scripts when there is no helper. */
+  spawn?: typeof nodeSpawn;
+  platform?: NodeJS.Platform;
+}
+
+/** How long the helper may take to say it is ready before Hookdock stops waiting and spawns itself. */
+const READY_TIMEOUT_MS = 10_000;
+
+export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
+  const log = opts.logger.child('launcher');
+  const spawn = opts.spawn ?? nodeSpawn;
+  const platform = opts.platform ?? process.platform;
+  let helper: ChildProcess | null = null;
+  let ready = false;
+  let waiting: LauncherRequest[] = [];
+  let inProcess = false; // the helper could not start: spawn as before
+  let stopped = false;
+  let nextId = 1;
+  const children = new Map<number, RemoteChild>();
+
+  const send = (request: LauncherRequest) => {
+    if (!ready) waiting.push(request);
+    else if (helper?.connected) helper.send(request);
+  };
+
+  function startHelper(): void {
+    ready = false;
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
+    // The helper runs plain CommonJS: a loader or flags meant for Hookdock (NODE_OPTIONS) are not for it.
+    delete env.NODE_OPTIONS;
+    let child: ChildProcess;
+    try {
+      child = spawn(opts.execPath ?? process.execPath, ['-e', HELPER_SOURCE, '--', LAUNCHER_MARK], {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        serialization: 'advanced',
+        env,
+        windowsHide: true,
+      });
+    } catch (err) {
+      giveUp(err);
+      return;
+    }
+    helper = child;
+    const readyTimer = setTimeout(
+      () => giveUp(new Error(`no answer within ${READY_TIMEOUT_MS / 1000} s`)),
+      READY_TIMEOUT_MS,
+    );
+    readyTimer.unref();
+    child.on('message', (m: LauncherEvent) => {
+      if (helper !== child) return;
+      if ('id' in m) deliver(m);
+      else if (m.ev === 'ready') {
+        clearTimeout(readyTimer);
+        ready = true;
+        for (const request of waiting.splice(0)) child.send(request);
+      }
+    });
+    child.on('error', (err) => {
+      clearTimeout(readyTimer);
+      if (helper === child && !ready) giveUp(err);
+    });
+    // Its last messages (a script's pid among them) may still be in the pipe when its exit is
+    // reported: the scripts are given up only once the channel has been read to its end too.
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    let drained = false;
+    const ended = () => {
+      if (helper !== child || !exit || (ready && !drained)) return;
+      helper = null;
+      if (!ready) giveUp(new Error(`it exited at once (${exit.signal ?? `code ${exit.code}`})`));
+      else lost(exit.code, exit.signal);
+    };
+    child.on('disconnect', () => {
+      drained = true;
+      ended();
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(readyTimer);
+      exit = { code, signal };
+      ended();
+    });
+    // Hookdock's exit is never held up by its helper; scripts in flight hold it (holdWhileBusy).
+    child.unref();
+    holdWhileBusy();
+  }
+
+  /** Like a script spawned in-process, one relayed by the helper keeps Hookdock's event loop alive. */
+  function holdWhileBusy(): void {
+    const channel = helper?.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    if (children.size > 0) channel?.ref?.();
+    else channel?.unref?.();
+  }
+
+  function deliver(m: Extract<LauncherEvent, { id: number }>): void {
+    const child = children.get(m.id);
+    if (!child) return;
+    if (m.ev === 'spawned') child.spawned(m.pid);
+    else if (m.ev === 'data') child.data(m.stream, m.data);
+    else if (m.ev === 'error') child.failed(m.error);
+    else if (m.ev === 'exit') child.exited(m.code, m.signal);
+    else {
+      children.delete(m.id);
+      holdWhileBusy();
+      child.close(m.code, m.signal);
+    }
+  }
+
+  /** The helper never became ready: spawn in-process from now on, and fail what was waiting for it. */
+  function giveUp(err: unknown): void {
+    if (inProcess) return;
+    inProcess = true;
+    const reason = err instanceof Error ? err.message : String(err);
+    log.warn('The script launcher could not start; scripts are started by Hookdock itself.', { reason });
+    const old = helper;
+    helper = null;
+    old?.kill();
+    waiting = [];
+    for (const child of children.values()) {
+      child.failed({ message: `Hookdock's script launcher could not start (${reason}).` });
+      child.close(null, null);
+    }
+    children.clear();
+  }
+
+  /** The helper died with scripts in flight: their output is lost, so they are stopped and their attempts fail. */
+  function lost(code: number | null, signal: NodeJS.Signals | null): void {
+    if (children.size === 0 && stopped) return;
+    log.error('The script launcher stopped unexpectedly; scripts it was running were stopped.', {
+      code,
+      signal,
+      running: children.size,
+    });
+    for (const child of children.values()) {
+      if (child.pid !== undefined) killGroup(child.pid);
+      if (child.pid === undefined)
+        child.failed({ message: "Hookdock's script launcher stopped before the script started." });
+      else child.exited(null, 'SIGKILL');
+      child.close(null, child.pid === undefined ? null : 'SIGKILL');
+    }
+    children.clear();
+  }
+
+  function killGroup(pid: number): void {
+    try {
+      if (platform === 'win32') {
+        nodeSpawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on(
+          'error',
+          () => undefined,
+        );
+      } else process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+
+  return {
+    spawn(file, args, options: SpawnOptions) {
+      if (inProcess || stopped) return spawn(file, [...args], options);
+      if (!helper) startHelper();
+      if (inProcess) return spawn(file, [...args], options);
+      const stdio = options.stdio ?? 'pipe';
+      const piped = (i: number) => (Array.isArray(stdio) ? (stdio[i] ?? 'pipe') : stdio) === 'pipe';
+      const id = nextId++;
+      const child = new RemoteChild(id, send, { stdin: piped(0), stdout: piped(1), stderr: piped(2) });
+      children.set(id, child);
+      holdWhileBusy();
+      send({ op: 'spawn', id, file, args: [...args], options });
+      return child;
+    },
+
+    stop() {
+      stopped = true;
+      const old = helper;
+      helper = null;
+      if (old?.connected) old.disconnect();
+    },
+
+    helperPid: () => helper?.pid,
+    mode: () => (inProcess ? 'in-process' : 'helper'),
+  };
+}

@@ -1,0 +1,114 @@
+// The script launcher's helper process: scripts really start from it, and
+// Hookdock copes when it dies mid-run or cannot start at all.
+import { chmod, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createScriptLauncher, type ScriptLauncher } from '../../electron/engine/automations/launcher/launcher';
+import { runScript, type RunScriptInput } from '../../electron/engine/automations/runner';
+import { createLogger } from '../../electron/engine/util/logger';
+import { isAlive } from '../helpers/process';
+import { waitFor } from '../helpers/tmp';
+
+let dir: string;
+let launcher: ScriptLauncher | null = null;
+const logs: string[] = [];
+const logger = createLogger('test', { level: 'warn', sink: (line) => logs.push(line) });
+
+beforeEach(async () => {
+  dir = await realpath(await mkdtemp(join(tmpdir(), 'hookdock-launcher-')));
+  logs.length = 0;
+});
+afterEach(async () => {
+  launcher?.stop();
+  launcher = null;
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function shScript(name: string, body: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, `#!/bin/sh\n${body}\n`);
+  await chmod(file, 0o755);
+  return file;
+}
+
+const run = (l: ScriptLauncher, over: Partial<RunScriptInput> & { command: string }) =>
+  runScript({
+    args: [],
+    cwd: null,
+    timeoutSeconds: 20,
+    envelope: { id: 'evt_1' },
+    env: { HOOKDOCK_RUN_ID: 'run_1' },
+    tmpDir: join(dir, 'tmp'),
+    spawn: l.spawn,
+    ...over,
+  });
+
+describe.skipIf(process.platform === 'win32')('the script launcher', () => {
+  it('starts scripts from its helper process, not from Hookdock', async () => {
+    launcher = createScriptLauncher({ logger });
+    const parent = await shScript('parent.sh', 'echo "$PPID"; cat');
+    const result = await run(launcher, { command: parent });
+    expect(result.error).toBeNull();
+    const [ppid, stdin] = result.stdout.split('\n');
+    expect(Number(ppid)).toBe(launcher.helperPid());
+    expect(Number(ppid)).not.toBe(process.pid);
+    expect(JSON.parse(stdin)).toMatchObject({ id: 'evt_1' });
+    expect(launcher.mode()).toBe('helper');
+  });
+
+  it('when the helper dies mid-run, stops the script, fails the attempt, and starts a new helper for the next', async () => {
+    launcher = createScriptLauncher({ logger });
+    const pidFile = join(dir, 'pid');
+    const sleeper = await shScript('sleeper.sh', `echo $$ > "${pidFile}"\nsleep 30`);
+    const pending = run(launcher, { command: sleeper });
+    await waitFor(async () => (await import('node:fs')).existsSync(pidFile), 5000, 'the script to start');
+    const scriptPid = Number((await import('node:fs')).readFileSync(pidFile, 'utf8'));
+    const helper = launcher.helperPid()!;
+    process.kill(helper, 'SIGKILL');
+
+    const result = await pending;
+    expect(result.error).toBe('The script was ended by SIGKILL.');
+    await waitFor(() => !isAlive(scriptPid), 5000, 'the script to be stopped');
+    expect(logs.join('\n')).toMatch(/script launcher stopped unexpectedly/);
+
+    const next = await run(launcher, { command: await shScript('ok.sh', 'echo fine') });
+    expect(next.stdout).toBe('fine\n');
+    expect(launcher.helperPid()).not.toBe(helper);
+    expect(launcher.mode()).toBe('helper');
+  });
+
+  it('when the helper cannot start, says why in the log and spawns scripts itself', async () => {
+    launcher = createScriptLauncher({ logger, execPath: join(dir, 'no-such-node') });
+    const parent = await shScript('parent.sh', 'echo "$PPID"');
+    // The attempt that was waiting for the helper fails with a sentence; the job would retry it.
+    const first = await run(launcher, { command: parent });
+    expect(first.error).toMatch(/^The script could not be started: Hookdock's script launcher could not start/);
+    expect(logs.join('\n')).toMatch(/script launcher could not start; scripts are started by Hookdock itself/);
+    expect(launcher.mode()).toBe('in-process');
+
+    const second = await run(launcher, { command: parent });
+    expect(second.error).toBeNull();
+    expect(Number(second.stdout.trim())).toBe(process.pid);
+  });
+
+  it('passes on a kill asked for before the helper has started the script', async () => {
+    launcher = createScriptLauncher({ logger });
+    const ac = new AbortController();
+    ac.abort(); // Hookdock is stopping as the attempt begins
+    const started = Date.now();
+    const result = await run(launcher, { command: await shScript('long.sh', 'sleep 30'), signal: ac.signal });
+    expect(result.error).toMatch(/Hookdock stopped while this attempt ran/);
+    // Well under the runner's 2 s wait for pipes: the kill reached the whole group, not only the shell.
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('stop() ends the helper', async () => {
+    launcher = createScriptLauncher({ logger });
+    await run(launcher, { command: await shScript('ok.sh', 'true') });
+    const helper = launcher.helperPid()!;
+    expect(isAlive(helper)).toBe(true);
+    launcher.stop();
+    await waitFor(() => !isAlive(helper), 5000, 'the helper to exit');
+  });
+});
