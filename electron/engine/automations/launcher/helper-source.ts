@@ -14,6 +14,14 @@ export const HELPER_SOURCE = String.raw`'use strict';
 process.title = 'hookdock script launcher';
 const { spawn } = require('node:child_process');
 const kids = new Map();
+let baseEnv = {};
+const envOf = (d) => {
+  if (!d) return undefined;
+  if (d.base) baseEnv = d.base;
+  const env = Object.assign({}, baseEnv, d.set);
+  for (const k of d.unset) delete env[k];
+  return env;
+};
 const send = (m) => { if (process.connected) process.send(m); };
 const errorData = (e) => ({ message: String((e && e.message) || e), code: e && e.code, errno: e && e.errno, syscall: e && e.syscall, path: e && e.path });
 
@@ -21,7 +29,7 @@ function start(m) {
   const id = m.id;
   let child;
   try {
-    child = spawn(m.file, m.args, m.options);
+    child = spawn(m.file, m.args, Object.assign({}, m.options, { env: envOf(m.env) }));
   } catch (e) {
     send({ id, ev: 'error', error: errorData(e) });
     send({ id, ev: 'close', code: null, signal: null });
@@ -34,7 +42,10 @@ function start(m) {
   for (const stream of ['stdout', 'stderr']) {
     if (child[stream]) child[stream].on('data', (data) => send({ id, ev: 'data', stream, data }));
   }
-  if (child.stdin) child.stdin.on('error', () => undefined);
+  if (child.stdin) {
+    child.stdin.on('error', () => undefined);
+    input(child, m.stdin.data, m.stdin.end);
+  }
   child.on('exit', (code, signal) => send({ id, ev: 'exit', code, signal }));
   child.on('close', (code, signal) => {
     kids.delete(id);
@@ -42,15 +53,19 @@ function start(m) {
   });
 }
 
+function input(child, data, end) {
+  if (!child.stdin) return;
+  if (data !== null && data !== undefined) {
+    child.stdin.write(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+  if (end) child.stdin.end();
+}
+
 process.on('message', (m) => {
   const child = kids.get(m.id);
   if (m.op === 'spawn') start(m);
   else if (!child) return;
-  else if (m.op === 'stdin') {
-    if (!child.stdin) return;
-    if (m.data) child.stdin.write(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
-    if (m.end) child.stdin.end();
-  } else if (m.op === 'kill') {
+  else if (m.op === 'stdin') input(child, m.data, true); else if (m.op === 'kill') {
     // A detached script leads its own process group: the signal goes to all of it, as the runner's own kills do.
     try { if (child.hookdockGroup) process.kill(-child.pid, m.signal); else child.kill(m.signal); }
     catch { try { child.kill(m.signal); } catch { /* already gone */ } }

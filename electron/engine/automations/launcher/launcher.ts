@@ -20,7 +20,7 @@ import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:c
 import type { Logger } from '../../util/logger';
 import { HELPER_SOURCE, LAUNCHER_MARK } from './helper-source';
 import { RemoteChild } from './remote-child';
-import type { LauncherEvent, LauncherRequest, SpawnScript } from './types';
+import type { EnvDelta, LauncherEvent, LauncherRequest, SpawnScript } from './types';
 
 export interface ScriptLauncher {
   spawn: SpawnScript;
@@ -43,6 +43,8 @@ export interface LauncherOptions {
 
 /** How long the helper may take to say it is ready before Hookdock stops waiting and spawns itself. */
 const READY_TIMEOUT_MS = 10_000;
+/** Variables that may differ from the last full environment before a full one is sent again. */
+const MAX_DELTA = 32;
 
 export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
   const log = opts.logger.child('launcher');
@@ -56,6 +58,24 @@ export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
   let nextId = 1;
   const children = new Map<number, RemoteChild>();
 
+  // The last full environment the helper was sent (envDelta).
+  let sentEnv: Record<string, string> | null = null;
+
+  function envDelta(env: NodeJS.ProcessEnv): EnvDelta {
+    const full = () => {
+      sentEnv = {};
+      for (const [k, v] of Object.entries(env)) if (v !== undefined) sentEnv[k] = v;
+      return { base: sentEnv, set: {}, unset: [] };
+    };
+    if (!sentEnv) return full();
+    const set: Record<string, string> = {};
+    const unset: string[] = [];
+    for (const k in env) if (env[k] !== undefined && sentEnv[k] !== env[k]) set[k] = env[k]!;
+    for (const k in sentEnv) if (env[k] === undefined) unset.push(k);
+    // Mostly different (the environment changed): a new base, so later deltas are small again.
+    return Object.keys(set).length + unset.length > MAX_DELTA ? full() : { set, unset };
+  }
+
   const send = (request: LauncherRequest) => {
     if (!ready) waiting.push(request);
     else if (helper?.connected) helper.send(request);
@@ -63,6 +83,7 @@ export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
 
   function startHelper(): void {
     ready = false;
+    sentEnv = null;
     const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
     // The helper runs plain CommonJS: a loader or flags meant for Hookdock (NODE_OPTIONS) are not for it.
     delete env.NODE_OPTIONS;
@@ -201,7 +222,19 @@ export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
       const child = new RemoteChild(id, send, { stdin: piped(0), stdout: piped(1), stderr: piped(2) });
       children.set(id, child);
       holdWhileBusy();
-      send({ op: 'spawn', id, file, args: [...args], options });
+      const { env, ...rest } = options;
+      // Sent once the caller's synchronous setup is done, so stdin written right after spawn() rides along.
+      queueMicrotask(() => {
+        send({
+          op: 'spawn',
+          id,
+          file,
+          args: [...args],
+          options: rest,
+          env: envDelta(env ?? process.env),
+          stdin: child.takeInput(),
+        });
+      });
       return child;
     },
 

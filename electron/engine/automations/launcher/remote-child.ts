@@ -1,20 +1,51 @@
 // A process started by the launcher's helper, as the runner sees it: the
-// ScriptChild surface of node's ChildProcess, fed by the helper's messages.
+// ScriptChild surface (types.ts), fed by the helper's messages. Plain event
+// emitters, not streams: messages arrive in order, so each chunk is handed on
+// as it comes and 'close' follows the last one.
 import { EventEmitter } from 'node:events';
-import { Readable, Writable, finished } from 'node:stream';
-import type { ErrorData, LauncherRequest, ScriptChild } from './types';
+import type { ErrorData, LauncherRequest, ScriptChild, ScriptInput, ScriptOutput } from './types';
 
 type Send = (request: LauncherRequest) => void;
 
+class RemoteInput extends EventEmitter implements ScriptInput {
+  /** Set by end(); taken by the spawn request when it leaves after it. */
+  pending: { data: Uint8Array | string | null } | null = null;
+  ended = false;
+  constructor(private readonly onEnd: () => void) {
+    super();
+  }
+  end(data: string | Uint8Array): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.pending = { data };
+    this.onEnd();
+  }
+}
+
+class RemoteOutput extends EventEmitter implements ScriptOutput {
+  destroyed = false;
+  constructor(private readonly onDestroy: () => void) {
+    super();
+  }
+  push(chunk: Buffer): void {
+    if (!this.destroyed) this.emit('data', chunk);
+  }
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.onDestroy();
+  }
+}
+
 export class RemoteChild extends EventEmitter implements ScriptChild {
   pid: number | undefined = undefined;
-  readonly stdin: Writable | null;
-  readonly stdout: Readable | null;
-  readonly stderr: Readable | null;
+  readonly stdin: RemoteInput | null;
+  readonly stdout: RemoteOutput | null;
+  readonly stderr: RemoteOutput | null;
   /** Signals asked for before the helper said the process exists. */
   private early: NodeJS.Signals[] = [];
+  private requested = false;
   private closed = false;
-  private released = false;
 
   constructor(
     readonly id: number,
@@ -22,29 +53,27 @@ export class RemoteChild extends EventEmitter implements ScriptChild {
     pipes: { stdin: boolean; stdout: boolean; stderr: boolean },
   ) {
     super();
-    this.stdin = pipes.stdin
-      ? new Writable({
-          write: (chunk: Buffer, _enc, done) => {
-            this.send({ op: 'stdin', id, data: chunk, end: false });
-            done();
-          },
-          final: (done) => {
-            this.send({ op: 'stdin', id, data: null, end: true });
-            done();
-          },
-        })
-      : null;
-    const readable = () =>
-      new Readable({
-        read: () => undefined,
-        // The runner destroys the pipes when it stops waiting for them: the helper lets go too.
-        destroy: (err, done) => {
-          this.release();
-          done(err);
-        },
-      });
-    this.stdout = pipes.stdout ? readable() : null;
-    this.stderr = pipes.stderr ? readable() : null;
+    // stdin ended after the spawn request left goes on its own; before, it rides along.
+    this.stdin = pipes.stdin ? new RemoteInput(() => this.requested && this.flushInput()) : null;
+    // The runner stops reading when it stops waiting for the pipes: the helper lets go too.
+    const release = () => !this.closed && this.send({ op: 'release', id });
+    this.stdout = pipes.stdout ? new RemoteOutput(release) : null;
+    this.stderr = pipes.stderr ? new RemoteOutput(release) : null;
+  }
+
+  /** For the spawn request: stdin as far as it was written, and from now on stdin goes by itself. */
+  takeInput(): { data: Uint8Array | string | null; end: boolean } {
+    this.requested = true;
+    const pending = this.stdin?.pending;
+    if (this.stdin) this.stdin.pending = null;
+    return { data: pending?.data ?? null, end: Boolean(pending) };
+  }
+
+  private flushInput(): void {
+    const pending = this.stdin?.pending;
+    if (!pending || !this.stdin) return;
+    this.stdin.pending = null;
+    this.send({ op: 'stdin', id: this.id, data: pending.data });
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
@@ -61,8 +90,7 @@ export class RemoteChild extends EventEmitter implements ScriptChild {
   }
 
   data(stream: 'stdout' | 'stderr', data: Uint8Array): void {
-    const target = this[stream];
-    if (target && !target.destroyed) target.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    this[stream]?.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   }
 
   failed(error: ErrorData): void {
@@ -73,31 +101,9 @@ export class RemoteChild extends EventEmitter implements ScriptChild {
     this.emit('exit', code, signal);
   }
 
-  /** Like ChildProcess: 'close' only once every pipe has been read to its end. */
   close(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.closed) return;
     this.closed = true;
-    this.released = true; // the helper forgot this process already
-    const pipes = [this.stdout, this.stderr].filter((p): p is Readable => p !== null && !p.destroyed);
-    let left = pipes.length;
-    const done = () => {
-      if (--left <= 0) this.emit('close', code, signal);
-    };
-    if (left === 0) {
-      left = 1;
-      done();
-      return;
-    }
-    for (const pipe of pipes) {
-      finished(pipe, () => done());
-      pipe.push(null);
-      if (!pipe.readableFlowing) pipe.resume(); // nobody reading: drain it, or 'end' never comes
-    }
-  }
-
-  private release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.send({ op: 'release', id: this.id });
+    this.emit('close', code, signal);
   }
 }

@@ -1,14 +1,25 @@
 // What the script runner needs of a started process, so it runs the same over
-// node's own spawn() and over the launcher (launcher.ts).
+// node's own spawn() and over the launcher (launcher.ts). Narrower than
+// ChildProcess on purpose: the launcher's stand-in stays light.
 import type { SpawnOptions } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+
+export interface ScriptInput {
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  end(data: string | Uint8Array): unknown;
+}
+
+export interface ScriptOutput {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  /** Stop reading (a leftover background process may hold the pipe open forever). */
+  destroy(): unknown;
+}
 
 export interface ScriptChild {
   /** Set once the process exists (at once for node's spawn, a moment later through the launcher). */
   readonly pid?: number;
-  readonly stdin: Writable | null;
-  readonly stdout: Readable | null;
-  readonly stderr: Readable | null;
+  readonly stdin: ScriptInput | null;
+  readonly stdout: ScriptOutput | null;
+  readonly stderr: ScriptOutput | null;
   kill(signal?: NodeJS.Signals): boolean;
   /** Once the process exists. */
   on(event: 'spawn', listener: () => void): this;
@@ -18,10 +29,30 @@ export interface ScriptChild {
 
 export type SpawnScript = (file: string, args: readonly string[], options: SpawnOptions) => ScriptChild;
 
+/**
+ * The environment as a change to the last full one sent (`base`): scripts share
+ * nearly all of it, and sending ~40 variables per script was most of the cost
+ * of a spawn request.
+ */
+export interface EnvDelta {
+  base?: Record<string, string>;
+  set: Record<string, string>;
+  unset: string[];
+}
+
 /** Main -> helper. */
 export type LauncherRequest =
-  | { op: 'spawn'; id: number; file: string; args: string[]; options: SpawnOptions }
-  | { op: 'stdin'; id: number; data: Uint8Array | null; end: boolean }
+  | {
+      op: 'spawn';
+      id: number;
+      file: string;
+      args: string[];
+      options: Omit<SpawnOptions, 'env'>;
+      env: EnvDelta | null;
+      /** What was written to stdin before the request left, and whether stdin was ended. */
+      stdin: { data: Uint8Array | string | null; end: boolean };
+    }
+  | { op: 'stdin'; id: number; data: Uint8Array | string | null }
   | { op: 'kill'; id: number; signal: NodeJS.Signals }
   | { op: 'release'; id: number };
 
