@@ -102,8 +102,10 @@ export async function writeConfig(dir: string, config: ConfigInput): Promise<voi
 export async function startHarness(
   dir: string,
   config?: ConfigInput,
-  extra: Partial<AutomationsOptions> = {},
+  extra: Partial<AutomationsOptions> & { recordPushes?: boolean } = {},
 ): Promise<Harness> {
+  // Benchmarks measuring memory turn this off: the record keeps every payload alive.
+  const { recordPushes = true, ...options } = extra;
   if (config) await writeConfig(dir, config);
   const logger = createLogger('test', { level: 'error' });
   const bus = createBus();
@@ -120,10 +122,10 @@ export async function startHarness(
     dataDir: dir,
     killGraceMs: 200,
     liveIntervalMs: 20,
-    ...extra,
+    ...options,
   });
   const pushed: Harness['pushed'] = [];
-  bus.onAny((name, payload) => pushed.push({ name, payload }));
+  if (recordPushes) bus.onAny((name, payload) => pushed.push({ name, payload }));
   await automations.start();
   let closed = false;
 

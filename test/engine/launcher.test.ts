@@ -1,5 +1,6 @@
 // The script launcher's helper process: scripts really start from it, and
 // Hookdock copes when it dies mid-run or cannot start at all.
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ const run = (l: ScriptLauncher, over: Partial<RunScriptInput> & { command: strin
 
 describe.skipIf(process.platform === 'win32')('the script launcher', () => {
   it('starts scripts from its helper process, not from Hookdock', async () => {
-    launcher = createScriptLauncher({ logger });
+    launcher = createScriptLauncher({ logger, directWhenIdle: false });
     const parent = await shScript('parent.sh', 'echo "$PPID"; cat');
     const result = await run(launcher, { command: parent });
     expect(result.error).toBeNull();
@@ -57,13 +58,45 @@ describe.skipIf(process.platform === 'win32')('the script launcher', () => {
     expect(launcher.mode()).toBe('helper');
   });
 
-  it('when the helper dies mid-run, stops the script, fails the attempt, and starts a new helper for the next', async () => {
+  it('starts a lone script directly, and a script in a burst from the helper once it is up', async () => {
     launcher = createScriptLauncher({ logger });
+    const parent = await shScript('parent.sh', 'echo "$PPID"');
+    const lone = await run(launcher, { command: parent });
+    expect(Number(lone.stdout.trim())).toBe(process.pid);
+    expect(launcher.helperPid()).toBeUndefined(); // no burst yet, no helper
+
+    const gate = join(dir, 'gate');
+    const holder = run(launcher, {
+      command: await shScript('hold.sh', `while [ ! -e "${gate}" ]; do sleep 0.02; done`),
+    });
+    // The first script of a burst starts the helper, and does not wait for it.
+    const early = await run(launcher, { command: parent });
+    expect(Number(early.stdout.trim())).toBe(process.pid);
+    await waitFor(() => launcher!.helperPid() !== undefined, 10_000, 'the helper to be up');
+    const later = await run(launcher, { command: parent });
+    expect(Number(later.stdout.trim())).toBe(launcher.helperPid());
+    await writeFile(gate, '');
+    expect((await holder).error).toBeNull();
+  });
+
+  it('when the helper dies mid-run, stops the script, fails the attempt, and starts a new helper for the next', async () => {
+    launcher = createScriptLauncher({ logger, directWhenIdle: false });
     const pidFile = join(dir, 'pid');
     const sleeper = await shScript('sleeper.sh', `echo $$ > "${pidFile}"\nsleep 30`);
-    const pending = run(launcher, { command: sleeper });
-    await waitFor(async () => (await import('node:fs')).existsSync(pidFile), 5000, 'the script to start');
-    const scriptPid = Number((await import('node:fs')).readFileSync(pidFile, 'utf8'));
+    // Mid-run: the helper has told us the script's pid (not merely started it).
+    let known: number | undefined;
+    const l = launcher;
+    const pending = run(launcher, {
+      command: sleeper,
+      spawn: (file, args, opts) => {
+        const child = l.spawn(file, args, opts);
+        child.on('spawn', () => (known = child.pid));
+        return child;
+      },
+    });
+    await waitFor(() => known !== undefined && existsSync(pidFile), 5000, 'the script to start');
+    const scriptPid = Number(readFileSync(pidFile, 'utf8'));
+    expect(scriptPid).toBe(known);
     const helper = launcher.helperPid()!;
     process.kill(helper, 'SIGKILL');
 
@@ -79,7 +112,7 @@ describe.skipIf(process.platform === 'win32')('the script launcher', () => {
   });
 
   it('when the helper cannot start, says why in the log and spawns scripts itself', async () => {
-    launcher = createScriptLauncher({ logger, execPath: join(dir, 'no-such-node') });
+    launcher = createScriptLauncher({ logger, execPath: join(dir, 'no-such-node'), directWhenIdle: false });
     const parent = await shScript('parent.sh', 'echo "$PPID"');
     // The attempt that was waiting for the helper fails with a sentence; the job would retry it.
     const first = await run(launcher, { command: parent });
@@ -93,7 +126,7 @@ describe.skipIf(process.platform === 'win32')('the script launcher', () => {
   });
 
   it('passes on a kill asked for before the helper has started the script', async () => {
-    launcher = createScriptLauncher({ logger });
+    launcher = createScriptLauncher({ logger, directWhenIdle: false });
     const ac = new AbortController();
     ac.abort(); // Hookdock is stopping as the attempt begins
     const started = Date.now();
@@ -104,7 +137,7 @@ describe.skipIf(process.platform === 'win32')('the script launcher', () => {
   });
 
   it('stop() ends the helper', async () => {
-    launcher = createScriptLauncher({ logger });
+    launcher = createScriptLauncher({ logger, directWhenIdle: false });
     await run(launcher, { command: await shScript('ok.sh', 'true') });
     const helper = launcher.helperPid()!;
     expect(isAlive(helper)).toBe(true);

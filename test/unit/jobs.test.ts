@@ -74,7 +74,8 @@ describe('scheduler', () => {
     });
     await s.start();
     const job = await s.enqueue({ kind: 'k', refId: 'r1', policy: fast });
-    expect(store.jobs.get(job.id)?.state).toBe('pending');
+    // A free slot and nobody waiting: it started at once, durable as active (no separate pending record).
+    expect(store.jobs.get(job.id)).toMatchObject({ state: 'active', attemptsMade: 1 });
     await waitFor(() => events.includes('ok 3'));
     expect(events).toEqual(['retry 1 boom 1 true', 'retry 2 boom 2 true', 'ok 3']);
     expect(at[1] - at[0]).toBeGreaterThanOrEqual(19);
@@ -367,6 +368,57 @@ describe('scheduler', () => {
     expect(peak).toBe(1);
   });
 
+  it('a new job waits as pending while every slot is busy, and starts at once when one is free', async () => {
+    const store = memoryStore();
+    const s = scheduler(store, { concurrency: 1 });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    s.register('k', {
+      async run(job) {
+        if (job.refId === 'first') await held;
+        return { ok: true };
+      },
+    });
+    await s.start();
+    const first = await s.enqueue({ kind: 'k', refId: 'first', policy: fast });
+    expect(store.jobs.get(first.id)?.state).toBe('active');
+    const second = await s.enqueue({ kind: 'k', refId: 'second', policy: fast });
+    expect(store.jobs.get(second.id)).toMatchObject({ state: 'pending', attemptsMade: 0 });
+    release();
+    await waitFor(() => store.jobs.size === 0);
+  });
+
+  it('a job started at once whose active record cannot be saved: enqueue says so, nothing runs, it is tried again', async () => {
+    const store = memoryStore();
+    const col = store.collection<JobRecord>('jobs');
+    const put = col.put.bind(col);
+    let fail = true;
+    col.put = async (r) => {
+      if (fail) {
+        fail = false;
+        await Promise.resolve();
+        throw new Error('disk full');
+      }
+      return put(r);
+    };
+    const s = scheduler(store);
+    const seen: string[] = [];
+    s.register('k', {
+      async run(job, attempt) {
+        seen.push(`${store.jobs.get(job.id)?.state} ${attempt}`);
+        return { ok: true };
+      },
+    });
+    await s.start();
+    await expect(s.enqueue({ kind: 'k', refId: 'r1', policy: fast })).rejects.toThrow('disk full');
+    expect(store.jobs.size).toBe(0);
+    expect(seen).toEqual([]);
+    expect(s.jobFor('r1')?.state).toBe('pending'); // kept, and tried again (in 5 s; now, by hand)
+    await s.retryNow('r1');
+    await waitFor(() => store.jobs.size === 0 && seen.length === 1);
+    expect(seen).toEqual(['active 1']);
+  });
+
   it('an overlapping handler starts before the active record is durable, and is ignored when it cannot be saved', async () => {
     const store = memoryStore();
     const col = store.collection<JobRecord>('jobs');
@@ -398,7 +450,8 @@ describe('scheduler', () => {
       },
     });
     await s.start();
-    const job = await s.enqueue({ kind: 'k', refId: 'r1', policy: fast });
+    // Due a moment later, so it goes through the pending record and the pump.
+    const job = await s.enqueue({ kind: 'k', refId: 'r1', policy: fast, dueAt: Date.now() + 5 });
     await waitFor(() => seen.includes('not saved'));
     // Still there and pending (retried 5 s later), not deleted as a success.
     await new Promise((r) => setTimeout(r, 20));

@@ -43,7 +43,7 @@ const vars = {
 };
 
 // Every case runs twice: spawned by this process, and through the launcher's helper process.
-const launcher = createScriptLauncher({ logger: createLogger('test', { level: 'error' }) });
+const launcher = createScriptLauncher({ logger: createLogger('test', { level: 'error' }), directWhenIdle: false });
 afterAll(() => launcher.stop());
 let spawnWith: SpawnScript | undefined;
 

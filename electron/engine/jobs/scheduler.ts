@@ -9,7 +9,9 @@
 // Lifecycle of a record: pending -> active (attemptsMade+1 persisted BEFORE
 // the handler runs, so a crash mid-attempt re-runs it: at-least-once) ->
 // deleted on success | pending again (dueAt = next retry) | dead (kept, so a
-// person can retry it by hand with a fresh attempt budget).
+// person can retry it by hand with a fresh attempt budget). A new job that
+// would start at once anyway (due now, a slot free, nobody waiting) skips the
+// pending record: its first record is the active one, one sync sooner.
 import { systemClock } from '../util/clock';
 import { newId } from '../util/ids';
 import { nextDelayMs } from './backoff';
@@ -136,21 +138,36 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         set.add(job.id);
         continue;
       }
-      const p = attempt(job)
-        .catch((err) => {
-          log.error('A job attempt broke down.', { job: job.id, kind: job.kind, err });
-          return undefined;
-        })
-        .then((after) => {
-          running.delete(job.id);
-          schedulePump();
-          if (!after) return;
-          settling.add(after.settled);
-          void after.settled.finally(() => settling.delete(after.settled));
-        });
-      running.set(job.id, p);
+      void launch(job).catch(() => undefined); // attempt() logs and re-queues a job it could not save
     }
     arm();
+  }
+
+  /** Takes a concurrency slot and starts the job's attempt; resolves once its 'active' record is durable. */
+  function launch(job: JobRecord): Promise<void> {
+    let saved: Promise<void> = Promise.resolve();
+    const p = attempt(job, (s) => (saved = s))
+      .catch((err) => {
+        log.error('A job attempt broke down.', { job: job.id, kind: job.kind, err });
+        return undefined;
+      })
+      .then((after) => {
+        running.delete(job.id);
+        schedulePump();
+        if (!after) return;
+        settling.add(after.settled);
+        void after.settled.finally(() => settling.delete(after.settled));
+      });
+    running.set(job.id, p);
+    return saved;
+  }
+
+  /** A new job can skip its 'pending' record when it would be started at once anyway, ahead of nobody. */
+  function startsNow(job: JobRecord): boolean {
+    if (!started || stopping || running.size >= limit() || job.dueAt > clock.now()) return false;
+    if (paused.has(job.kind) || !handlers.has(job.kind)) return false;
+    const waiting = peekLive();
+    return !waiting || waiting.at > clock.now();
   }
 
   function unpark(kind: string): void {
@@ -164,11 +181,15 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   /** Runs one attempt; resolves when the handler is done, with the bookkeeping still to finish. */
-  async function attempt(job: JobRecord): Promise<{ settled: Promise<void> } | undefined> {
+  async function attempt(
+    job: JobRecord,
+    onSave: (saved: Promise<void>) => void,
+  ): Promise<{ settled: Promise<void> } | undefined> {
     const handler = handlers.get(job.kind)!;
     const n = job.attemptsMade + 1;
     const active: JobRecord = { ...job, state: 'active', attemptsMade: n };
     const saved = col.put(active);
+    onSave(saved);
     const runIt = async (): Promise<JobOutcome> => {
       try {
         return await handler.run(active, n, abort.signal, saved);
@@ -266,13 +287,19 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         createdAt: now,
         lastError: null,
       };
-      await col.put(job);
+      if (startsNow(job)) {
+        // One record instead of two (pending, then active): the job is durable once its attempt's is.
+        remember(job);
+        await launch(job);
+      } else {
+        await col.put(job);
+        remember(job);
+        queue(job);
+      }
       if (existing) {
         await col.delete(existing.id).catch((err) => log.warn('Could not drop a dead job.', { job: existing.id, err }));
         forget(existing);
       }
-      remember(job);
-      queue(job);
       return job;
     },
 

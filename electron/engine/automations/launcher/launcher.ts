@@ -1,21 +1,24 @@
-// Starts agent scripts from a small helper process instead of from Hookdock
-// itself (ARCHITECTURE.md "Contract: agent scripts" is unchanged: same argv,
-// env, cwd, stdin, pipes, process group).
+// Starts agent scripts (ARCHITECTURE.md "Contract: agent scripts" is unchanged:
+// same argv, env, cwd, stdin, pipes, process group), from a small helper
+// process when scripts are already running.
 //
-// Why: on Linux and macOS, node's spawn() forks the calling process, and a
-// fork costs time in proportion to the caller's memory, all of it blocking
-// the caller's event loop. Hookdock's main process is large (an Electron app,
-// the store's indexes), so each script start froze the receiver and the
-// dashboard for ~3 ms and bounded runs/s (test/bench/scripts.ts). The helper
-// is a bare Node process of a few tens of MB: its forks are cheap, and they
-// happen off our event loop.
+// Why: node's spawn() blocks the calling thread until the new process has
+// exec'd: ~3.5 ms a script here, whatever the caller's size (measured the same
+// in a bare Node process). In Hookdock's process that is the event loop that
+// answers webhooks and the dashboard, and during a burst those blocks added up
+// to most of its time and bounded runs/s (test/bench/scripts.ts). So:
+// - a script that starts while none is running is spawned here, directly: the
+//   fastest start (one block now and then harms nobody);
+// - a script that starts while others run goes to the helper, a bare Node
+//   process that does the blocking spawn() off our event loop, at the cost of
+//   a message each way (~1 ms). The first burst starts the helper (it is not
+//   waited for: until it is up, scripts start directly) and it stays.
 //
 // The helper only starts processes and relays their pipes; the runner keeps
 // the timeouts and kills the script's process group itself by pid. If the
-// helper cannot start, scripts are spawned in-process (as before) and the
-// reason is logged; if it dies, the scripts it was relaying are stopped and
-// their attempts fail (the job retries them), and the next script starts a
-// new helper.
+// helper cannot start, scripts are spawned in-process and the reason is
+// logged; if it dies, the scripts it was relaying are stopped and their
+// attempts fail (the job retries them), and the next burst starts a new one.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import type { Logger } from '../../util/logger';
 import { HELPER_SOURCE, LAUNCHER_MARK } from './helper-source';
@@ -26,7 +29,7 @@ export interface ScriptLauncher {
   spawn: SpawnScript;
   /** Ends the helper (scripts still running are not killed: they are detached, like in-process ones). */
   stop(): void;
-  /** The helper's pid while it runs. */
+  /** The helper's pid once it is up and taking scripts. */
   helperPid(): number | undefined;
   /** 'in-process' once the helper could not start (then scripts are spawned by Hookdock itself). */
   mode(): 'helper' | 'in-process';
@@ -39,6 +42,12 @@ export interface LauncherOptions {
   /** Used to start the helper, and for scripts when there is no helper. */
   spawn?: typeof nodeSpawn;
   platform?: NodeJS.Platform;
+  /**
+   * Default true: a script that starts while no other is running is spawned
+   * here, directly (see the top of this file); false sends every script
+   * through the helper (tests of the helper path).
+   */
+  directWhenIdle?: boolean;
 }
 
 /** How long the helper may take to say it is ready before Hookdock stops waiting and spawns itself. */
@@ -57,6 +66,16 @@ export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
   let stopped = false;
   let nextId = 1;
   const children = new Map<number, RemoteChild>();
+  const directWhenIdle = opts.directWhenIdle ?? true;
+  let directRunning = 0;
+  const inFlight = () => directRunning + children.size;
+
+  function direct(file: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+    const child = spawn(file, [...args], options);
+    directRunning++;
+    child.once('close', () => directRunning--);
+    return child;
+  }
 
   // The last full environment the helper was sent (envDelta).
   let sentEnv: Record<string, string> | null = null;
@@ -191,7 +210,7 @@ export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
     for (const child of children.values()) {
       if (child.pid !== undefined) killGroup(child.pid);
       if (child.pid === undefined)
-        child.failed({ message: "Hookdock's script launcher stopped before the script started." });
+        child.failed({ message: "Hookdock's script launcher stopped while starting the script." });
       else child.exited(null, 'SIGKILL');
       child.close(null, child.pid === undefined ? null : 'SIGKILL');
     }
@@ -213,9 +232,11 @@ export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
 
   return {
     spawn(file, args, options: SpawnOptions) {
-      if (inProcess || stopped) return spawn(file, [...args], options);
+      if (stopped) return spawn(file, [...args], options);
+      if (inProcess || (directWhenIdle && inFlight() === 0)) return direct(file, args, options);
+      // A burst: from now on the helper is kept for the next ones; until it is up, start directly.
       if (!helper) startHelper();
-      if (inProcess) return spawn(file, [...args], options);
+      if (inProcess || (directWhenIdle && !ready)) return direct(file, args, options);
       const stdio = options.stdio ?? 'pipe';
       const piped = (i: number) => (Array.isArray(stdio) ? (stdio[i] ?? 'pipe') : stdio) === 'pipe';
       const id = nextId++;
@@ -245,7 +266,7 @@ export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
       if (old?.connected) old.disconnect();
     },
 
-    helperPid: () => helper?.pid,
+    helperPid: () => (ready ? helper?.pid : undefined),
     mode: () => (inProcess ? 'in-process' : 'helper'),
   };
 }
