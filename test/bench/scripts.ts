@@ -16,6 +16,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { allSettled, script, startHarness, storedEvent, type Harness } from '../engine/automations-harness';
 import { waitFor } from '../helpers/tmp';
@@ -165,22 +166,33 @@ async function throughput(): Promise<void> {
         ...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => h.store.appendEvent(storedEvent())))),
       );
     }
-    // The loop runs in this same process with the service loaded, before and after it:
-    // spawn() cost grows with the parent's memory, so both must pay the same.
+    // The loop runs in this same process with the service loaded, before and after it,
+    // so both pay the same for spawn() and for whatever else the machine is doing.
+    const loopStalls = monitorEventLoopDelay({ resolution: 1 });
+    loopStalls.enable();
     const before = await tightLoop(n / 2);
+    loopStalls.disable();
     // The end is noted the moment the last job goes (not at waitFor's next 25 ms poll).
     let ended = 0;
     const off = h.automations.onCountsChanged!(() => {
       if (!ended && h.automations.scheduler.pendingCount() === 0) ended = performance.now();
     });
+    // How long the event loop (the one that answers webhooks) was held up during the burst.
+    const serviceStalls = monitorEventLoopDelay({ resolution: 1 });
+    serviceStalls.enable();
     const started = performance.now();
     await Promise.all(events.map((e) => h.automations.onEvent(e.summary)));
     await waitFor(() => ended > 0, 100_000, 'all runs');
+    serviceStalls.disable();
     off();
     const elapsed = (ended - started) / 1000;
     const after = await tightLoop(n / 2);
     const failed = events.filter((e) => h.automations.runsForEvent(e.id)[0]?.status !== 'succeeded').length;
     if (failed) console.log(`  (${failed} runs did not succeed)`);
+    const ms = (h: IntervalHistogram, p: number) => (h.percentile(p) / 1e6).toFixed(1);
+    console.log(
+      `  event loop delay during the burst: service p50 ${ms(serviceStalls, 50)} / p99 ${ms(serviceStalls, 99)} ms; spawning in-process (the loop): p50 ${ms(loopStalls, 50)} / p99 ${ms(loopStalls, 99)} ms`,
+    );
     return { service: n / elapsed, loop: (before + after) / 2 };
   });
   console.log(
