@@ -67,7 +67,9 @@ export function OutboxView() {
     setRetrying(d.id);
     await toastOnError(async () => {
       const next = await api.retryDelivery({ id: d.id });
-      setItems((list) => list?.map((x) => (x.id === next.id ? next : x)) ?? list);
+      // Only over the row that was clicked: when the retry is quick, the stream's news of it
+      // (delivering, delivered) can come before this answer, which would turn it back to pending.
+      setItems((list) => list?.map((x) => (x === d ? next : x)) ?? list);
       toast(`Sending “${d.type}” to ${d.destinationId} again now.`);
     });
     setRetrying(null);
