@@ -76,3 +76,44 @@ export class MinHeap {
     }
   }
 }
+
+/**
+ * Due times by job id, earliest first, over the heap. Entries are invalidated
+ * lazily: one is live only while it matches the id's latest due time (a job
+ * queued again gets a new entry; the old one is skipped when it surfaces).
+ */
+export class DueQueue {
+  private readonly heap = new MinHeap();
+  private readonly dueAt = new Map<string, number>();
+
+  set(id: string, at: number): void {
+    this.dueAt.set(id, at);
+    this.heap.push(at, id);
+    // Stale entries pile up behind lazy deletion: rebuild when they dominate.
+    if (this.heap.size > 1024 && this.heap.size > 2 * this.dueAt.size) this.heap.rebuild(this.dueAt);
+  }
+
+  delete(id: string): void {
+    this.dueAt.delete(id);
+  }
+
+  /** The earliest live entry, dropping stale ones on the way. */
+  peek(): { at: number; id: string } | undefined {
+    for (;;) {
+      const top = this.heap.peek();
+      if (!top) return undefined;
+      if (this.dueAt.get(top.id) === top.at) return top;
+      this.heap.pop();
+    }
+  }
+
+  /** Takes the earliest live entry out. */
+  shift(): { at: number; id: string } | undefined {
+    const top = this.peek();
+    if (top) {
+      this.heap.pop();
+      this.dueAt.delete(top.id);
+    }
+    return top;
+  }
+}

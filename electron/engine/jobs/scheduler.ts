@@ -2,9 +2,9 @@
 // and outbox deliveries are both jobs here. Every job is a small record in the
 // store's 'jobs' collection, so a pending job survives a restart.
 //
-// Shape, for a backlog of 10,000 jobs to stay cheap: the records, a min-heap
-// of (dueAt, id) and ONE timer armed for the earliest dueAt. Attempts run
-// under one global concurrency limit.
+// Shape, for a backlog of 10,000 jobs to stay cheap: the records (book.ts), a
+// min-heap of (dueAt, id) (heap.ts) and ONE timer armed for the earliest
+// dueAt. Attempts run under one global concurrency limit.
 //
 // Lifecycle of a record: pending -> active (attemptsMade+1 persisted BEFORE
 // the handler runs, so a crash mid-attempt re-runs it: at-least-once) ->
@@ -15,7 +15,8 @@
 import { systemClock } from '../util/clock';
 import { newId } from '../util/ids';
 import { nextDelayMs } from './backoff';
-import { MinHeap } from './heap';
+import { JobBook } from './book';
+import { DueQueue } from './heap';
 import type { JobHandler, JobOutcome, JobRecord, Scheduler, SchedulerOptions } from './types';
 
 export type { RetryPolicy } from './backoff';
@@ -32,13 +33,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const random = opts.random ?? Math.random;
 
   const handlers = new Map<string, JobHandler>();
-  const jobs = new Map<string, JobRecord>();
-  const byRef = new Map<string, string>();
-  let deadCount = 0;
-  // Heap entries are lazily invalidated: an entry is live only while
-  // queuedAt.get(id) === its dueAt (a job re-queued gets a new entry).
-  const heap = new MinHeap();
-  const queuedAt = new Map<string, number>();
+  const jobs = new JobBook(opts.onChange);
+  const due = new DueQueue();
   // Jobs that came due while their kind was paused or had no handler.
   const parked = new Map<string, Set<string>>();
   const paused = new Set<string>();
@@ -57,41 +53,16 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   const limit = () => Math.max(1, Math.floor(opts.concurrency() || 1));
 
-  function remember(job: JobRecord): void {
-    const prev = jobs.get(job.id);
-    if (prev?.state === 'dead') deadCount--;
-    if (job.state === 'dead') deadCount++;
-    jobs.set(job.id, job);
-    byRef.set(job.refId, job.id);
-    opts.onChange?.();
-  }
+  const remember = (job: JobRecord) => jobs.remember(job);
 
   function forget(job: JobRecord): void {
-    const prev = jobs.get(job.id);
-    if (!prev) return;
-    if (prev.state === 'dead') deadCount--;
-    jobs.delete(job.id);
-    queuedAt.delete(job.id);
-    if (byRef.get(job.refId) === job.id) byRef.delete(job.refId);
-    opts.onChange?.();
+    jobs.forget(job);
+    due.delete(job.id);
   }
 
   function queue(job: JobRecord): void {
-    queuedAt.set(job.id, job.dueAt);
-    heap.push(job.dueAt, job.id);
-    // Lazy deletion leaves stale entries behind: rebuild when they dominate.
-    if (heap.size > 1024 && heap.size > 2 * queuedAt.size) heap.rebuild(queuedAt);
+    due.set(job.id, job.dueAt);
     schedulePump();
-  }
-
-  /** The earliest live entry, dropping stale ones on the way. */
-  function peekLive(): { at: number; id: string } | undefined {
-    for (;;) {
-      const top = heap.peek();
-      if (!top) return undefined;
-      if (queuedAt.get(top.id) === top.at) return top;
-      heap.pop();
-    }
   }
 
   function schedulePump(): void {
@@ -105,7 +76,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   function arm(): void {
     if (stopping) return;
-    const top = running.size < limit() ? peekLive() : undefined;
+    const top = running.size < limit() ? due.peek() : undefined;
     const at = top ? top.at : Infinity;
     if (at === timerAt) return;
     if (timer !== null) clock.clearTimeout(timer);
@@ -126,10 +97,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     if (!started || stopping) return;
     const now = clock.now();
     while (running.size < limit()) {
-      const top = peekLive();
+      const top = due.peek();
       if (!top || top.at > now) break;
-      heap.pop();
-      queuedAt.delete(top.id);
+      due.shift();
       const job = jobs.get(top.id);
       if (!job || job.state !== 'pending') continue;
       if (paused.has(job.kind) || !handlers.has(job.kind)) {
@@ -166,7 +136,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   function startsNow(job: JobRecord): boolean {
     if (!started || stopping || running.size >= limit() || job.dueAt > clock.now()) return false;
     if (paused.has(job.kind) || !handlers.has(job.kind)) return false;
-    const waiting = peekLive();
+    const waiting = due.peek();
     return !waiting || waiting.at > clock.now();
   }
 
@@ -253,7 +223,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   /** Dead jobs whose owner record is gone (retention) are of no use to anyone. */
   async function dropOrphans(): Promise<void> {
-    for (const job of [...jobs.values()]) {
+    for (const job of jobs.all()) {
       const exists = handlers.get(job.kind)?.exists;
       if (job.state !== 'dead' || !exists || exists(job.refId)) continue;
       try {
@@ -272,8 +242,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     },
 
     async enqueue(input) {
-      const existingId = byRef.get(input.refId);
-      const existing = existingId ? jobs.get(existingId) : undefined;
+      const existing = jobs.forRef(input.refId);
       if (existing && existing.state !== 'dead') return existing;
       const now = clock.now();
       const job: JobRecord = {
@@ -304,8 +273,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     },
 
     async retryNow(refId) {
-      const id = byRef.get(refId);
-      const job = id ? jobs.get(id) : undefined;
+      const job = jobs.forRef(refId);
       if (!job || job.state === 'active') return job;
       const now = clock.now();
       const next: JobRecord =
@@ -327,13 +295,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         const job: JobRecord = stored.state === 'active' ? { ...stored, state: 'pending', dueAt: now } : stored;
         remember(job);
         if (job.state === 'pending') {
-          queuedAt.set(job.id, job.dueAt);
-          heap.push(job.dueAt, job.id);
+          due.set(job.id, job.dueAt);
         }
       }
       await dropOrphans();
       started = true;
-      log.info('Job scheduler started.', { pending: jobs.size - deadCount, dead: deadCount });
+      log.info('Job scheduler started.', { pending: jobs.pendingCount(), dead: jobs.deadCount() });
       schedulePump();
     },
 
@@ -366,12 +333,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     },
 
     pendingCount() {
-      return jobs.size - deadCount;
+      return jobs.pendingCount();
     },
 
     jobFor(refId) {
-      const id = byRef.get(refId);
-      return id ? jobs.get(id) : undefined;
+      return jobs.forRef(refId);
     },
   };
 }
