@@ -419,6 +419,92 @@ describe('scheduler', () => {
     expect(seen).toEqual(['active 1']);
   });
 
+  it('prepares the next attempt while every slot works: durable first, and it starts the moment a slot frees', async () => {
+    const store = memoryStore();
+    const s = scheduler(store, { concurrency: 1 });
+    const log: string[] = [];
+    let releaseFirst!: () => void;
+    const first = new Promise<void>((r) => (releaseFirst = r));
+    s.register('k', {
+      overlapsSave: true,
+      async run(job, _attempt, _signal, saved) {
+        log.push(`prepare ${job.refId}`);
+        await saved;
+        log.push(`work ${job.refId} (${store.jobs.get(job.id)?.state})`);
+        if (job.refId === 'a') await first;
+        log.push(`done ${job.refId}`);
+        return { ok: true };
+      },
+    });
+    await s.start();
+    await s.enqueue({ kind: 'k', refId: 'a', policy: fast });
+    const b = await s.enqueue({ kind: 'k', refId: 'b', policy: fast });
+    // b is active on disk and prepared, but waits: the one slot is a's.
+    await waitFor(() => log.includes('prepare b') && store.jobs.get(b.id)?.state === 'active');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log).toEqual(['prepare a', 'work a (active)', 'prepare b']);
+    releaseFirst();
+    await waitFor(() => log.includes('done b'));
+    expect(log).toEqual(['prepare a', 'work a (active)', 'prepare b', 'done a', 'work b (active)', 'done b']);
+    await waitFor(() => store.jobs.size === 0);
+  });
+
+  it('a prepared attempt still waiting for a slot when its kind is paused goes back to pending, as it was', async () => {
+    const store = memoryStore();
+    const s = scheduler(store, { concurrency: 1 });
+    const worked: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    s.register('k', {
+      overlapsSave: true,
+      async run(job, attempt, _signal, saved) {
+        try {
+          await saved;
+        } catch {
+          return { ok: true }; // ignored: it never got to work
+        }
+        worked.push(`${job.refId} ${attempt}`);
+        if (job.refId === 'a') await held;
+        return { ok: true };
+      },
+    });
+    await s.start();
+    await s.enqueue({ kind: 'k', refId: 'a', policy: fast });
+    const b = await s.enqueue({ kind: 'k', refId: 'b', policy: fast });
+    await waitFor(() => store.jobs.get(b.id)?.state === 'active');
+    s.setPaused('k', true);
+    await waitFor(() => store.jobs.get(b.id)?.state === 'pending');
+    expect(store.jobs.get(b.id)?.attemptsMade).toBe(0);
+    release();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(worked).toEqual(['a 1']);
+    s.setPaused('k', false);
+    await waitFor(() => worked.length === 2);
+    expect(worked).toEqual(['a 1', 'b 1']);
+  });
+
+  it('stop() calls off a wait for a slot: that job is pending on disk for the restart', async () => {
+    const store = memoryStore();
+    const s = scheduler(store, { concurrency: 1, stopTimeoutMs: 2000 });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    s.register('k', {
+      async run(job) {
+        if (job.refId === 'a') await held;
+        return { ok: true };
+      },
+    });
+    await s.start();
+    await s.enqueue({ kind: 'k', refId: 'a', policy: fast });
+    const b = await s.enqueue({ kind: 'k', refId: 'b', policy: fast });
+    await waitFor(() => store.jobs.get(b.id)?.state === 'active');
+    const stopped = s.stop();
+    await waitFor(() => store.jobs.get(b.id)?.state === 'pending');
+    release();
+    await stopped;
+    expect(store.jobs.get(b.id)).toMatchObject({ state: 'pending', attemptsMade: 0 });
+  });
+
   it('an overlapping handler starts before the active record is durable, and is ignored when it cannot be saved', async () => {
     const store = memoryStore();
     const col = store.collection<JobRecord>('jobs');

@@ -56,8 +56,10 @@ const durable = (saved: Promise<void>) =>
   );
 
 /**
- * `saved` (from the scheduler): settles when the job's 'active' record is durable. Until
- * then the attempt only prepares; nothing it does becomes durable before that record.
+ * `saved` (from the scheduler): settles when the job's 'active' record is durable and the
+ * attempt holds a work slot; it rejects when the job could not be saved or the wait was
+ * called off (paused, stopping). Until then the attempt only prepares; nothing it does
+ * becomes durable before that record.
  */
 export async function executeAttempt(
   deps: AttemptDeps,
@@ -77,9 +79,10 @@ export async function executeAttempt(
     : !automation.enabled && !opts.allowDisabled
       ? `The automation "${run.automationId}" is turned off, so it did not run.`
       : null;
-  // Issued in the same turn as the job's 'active' record (no await before this line), so
-  // it is in the same journal batch: one sync for both, and it fails if that one fails.
   const started = refusal ? null : startAttempt(deps, run);
+  // The run shows this attempt running once the script may start: the job is durable and
+  // holds a work slot (it may wait for one while other scripts run).
+  const go = started ? saved.then(started.record) : saved;
   const event = refusal ? undefined : await deps.store.getEvent(run.eventId);
   const problem = refusal ?? (event ? null : 'The event is no longer stored (removed after the retention period).');
   if (problem) {
@@ -88,25 +91,28 @@ export async function executeAttempt(
     await recordRefusal(deps, run, problem, iso());
     return { ok: false, error: problem, stop: true };
   }
-  return runAttempt(deps, started!, automation!, event!, signal, saved);
+  return runAttempt(deps, started!, automation!, event!, signal, go);
 }
 
 interface Started {
   running: Run;
   attempt: Attempt;
+  /** Saves the attempt as running (not awaited: bookkeeping for the dashboard). */
+  record(): void;
 }
 
-/** Records the attempt as running (not awaited: bookkeeping for the dashboard). */
 function startAttempt(deps: AttemptDeps, run: Run): Started {
   const attempt: Attempt = startedAttempt(run.attempts.length + 1, new Date(deps.clock.now()).toISOString());
   const running: Run = { ...run, status: 'running', nextAttemptAt: null, attempts: [...run.attempts, attempt] };
-  // Not awaited: the journal keeps the order of writes, and the scheduler's 'active' job
-  // record went first, so a crash now still re-runs the attempt.
-  deps.runs.save(running).then(
-    () => deps.runs.syncEventStatus(run.eventId),
-    (err) => deps.logger.error('Could not record the start of a script attempt.', { run: run.id, err }),
-  );
-  return { running, attempt };
+  const record = () => {
+    // The scheduler's 'active' job record is durable already, so a crash from here on
+    // re-runs the attempt whatever became of this one.
+    deps.runs.save(running).then(
+      () => deps.runs.syncEventStatus(run.eventId),
+      (err) => deps.logger.error('Could not record the start of a script attempt.', { run: run.id, err }),
+    );
+  };
+  return { running, attempt, record };
 }
 
 async function runAttempt(

@@ -17,6 +17,7 @@ import { newId } from '../util/ids';
 import { nextDelayMs } from './backoff';
 import { JobBook } from './book';
 import { DueQueue } from './heap';
+import { WorkSlots, type Ticket } from './slots';
 import type { JobHandler, JobOutcome, JobRecord, Scheduler, SchedulerOptions } from './types';
 
 export type { RetryPolicy } from './backoff';
@@ -52,6 +53,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   let pumpQueued = false;
 
   const limit = () => Math.max(1, Math.floor(opts.concurrency() || 1));
+  const slots = new WorkSlots(limit);
+  // Attempts started at most: as many again as the limit may prepare while the others work.
+  const capacity = () => 2 * limit();
 
   const remember = (job: JobRecord) => jobs.remember(job);
 
@@ -76,7 +80,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   function arm(): void {
     if (stopping) return;
-    const top = running.size < limit() ? due.peek() : undefined;
+    const top = running.size < capacity() ? due.peek() : undefined;
     const at = top ? top.at : Infinity;
     if (at === timerAt) return;
     if (timer !== null) clock.clearTimeout(timer);
@@ -96,7 +100,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   function pump(): void {
     if (!started || stopping) return;
     const now = clock.now();
-    while (running.size < limit()) {
+    while (running.size < capacity()) {
       const top = due.peek();
       if (!top || top.at > now) break;
       due.shift();
@@ -113,7 +117,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     arm();
   }
 
-  /** Takes a concurrency slot and starts the job's attempt; resolves once its 'active' record is durable. */
+  /** Starts the job's attempt (it waits for a work slot itself); resolves once its 'active' record is durable. */
   function launch(job: JobRecord): Promise<void> {
     let saved: Promise<void> = Promise.resolve();
     const p = attempt(job, (s) => (saved = s))
@@ -134,7 +138,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   /** A new job can skip its 'pending' record when it would be started at once anyway, ahead of nobody. */
   function startsNow(job: JobRecord): boolean {
-    if (!started || stopping || running.size >= limit() || job.dueAt > clock.now()) return false;
+    if (!started || stopping || !slots.free() || running.size >= capacity() || job.dueAt > clock.now()) return false;
     if (paused.has(job.kind) || !handlers.has(job.kind)) return false;
     const waiting = due.peek();
     return !waiting || waiting.at > clock.now();
@@ -160,14 +164,29 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const active: JobRecord = { ...job, state: 'active', attemptsMade: n };
     const saved = col.put(active);
     onSave(saved);
+    // Durable, then a work slot (waited for while others work; called off by a pause or stop).
+    let ticket: Ticket | null = null;
+    let slot: boolean | null = null; // null: the handler finished without waiting for one
+    let over = false;
+    const go = saved.then(() => {
+      if (over || stopping || paused.has(job.kind)) return (slot = false);
+      ticket = slots.request(job.kind);
+      return ticket.granted.then((ok) => (slot = ok));
+    });
+    const ready = go.then((ok) => {
+      if (!ok) throw new Error('Not run: automations were paused or Hookdock is stopping.');
+    });
+    // Handled here too: a handler that stops at the first rejection never awaits the others.
+    go.catch(() => undefined);
+    ready.catch(() => undefined);
     const runIt = async (): Promise<JobOutcome> => {
       try {
-        return await handler.run(active, n, abort.signal, saved);
+        return await handler.run(active, n, abort.signal, ready);
       } catch (err) {
         return { ok: false, error: err instanceof Error ? err.message : String(err) };
       }
     };
-    // An overlapping handler prepares while the record syncs (it waits on `saved` itself).
+    // An overlapping handler prepares while the record syncs (it waits on `ready` itself).
     const early = handler.overlapsSave ? runIt() : null;
     try {
       await saved;
@@ -182,10 +201,28 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     }
     remember(active);
 
-    const outcome = await (early ?? runIt());
+    let outcome: JobOutcome;
+    if (early) outcome = await early;
+    else outcome = (await go) ? await runIt() : { ok: false, error: 'Not run.' };
+    over = true;
+    (ticket as Ticket | null)?.done();
     if (abandoned) return undefined; // stop() gave up on us: the record stays 'active' and re-runs after restart.
+    // Never got to work: back to pending as it was (a paused kind parks it; a stop leaves it for the restart).
+    if (slot === false) return { settled: putBack(active) };
     // Wrapped: an async function returning a bare promise would wait for it.
     return { settled: settle(handler, active, n, outcome) };
+  }
+
+  async function putBack(active: JobRecord): Promise<void> {
+    const back: JobRecord = { ...active, state: 'pending', attemptsMade: active.attemptsMade - 1, dueAt: clock.now() };
+    try {
+      await col.put(back);
+      remember(back);
+      queue(back);
+    } catch (err) {
+      // Left 'active' on disk: it runs after the restart (one attempt number skipped).
+      log.warn('Could not put a job back to pending.', { job: active.id, err });
+    }
   }
 
   async function settle(handler: JobHandler, active: JobRecord, n: number, outcome: JobOutcome): Promise<void> {
@@ -307,6 +344,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     async stop() {
       if (stopping) return;
       stopping = true;
+      slots.cancel(() => true);
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
       if (running.size === 0 && settling.size === 0) return;
@@ -328,8 +366,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     },
 
     setPaused(kind, isPaused) {
-      if (isPaused) paused.add(kind);
-      else if (paused.delete(kind) && handlers.has(kind)) unpark(kind);
+      if (isPaused) {
+        paused.add(kind);
+        slots.cancel((k) => k === kind);
+      } else if (paused.delete(kind) && handlers.has(kind)) unpark(kind);
     },
 
     pendingCount() {

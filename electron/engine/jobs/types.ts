@@ -31,9 +31,11 @@ export interface JobHandler {
   run(job: JobRecord, attempt: number, signal: AbortSignal, saved?: Promise<void>): Promise<JobOutcome>;
   /**
    * Opt-in overlap: run() is called as soon as the 'active' record is issued, with `saved`
-   * settling when it is durable. The handler may prepare meanwhile but MUST await `saved`
-   * before any side effect and do nothing at all if it rejects (the scheduler then ignores
-   * the outcome and tries the job again later). Without it, run() starts after the save.
+   * settling once it is durable AND the attempt holds a work slot (slots.ts). The handler
+   * may prepare meanwhile but MUST await `saved` before any side effect and do nothing at
+   * all if it rejects (the scheduler then ignores the outcome: it tries the job again
+   * later, or puts it back to pending when the wait was called off by a pause or a stop).
+   * Without it, run() starts once both are true.
    */
   overlapsSave?: boolean;
   /** After a failed attempt that will be retried at nextAt (ms epoch). */
