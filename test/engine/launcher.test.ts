@@ -21,6 +21,7 @@ beforeEach(async () => {
   logs.length = 0;
 });
 afterEach(async () => {
+  delete process.env.HOOKDOCK_DASHBOARD_TOKEN;
   launcher?.stop();
   launcher = null;
   await rm(dir, { recursive: true, force: true });
@@ -47,6 +48,7 @@ const run = (l: ScriptLauncher, over: Partial<RunScriptInput> & { command: strin
 
 describe.skipIf(process.platform === 'win32')('the script launcher', () => {
   it('starts scripts from its helper process, not from Hookdock', async () => {
+    process.env.HOOKDOCK_DASHBOARD_TOKEN = 'dashboard-token-for-the-test';
     launcher = createScriptLauncher({ logger, directWhenIdle: false });
     const parent = await shScript('parent.sh', 'echo "$PPID"; cat');
     const result = await run(launcher, { command: parent });
@@ -56,6 +58,12 @@ describe.skipIf(process.platform === 'win32')('the script launcher', () => {
     expect(Number(ppid)).not.toBe(process.pid);
     expect(JSON.parse(stdin)).toMatchObject({ id: 'evt_1' });
     expect(launcher.mode()).toBe('helper');
+    // The helper itself holds none of Hookdock's secrets.
+    if (process.platform === 'linux') {
+      const environ = readFileSync(`/proc/${launcher.helperPid()}/environ`, 'utf8').split('\0');
+      expect(environ.some((v) => v.startsWith('HOOKDOCK_DASHBOARD_TOKEN='))).toBe(false);
+      expect(environ).toContain('ELECTRON_RUN_AS_NODE=1');
+    }
   });
 
   it('starts a lone script directly, and a script in a burst from the helper once it is up', async () => {

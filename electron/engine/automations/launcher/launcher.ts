@@ -21,6 +21,7 @@
 // attempts fail (the job retries them), and the next burst starts a new one.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import type { Logger } from '../../util/logger';
+import { inheritedEnv } from '../preflight';
 import { HELPER_SOURCE, LAUNCHER_MARK } from './helper-source';
 import { RemoteChild } from './remote-child';
 import type { EnvDelta, LauncherEvent, LauncherRequest, SpawnScript } from './types';
@@ -103,8 +104,9 @@ export function createScriptLauncher(opts: LauncherOptions): ScriptLauncher {
   function startHelper(): void {
     ready = false;
     sentEnv = null;
-    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
-    // The helper runs plain CommonJS: a loader or flags meant for Hookdock (NODE_OPTIONS) are not for it.
+    // What a script would inherit (no dashboard token, no ngrok authtoken: every script's
+    // own environment comes with its request anyway), as Node, without Hookdock's flags.
+    const env: NodeJS.ProcessEnv = { ...inheritedEnv(), ELECTRON_RUN_AS_NODE: '1' };
     delete env.NODE_OPTIONS;
     let child: ChildProcess;
     try {
