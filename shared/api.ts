@@ -48,7 +48,8 @@ export const apiArgs = {
     .strict(),
   getEvent: byId,
   /** New runs of the event's automations; with `payload`, on an edited copy (marked replayOf). */
-  replayEvent: byId.extend({ payload: z.unknown().optional() }),
+  // payloadText (the edited body as text) is kept byte for byte; payload (a value) is serialized.
+  replayEvent: byId.extend({ payload: z.unknown().optional(), payloadText: z.string().optional() }),
   /** Types seen so far, per source, newest first: for the automation editor. */
   listEventTypes: z.object({}).strict(),
   retryRun: byId,

@@ -33,7 +33,9 @@ beforeAll(async () => {
   await writeFile(
     script,
     `let s='';process.stdin.on('data',d=>s+=d);process.stdin.on('end',()=>{const e=JSON.parse(s);` +
-      `console.log('Order noted: '+e.payload.name+' for '+e.payload.total_price);console.error('a warning line');});`,
+      `console.log('Order noted: '+e.payload.name+' for '+e.payload.total_price);console.error('a warning line');` +
+      // The order id as the bytes on stdin have it (JSON.parse would round it).
+      `console.log('raw id '+(s.match(/"id":\\s*(\\d+)/)||[])[1]);});`,
   );
   const slow = join(scripts, 'slow.mjs');
   await writeFile(slow, `console.log('step 1: packing');setTimeout(()=>console.log('step 2: shipped'),2500);`);
@@ -159,10 +161,17 @@ describe('live feed', () => {
     await app.page.getByRole('button', { name: 'Edit and replay' }).click();
     const box = app.page.getByLabel('Payload (JSON)');
     const text = await box.inputValue();
-    await box.fill(text.replace('"59.00"', '"77.00"'));
+    // Shopify's ids pass 2^53: the edit starts from the body's own digits and keeps the new ones exact.
+    expect(text).toMatch(/^\{\n {2}"id": \d{18},\n/);
+    await box.fill(text.replace('"59.00"', '"77.00"').replace(/"id": \d+/, '"id": 820982911946155507'));
     await app.page.getByRole('button', { name: 'Replay with this payload' }).click();
     await app.page.getByText('This is an edited replay of').waitFor();
     await app.page.locator('.attempt .output-stdout', { hasText: 'for 77.00' }).waitFor({ timeout: 10_000 });
+    await app.page.locator('.attempt .output-stdout', { hasText: 'raw id 820982911946155507' }).waitFor();
+    expect(await app.page.getByRole('tabpanel').innerText()).toMatch(/"id": 820982911946155507/);
+    // Its title is the edited order's, and it does not claim the sender's signature.
+    expect(await app.page.getByRole('heading', { level: 1 }).innerText()).toMatch(/\$77\.00/);
+    expect(await app.page.locator('.verification').innerText()).toMatch(/Not signed: an edited copy/);
     await screenshot(app.page, 'event-edited-replay');
   });
 

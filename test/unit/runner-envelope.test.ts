@@ -61,10 +61,31 @@ describe('envelopeJson', () => {
   });
 
   it('carries an edited copy by its own body text', () => {
-    const copy = editedCopy(fromText('{"id": 820982911946155508}'), { id: 'edited', n: [1, 2] }, Date.now());
+    const copy = editedCopy(
+      fromText('{"id": 820982911946155508}'),
+      { payload: { id: 'edited', n: [1, 2] } },
+      Date.now(),
+    );
     expect(copy.replayOf).toBe('evt_1');
     expect(envelopeJson(copy).endsWith(',"payload":{"id":"edited","n":[1,2]}}')).toBe(true);
-    const asText = editedCopy(fromText('{"id": 1}'), 'just text', Date.now());
+    const asText = editedCopy(fromText('{"id": 1}'), { payload: 'just text' }, Date.now());
     expect(JSON.parse(envelopeJson(asText)).payload).toBe('just text');
+  });
+
+  it('keeps edited text byte for byte: an id beyond 2^53 reaches the script whole', () => {
+    const edited = '{\n  "id": 820982911946155509,\n  "note": "edited"\n}';
+    const copy = editedCopy(fromText('{"id": 820982911946155508}'), { text: edited }, Date.now());
+    expect(copy.body).toEqual({ text: edited });
+    expect(envelopeJson(copy).endsWith(`,"payload":${edited}}`)).toBe(true);
+    // The feed's line is the edited payload's, not the original's.
+    const order = editedCopy(
+      { ...fromText('{"name":"#1001","total_price":"59.00","currency":"USD"}'), summary: 'Order #1001 — $59.00' },
+      { text: '{"name":"#1001","total_price":"77.00","currency":"USD"}' },
+      Date.now(),
+    );
+    expect(order.summary).toMatch(/\$77\.00/);
+    // A form body edited as text stays text.
+    const form = editedCopy(event({ text: 'a=1' }, 'a=1'), { text: 'a=2&b=3' }, Date.now());
+    expect(JSON.parse(envelopeJson(form)).payload).toBe('a=2&b=3');
   });
 });

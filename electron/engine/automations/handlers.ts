@@ -1,8 +1,10 @@
 // The automations' part of the API (shared/api.ts): replay, retry by hand,
 // the outbox views, pause/resume and test runs. Small functions of the
 // service's parts; errors are HttpErrors with sentences an owner understands.
+import { summarize } from '../../../shared/summary';
 import type { EventSummary, Run } from '../../../shared/types';
 import type { Outbox } from '../outbox/outbox';
+import { payloadOfText } from '../store/event-payload';
 import type { StoredEvent } from '../store/types';
 import type { AutomationsService } from '../types';
 import { HttpError, notFound } from '../util/errors';
@@ -12,11 +14,28 @@ import { ranOf } from './runs';
 
 export type AutomationHandlers = AutomationsService['handlers'];
 
-/** An edited copy of an event, for edit-and-replay: new id, no provider id (never a duplicate), marked replayOf. */
-export function editedCopy(event: StoredEvent, payload: unknown, now: number): StoredEvent {
-  const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+/**
+ * An edited copy of an event, for edit-and-replay: new id, no provider id (never a
+ * duplicate), marked replayOf. Edited text is kept as written, so scripts get its
+ * exact bytes (an id beyond 2^53 stays whole); a value is serialized.
+ */
+export function editedCopy(
+  event: StoredEvent,
+  edit: { text: string } | { payload: unknown },
+  now: number,
+): StoredEvent {
+  const text =
+    'text' in edit ? edit.text : typeof edit.payload === 'string' ? edit.payload : JSON.stringify(edit.payload);
+  const payload = 'text' in edit ? payloadOfText(text).payload : edit.payload;
+  let summary: string | null;
+  try {
+    summary = summarize(event.provider, event.type, payload); // of the edited payload, not the original's
+  } catch {
+    summary = null;
+  }
   return {
     ...event,
+    summary,
     id: newId('evt', now),
     status: 'received',
     receivedAt: new Date(now).toISOString(),
@@ -34,7 +53,7 @@ export function createAutomationHandlers(core: AutomationsCore, outbox: Outbox):
   const { store, bus, clock } = core.deps;
 
   return {
-    async replayEvent({ id, payload }): Promise<{ event: EventSummary; runs: Run[] }> {
+    async replayEvent({ id, payload, payloadText }): Promise<{ event: EventSummary; runs: Run[] }> {
       const original = await store.getEvent(id);
       if (!original) throw notFound('That event');
       if (original.status === 'rejected' || original.status === 'duplicate') {
@@ -45,8 +64,9 @@ export function createAutomationHandlers(core: AutomationsCore, outbox: Outbox):
         );
       }
       let target: EventSummary = store.getEventSummary(id) ?? original;
-      if (payload !== undefined) {
-        const stored = await store.appendEvent(editedCopy(original, payload, clock.now()));
+      const edit = payloadText !== undefined ? { text: payloadText } : payload !== undefined ? { payload } : null;
+      if (edit) {
+        const stored = await store.appendEvent(editedCopy(original, edit, clock.now()));
         target = stored.summary;
         bus.emit('event.created', stored.summary);
       }

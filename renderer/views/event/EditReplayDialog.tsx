@@ -2,35 +2,41 @@ import { useState } from 'react';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
-import { prettyPayload } from './eventExport';
 
-/** Edit the payload as JSON, then replay a marked copy with it. */
+/**
+ * Edit the payload, then replay a marked copy with it. The text goes to the engine as
+ * written (never parsed and re-serialized here): numbers beyond 2^53 stay exact.
+ */
 export function EditReplayDialog({
   open,
-  payload,
+  initialText,
+  json,
   onClose,
   onReplay,
 }: {
   open: boolean;
-  payload: unknown;
+  initialText: string;
+  /** The original payload was JSON: the edit must be too. */
+  json: boolean;
   onClose: () => void;
-  onReplay: (payload: unknown) => Promise<void>;
+  onReplay: (payloadText: string) => Promise<void>;
 }) {
-  const [text, setText] = useState(() => prettyPayload(payload));
+  const [text, setText] = useState(initialText);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      setError(`This is not valid JSON: ${(err as Error).message}`);
-      return;
+    if (json) {
+      try {
+        JSON.parse(text);
+      } catch (err) {
+        setError(`This is not valid JSON: ${(err as Error).message}`);
+        return;
+      }
     }
     setError(null);
     setBusy(true);
     try {
-      await onReplay(parsed);
+      await onReplay(text);
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -58,7 +64,7 @@ export function EditReplayDialog({
         Your scripts run on a copy of this event with the payload below. The copy is marked &ldquo;edited replay&rdquo;;
         the original stays as it was.
       </p>
-      <Field label="Payload (JSON)" error={error}>
+      <Field label={json ? 'Payload (JSON)' : 'Payload'} error={error}>
         <textarea
           className="textarea code-input"
           rows={18}

@@ -1,6 +1,7 @@
 // One event in full: what it was, whether its signature checked out, every
 // script run with its output (live while running), what it sent onward, and
 // its headers and payload. Actions: replay, edit and replay, copy, export.
+import { payloadText } from '../../lib/jsonText';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { humanizeType, summarize } from '../../../shared/summary';
 import type { HookEvent, Run } from '../../../shared/types';
@@ -224,11 +225,16 @@ export function EventView({ id }: { id: string }) {
         </div>
         <aside className="event-side">
           <Card title="Signature" labelledBy="verification-title">
-            <p className={`verification ${event.verification.ok ? 'is-ok' : 'is-bad'}`}>
-              {event.verification.ok
-                ? '✓ Signature checked: it really came from ' + event.source + '.'
-                : '✗ ' + (event.verification.reason ?? 'The signature did not match.')}
-            </p>
+            {event.replayOf ? (
+              // Made here from another event: there is no sender's signature to speak of.
+              <p className="verification">✎ Not signed: an edited copy, made in Hookdock.</p>
+            ) : (
+              <p className={`verification ${event.verification.ok ? 'is-ok' : 'is-bad'}`}>
+                {event.verification.ok
+                  ? '✓ Signature checked: it really came from ' + event.source + '.'
+                  : '✗ ' + (event.verification.reason ?? 'The signature did not match.')}
+              </p>
+            )}
             {event.verification.ok && event.verification.reason && (
               <p className="muted small">{event.verification.reason}</p>
             )}
@@ -250,10 +256,11 @@ export function EventView({ id }: { id: string }) {
       {editing && (
         <EditReplayDialog
           open={editing}
-          payload={event.payload}
+          initialText={payloadText(event)}
+          json={typeof event.payload !== 'string'}
           onClose={() => setEditing(false)}
-          onReplay={async (payload) => {
-            const r = await api.replayEvent({ id: event.id, payload });
+          onReplay={async (text) => {
+            const r = await api.replayEvent({ id: event.id, payloadText: text });
             setEditing(false);
             toast('Replayed an edited copy.');
             navigate(href('events', r.event.id));

@@ -3,7 +3,7 @@ import type { HookEvent } from '../../../shared/types';
 import { Card } from '../../components/Card';
 import { CopyButton } from '../../components/CopyButton';
 import { JsonView } from '../../components/JsonView';
-import { prettyPayload } from './eventExport';
+import { payloadText } from '../../lib/jsonText';
 
 type Tab = 'payload' | 'raw' | 'headers';
 const TABS: { id: Tab; label: string }[] = [
@@ -16,7 +16,8 @@ const TABS: { id: Tab; label: string }[] = [
 export function PayloadPanel({ event }: { event: HookEvent }) {
   const [tab, setTab] = useState<Tab>('payload');
   const base = useId();
-  const pretty = prettyPayload(event.payload);
+  // From the body's own text: parsed numbers beyond 2^53 would show rounded.
+  const pretty = payloadText(event);
   const raw = 'text' in event.body ? event.body.text : event.body.base64;
   const headers = Object.entries(event.headers).sort(([a], [b]) => a.localeCompare(b));
   const onKey = (e: KeyboardEvent) => {

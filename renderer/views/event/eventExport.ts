@@ -40,12 +40,3 @@ export function exportFileName(event: Pick<HookEvent, 'id' | 'type'>): string {
 export function exportJson(event: HookEvent): string {
   return JSON.stringify(event, null, 2) + '\n';
 }
-
-export function prettyPayload(payload: unknown): string {
-  if (typeof payload === 'string') return payload;
-  try {
-    return JSON.stringify(payload, null, 2) ?? String(payload);
-  } catch {
-    return String(payload);
-  }
-}
