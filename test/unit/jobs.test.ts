@@ -52,6 +52,22 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop()));
 });
 
+/** A started scheduler with one slot whose handler holds the job for `heldRef` until release(). */
+async function holding(heldRef: string, extra: { stopTimeoutMs?: number } = {}) {
+  const store = memoryStore();
+  const s = scheduler(store, { concurrency: 1, ...extra });
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  s.register('k', {
+    async run(job) {
+      if (job.refId === heldRef) await held;
+      return { ok: true };
+    },
+  });
+  await s.start();
+  return { store, s, release };
+}
+
 describe('scheduler', () => {
   it('retries with backoff until an attempt succeeds, then deletes the job', async () => {
     const store = memoryStore();
@@ -369,17 +385,7 @@ describe('scheduler', () => {
   });
 
   it('a new job waits as pending while every slot is busy, and starts at once when one is free', async () => {
-    const store = memoryStore();
-    const s = scheduler(store, { concurrency: 1 });
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    s.register('k', {
-      async run(job) {
-        if (job.refId === 'first') await held;
-        return { ok: true };
-      },
-    });
-    await s.start();
+    const { store, s, release } = await holding('first');
     const first = await s.enqueue({ kind: 'k', refId: 'first', policy: fast });
     expect(store.jobs.get(first.id)?.state).toBe('active');
     const second = await s.enqueue({ kind: 'k', refId: 'second', policy: fast });
@@ -484,17 +490,7 @@ describe('scheduler', () => {
   });
 
   it('stop() calls off a wait for a slot: that job is pending on disk for the restart', async () => {
-    const store = memoryStore();
-    const s = scheduler(store, { concurrency: 1, stopTimeoutMs: 2000 });
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    s.register('k', {
-      async run(job) {
-        if (job.refId === 'a') await held;
-        return { ok: true };
-      },
-    });
-    await s.start();
+    const { store, s, release } = await holding('a', { stopTimeoutMs: 2000 });
     await s.enqueue({ kind: 'k', refId: 'a', policy: fast });
     const b = await s.enqueue({ kind: 'k', refId: 'b', policy: fast });
     await waitFor(() => store.jobs.get(b.id)?.state === 'active');
