@@ -74,9 +74,11 @@ describe.skipIf(process.platform === 'win32')('the script launcher', () => {
     expect(launcher.helperPid()).toBeUndefined(); // no burst yet, no helper
 
     const gate = join(dir, 'gate');
+    const running = join(dir, 'running');
     const holder = run(launcher, {
-      command: await shScript('hold.sh', `while [ ! -e "${gate}" ]; do sleep 0.02; done`),
+      command: await shScript('hold.sh', `touch "${running}"\nwhile [ ! -e "${gate}" ]; do sleep 0.02; done`),
     });
+    await waitFor(() => existsSync(running), 5000, 'the first script to run');
     // The first script of a burst starts the helper, and does not wait for it.
     const early = await run(launcher, { command: parent });
     expect(Number(early.stdout.trim())).toBe(process.pid);
