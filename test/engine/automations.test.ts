@@ -1,6 +1,7 @@
 // The automations service end to end: real store on disk, real config file,
 // real child processes (node, sh, python3), real HTTP to a sink destination.
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import type { ConfigInput } from '../../shared/config';
@@ -319,6 +320,28 @@ describe('replay, test runs, pause', () => {
     await h.automations.handlers.setAutomationsPaused({ paused: false });
     const [run] = await h.waitRun(event.id, allSettled);
     expect(run.status).toBe('succeeded');
+  });
+});
+
+describe('the concurrency limit', () => {
+  it('a run waiting for a slot shows queued, not running, and its attempt is timed from when it could start', async () => {
+    const gate = `${dir}/gate`;
+    const hold = `${dir}/hold.sh`;
+    await writeFile(hold, `#!/bin/sh\nwhile [ ! -e "${gate}" ]; do sleep 0.02; done\n`, { mode: 0o755 });
+    h = await startHarness(dir, { ...withSink([auto('hold', hold)]), limits: { concurrency: 1 } });
+    const first = await h.fire();
+    const second = await h.fire();
+    await waitFor(() => h!.automations.runsForEvent(first.id)[0]?.status === 'running', 5000, 'the first to run');
+    await new Promise((r) => setTimeout(r, 300));
+    // The second is prepared (its job durable, active) but waits for the one slot.
+    expect(h.automations.runsForEvent(second.id).map((r) => r.status)).toEqual(['queued']);
+    const opened = Date.now();
+    await writeFile(gate, '');
+    const [a] = await h.waitRun(first.id, allSettled);
+    const [b] = await h.waitRun(second.id, allSettled);
+    expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
+    expect(Date.parse(b.attempts[0].startedAt)).toBeGreaterThanOrEqual(Date.parse(a.attempts[0].finishedAt!) - 5);
+    expect(Date.parse(b.attempts[0].startedAt)).toBeGreaterThanOrEqual(opened - 5);
   });
 });
 

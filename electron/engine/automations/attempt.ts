@@ -97,35 +97,45 @@ export async function executeAttempt(
 interface Started {
   running: Run;
   attempt: Attempt;
-  /** Saves the attempt as running (not awaited: bookkeeping for the dashboard). */
+  /** Saves the attempt as running, timed from now (not awaited: bookkeeping for the dashboard). */
   record(): void;
 }
 
 function startAttempt(deps: AttemptDeps, run: Run): Started {
-  const attempt: Attempt = startedAttempt(run.attempts.length + 1, new Date(deps.clock.now()).toISOString());
-  const running: Run = { ...run, status: 'running', nextAttemptAt: null, attempts: [...run.attempts, attempt] };
-  const record = () => {
-    // The scheduler's 'active' job record is durable already, so a crash from here on
-    // re-runs the attempt whatever became of this one.
-    deps.runs.save(running).then(
-      () => deps.runs.syncEventStatus(run.eventId),
-      (err) => deps.logger.error('Could not record the start of a script attempt.', { run: run.id, err }),
-    );
+  const at = (ms: number) => {
+    const attempt: Attempt = startedAttempt(run.attempts.length + 1, new Date(ms).toISOString());
+    return {
+      attempt,
+      running: { ...run, status: 'running' as const, nextAttemptAt: null, attempts: [...run.attempts, attempt] },
+    };
   };
-  return { running, attempt, record };
+  const started: Started = {
+    ...at(deps.clock.now()),
+    record() {
+      // From now: the attempt may have waited for a work slot since it was prepared.
+      Object.assign(started, at(deps.clock.now()));
+      // The scheduler's 'active' job record is durable already, so a crash from here on
+      // re-runs the attempt whatever became of this one.
+      deps.runs.save(started.running).then(
+        () => deps.runs.syncEventStatus(run.eventId),
+        (err) => deps.logger.error('Could not record the start of a script attempt.', { run: run.id, err }),
+      );
+    },
+  };
+  return started;
 }
 
 async function runAttempt(
   deps: AttemptDeps,
-  { running, attempt }: Started,
+  started: Started,
   automation: AutomationConfig,
   event: StoredEvent,
   signal: AbortSignal,
   jobSaved: Promise<void>,
 ): Promise<JobOutcome> {
   const iso = () => new Date(deps.clock.now()).toISOString();
-  const run = running;
-  const n = attempt.attempt;
+  const run = started.running;
+  const n = started.attempt.attempt;
 
   const live = createLiveOutput({
     intervalMs: deps.liveIntervalMs,
@@ -172,6 +182,8 @@ async function runAttempt(
     notes.push(`${collector.sends.length} send line(s) were not sent: sends leave only from an attempt that exits 0.`);
   }
 
+  // Read now: record() timed the attempt when its script could start.
+  const { running, attempt } = started;
   const finished: Attempt = {
     ...attempt,
     finishedAt: iso(),
