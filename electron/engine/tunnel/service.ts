@@ -76,6 +76,9 @@ export function createTunnel(opts: TunnelOptions): TunnelService {
   registerSecret(opts.envAuthtoken);
 
   let rememberedUrl: Promise<string | null> = Promise.resolve(null);
+  // The latest URL's comparison and save, which stop() lets finish: a URL not saved would
+  // be announced as a change on the next start.
+  let urlBookkeeping: Promise<void> = Promise.resolve();
   const machine = createTunnelMachine({
     connector,
     clock,
@@ -87,12 +90,12 @@ export function createTunnel(opts: TunnelOptions): TunnelService {
     maxDelayMs: opts.maxDelayMs,
     onStatus: (s: TunnelStatus) => opts.bus.emit('tunnel.changed', s),
     onUrlChanged: (previous, url) => {
-      void rememberedUrl.then((saved) => {
+      urlBookkeeping = rememberedUrl.then((saved) => {
         // The first URL of this run is still a change if the last run had another.
         const before = previous ?? (saved !== url ? saved : null);
         if (previous !== null || saved !== url) opts.bus.emit('tunnel.urlChanged', { previous: before, url });
         rememberedUrl = Promise.resolve(url);
-        void saveUrl(url);
+        return saveUrl(url);
       });
     },
   });
@@ -166,6 +169,8 @@ export function createTunnel(opts: TunnelOptions): TunnelService {
       unsubscribe = null;
       running = null;
       await machine.stop();
+      // A small file: bounded anyway, stop() must stay quick whatever the disk does.
+      await Promise.race([urlBookkeeping, new Promise((r) => setTimeout(r, 1000).unref())]);
     },
     status: () => machine.status(),
     publicUrl: () => machine.publicUrl(),
