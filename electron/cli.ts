@@ -199,9 +199,12 @@ async function serve(opts: ServeOptions): Promise<void> {
       if (url && url !== printedUrl) print(`Public:    ${url}`);
       if (url) printedUrl = url;
     };
-    printPublic((await engine.handlers.getStatus({})).publicUrl);
+    const status = await engine.handlers.getStatus({});
+    printPublic(status.publicUrl);
     engine.bus.on('tunnel.changed', (t) => printPublic(t.state === 'online' ? t.url : null));
     print(`Dashboard: http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`);
+    // Started, but not all is well (secrets this process cannot read): said where the owner looks first.
+    if (status.configError) process.stderr.write(`hookdock: warning: ${status.configError}\n`);
   } catch (err) {
     dashboard = null;
     await engine.stop().catch(() => undefined);

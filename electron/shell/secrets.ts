@@ -4,10 +4,11 @@
 // this user can read (0600), and the UI says so. safeStorage is injected.
 import type { SafeStorage } from 'electron';
 import type { SecretsStorageStatus } from '../../shared/desktop';
+import { KEYCHAIN_PREFIX } from '../engine/config/secrets';
 import type { SecretCodec } from '../engine/types';
 
 /** Marks a value we encrypted; anything else (a hand edit) is taken as plain text. */
-export const ENCRYPTED_PREFIX = 'enc:safeStorage:v1:';
+export const ENCRYPTED_PREFIX = KEYCHAIN_PREFIX;
 
 export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
   Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../shared/config';
 import { createConfigService, toPublicConfig } from '../../electron/engine/config';
+import { KEYCHAIN_PREFIX } from '../../electron/engine/config/secrets';
 import { createEngine } from '../../electron/engine/engine';
 import type { ConfigService, Engine, SecretCodec } from '../../electron/engine/types';
 import { createBus, type Bus } from '../../electron/engine/util/bus';
@@ -247,6 +248,31 @@ describe('config secrets at rest, headless (no codec)', () => {
     const svc = make();
     await svc.start();
     if (posix) expect(await mode()).toBe(0o600);
+  });
+  it('starts on a file whose secrets the desktop app encrypted: says which and what to do, never uses the ciphertext', async () => {
+    const encrypted = createSecretCodec(fakeSafeStorage(), 'linux').encode(STRIPE_SECRET);
+    expect(encrypted.startsWith(KEYCHAIN_PREFIX)).toBe(true);
+    const config = plainConfig();
+    config.sources[0].secret = encrypted;
+    await writeJson(config);
+    const svc = make();
+    await svc.start();
+    expect(svc.error()).toContain('sources[0].secret was encrypted by the Hookdock desktop app');
+    expect(svc.error()).toContain('hookdock serve cannot use');
+    const standIn = svc.current().sources[0].secret;
+    expect(standIn).not.toBe(encrypted);
+    expect(svc.current().destinations[0].secret).toBe(DEST_SECRET);
+    // Saving something else leaves the desktop app's value as it was, for the app to read.
+    await svc.update((d) => {
+      d.retention.days = 9;
+    });
+    expect((JSON.parse(await readDisk()) as typeof config).sources[0].secret).toBe(encrypted);
+    // Pasting it again in the dashboard fixes it.
+    await svc.update((d) => {
+      d.sources[0].secret = STRIPE_SECRET;
+    });
+    expect(svc.error()).toBeNull();
+    expect(svc.current().sources[0].secret).toBe(STRIPE_SECRET);
   });
 });
 

@@ -4,9 +4,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventSummary, Page, Status } from '../../shared/types';
+import { KEYCHAIN_PREFIX } from '../../electron/engine/config/secrets';
 import { postHook, sampleSources, signedRequest } from '../helpers/sign';
 import { dashboardApi, ensureBuilt, runCli, serveArgs, startServe, type ServeProcess } from '../helpers/serve';
-import { makeTempDir, removeDir } from '../helpers/tmp';
+import { makeTempDir, removeDir, waitFor } from '../helpers/tmp';
 
 let dir: string;
 let running: ServeProcess | null;
@@ -54,6 +55,23 @@ describe('hookdock serve', () => {
 
     expect(await running.stop('SIGTERM')).toBe(0);
     running = null;
+  });
+
+  it('starts on secrets the desktop app encrypted, and warns in one line which and what to do', async () => {
+    const encrypted = { ...shop, secret: `${KEYCHAIN_PREFIX}bm90LXJlYWRhYmxlLWhlcmU=` };
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ sources: [encrypted] }));
+    const serve = (running = await startServe(dir));
+    await waitFor(() => serve.stderr().includes('hookdock: warning: '), 5000, 'the warning');
+    const warnings = serve
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('hookdock: warning: '));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/sources\[0\]\.secret was encrypted by the Hookdock desktop app/);
+    expect(warnings[0]).not.toContain(encrypted.secret); // the ciphertext is not printed either
+    // The ciphertext is never taken for the secret: a request signed with it is refused.
+    const forged = await postHook(running.receiverUrl, 'shop', await signedRequest(encrypted));
+    expect(forged.status).toBe(401);
   });
 
   it('prints --version and --help', async () => {

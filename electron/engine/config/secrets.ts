@@ -8,6 +8,13 @@ import type { SecretCodec } from '../types';
 
 export type SecretsStorage = SecretCodec['mode'];
 
+/**
+ * How the desktop app marks a secret it encrypted with the system keychain
+ * (electron/shell/secrets.ts). The engine only recognises it: without the app
+ * (hookdock serve) such a value cannot be read, and the owner is told so.
+ */
+export const KEYCHAIN_PREFIX = 'enc:safeStorage:v1:';
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -43,6 +50,8 @@ export interface DecodedSecrets {
 
 export interface SecretsAtRest {
   readonly storage: SecretsStorage;
+  /** 'none': no keychain codec at all (hookdock serve). */
+  readonly codec: SecretsStorage | 'none';
   /**
    * After JSON.parse, before validation. With `standIns`, an undecryptable value
    * is replaced by a random secret that never verifies (and is written back as
@@ -57,8 +66,11 @@ export interface SecretsAtRest {
   forgetStandIns(): void;
 }
 
-export function unreadableMessage(file: string, paths: string[]): string {
+export function unreadableMessage(file: string, paths: string[], storage: SecretsStorage | 'none'): string {
   const which = paths.join(', ');
+  if (storage === 'none') {
+    return `${file}: ${which} ${paths.length > 1 ? 'were' : 'was'} encrypted by the Hookdock desktop app with this system's keychain, which hookdock serve cannot use — run the desktop app, or paste the secret again in the dashboard (hookdock serve keeps it in this file, readable only by you).`;
+  }
   return `${file}: ${which} could not be decrypted on this computer (the file may come from another computer or user account) — paste the secret again in the app.`;
 }
 
@@ -76,17 +88,21 @@ export function createSecretsAtRest(codec: SecretCodec | undefined): SecretsAtRe
   const standIns = new Map<string, string>();
 
   const decodeOne = (stored: string, path: string, acc: DecodedSecrets, allowStandIn: boolean): string => {
-    if (!codec) return stored;
-    let plain: string;
-    try {
-      plain = codec.decode(stored);
-    } catch {
+    const unreadable = () => {
       acc.unreadable.push(path);
       if (!allowStandIn) return stored;
       // whsec_<base64> passes every secret field's validation (destinations need that shape).
       const standIn = 'whsec_' + randomBytes(24).toString('base64');
       standIns.set(standIn, stored);
       return standIn;
+    };
+    // Headless: the desktop app's ciphertext would otherwise pass for the secret itself.
+    if (!codec) return stored.startsWith(KEYCHAIN_PREFIX) ? unreadable() : stored;
+    let plain: string;
+    try {
+      plain = codec.decode(stored);
+    } catch {
+      return unreadable();
     }
     if (plain === stored && !acc.plainFound) acc.plainFound = wouldEncrypt(codec, stored);
     return plain;
@@ -94,6 +110,7 @@ export function createSecretsAtRest(codec: SecretCodec | undefined): SecretsAtRe
 
   return {
     storage: codec?.mode ?? 'plain-file',
+    codec: codec?.mode ?? 'none',
 
     decode(raw, opts = {}) {
       const acc: DecodedSecrets = { raw, unreadable: [], plainFound: false };

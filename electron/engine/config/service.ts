@@ -65,7 +65,8 @@ export function parseConfigText(
     return { ok: false, error: `${file} is not valid JSON (${(err as Error).message})` };
   }
   const { raw, unreadable, plainFound } = secrets.decode(parsed, opts);
-  if (unreadable.length && !opts.standIns) return { ok: false, error: unreadableMessage(file, unreadable) };
+  if (unreadable.length && !opts.standIns)
+    return { ok: false, error: unreadableMessage(file, unreadable, secrets.codec) };
   const result = configSchema.safeParse(raw);
   if (!result.success) return { ok: false, error: `${file} is invalid: ${describeIssues(result.error)}` };
   return { ok: true, config: result.data, raw, plainFound };
@@ -129,7 +130,7 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
   /** Null, or the secrets still waiting to be pasted again (a config that started with undecryptable ones). */
   const secretsError = (config: Config): string | null => {
     const unreadable = secrets.unreadable(config);
-    return unreadable.length ? unreadableMessage(file, unreadable) : null;
+    return unreadable.length ? unreadableMessage(file, unreadable, secrets.codec) : null;
   };
 
   const apply = (config: Config) => {
