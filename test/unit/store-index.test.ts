@@ -84,4 +84,18 @@ describe('EventIndex', () => {
     expect(idx.list({ limit: 10, status: 'failed' }).items).toHaveLength(1);
     expect(idx.list({ limit: 10, status: 'failed', q: 'evt_abc' }).items).toHaveLength(0);
   });
+
+  it('takes the search as literal text: $, (, ., * and friends are not patterns', () => {
+    const idx = new EventIndex();
+    idx.add(summary({ summary: 'Order #12 (gift) — $59.00 for J. Doe' }), -1);
+    idx.add(summary({ summary: 'Order 1259x00' }), -1);
+    for (const q of ['$59.00', '(gift)', 'j. doe', '#12 (']) {
+      expect(
+        idx.list({ limit: 10, q }).items.map((s) => s.summary),
+        q,
+      ).toEqual(['Order #12 (gift) — $59.00 for J. Doe']);
+    }
+    expect(idx.list({ limit: 10, q: '.*' }).items).toHaveLength(0);
+    expect(idx.list({ limit: 10, q: '  ' }).items).toHaveLength(2); // blank: no filter
+  });
 });

@@ -163,7 +163,7 @@ export class EventIndex {
 
   list(query: EventQuery): Page<EventSummary> {
     const limit = Math.max(1, Math.min(Math.floor(query.limit) || 50, 1000));
-    const q = query.q?.trim().toLowerCase() || null;
+    const q = query.q?.trim() ? searchPattern(query.q.trim()) : null;
     let i = this.order.length - 1;
     if (query.cursor) {
       const after = decodeCursor(query.cursor);
@@ -236,12 +236,21 @@ export class EventIndex {
   }
 }
 
-function matches(s: EventSummary, q: string): boolean {
+/**
+ * A search as a case-insensitive pattern of its literal text: testing each field with it
+ * costs no allocation, where lower-casing every field of every summary did (3x slower
+ * over 120,000 events, test/bench/store.ts).
+ */
+function searchPattern(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+}
+
+function matches(s: EventSummary, q: RegExp): boolean {
   return (
-    s.id.toLowerCase().includes(q) ||
-    s.source.toLowerCase().includes(q) ||
-    s.type.toLowerCase().includes(q) ||
-    (s.summary?.toLowerCase().includes(q) ?? false) ||
-    (s.providerEventId?.toLowerCase().includes(q) ?? false)
+    q.test(s.id) ||
+    q.test(s.source) ||
+    q.test(s.type) ||
+    (typeof s.summary === 'string' && q.test(s.summary)) ||
+    (typeof s.providerEventId === 'string' && q.test(s.providerEventId))
   );
 }
