@@ -52,6 +52,21 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop()));
 });
 
+/** The next job record put that `match`es fails with "disk full" (once). */
+function failOnce(store: Store, match: (r: JobRecord) => boolean): void {
+  const col = store.collection<JobRecord>('jobs');
+  const put = col.put.bind(col);
+  let armed = true;
+  col.put = async (r) => {
+    if (armed && match(r)) {
+      armed = false;
+      await Promise.resolve();
+      throw new Error('disk full');
+    }
+    return put(r);
+  };
+}
+
 /** A started scheduler with one slot whose handler holds the job for `heldRef` until release(). */
 async function holding(heldRef: string, extra: { stopTimeoutMs?: number } = {}) {
   const store = memoryStore();
@@ -396,17 +411,7 @@ describe('scheduler', () => {
 
   it('a job started at once whose active record cannot be saved: enqueue says so, nothing runs, it is tried again', async () => {
     const store = memoryStore();
-    const col = store.collection<JobRecord>('jobs');
-    const put = col.put.bind(col);
-    let fail = true;
-    col.put = async (r) => {
-      if (fail) {
-        fail = false;
-        await Promise.resolve();
-        throw new Error('disk full');
-      }
-      return put(r);
-    };
+    failOnce(store, () => true);
     const s = scheduler(store);
     const seen: string[] = [];
     s.register('k', {
@@ -503,17 +508,7 @@ describe('scheduler', () => {
 
   it('an overlapping handler starts before the active record is durable, and is ignored when it cannot be saved', async () => {
     const store = memoryStore();
-    const col = store.collection<JobRecord>('jobs');
-    const put = col.put.bind(col);
-    let failActive = true;
-    col.put = async (r) => {
-      if (r.state === 'active' && failActive) {
-        failActive = false;
-        await Promise.resolve();
-        throw new Error('disk full');
-      }
-      return put(r);
-    };
+    failOnce(store, (r) => r.state === 'active');
     const s = scheduler(store);
     const seen: string[] = [];
     s.register('k', {
