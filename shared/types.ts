@@ -40,6 +40,12 @@ export interface EventSummary {
   status: EventStatus;
   receivedAt: IsoTime;
   providerEventId: string | null;
+  /**
+   * What redeliveries of this event are recognised by (README "duplicate key"): the
+   * provider's id, with the topic and a body hash where that id alone is not unique
+   * per event. Absent on events stored before it existed: providerEventId is used.
+   */
+  dedupeKey?: string | null;
   verification: Verification;
   /** One human line drawn from the payload ("Order #1042 — $59.00"), or null. */
   summary: string | null;

@@ -1,12 +1,14 @@
 // Shopify, WooCommerce, Square (hand-computed per each provider's documented
 // recipe), the configurable hmac provider, unsigned sources, and every sample.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../../shared/config';
 import { PROVIDERS } from '../../shared/types';
 import { sampleSources } from '../helpers/sources';
 import { allProviders, getProvider } from '../../electron/engine/receiver/providers';
 import { URL_BASE, verify } from './providers-helpers';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const NOW = 1_780_000_000_000;
 const b64 = (alg: string, key: string, data: string) => createHmac(alg, key).update(data, 'utf8').digest('base64');
@@ -36,6 +38,7 @@ describe('shopify', () => {
       reason: null,
       type: 'orders/create',
       providerEventId: '98880550-7158-44d4-b7cd-2c97c8a091b5',
+      dedupeKey: `orders/create | 98880550-7158-44d4-b7cd-2c97c8a091b5 | sha256:${sha256(body)}`,
     });
   });
 
@@ -80,6 +83,7 @@ describe('woocommerce', () => {
       reason: null,
       type: 'order.created',
       providerEventId: '4821',
+      dedupeKey: `4821 | order.created | sha256:${sha256(body)}`,
     });
   });
 

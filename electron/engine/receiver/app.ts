@@ -22,10 +22,12 @@ import type { Store, StoredEvent } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import { buildEvent, flattenHeaders, parseBody } from './event';
+import { buildEvent, flattenHeaders } from './event';
+import { parseDelivery } from './formats';
 import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
 import { getProvider } from './providers';
 import { createRateLimiter } from './rate-limit';
+import { signedUrls } from './signed-url';
 import type { Provider, ProviderResult } from './types';
 
 export interface ReceiverDeps {
@@ -124,22 +126,29 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   };
 
   const receive = (req: Request, res: Response): Promise<void> =>
-    receiveBody(res.locals.source as SourceConfig, Buffer.isBuffer(req.body) ? req.body : EMPTY, req.headers, res);
+    receiveBody(
+      res.locals.source as SourceConfig,
+      Buffer.isBuffer(req.body) ? req.body : EMPTY,
+      req.headers,
+      res,
+      req.originalUrl,
+    );
 
   async function receiveBody(
     source: SourceConfig,
     raw: Buffer,
     requestHeaders: IncomingHttpHeaders,
     res: ServerResponse,
+    requestPath: string,
   ): Promise<void> {
     const provider = getProvider(source.provider);
     const now = deps.clock.now();
     const headers = flattenHeaders(requestHeaders);
-    const parsed = parseBody(raw);
-    const base = (deps.publicUrl() ?? deps.receiverUrl()).replace(/\/+$/, '');
-    const url = source.notificationUrl ?? `${base}/hooks/${source.id}`;
+    const parsed = parseDelivery(provider, raw, headers['content-type']);
+    // Square signs the URL it posted to: the path and query as received (signed-url.ts).
+    const urls = signedUrls(source, requestPath, deps.publicUrl() ?? deps.receiverUrl());
 
-    let result: ProviderResult = provider.verify({ rawBody: raw, headers, source, url, now }, parsed.payload);
+    let result: ProviderResult = provider.verify({ rawBody: raw, headers, source, now, ...urls }, parsed.payload);
     let invalidJson = false;
     if (result.ok && provider.jsonBody && !parsed.json) {
       invalidJson = true;
@@ -275,7 +284,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const source = admitSource(deps.getConfig(), sourceId, res);
     if (!source) return;
     readWholeBody(req, (raw) => {
-      receiveBody(source, raw, req.headers, res).catch((err: unknown) =>
+      receiveBody(source, raw, req.headers, res, req.url ?? '').catch((err: unknown) =>
         onError(err, req as Request, res as Response, () => {}),
       );
     });
@@ -290,8 +299,8 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
 
 function invalidJsonReason(provider: Provider, contentType: string | undefined): string {
   const form = /x-www-form-urlencoded/i.test(contentType ?? '');
-  if (form && provider.id === 'github') {
-    return 'GitHub sent this form-encoded: set "Content type" to application/json in the webhook\'s settings on GitHub.';
+  if (form && provider.formPayloadField) {
+    return `${provider.label} sent this form-encoded without JSON in its "${provider.formPayloadField}" field: check the webhook's content type setting at ${provider.label}.`;
   }
   return `The body is not valid JSON, though ${provider.label} always sends JSON${form ? ' (it came form-encoded)' : ''}: it is kept here, but no automation runs on it.`;
 }

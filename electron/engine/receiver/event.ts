@@ -60,6 +60,7 @@ export function buildEvent(args: {
     status: result.ok ? 'received' : 'rejected',
     receivedAt: new Date(now).toISOString(),
     providerEventId: result.providerEventId ?? `sha256:${sha256Hex(raw)}`,
+    ...(result.dedupeKey ? { dedupeKey: result.dedupeKey } : {}),
     verification: { ok: result.ok, reason: result.reason },
     summary,
     sizeBytes: raw.length,

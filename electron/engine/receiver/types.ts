@@ -6,8 +6,16 @@ export interface ProviderRequest {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   source: SourceConfig;
-  /** The URL the provider posted to (public URL + /hooks/<id>): Square signs it. */
+  /**
+   * The URL the provider posted to, as Square signs it: path and query exactly as
+   * received, on the origin of the source's notificationUrl (else the public URL).
+   */
   url: string;
+  /**
+   * Other URLs the sender may have signed (the configured notificationUrl as
+   * written, the public URL's origin): a signature over any of them is accepted.
+   */
+  otherUrls?: string[];
   now: number;
 }
 
@@ -17,8 +25,14 @@ export interface ProviderResult {
   reason: string | null;
   /** Event type, even for rejected requests when it can be read ("unknown" otherwise). */
   type: string;
-  /** Provider's own event id used for deduplication; null means "use SHA-256 of body". */
+  /** Provider's own event id, shown and searched; null means "use SHA-256 of body". */
   providerEventId: string | null;
+  /**
+   * What a redelivery of the same event shares and nothing else does (dedupe-key.ts):
+   * the provider's id plus the topic and/or a body hash where the id alone is not
+   * unique per event. Absent: providerEventId (or the body's SHA-256) is the key.
+   */
+  dedupeKey?: string;
   /**
    * Rejected, yet answered 2xx: a provider's own unsigned handshake (WooCommerce's
    * ping when a webhook is saved) that would otherwise make the provider refuse the URL.
@@ -33,6 +47,12 @@ export interface Provider {
   label: string;
   /** The provider always sends JSON: a body that does not parse is rejected (the receiver answers 400). */
   jsonBody?: boolean;
+  /**
+   * The form field holding the JSON payload when the body comes as
+   * application/x-www-form-urlencoded (GitHub: `payload`): the signature still
+   * covers the raw form bytes; type, id, summary and the script's payload come from the field.
+   */
+  formPayloadField?: string;
   verify(req: ProviderRequest, payload: unknown): ProviderResult;
   /** Builds a correctly signed sample request, for "send a test event" and tests. */
   sample(source: SourceConfig, url: string, now: number): { headers: Record<string, string>; body: string };

@@ -22,6 +22,7 @@ export function toSummary(e: StoredEvent | EventSummary): EventSummary {
     status: e.status,
     receivedAt: e.receivedAt,
     providerEventId: e.providerEventId ?? null,
+    ...(e.dedupeKey ? { dedupeKey: e.dedupeKey } : {}),
     verification: e.verification,
     summary: e.summary ?? null,
     sizeBytes: e.sizeBytes ?? 0,
@@ -30,10 +31,20 @@ export function toSummary(e: StoredEvent | EventSummary): EventSummary {
   };
 }
 
-/** The dedupe key, or null when this event takes no part in deduplication. */
-export function dedupeKey(e: { source: string; providerEventId: string | null; status: EventStatus }): string | null {
-  if (e.status === 'rejected' || e.providerEventId == null) return null;
-  return `${e.source}\u0000${e.providerEventId}`;
+/**
+ * The dedupe key, or null when this event takes no part in deduplication: the
+ * source with the event's own `dedupeKey` (set by the receiver per provider), or
+ * its providerEventId for events stored before dedupeKey existed.
+ */
+export function dedupeKey(e: {
+  source: string;
+  providerEventId: string | null;
+  dedupeKey?: string | null;
+  status: EventStatus;
+}): string | null {
+  const key = e.dedupeKey ?? e.providerEventId;
+  if (e.status === 'rejected' || key == null) return null;
+  return `${e.source}\u0000${key}`;
 }
 
 export function encodeCursor(id: string): string {
@@ -141,6 +152,11 @@ export class EventIndex {
       this.countToday(entry.s, 1);
     }
     return entry.s;
+  }
+
+  /** Summaries of events received before `iso` (prune's candidates), in no particular order. */
+  *receivedBefore(iso: string): IterableIterator<EventSummary> {
+    for (const { s } of this.byId.values()) if (s.receivedAt < iso) yield s;
   }
 
   /** Removes events (prune, quarantine). O(n) once per call, not per id. */

@@ -22,6 +22,7 @@ import { Segments } from './segments';
 import { recordOf } from './event-payload';
 import { materialize, type HeldJson } from './segment-files';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
+import { RetiredKeys } from './dedupe-keys';
 import {
   loadCollections,
   StoredCollection,
@@ -71,6 +72,8 @@ export class DurableStore implements Store {
   private checkpointQueued = false;
   private retryCheckpointAt = 0;
   private readonly healthTracker: HealthTracker;
+  /** Dedupe keys of pruned events, kept 7 days from receipt (dedupe-keys.ts). */
+  private readonly retired: RetiredKeys;
 
   constructor(opts: StoreOptions) {
     this.dir = path.join(opts.dataDir, 'store');
@@ -92,6 +95,7 @@ export class DurableStore implements Store {
     );
     this.journal = new Journal(this.dir, this.faults, this.logger);
     this.journal.onBatch = (err) => this.healthTracker.noteWrite(err);
+    this.retired = new RetiredKeys(this.getCollection('dedupe'));
   }
 
   open(): Promise<void> {
@@ -120,6 +124,10 @@ export class DurableStore implements Store {
       }
       const firstId = this.index.findDuplicate(key);
       if (firstId !== undefined) return { id: firstId, duplicate: true, summary: await this.bumpRedelivery(firstId) };
+      // Its first event was pruned by retention, less than 7 days after it came.
+      const prunedId = this.retired.find(key);
+      if (prunedId !== undefined)
+        return { id: prunedId, duplicate: true, summary: { ...toSummary(event), id: prunedId, status: 'duplicate' } };
     }
     const known = this.index.get(event.id);
     if (known) return { id: event.id, duplicate: true, summary: known.s };
@@ -193,6 +201,8 @@ export class DurableStore implements Store {
       this.logger.warn('Skipped pruning: the checkpoint before it failed', { err });
       return { eventsRemoved: 0 };
     }
+    // Keys first, durably: a crash after the drop must not forget them (dedupe-keys.ts).
+    await this.retired.keep(this.index.receivedBefore(new Date(cutoff).toISOString()), now);
     const dropped = await this.serialized(async () => {
       if (this.journal.rotated.length) return new Set<string>();
       const ids = await this.segments.dropOlderThan(new Date(cutoff).toISOString());
@@ -200,7 +210,7 @@ export class DurableStore implements Store {
       return ids;
     });
     const linked = ['runs', 'deliveries'].map((name) => this.getCollection(name));
-    const records = await deleteLinkedRecords(linked, this.index, dropped, cutoff);
+    const records = (await deleteLinkedRecords(linked, this.index, dropped, cutoff)) + (await this.retired.expire(now));
     if (dropped.size || records) this.logger.info('Pruned old events', { events: dropped.size, records, days });
     return { eventsRemoved: dropped.size };
   }
@@ -239,6 +249,7 @@ export class DurableStore implements Store {
       records += (await this.journal.replay(file, (rec) => this.applyRecord(rec))).records;
     }
     await this.journal.open();
+    this.retired.load();
     this.state = 'open';
     this.logger.info('Store opened', {
       events: this.index.size,

@@ -1,9 +1,13 @@
 // A generic HMAC sender: the header, algorithm (sha1/sha256/sha512), encoding
 // (hex/base64) and prefix ("sha256=") come from the source's `hmac` config; the
 // event type and id from its `eventType` / `eventId` extractors. Any body.
+// Duplicates: the configured id with the type (an id is an event's only within
+// its type), or the body's SHA-256 when no id is configured. A JSON-path id
+// that is a number keeps its exact digits.
 import { randomUUID } from 'node:crypto';
 import type { SourceConfig } from '../../../../shared/config';
 import type { Provider } from '../types';
+import { dedupeKeyOf } from './dedupe-key';
 import {
   accepted,
   digestsEqual,
@@ -31,7 +35,7 @@ export const hmac: Provider = {
   verify(req, payload) {
     const { source } = req;
     const type = extract(source.eventType, req.headers, payload) ?? 'unknown';
-    const eventId = extract(source.eventId, req.headers, payload);
+    const eventId = extract(source.eventId, req.headers, payload, req.rawBody);
     const settings = source.hmac;
     if (!settings)
       return rejected(
@@ -60,7 +64,7 @@ export const hmac: Provider = {
         eventId,
       );
     }
-    return accepted(type, eventId);
+    return accepted(type, eventId, eventId === null ? null : dedupeKeyOf([type, eventId]));
   },
   sample(source, _url, now) {
     const { body, headers } = genericSample(source, now);

@@ -1,7 +1,14 @@
 // Shopify: `X-Shopify-Hmac-Sha256` = base64 HMAC-SHA256 of the raw body, keyed
 // with the app's client secret. Topic and ids travel in headers.
+//
+// Duplicates: Shopify's guide (shopify.dev/docs/apps/build/webhooks/ignore-duplicates)
+// names X-Shopify-Event-Id, and says the same event reaches every subscription
+// to a topic, one webhook each; subscriptions may differ in `fields` and so in
+// body. The key is topic + event id (else X-Shopify-Webhook-Id, the same on each
+// retry of one delivery) + body hash: a retry collapses, different content never does.
 import { randomUUID } from 'node:crypto';
 import type { Provider } from '../types';
+import { dedupeKeyOf } from './dedupe-key';
 import { bodyHmacBase64, header, verifyBodyHmacBase64, type BodyHmacBase64 } from './util';
 
 const SENDER: BodyHmacBase64 = {
@@ -18,7 +25,8 @@ export const shopify: Provider = {
   verify(req) {
     const type = header(req, 'X-Shopify-Topic') ?? 'unknown';
     const eventId = header(req, 'X-Shopify-Event-Id') ?? header(req, 'X-Shopify-Webhook-Id');
-    return verifyBodyHmacBase64(req, SENDER, type, eventId);
+    const key = eventId ? dedupeKeyOf([type, eventId], req.rawBody) : null;
+    return verifyBodyHmacBase64(req, SENDER, type, eventId, key);
   },
   sample(source, _url, now) {
     const orderId = 5_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000);

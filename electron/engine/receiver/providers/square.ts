@@ -2,6 +2,10 @@
 // notification URL followed by the raw body, keyed with the subscription's
 // signature key. The URL must be exactly the one registered with Square, which
 // is why a wrong URL (a changed tunnel address) shows up as a bad signature.
+// Square posts to that URL, so the receiver hands in the URL as received (a
+// trailing slash or a query string included: receiver/signed-url.ts), and the
+// configured notificationUrl as written: a signature over either is accepted.
+// Duplicates: `event_id`, which Square keeps on every retry of an event.
 import { randomUUID } from 'node:crypto';
 import type { Provider } from '../types';
 import { accepted, bodyField, bodyType, digestsEqual, fromBase64, hmac, rejected, requireSignature } from './util';
@@ -17,8 +21,12 @@ export const square: Provider = {
     const eventId = bodyField(payload, 'event_id');
     const signed = requireSignature(req, HEADER, 'Square');
     if ('problem' in signed) return rejected(signed.problem, type, eventId);
-    const expected = hmac('sha256', signed.secret, req.url, req.rawBody);
-    if (!digestsEqual(expected, fromBase64(signed.signature))) {
+    const given = fromBase64(signed.signature);
+    let matched = false;
+    for (const url of [req.url, ...(req.otherUrls ?? [])]) {
+      if (digestsEqual(hmac('sha256', signed.secret, url, req.rawBody), given)) matched = true;
+    }
+    if (!matched) {
       return rejected(
         `The Square signature did not match: check the signature key of source "${req.source.id}", and that the notification URL registered with Square is exactly ${req.url} (set "notificationUrl" on the source if Square posts to another address).`,
         type,

@@ -2,6 +2,9 @@
 // (unix s), `webhook-signature` = space-separated "v1,<base64>" entries, each an
 // HMAC-SHA256 of "id.timestamp.body" keyed with the base64-decoded part of the
 // `whsec_<base64>` secret. Several entries appear while a secret is rolled.
+// Svix (the reference implementation, used by Clerk, Resend and others) sends the
+// same scheme as `svix-id`, `svix-timestamp`, `svix-signature`: either family is
+// read, never mixed. Duplicates: the id, which the spec keeps on every resend.
 import { randomUUID } from 'node:crypto';
 import type { Provider } from '../types';
 import {
@@ -39,10 +42,11 @@ export const standardWebhooks: Provider = {
   jsonBody: true,
   verify(req, payload) {
     const type = bodyType(payload);
-    const id = header(req, 'webhook-id');
+    const family = !header(req, 'webhook-signature') && header(req, 'svix-signature') ? 'svix' : 'webhook';
+    const id = header(req, `${family}-id`);
     const { source } = req;
     if (!source.secret) return rejected(noSecret(source), type, id);
-    for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
+    for (const name of [`${family}-id`, `${family}-timestamp`, `${family}-signature`]) {
       if (!header(req, name)) return rejected(missingHeader(name, 'a Standard Webhooks sender'), type, id);
     }
     const key = standardWebhooksKey(source.secret);
@@ -52,19 +56,19 @@ export const standardWebhooks: Provider = {
         type,
         id,
       );
-    const tsText = header(req, 'webhook-timestamp') ?? '';
+    const tsText = header(req, `${family}-timestamp`) ?? '';
     if (!/^\d+$/.test(tsText))
-      return rejected(`The webhook-timestamp header "${tsText.slice(0, 40)}" is not a number of seconds.`, type, id);
+      return rejected(`The ${family}-timestamp header "${tsText.slice(0, 40)}" is not a number of seconds.`, type, id);
     const ts = Number(tsText);
     const expected = hmac('sha256', key, `${id}.${ts}.`, req.rawBody);
     let matched = false;
-    for (const entry of (header(req, 'webhook-signature') ?? '').split(' ')) {
+    for (const entry of (header(req, `${family}-signature`) ?? '').split(' ')) {
       const comma = entry.indexOf(',');
       if (comma < 0 || entry.slice(0, comma) !== 'v1') continue;
       if (digestsEqual(expected, fromBase64(entry.slice(comma + 1)))) matched = true;
     }
     if (!matched) return rejected(mismatch('Standard Webhooks', 'signing secret (whsec_...)', source), type, id);
-    const stale = timestampProblem('webhook-timestamp', ts, req.now, STALE_TOLERANCE_SEC);
+    const stale = timestampProblem(`${family}-timestamp`, ts, req.now, STALE_TOLERANCE_SEC);
     if (stale) return rejected(stale, type, id);
     return accepted(type, id);
   },

@@ -3,6 +3,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Extractor, SourceConfig } from '../../../../shared/config';
 import type { ProviderRequest, ProviderResult } from '../types';
+import { parseWithExactNumbers } from './json-exact';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 
@@ -98,14 +99,25 @@ export function readJsonPath(payload: unknown, path: string): unknown {
   return cur;
 }
 
+/**
+ * A source's configured type or id: a header's value, or the value at a JSON
+ * path as a string. A number at the path is read as its exact digits from
+ * `rawBody` when given (JSON.parse rounds integers past 2^53, which would make
+ * two different ids one); null when absent, empty, or not a string/number.
+ */
 export function extract(
   extractor: Extractor | undefined,
   headers: Record<string, string>,
   payload: unknown,
+  rawBody?: Buffer,
 ): string | null {
   if (!extractor) return null;
   if ('header' in extractor) return scalar(headers[extractor.header.toLowerCase()]);
-  return scalar(readJsonPath(payload, extractor.jsonPath));
+  const value = readJsonPath(payload, extractor.jsonPath);
+  if (typeof value === 'number' && rawBody) {
+    return scalar(readJsonPath(parseWithExactNumbers(rawBody.toString('utf8')), extractor.jsonPath)) ?? scalar(value);
+  }
+  return scalar(value);
 }
 
 /** Sets "$.a.b" in a plain object, creating the objects on the way (for samples). */
@@ -172,6 +184,7 @@ export function verifyBodyHmacBase64(
   sender: BodyHmacBase64,
   type: string,
   eventId: string | null,
+  dedupeKey?: string | null,
 ): ProviderResult {
   const signed = requireSignature(req, sender.header, sender.label);
   if ('problem' in signed) return rejected(signed.problem, type, eventId);
@@ -179,7 +192,7 @@ export function verifyBodyHmacBase64(
   if (!digestsEqual(expected, fromBase64(signed.signature))) {
     return rejected(mismatch(sender.label, sender.secretName, req.source), type, eventId);
   }
-  return accepted(type, eventId);
+  return accepted(type, eventId, dedupeKey);
 }
 
 // The sentences. They name the thing to check, never the secret itself.
@@ -213,11 +226,13 @@ export function timestampProblem(
   return null;
 }
 
-export const accepted = (type: string, providerEventId: string | null): ProviderResult => ({
+/** `dedupeKey`: see ProviderResult; omitted = the provider event id alone. */
+export const accepted = (type: string, providerEventId: string | null, dedupeKey?: string | null): ProviderResult => ({
   ok: true,
   reason: null,
   type,
   providerEventId,
+  ...(dedupeKey ? { dedupeKey } : {}),
 });
 
 export const rejected = (reason: string, type: string, providerEventId: string | null): ProviderResult => ({

@@ -2,7 +2,13 @@
 // keyed with the webhook's secret. When a webhook is saved WooCommerce POSTs an
 // unsigned `webhook_id=<n>` ping and shows an error unless it gets a 200: that
 // ping is answered 200 but stored as rejected, so it can never run a script.
+//
+// Duplicates: X-WC-Webhook-Delivery-ID is a hash of the webhook id and the current
+// Unix second (WC_Webhook::get_new_delivery_id), so every delivery of that webhook
+// within one second shares it. The key is webhook id + delivery id + topic + body
+// hash: only a byte-identical resend of one delivery is a duplicate.
 import type { Provider } from '../types';
+import { dedupeKeyOf } from './dedupe-key';
 import { bodyHmacBase64, header, verifyBodyHmacBase64, type BodyHmacBase64 } from './util';
 
 const SENDER: BodyHmacBase64 = {
@@ -30,7 +36,9 @@ export const woocommerce: Provider = {
         acknowledge: true,
       };
     }
-    return verifyBodyHmacBase64(req, SENDER, type, eventId);
+    const webhook = header(req, 'X-WC-Webhook-ID');
+    const key = dedupeKeyOf([webhook && `webhook ${webhook}`, eventId, type], req.rawBody);
+    return verifyBodyHmacBase64(req, SENDER, type, eventId, key);
   },
   sample(source, _url, now) {
     const orderId = 1000 + Math.floor(Math.random() * 90_000);
