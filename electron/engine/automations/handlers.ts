@@ -40,6 +40,8 @@ export function editedCopy(
     status: 'received',
     receivedAt: new Date(now).toISOString(),
     providerEventId: null,
+    // Never a duplicate of its original (whose dedupe key the spread above copied).
+    dedupeKey: null,
     verification: { ok: true, reason: `An edited copy of ${event.id}, made in Hookdock (not signed by the sender).` },
     sizeBytes: Buffer.byteLength(text),
     redeliveries: 0,
