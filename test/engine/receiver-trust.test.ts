@@ -20,6 +20,7 @@ import { script } from './automations-harness';
 const SVIX_SECRET = 'whsec_' + Buffer.from('svix-engine-test-key-0123456789').toString('base64');
 const SOURCES: ConfigInput['sources'] = [
   { id: 'store', provider: 'woocommerce', secret: 'wc-secret' },
+  { id: 'shop', provider: 'shopify', secret: 'shop-secret' },
   // Configured without the trailing slash Square's subscription URL has.
   { id: 'pos', provider: 'square', secret: 'sq-key', notificationUrl: 'https://my.domain/hooks/pos' },
   { id: 'repo', provider: 'github', secret: 'gh-secret' },
@@ -251,6 +252,23 @@ describe('kind 3: documented delivery formats', () => {
       expect(scriptPayload(run)).toEqual(JSON.parse(json));
     }, 120_000);
   }
+
+  it("accepts a Shopify XML subscription's delivery, its text as the payload", async () => {
+    const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<order><id type="integer">820982911946154508</id></order>';
+    const res = await post('/hooks/shop', xml, {
+      'Content-Type': 'application/xml',
+      'X-Shopify-Topic': 'orders/create',
+      'X-Shopify-Event-Id': 'ev-xml-1',
+      'X-Shopify-Hmac-Sha256': b64('shop-secret', xml),
+    });
+    expect(res).toMatchObject({ status: 200, json: { duplicate: false } });
+    expect(await engine.handlers.getEvent({ id: res.json.id! })).toMatchObject({
+      type: 'orders/create',
+      body: { text: xml },
+      payload: xml,
+      verification: { ok: true },
+    });
+  });
 
   it('accepts a Standard Webhooks sender using the svix-* header family', async () => {
     const text = JSON.stringify({ type: 'email.delivered', data: { id: 'em_7' } });

@@ -91,19 +91,20 @@ describe('github: form deliveries and the legacy SHA-1 header', () => {
       'X-GitHub-Delivery': 'g-1',
       'X-Hub-Signature-256': await githubSign(source.secret!, form),
     });
-    expect(parsed).toEqual({ body: { text: form }, payload: JSON.parse(json), json: true });
+    expect(parsed).toEqual({ body: { text: form }, payload: JSON.parse(json), json: true, documented: true });
     expect(result).toMatchObject({ ok: true, reason: null, type: 'issues.opened', providerEventId: 'g-1' });
   });
 
   it('a form without a JSON payload field is not JSON (the receiver answers 400); JSON bodies are unchanged', () => {
-    expect(parseDelivery(gh, Buffer.from('other=1'), formType).json).toBe(false);
-    expect(parseDelivery(gh, Buffer.from('payload=%7Bnot'), formType).json).toBe(false);
+    expect(parseDelivery(gh, Buffer.from('other=1'), formType).documented).toBe(false);
+    expect(parseDelivery(gh, Buffer.from('payload=%7Bnot'), formType).documented).toBe(false);
+    expect(parseDelivery(gh, Buffer.from(form), 'text/plain').documented).toBe(false);
     expect(parseDelivery(gh, Buffer.from(json), 'application/json')).toMatchObject({
       json: true,
       payload: JSON.parse(json),
     });
     // A provider without a form field never reads one.
-    expect(parseDelivery(getProvider('shopify'), Buffer.from(form), formType).json).toBe(false);
+    expect(parseDelivery(getProvider('shopify'), Buffer.from(form), formType).documented).toBe(false);
   });
 
   it('accepts X-Hub-Signature sha1 only when X-Hub-Signature-256 is absent, with a warning', () => {
@@ -119,6 +120,37 @@ describe('github: form deliveries and the legacy SHA-1 header', () => {
     // A bad SHA-256 header is never rescued by a good SHA-1 one.
     const badSha256 = { ...base, 'X-Hub-Signature': sha1, 'X-Hub-Signature-256': 'sha256=' + '0'.repeat(64) };
     expect(run(form, badSha256).result.ok).toBe(false);
+  });
+});
+
+describe('shopify: XML subscriptions', () => {
+  const shopify = getProvider('shopify');
+  const source: SourceConfig = { id: 'shop', provider: 'shopify', secret: 'shop-secret' };
+  const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<order><id type="integer">820982911946154508</id></order>';
+
+  it('accepts an XML body (documented format), verified over its bytes, the text as payload', () => {
+    const parsed = parseDelivery(shopify, Buffer.from(xml), 'application/xml; charset=utf-8');
+    expect(parsed).toEqual({ body: { text: xml }, payload: xml, json: false, documented: true });
+    const r = shopify.verify(
+      {
+        rawBody: Buffer.from(xml),
+        headers: {
+          'x-shopify-hmac-sha256': createHmac('sha256', 'shop-secret').update(xml).digest('base64'),
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-event-id': 'ev-x',
+        },
+        source,
+        url: 'x',
+        now: NOW,
+      },
+      parsed.payload,
+    );
+    expect(r).toMatchObject({ ok: true, type: 'orders/create', providerEventId: 'ev-x' });
+  });
+
+  it('other providers and other text stay refused as not JSON', () => {
+    expect(parseDelivery(getProvider('stripe'), Buffer.from(xml), 'application/xml').documented).toBe(false);
+    expect(parseDelivery(shopify, Buffer.from(xml), 'text/plain').documented).toBe(false);
   });
 });
 

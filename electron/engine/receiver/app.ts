@@ -150,7 +150,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
 
     let result: ProviderResult = provider.verify({ rawBody: raw, headers, source, now, ...urls }, parsed.payload);
     let invalidJson = false;
-    if (result.ok && provider.jsonBody && !parsed.json) {
+    if (result.ok && !parsed.documented) {
       invalidJson = true;
       result = { ...result, ok: false, reason: invalidJsonReason(provider, headers['content-type']) };
     }

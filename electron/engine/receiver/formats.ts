@@ -1,28 +1,44 @@
 // Where a delivery's payload is, per format. Most providers post JSON; GitHub
 // may post `application/x-www-form-urlencoded` with the JSON in one form field
-// (`payload=<url-encoded JSON>`, docs.github.com "Creating webhooks"). The raw
+// (`payload=<url-encoded JSON>`, docs.github.com "Creating webhooks"); Shopify
+// subscriptions may ask for XML (WebhookSubscriptionFormat JSON | XML). The raw
 // bytes stay the body (signatures cover them, and the feed shows them); the
-// payload, type, id, summary and what scripts get come from the field.
+// payload, type, id, summary and what scripts get come from where the format
+// puts them (XML is handed on as its text).
 import type { ParsedBody } from './event';
 import { parseBody } from './event';
 import type { Provider } from './types';
 
 const FORM = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
+const XML = /^\s*(?:application|text)\/(?:[\w.+-]+\+)?xml\s*(?:;|$)/i;
+
+export interface Delivery extends ParsedBody {
+  /**
+   * The body is in a format its provider documents (JSON, GitHub's form, Shopify's
+   * XML): false for a JSON-only provider's unreadable body, which the receiver refuses with 400.
+   */
+  documented: boolean;
+}
 
 /**
- * The body as `parseBody` reads it, or, for a provider with `formPayloadField`
- * and a form-encoded body, with `payload` = the JSON in that field (`json` false
- * when the field is missing or not JSON, so a JSON-only provider answers 400).
+ * The body as `parseBody` reads it; for a provider with `formPayloadField` and a
+ * form-encoded body, `payload` is the JSON in that field; for a provider with
+ * `xmlBody` and an XML content type, the text is the payload. `contentType` is the
+ * request's Content-Type header (any case, parameters allowed).
  */
-export function parseDelivery(provider: Provider, raw: Buffer, contentType: string | undefined): ParsedBody {
+export function parseDelivery(provider: Provider, raw: Buffer, contentType: string | undefined): Delivery {
   const parsed = parseBody(raw);
+  const type = contentType ?? '';
+  if (parsed.json || !provider.jsonBody) return { ...parsed, documented: true };
+  if (!('text' in parsed.body)) return { ...parsed, documented: false };
+  if (provider.xmlBody && XML.test(type)) return { ...parsed, documented: true };
   const field = provider.formPayloadField;
-  if (parsed.json || !field || !FORM.test(contentType ?? '') || !('text' in parsed.body)) return parsed;
+  if (!field || !FORM.test(type)) return { ...parsed, documented: false };
   const value = new URLSearchParams(parsed.body.text).get(field);
-  if (value === null) return { ...parsed, json: false };
+  if (value === null) return { ...parsed, documented: false };
   try {
-    return { body: parsed.body, payload: JSON.parse(value) as unknown, json: true };
+    return { body: parsed.body, payload: JSON.parse(value) as unknown, json: true, documented: true };
   } catch {
-    return { ...parsed, json: false };
+    return { ...parsed, documented: false };
   }
 }

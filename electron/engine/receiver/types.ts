@@ -53,6 +53,8 @@ export interface Provider {
    * covers the raw form bytes; type, id, summary and the script's payload come from the field.
    */
   formPayloadField?: string;
+  /** The provider may send XML (Shopify's `format: xml` subscriptions): kept, and handed to scripts, as text. */
+  xmlBody?: boolean;
   verify(req: ProviderRequest, payload: unknown): ProviderResult;
   /** Builds a correctly signed sample request, for "send a test event" and tests. */
   sample(source: SourceConfig, url: string, now: number): { headers: Record<string, string>; body: string };

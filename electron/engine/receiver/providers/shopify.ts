@@ -22,6 +22,8 @@ export const shopify: Provider = {
   id: 'shopify',
   label: 'Shopify',
   jsonBody: true,
+  // WebhookSubscriptionFormat is JSON or XML (shopify.dev Admin API): both are accepted.
+  xmlBody: true,
   verify(req) {
     const type = header(req, 'X-Shopify-Topic') ?? 'unknown';
     const eventId = header(req, 'X-Shopify-Event-Id') ?? header(req, 'X-Shopify-Webhook-Id');
