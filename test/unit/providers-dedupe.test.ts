@@ -216,6 +216,16 @@ describe('hmac: a configured id keeps its exact digits and its type', () => {
   });
 });
 
+describe('none: deduplicated by the body, a JSON-path type read exactly', () => {
+  it('keys on the body SHA-256 (receiver default) and reads a numeric type as written', () => {
+    const none = getProvider('none');
+    const source: SourceConfig = { id: 'open', provider: 'none', eventType: { jsonPath: '$.kind' } };
+    const r = verify(none, source, '{"kind":20.10}', {}, NOW);
+    expect(r).toMatchObject({ ok: true, type: '20.10', providerEventId: null });
+    expect(r.dedupeKey).toBeUndefined();
+  });
+});
+
 describe('quoteJsonNumbers', () => {
   it('quotes numbers outside strings only, escapes and all', () => {
     expect(quoteJsonNumbers('{"a":-12.5e+3,"b":[1,2],"c":"x 3 \\"4\\" 5","d":true}')).toBe(

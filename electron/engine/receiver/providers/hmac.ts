@@ -34,7 +34,7 @@ export const hmac: Provider = {
   label: 'HMAC',
   verify(req, payload) {
     const { source } = req;
-    const type = extract(source.eventType, req.headers, payload) ?? 'unknown';
+    const type = extract(source.eventType, req.headers, payload, req.rawBody) ?? 'unknown';
     const eventId = extract(source.eventId, req.headers, payload, req.rawBody);
     const settings = source.hmac;
     if (!settings)

@@ -14,7 +14,7 @@ export const none: Provider = {
     return {
       ok: true,
       reason: UNSIGNED_WARNING,
-      type: extract(req.source.eventType, req.headers, payload) ?? 'unknown',
+      type: extract(req.source.eventType, req.headers, payload, req.rawBody) ?? 'unknown',
       providerEventId: null,
     };
   },
