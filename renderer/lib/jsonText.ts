@@ -47,11 +47,26 @@ export function prettyJsonText(raw: string, indent = 2): string {
   return out;
 }
 
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const isSpace = (c: string) => c === ' ' || c === '\n' || c === '\r' || c === '\t';
 
-/** What to show for an event's payload: its own text re-indented when it has one, else the parsed value. */
+/**
+ * What to show for an event's payload: its own text re-indented when the body is
+ * that JSON, else the parsed value (a GitHub form delivery's body is
+ * `payload=<url-encoded JSON>`: its payload is the JSON, not the form text).
+ */
 export function payloadText(event: { body: { text: string } | { base64: string }; payload: unknown }): string {
-  if ('text' in event.body && typeof event.payload !== 'string') return prettyJsonText(event.body.text);
+  if ('text' in event.body && typeof event.payload !== 'string' && isJsonText(event.body.text)) {
+    return prettyJsonText(event.body.text);
+  }
   if (typeof event.payload === 'string') return event.payload;
   return JSON.stringify(event.payload, null, 2) ?? String(event.payload);
 }

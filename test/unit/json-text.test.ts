@@ -42,4 +42,10 @@ describe('payloadText', () => {
     expect(payloadText({ body: { text: 'a=1' }, payload: 'a=1' })).toBe('a=1');
     expect(payloadText({ body: { base64: '//4=' }, payload: '\ufffd\ufffd' })).toBe('\ufffd\ufffd');
   });
+
+  it("shows a GitHub form delivery's JSON payload, not its form text", () => {
+    const json = { action: 'opened', issue: { number: 7 } };
+    const form = 'payload=' + encodeURIComponent(JSON.stringify(json));
+    expect(payloadText({ body: { text: form }, payload: json })).toBe(JSON.stringify(json, null, 2));
+  });
 });
