@@ -64,6 +64,23 @@ describe('store: dedupe keys outlive pruned events for 7 days', () => {
     expect((await b.appendEvent(aged(2, now, 0))).duplicate).toBe(false);
   });
 
+  it("keeps a stored event's own dedupe key across checkpoint and restart (sidecar and journal)", async () => {
+    const now = Date.now();
+    const a = await start();
+    const sealed: string[] = [];
+    for (let i = 0; i < 5; i++) sealed.push((await a.appendEvent(aged(i, now, 0))).id);
+    await a.checkpoint();
+    const journalled = (await a.appendEvent(aged(9, now, 0))).id;
+    await a.close();
+    opened.pop();
+    const b = await start();
+    expect(await b.appendEvent(aged(0, now, 0))).toMatchObject({ id: sealed[0], duplicate: true });
+    expect(await b.appendEvent(aged(4, now, 0))).toMatchObject({ id: sealed[4], duplicate: true });
+    expect(await b.appendEvent(aged(9, now, 0))).toMatchObject({ id: journalled, duplicate: true });
+    // Same providerEventId, other dedupe key (another body): a new event.
+    expect((await b.appendEvent({ ...aged(0, now, 0), dedupeKey: 'other' })).duplicate).toBe(false);
+  });
+
   it('keeps nothing extra when retention is longer than 7 days', async () => {
     const now = Date.now();
     const a = await start();
