@@ -148,6 +148,18 @@ describe('shopify: XML subscriptions', () => {
     expect(r).toMatchObject({ ok: true, type: 'orders/create', providerEventId: 'ev-x' });
   });
 
+  it('accepts the Shopify-* header family (Events deliveries) without X-, never mixing families', () => {
+    const body = JSON.stringify({ topic: 'Product', action: 'update', id: 'gid://shopify/Product/1' });
+    const hmac = createHmac('sha256', 'shop-secret').update(body).digest('base64');
+    const check = (headers: Record<string, string>) =>
+      shopify.verify({ rawBody: Buffer.from(body), headers, source, url: 'x', now: NOW }, JSON.parse(body));
+    expect(
+      check({ 'shopify-hmac-sha256': hmac, 'shopify-topic': 'products/update', 'shopify-webhook-id': 'wh-1' }),
+    ).toMatchObject({ ok: true, type: 'products/update', providerEventId: 'wh-1' });
+    // A bad X- signature is not rescued by a good unprefixed one.
+    expect(check({ 'x-shopify-hmac-sha256': 'AAAA', 'shopify-hmac-sha256': hmac }).ok).toBe(false);
+  });
+
   it('other providers and other text stay refused as not JSON', () => {
     expect(parseDelivery(getProvider('stripe'), Buffer.from(xml), 'application/xml').documented).toBe(false);
     expect(parseDelivery(shopify, Buffer.from(xml), 'text/plain').documented).toBe(false);

@@ -6,6 +6,11 @@
 // to a topic, one webhook each; subscriptions may differ in `fields` and so in
 // body. The key is topic + event id (else X-Shopify-Webhook-Id, the same on each
 // retry of one delivery) + body hash: a retry collapses, different content never does.
+//
+// Header families: the classic `X-Shopify-*`, and the same names without `X-`
+// (`Shopify-Hmac-Sha256`, `Shopify-Topic`, `Shopify-Webhook-Id`, ...) that
+// Shopify's Events deliveries use (shopify.dev/docs/apps/build/events/verify-deliveries)
+// and Shopify's own libraries read. One family is used per request, never mixed.
 import { randomUUID } from 'node:crypto';
 import type { Provider } from '../types';
 import { dedupeKeyOf } from './dedupe-key';
@@ -18,6 +23,8 @@ const SENDER: BodyHmacBase64 = {
     "webhook signing secret (the app's client secret, or the one shown under Settings > Notifications > Webhooks)",
 };
 
+const UNPREFIXED: BodyHmacBase64 = { ...SENDER, header: 'Shopify-Hmac-Sha256' };
+
 export const shopify: Provider = {
   id: 'shopify',
   label: 'Shopify',
@@ -25,10 +32,11 @@ export const shopify: Provider = {
   // WebhookSubscriptionFormat is JSON or XML (shopify.dev Admin API): both are accepted.
   xmlBody: true,
   verify(req) {
-    const type = header(req, 'X-Shopify-Topic') ?? 'unknown';
-    const eventId = header(req, 'X-Shopify-Event-Id') ?? header(req, 'X-Shopify-Webhook-Id');
+    const prefix = !header(req, SENDER.header) && header(req, UNPREFIXED.header) ? 'Shopify-' : 'X-Shopify-';
+    const type = header(req, `${prefix}Topic`) ?? 'unknown';
+    const eventId = header(req, `${prefix}Event-Id`) ?? header(req, `${prefix}Webhook-Id`);
     const key = eventId ? dedupeKeyOf([type, eventId], req.rawBody) : null;
-    return verifyBodyHmacBase64(req, SENDER, type, eventId, key);
+    return verifyBodyHmacBase64(req, prefix === 'X-Shopify-' ? SENDER : UNPREFIXED, type, eventId, key);
   },
   sample(source, _url, now) {
     const orderId = 5_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
