@@ -4,8 +4,8 @@
 // sender retries). GET /healthz. Nothing else is served here.
 //
 // Answers: 200 {id, duplicate}; 401 bad_signature (stored as rejected, shown in
-// the feed); 400 invalid_json when a JSON-only provider's correctly signed body
-// does not parse (stored as rejected too: the signature proves the sender, but
+// the feed); 400 invalid_json when a correctly signed body is in no format its
+// provider documents (formats.ts; stored as rejected too: the signature proves the sender, but
 // no type or id can be read, so nothing could run on it); 404 unknown source;
 // 413 too large; 429 rate limited; 503 store_unavailable.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';

@@ -52,9 +52,10 @@ export interface Store {
 
   /**
    * Stores a new event durably (fsync'd) before resolving.
-   * Deduplicates by (source, providerEventId) for events that are not rejected:
-   * a redelivery resolves { id: <first id>, duplicate: true }, stores nothing new
-   * but bumps the first event's `redeliveries`.
+   * Deduplicates by (source, dedupeKey ?? providerEventId) for events that are not
+   * rejected: a redelivery resolves { id: <first id>, duplicate: true }, stores
+   * nothing new but bumps the first event's `redeliveries`. Keys of pruned events
+   * still count for 7 days from receipt (dedupe-keys.ts).
    * Throws StoreWriteError when it cannot persist.
    */
   appendEvent(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }>;
@@ -71,6 +72,9 @@ export interface Store {
   /** Named collections of small records; the same name always gives the same collection. */
   collection<T extends { id: string }>(name: 'runs' | 'deliveries' | 'jobs' | 'meta'): Collection<T>;
 
-  /** Drops events (and their segment files) older than `days`; runs/deliveries of dropped events too. */
+  /**
+   * Drops events (and their segment files) older than `days`; runs/deliveries of
+   * dropped events too. Dedupe keys of dropped events younger than 7 days are kept.
+   */
   prune(days: number, now: number): Promise<{ eventsRemoved: number }>;
 }
