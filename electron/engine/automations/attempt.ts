@@ -13,12 +13,12 @@ import type { Store } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import { envelopeJson } from './envelope';
-import type { SpawnScript } from './launcher/types';
-import { createLiveOutput } from './output';
-import { runScript } from './runner';
+import { envelopeJson } from '../actions/script/envelope';
+import type { SpawnScript } from '../actions/script/launcher/types';
+import { createLiveOutput } from '../actions/script/output';
+import { runScript } from '../actions/script/runner';
 import type { RunBook } from './runs';
-import { checkDestinations, SendCollector } from './sends';
+import { checkDestinations, SendCollector } from '../actions/script/sends';
 
 export interface AttemptDeps {
   runs: RunBook;

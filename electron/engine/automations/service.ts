@@ -9,8 +9,8 @@ import type { AutomationsService, EngineDeps } from '../types';
 import type { AttemptDeps } from './attempt';
 import { createCore } from './core';
 import { createAutomationHandlers } from './handlers';
-import { createScriptLauncher } from './launcher/launcher';
-import type { SpawnScript } from './launcher/types';
+import { createScriptLauncher } from '../actions/script/launcher/launcher';
+import type { SpawnScript } from '../actions/script/launcher/types';
 import { createRunBook } from './runs';
 
 export interface AutomationsOptions extends EngineDeps {
