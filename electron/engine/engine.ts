@@ -16,7 +16,7 @@ import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createReceiverApp } from './receiver/app';
 import { createStore } from './store';
-import { createAutomations } from './automations/service';
+import { createAutomations } from './work';
 import { createTunnel, type NgrokLike } from './tunnel';
 import type { AutomationsService, Engine, EngineDeps, EngineOptions, TunnelService } from './types';
 import { createBus } from './util/bus';
