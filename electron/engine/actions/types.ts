@@ -55,8 +55,9 @@ export interface ActionKind<C extends ActionConfig = ActionConfig> {
   /** The zod schema of this kind's config (shared/actions.ts), the one the config file is checked with. */
   readonly configSchema: z.ZodType<C>;
   /**
-   * One attempt. `signal` aborts when Hookdock stops: end at once. Throwing counts as a failed
-   * attempt whose message is recorded, so throw only sentences an owner can act on.
+   * One attempt. `signal` aborts when Hookdock stops: end at once. Report a failure as an
+   * outcome with a sentence the owner can act on; a throw is an unexpected failure (the
+   * scheduler retries the attempt and keeps the message as the job's last error).
    */
   run(ctx: ActionContext<C>, event: StoredEvent, signal: AbortSignal): Promise<ActionOutcome>;
   /** Releases what the kind holds between attempts (a helper process); called once at stop. */

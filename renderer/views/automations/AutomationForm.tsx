@@ -73,6 +73,8 @@ export function AutomationForm({
       enabled: existing?.enabled ?? true,
       source,
       events,
+      // Kept as they are: this form does not edit conditions yet (README "Automations").
+      ...(existing?.conditions ? { conditions: existing.conditions } : {}),
       action: {
         kind: 'script',
         command: command.trim(),
