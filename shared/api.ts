@@ -13,10 +13,11 @@ import {
   type AutomationConfig,
   type Config,
 } from './config';
+import { DELIVERY_STATUSES, EVENT_STATUSES } from './statuses';
 import type { Delivery, EventStatus, EventSummary, HookEvent, Page, Run, Status } from './types';
 
-const eventStatus = z.enum(['received', 'processing', 'done', 'failed', 'duplicate', 'rejected']);
-const deliveryStatus = z.enum(['pending', 'delivering', 'retrying', 'delivered', 'failed']);
+const eventStatus = z.enum(EVENT_STATUSES);
+const deliveryStatus = z.enum(DELIVERY_STATUSES);
 const limit = z.coerce.number().int().min(1).max(500).default(50);
 const byId = z.object({ id: z.string().min(1).max(200) });
 

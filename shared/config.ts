@@ -1,6 +1,8 @@
 // The config file's schema (DATA_DIR/config.json). One zod schema serves the
 // engine (validating hand edits), the IPC bridge and the dashboard API.
 import { z } from 'zod';
+import { actionSchema, legacyRunSchema, type ActionConfig } from './actions';
+import { conditionsSchema } from './conditions';
 import { PROVIDERS } from './types';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use letters, digits, "-" or "_" (at most 64)');
@@ -60,17 +62,30 @@ export const automationSchema = z
     enabled: z.boolean().default(true),
     source: z.union([id, z.literal('*')]).default('*'),
     events: z.array(z.string().min(1)).min(1),
-    run: z
-      .object({
-        command: z.string().min(1),
-        args: z.array(z.string()).default([]),
-        cwd: z.string().nullable().default(null),
-        timeoutSeconds: z.number().positive().max(86_400).default(60),
-      })
-      .strict(),
+    conditions: conditionsSchema.optional(),
+    /** What it does: one action of a kind (shared/actions.ts). */
+    action: actionSchema.optional(),
+    /** Legacy (before actions): read as `action: {kind: "script", ...run}`; never written back. */
+    run: legacyRunSchema.optional(),
     retry: retrySchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((a, ctx) => {
+    if (!a.action && !a.run) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['action'],
+        message: 'say what it does, e.g. {"kind": "script", "command": "/path/to/script"}',
+      });
+    }
+    if (a.action && a.run) {
+      ctx.addIssue({ code: 'custom', path: ['run'], message: 'give "action" or the older "run", not both' });
+    }
+  })
+  .transform(({ run, action, ...rest }) => ({
+    ...rest,
+    action: action ?? ({ kind: 'script', ...run! } satisfies ActionConfig),
+  }));
 
 export const destinationSchema = z
   .object({

@@ -1,5 +1,6 @@
 // Domain types shared by the engine, both transports and the renderer.
 // Pure types only: shared/ has no runtime dependency on Node or Electron.
+import type { DELIVERY_STATUSES, EVENT_STATUSES, RUN_STATUSES } from './statuses';
 
 /** The one list of providers: ProviderId and the config schema's enum are derived from it. */
 export const PROVIDERS = [
@@ -15,9 +16,10 @@ export const PROVIDERS = [
 
 export type ProviderId = (typeof PROVIDERS)[number];
 
-export type EventStatus = 'received' | 'processing' | 'done' | 'failed' | 'duplicate' | 'rejected';
-export type RunStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
-export type DeliveryStatus = 'pending' | 'delivering' | 'retrying' | 'delivered' | 'failed';
+/** The status words are defined once, with their meaning, in shared/statuses.ts. */
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** ISO-8601 timestamp string, always UTC (`new Date().toISOString()`). */
 export type IsoTime = string;
@@ -77,6 +79,10 @@ export interface Attempt {
   stdout: string;
   stderr: string;
   truncated: boolean;
+  /** The action kind that ran (shared/actions.ts); absent on attempts recorded before kinds existed (scripts). */
+  kind?: string;
+  /** A kind's own result (e.g. HTTP status and body, the file and row); scripts use the fields above. */
+  result?: unknown;
 }
 
 export interface Run {

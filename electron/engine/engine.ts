@@ -5,39 +5,31 @@
 // start(): data dir -> config -> store -> receiver listening -> automations -> tunnel (never awaited)
 // stop():  stop accepting -> in-flight requests finish -> automations -> store; tunnel in parallel, capped
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { ApiHandlers } from '../../shared/api';
-import type { Status } from '../../shared/types';
+import { createAutomationsService } from './automations/service';
 import { createConfigService } from './config/service';
+import { combineHandlers } from './handlers/combine';
 import { createConfigHandlers } from './handlers/config';
 import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createReceiverApp } from './receiver/app';
+import { listenReceiver, type ReceiverServer } from './receiver/listen';
+import { StartupError } from './startup-error';
+import { watchStatus } from './status-watch';
 import { createStore } from './store';
-import { createAutomations } from './automations/service';
+import { startRetention } from './store/retention';
 import { createTunnel, type NgrokLike } from './tunnel';
 import type { AutomationsService, Engine, EngineDeps, EngineOptions, TunnelService } from './types';
 import { createBus } from './util/bus';
 import { systemClock } from './util/clock';
 import { createLogger } from './util/logger';
+import { createEngineActions, createEngineOutbox, createJobScheduler } from './work';
 
-/** A reason the engine cannot start, as one sentence a person can act on. */
-export class StartupError extends Error {
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-    this.name = 'StartupError';
-  }
-}
+export { StartupError };
 
-const HOUR = 3_600_000;
-const DRAIN_TIMEOUT_MS = 10_000;
 const TUNNEL_STOP_CAP_MS = 5_000;
-const STATUS_THROTTLE_MS = 500;
 
 export function createEngine(options: EngineOptions): Engine {
   const dataDir = resolve(options.dataDir);
@@ -55,10 +47,8 @@ export function createEngine(options: EngineOptions): Engine {
   });
   const store = createStore({ dataDir, logger: logger.child('store'), clock, faults: options.storeFaults });
 
-  let server: Server | null = null;
+  let server: ReceiverServer | null = null;
   let boundPort = 0;
-  let inFlight = 0;
-  let pruneTimer: NodeJS.Timeout | null = null;
   let stopping: Promise<void> | null = null;
   const cleanups: (() => void)[] = [];
 
@@ -70,15 +60,18 @@ export function createEngine(options: EngineOptions): Engine {
 
   const deps: EngineDeps = { store, bus, config, logger, clock, dataDir };
 
-  // ---- automations (jobs, script runner, outbox) --------------------------
-  const automations: AutomationsService = createAutomations({
-    ...deps,
-    logger: logger.child('automations'),
-    spawn: options.spawn,
-    fetch: options.fetch,
-    version,
+  // ---- work: the one scheduler, the outbox and the action kinds as peers of automations ----
+  const workDeps: EngineDeps = { ...deps, logger: logger.child('automations') };
+  const countWatchers = new Set<() => void>();
+  const scheduler = createJobScheduler(workDeps, countWatchers);
+  const outbox = createEngineOutbox(workDeps, scheduler, { fetch: options.fetch, version });
+  const actions = createEngineActions(workDeps, { spawn: options.spawn });
+  const automations: AutomationsService = createAutomationsService(workDeps, {
+    scheduler,
+    outbox,
+    actions,
+    countWatchers,
   });
-  // ---- end automations -----------------------------------------------------
 
   // ---- tunnel --------------------------------------------------------------
   const tunnel: TunnelService = createTunnel({
@@ -110,13 +103,12 @@ export function createEngine(options: EngineOptions): Engine {
     automations: () => automations,
   };
 
-  const handlers: ApiHandlers = {
-    ...createEventHandlers(ctx),
-    ...createConfigHandlers(ctx),
-    ...createTestEventHandlers(ctx),
-    // replayEvent, retryRun, listOutbox, retryDelivery, setAutomationsPaused, testRunAutomation
-    ...automations.handlers,
-  };
+  const handlers: ApiHandlers = combineHandlers(
+    createEventHandlers(ctx),
+    createConfigHandlers(ctx),
+    createTestEventHandlers(ctx),
+    automations.handlers, // replay, retries, outbox, pause, test runs
+  );
 
   const receiverApp = createReceiverApp({
     store,
@@ -133,83 +125,12 @@ export function createEngine(options: EngineOptions): Engine {
     },
   });
 
-  const prune = async () => {
-    try {
-      const { eventsRemoved } = await store.prune(config.current().retention.days, clock.now());
-      if (eventsRemoved)
-        logger.info(`Removed ${eventsRemoved} events older than ${config.current().retention.days} days`);
-    } catch (err) {
-      logger.warn('Pruning old events failed; will try again in an hour', { error: err });
-    }
-  };
-
-  const listen = (): Promise<Server> =>
-    new Promise((ok, fail) => {
-      const srv = createServer(receiverApp);
-      srv.on('request', (_req, res) => {
-        inFlight++;
-        res.once('close', () => inFlight--);
-      });
-      srv.once('error', (err: NodeJS.ErrnoException) => fail(listenError(err, host, wantedPort)));
-      srv.listen(wantedPort, host, () => {
-        const address = srv.address();
-        boundPort = typeof address === 'object' && address ? address.port : wantedPort;
-        srv.on('error', (err) => logger.error('Receiver server error', { error: err }));
-        ok(srv);
-      });
-    });
-
-  /** Server.close() waits for every connection; keep-alive ones are closed as soon as they are idle. */
-  const drain = async (srv: Server) => {
-    const closed = new Promise<void>((ok) => srv.close(() => ok()));
-    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-    while (inFlight > 0 && Date.now() < deadline) {
-      srv.closeIdleConnections();
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    if (inFlight > 0) logger.warn(`Stopping with ${inFlight} requests still open`);
-    srv.closeAllConnections();
-    await closed;
-  };
-
-  const watchStatus = () => {
-    let timer: NodeJS.Timeout | null = null;
-    let lastEmit = 0;
-    let lastJson = JSON.stringify(buildStatus(ctx));
-    const emitIfChanged = () => {
-      timer = null;
-      lastEmit = Date.now();
-      const status: Status = buildStatus(ctx);
-      const json = JSON.stringify(status);
-      if (json === lastJson) return;
-      lastJson = json;
-      bus.emit('status.changed', status);
-    };
-    const schedule = () => {
-      if (timer) return;
-      timer = setTimeout(emitIfChanged, Math.max(0, lastEmit + STATUS_THROTTLE_MS - Date.now()));
-      timer.unref();
-    };
-    const off = bus.onAny((name) => {
-      if (name !== 'status.changed' && name !== 'run.output') schedule();
-    });
-    // Jobs come and go without a bus event (a delivery's job goes after its last update): jobsPending.
-    const offCounts = automations.onCountsChanged?.(schedule);
-    cleanups.push(() => {
-      offCounts?.();
-      off();
-      if (timer) clearTimeout(timer);
-    });
-  };
-
   const shutdown = async () => {
     const tunnelStopped = capped(tunnel.stop(), TUNNEL_STOP_CAP_MS).catch((err) =>
       logger.warn('The tunnel did not stop cleanly', { error: err }),
     );
-    if (pruneTimer) clearInterval(pruneTimer);
-    pruneTimer = null;
     for (const fn of cleanups.splice(0)) fn();
-    if (server) await drain(server);
+    if (server) await server.drain();
     server = null;
     await automations.stop().catch((err) => logger.error('Automations did not stop cleanly', { error: err }));
     await store.close().catch((err) => logger.error('The store did not close cleanly', { error: err }));
@@ -236,9 +157,10 @@ export function createEngine(options: EngineOptions): Engine {
           throw new StartupError(`The event store in ${dataDir} cannot be opened: ${(err as Error).message}`, err);
         });
         undo.push(() => store.close());
-        const srv = await listen();
+        const srv = await listenReceiver({ app: receiverApp, host, port: wantedPort, logger });
         server = srv;
-        undo.push(() => drain(srv));
+        boundPort = srv.port;
+        undo.push(() => srv.drain());
         logger.info(`Receiver listening on ${receiverUrl()}`);
         await automations.start();
       } catch (err) {
@@ -247,18 +169,8 @@ export function createEngine(options: EngineOptions): Engine {
         throw err;
       }
       tunnel.start(); // never awaited: a slow or hung tunnel must not hold the receiver back
-      void prune();
-      pruneTimer = setInterval(() => void prune(), HOUR);
-      pruneTimer.unref();
-      // A shorter retention set in the UI or by hand applies now, not within the hour.
-      let retentionDays = config.current().retention.days;
-      cleanups.push(
-        config.onChange((c) => {
-          if (c.retention.days < retentionDays) void prune();
-          retentionDays = c.retention.days;
-        }),
-      );
-      watchStatus();
+      cleanups.push(startRetention({ store, config, clock, logger }));
+      cleanups.push(watchStatus({ bus, build: () => buildStatus(ctx), automations }));
     },
 
     stop() {
@@ -266,25 +178,6 @@ export function createEngine(options: EngineOptions): Engine {
       return stopping;
     },
   };
-}
-
-function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
-  if (err.code === 'EADDRINUSE') {
-    return new StartupError(
-      `Port ${port} is already in use — is Hookdock already running? Use --port to pick another.`,
-      err,
-    );
-  }
-  if (err.code === 'EACCES') {
-    return new StartupError(
-      `Port ${port} needs administrator rights on this system. Use --port to pick one above 1024.`,
-      err,
-    );
-  }
-  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
-    return new StartupError(`Cannot listen on ${host}: this machine has no such address. Use --host 127.0.0.1.`, err);
-  }
-  return new StartupError(`The receiver cannot listen on ${host}:${port} (${err.code ?? err.message}).`, err);
 }
 
 /** Creates the data folder and proves a file can be written there, before anything else touches it. */

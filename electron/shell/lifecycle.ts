@@ -2,7 +2,7 @@
 // the app stays alive in the tray with no window, and quitting drains the
 // engine before the process exits.
 import type { App } from 'electron';
-import { LAUNCHER_MARK } from '../engine/automations/launcher/helper-source';
+import { LAUNCHER_MARK } from '../engine/actions/script/launcher/helper-source';
 import type { Clock } from '../engine/util/clock';
 import type { Logger } from '../engine/util/logger';
 

@@ -34,7 +34,8 @@ export function revealPath(
   if (target.target === 'dataDir') return { kind: 'folder', path: dataDir };
   const automation = config.automations.find((a) => a.id === target.automationId);
   if (!automation) throw notFound('That automation');
-  const { command, cwd } = automation.run;
+  if (automation.action.kind !== 'script') throw badRequest('Only a script automation has a file to show.');
+  const { command, cwd } = automation.action;
   const candidate = path.isAbsolute(command)
     ? command
     : cwd && /[\\/]/.test(command)

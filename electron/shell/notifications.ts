@@ -4,6 +4,7 @@
 // "N more" summary instead of flooding the screen. The Notification class,
 // the clock and the preferences are injected.
 import type { DesktopPreferences, OpenTarget } from '../../shared/desktop';
+import { NEVER_RUNS } from '../../shared/statuses';
 import type { Delivery, EventSummary, Run } from '../../shared/types';
 import type { Clock } from '../engine/util/clock';
 
@@ -118,7 +119,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   return {
     onEventCreated(event) {
-      if (event.status === 'rejected' || event.status === 'duplicate') return;
+      if (NEVER_RUNS.has(event.status)) return;
       if (!matchesEventType(deps.prefs().notifyEventTypes, event.type)) return;
       limited(
         { title: `${event.type} from ${event.source}`, body: event.summary ?? 'A new event arrived.' },

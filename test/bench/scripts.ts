@@ -20,8 +20,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { allSettled, script, startHarness, storedEvent, type Harness } from '../engine/automations-harness';
 import { waitFor } from '../helpers/tmp';
-import { createScriptLauncher } from '../../electron/engine/automations/launcher/launcher';
-import type { SpawnScript } from '../../electron/engine/automations/launcher/types';
+import { createScriptLauncher } from '../../electron/engine/actions/script/launcher/launcher';
+import type { SpawnScript } from '../../electron/engine/actions/script/launcher/types';
 import { createLogger } from '../../electron/engine/util/logger';
 
 const TRIVIAL = script('trivial.sh');

@@ -2,7 +2,7 @@
 // Electron object, the REAL engine (port 0, temp data dir). Single instance,
 // IPC through the guard, push events, tray, close-to-tray, and quit draining
 // the engine so no acknowledged event is lost.
-import { LAUNCHER_MARK } from '../../electron/engine/automations/launcher/helper-source';
+import { LAUNCHER_MARK } from '../../electron/engine/actions/script/launcher/helper-source';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

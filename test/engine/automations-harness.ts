@@ -10,11 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConfigInput } from '../../shared/config';
 import type { PushEventName, PushEvents } from '../../shared/events';
 import type { EventSummary, Run } from '../../shared/types';
-import {
-  createAutomations,
-  type Automations,
-  type AutomationsOptions,
-} from '../../electron/engine/automations/service';
+import { createAutomations, type Automations, type AutomationsOptions } from '../../electron/engine/work';
 import { createConfigService } from '../../electron/engine/config/service';
 import { createStore } from '../../electron/engine/store';
 import type { Store, StoredEvent } from '../../electron/engine/store/types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extensionOf, resolveInvocation } from '../../electron/engine/automations/interpreter';
+import { extensionOf, resolveInvocation } from '../../electron/engine/actions/script/interpreter';
 
 const NODE = '/opt/node/bin/node';
 const on = (platform: NodeJS.Platform) => ({ platform, nodePath: NODE });

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScriptLauncher } from '../../electron/engine/automations/launcher/launcher';
-import type { SpawnScript } from '../../electron/engine/automations/launcher/types';
-import { runScript, type RunScriptInput } from '../../electron/engine/automations/runner';
+import { createScriptLauncher } from '../../electron/engine/actions/script/launcher/launcher';
+import type { SpawnScript } from '../../electron/engine/actions/script/launcher/types';
+import { runScript, type RunScriptInput } from '../../electron/engine/actions/script/runner';
 import { createLogger } from '../../electron/engine/util/logger';
 import { isAlive } from '../helpers/process';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkDestinations, parseSendLine, SendCollector } from '../../electron/engine/automations/sends';
-import { CappedOutput, LineScanner } from '../../electron/engine/automations/output';
+import { checkDestinations, parseSendLine, SendCollector } from '../../electron/engine/actions/script/sends';
+import { CappedOutput, LineScanner } from '../../electron/engine/actions/script/output';
 
 describe('parseSendLine', () => {
   it('reads a send line', () => {

@@ -1,7 +1,7 @@
 // One attempt of a run: what the 'run' job does each time the scheduler
 // starts it, and what a test run does once. It records the attempt on the run
-// before the script starts (so the dashboard shows it running) and again
-// when it ends, and queues the script's sends only when it exited 0.
+// before the action starts (so the dashboard shows it running) and again
+// when it ends; the action itself is its kind's (actions/, handed in as a registry).
 import { startedAttempt } from '../../../shared/attempts';
 import type { AutomationConfig } from '../../../shared/config';
 import type { Attempt, Run } from '../../../shared/types';
@@ -13,12 +13,8 @@ import type { Store } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import { envelopeJson } from './envelope';
-import type { SpawnScript } from './launcher/types';
-import { createLiveOutput } from './output';
-import { runScript } from './runner';
+import type { ActionContext, ActionOutcome, ActionRegistry } from '../actions/types';
 import type { RunBook } from './runs';
-import { checkDestinations, SendCollector } from './sends';
 
 export interface AttemptDeps {
   runs: RunBook;
@@ -28,12 +24,7 @@ export interface AttemptDeps {
   bus: Bus;
   logger: Logger;
   clock: Clock;
-  /** DATA_DIR/tmp: event files. */
-  tmpDir: string;
-  spawn?: SpawnScript;
-  nodePath?: string;
-  killGraceMs?: number;
-  liveIntervalMs?: number;
+  actions: ActionRegistry;
 }
 
 export const INTERRUPTED = 'Hookdock stopped while this attempt ran, so it was tried again.';
@@ -78,7 +69,9 @@ export async function executeAttempt(
     ? `The automation "${run.automationId}" no longer exists.`
     : !automation.enabled && !opts.allowDisabled
       ? `The automation "${run.automationId}" is turned off, so it did not run.`
-      : null;
+      : !deps.actions.get(automation.action.kind)
+        ? `This Hookdock cannot do "${automation.action.kind}" actions; update Hookdock or change the automation.`
+        : null;
   const started = refusal ? null : startAttempt(deps, run);
   // The run shows this attempt running once the script may start: the job is durable and
   // holds a work slot (it may wait for one while other scripts run).
@@ -116,10 +109,9 @@ function startAttempt(deps: AttemptDeps, run: Run): Started {
       Object.assign(started, at(deps.clock.now()));
       // The scheduler's 'active' job record is durable already, so a crash from here on
       // re-runs the attempt whatever became of this one.
-      deps.runs.save(started.running).then(
-        () => deps.runs.syncEventStatus(run.eventId),
-        (err) => deps.logger.error('Could not record the start of a script attempt.', { run: run.id, err }),
-      );
+      deps.runs
+        .save(started.running)
+        .catch((err) => deps.logger.error('Could not record the start of an attempt.', { run: run.id, err }));
     },
   };
   return started;
@@ -137,62 +129,37 @@ async function runAttempt(
   const run = started.running;
   const n = started.attempt.attempt;
 
-  const live = createLiveOutput({
-    intervalMs: deps.liveIntervalMs,
-    emit: (stream, chunk) =>
+  const kind = deps.actions.get(automation.action.kind)!; // checked with the refusals
+  const ctx: ActionContext = {
+    action: automation.action,
+    automationId: automation.id,
+    runId: run.id,
+    attempt: n,
+    ready: jobSaved,
+    config: () => deps.config.current(),
+    logger: deps.logger,
+    output: (stream, chunk) =>
       deps.bus.emit('run.output', { runId: run.id, eventId: run.eventId, attempt: n, stream, chunk }),
-  });
-  const collector = new SendCollector();
-  let result: Awaited<ReturnType<typeof runScript>>;
+    send: (s) => deps.outbox.send({ ...s, eventId: run.eventId, runId: run.id }).then(() => undefined),
+  };
+  let outcome: ActionOutcome;
   try {
-    // runScript prepares (event file, checks) while `jobSaved` syncs, and spawns only after it.
-    result = await runScript({
-      command: automation.run.command,
-      args: automation.run.args,
-      cwd: automation.run.cwd,
-      timeoutSeconds: automation.run.timeoutSeconds,
-      envelopeJson: envelopeJson(event),
-      env: {
-        HOOKDOCK_EVENT_ID: event.id,
-        HOOKDOCK_EVENT_TYPE: event.type,
-        HOOKDOCK_SOURCE: event.source,
-        HOOKDOCK_RUN_ID: run.id,
-        HOOKDOCK_ATTEMPT: String(n),
-        HOOKDOCK_AUTOMATION_ID: automation.id,
-      },
-      tmpDir: deps.tmpDir,
-      onOutput: live.push,
-      onStdoutLine: (line) => collector.push(line),
-      signal,
-      spawn: deps.spawn,
-      nodePath: deps.nodePath,
-      killGraceMs: deps.killGraceMs,
-      ready: jobSaved,
-    });
+    // The kind prepares while `jobSaved` syncs, and acts only after it.
+    outcome = await kind.run(ctx, event, signal);
   } catch (err) {
     if (await durable(jobSaved)) throw err; // not ours to hide: the scheduler counts it as a failed attempt
     return NOT_SAVED; // `jobSaved` rejected: nothing ran and nothing was written
   }
-  live.flush();
-
-  const ok = result.error === null && !signal.aborted;
-  const notes: string[] = result.error ? [result.error] : [];
-  if (ok) notes.push(...(await queueSends(deps, run, collector)));
-  else if (collector.sends.length > 0) {
-    notes.push(`${collector.sends.length} send line(s) were not sent: sends leave only from an attempt that exits 0.`);
-  }
+  const ok = outcome.ok && !signal.aborted;
 
   // Read now: record() timed the attempt when its script could start.
   const { running, attempt } = started;
   const finished: Attempt = {
     ...attempt,
+    ...outcome.fields,
+    kind: automation.action.kind,
     finishedAt: iso(),
-    exitCode: result.exitCode,
-    signal: result.signal,
-    error: notes.length ? notes.join(' ') : null,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    truncated: result.truncated,
+    error: outcome.error,
   };
   const attempts = running.attempts.map((a) => (a.attempt === n ? finished : a));
   const saved = deps.runs.save({ ...running, status: ok ? 'succeeded' : 'running', attempts });
@@ -200,12 +167,10 @@ async function runAttempt(
     // Not awaited: the scheduler's job deletion goes to the journal after this record,
     // so it shares its group commit and is never durable before it. A crash before
     // then leaves a live run without a job: re-queued at start (at-least-once).
-    // Issued now, not once the run is durable: the run book answers with the record just
-    // issued, so the event's new status follows it in the journal (never durable before
-    // it) and usually rides the same group commit instead of paying one sync of its own.
-    void deps.runs.syncEventStatus(run.eventId);
+    // The run book issues the event's new status right after this record (never durable
+    // before it), so it usually rides the same group commit instead of paying a sync of its own.
     saved.catch((err) => {
-      deps.logger.error('Could not record the end of a script attempt.', { run: run.id, err });
+      deps.logger.error('Could not record the end of an attempt.', { run: run.id, err });
       // The status may have gone out in a later batch: recompute it from what is durable.
       void deps.runs.syncEventStatus(run.eventId);
     });
@@ -217,28 +182,7 @@ async function runAttempt(
     // Stopping (store closing) or a full disk: the job stays active and runs again after a restart.
     deps.logger.error('Could not record the end of a script attempt.', { run: run.id, err });
   }
-  return { ok: false, error: finished.error ?? 'The script failed.' };
-}
-
-/** Queues the attempt's valid sends; returns the problems, as sentences, to record on the attempt. */
-async function queueSends(deps: AttemptDeps, run: Run, collector: SendCollector): Promise<string[]> {
-  const { ok, errors } = checkDestinations(collector.sends, deps.config.current());
-  const problems = [...collector.allErrors(), ...errors];
-  for (const s of ok) {
-    try {
-      await deps.outbox.send({
-        destinationId: s.destination,
-        type: s.type,
-        data: s.data,
-        eventId: run.eventId,
-        runId: run.id,
-      });
-    } catch (err) {
-      deps.logger.error('Could not queue a send.', { run: run.id, err });
-      problems.push(`stdout line ${s.line}: the send to "${s.destination}" could not be stored, so it was not sent.`);
-    }
-  }
-  return problems;
+  return { ok: false, error: finished.error ?? 'The action failed.' };
 }
 
 async function recordRefusal(deps: AttemptDeps, run: Run, error: string, at: string): Promise<void> {

@@ -2,18 +2,19 @@
 // event, the 'run' job handler, retry by hand, test runs, pause (persisted in
 // the store's 'meta' collection so it survives a restart), and recovery of
 // runs left unfinished by a crash.
-import type { EventSummary, Run, RunStatus } from '../../../shared/types';
+import { LIVE_RUN, mayRun } from '../../../shared/statuses';
+import type { EventSummary, Run } from '../../../shared/types';
 import { DEFAULT_SCRIPT_RETRY, toRetryPolicy } from '../jobs/backoff';
 import type { JobHandler, Scheduler } from '../jobs/scheduler';
 import type { EngineDeps } from '../types';
 import { HttpError, notFound } from '../util/errors';
 import { closeInterrupted, executeAttempt, type AttemptDeps } from './attempt';
+import { meetingConditions } from './conditions';
 import { matchingAutomations } from './match';
 import type { RunBook } from './runs';
 
 export const RUN_JOB_KIND = 'run';
 const META_ID = 'automations';
-const LIVE: ReadonlySet<RunStatus> = new Set(['queued', 'running', 'retrying']);
 
 interface PauseRecord {
   id: string;
@@ -65,7 +66,6 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
       const run = runs.get(job.refId);
       if (!run) return;
       await runs.save({ ...run, status: 'failed', nextAttemptAt: null });
-      await runs.syncEventStatus(run.eventId);
     },
   };
   scheduler.register(RUN_JOB_KIND, handler);
@@ -75,11 +75,13 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
     runs,
 
     async fire(event) {
-      const drafts = matchingAutomations(config.current(), event).map((a) => runs.draft(event.id, a.id));
+      const matched = await meetingConditions(matchingAutomations(config.current(), event), () =>
+        deps.store.getEvent(event.id),
+      );
+      const drafts = matched.map((a) => runs.draft(event.id, a.id));
       // Issued together, run before job: the store's journal keeps call order, so a
       // job is never durable without its run, and all of it costs one group commit.
       await Promise.all(drafts.flatMap((run) => [runs.save(run), enqueue(run)]));
-      if (drafts.length) void runs.syncEventStatus(event.id);
       return drafts.map((r) => runs.get(r.id) ?? r);
     },
 
@@ -92,7 +94,6 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
       await runs.save({ ...run, status: 'queued', nextAttemptAt: null });
       if (job) await scheduler.retryNow(id);
       else await enqueue(run);
-      await runs.syncEventStatus(run.eventId);
       return runs.get(id) ?? run;
     },
 
@@ -100,7 +101,7 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
       if (!config.current().automations.some((a) => a.id === automationId)) throw notFound('That automation');
       const event = deps.store.getEventSummary(eventId);
       if (!event) throw notFound('That event');
-      if (event.status === 'rejected' || event.status === 'duplicate') {
+      if (!mayRun(event.status)) {
         throw new HttpError(409, 'not_runnable', `A ${event.status} event never runs automations.`);
       }
       const run = await runs.create(eventId, automationId);
@@ -109,7 +110,6 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
       const after = runs.get(run.id) ?? run;
       if (!outcome.ok && after.status !== 'failed')
         await runs.save({ ...after, status: 'failed', nextAttemptAt: null });
-      await runs.syncEventStatus(eventId);
       return runs.get(run.id) ?? after;
     },
 
@@ -134,7 +134,7 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
 
     async afterStart() {
       for (const run of [...runs.values()]) {
-        if (!LIVE.has(run.status)) continue;
+        if (!LIVE_RUN.has(run.status)) continue;
         const job = scheduler.jobFor(run.id);
         if (!job) {
           log.warn('A run had lost its job (Hookdock stopped at the wrong moment); queueing it again.', {

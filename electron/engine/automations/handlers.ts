@@ -2,6 +2,7 @@
 // the outbox views, pause/resume and test runs. Small functions of the
 // service's parts; errors are HttpErrors with sentences an owner understands.
 import { summarize } from '../../../shared/summary';
+import { mayRun } from '../../../shared/statuses';
 import type { EventSummary, Run } from '../../../shared/types';
 import type { Outbox } from '../outbox/outbox';
 import { payloadOfText } from '../store/event-payload';
@@ -58,7 +59,7 @@ export function createAutomationHandlers(core: AutomationsCore, outbox: Outbox):
     async replayEvent({ id, payload, payloadText }): Promise<{ event: EventSummary; runs: Run[] }> {
       const original = await store.getEvent(id);
       if (!original) throw notFound('That event');
-      if (original.status === 'rejected' || original.status === 'duplicate') {
+      if (!mayRun(original.status)) {
         throw new HttpError(
           409,
           'not_replayable',

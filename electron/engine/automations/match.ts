@@ -6,10 +6,8 @@
 // ("orders/*", "refund.*", "*"). Nothing else is special, so an owner's
 // pattern never surprises them the way a regular expression would.
 import type { AutomationConfig, Config } from '../../../shared/config';
+import { NEVER_RUNS } from '../../../shared/statuses';
 import type { EventStatus } from '../../../shared/types';
-
-/** Events in these states never fire anything: unverified, or already handled. */
-const NEVER_FIRE: ReadonlySet<EventStatus> = new Set(['rejected', 'duplicate']);
 
 /**
  * Glob match where "*" matches any characters (possibly none). Linear-time
@@ -53,6 +51,6 @@ export function automationMatches(automation: AutomationConfig, event: Matchable
 
 /** The enabled automations an event fires, in config order; none for rejected or duplicate events. */
 export function matchingAutomations(config: Pick<Config, 'automations'>, event: MatchableEvent): AutomationConfig[] {
-  if (event.status && NEVER_FIRE.has(event.status)) return [];
+  if (event.status && NEVER_RUNS.has(event.status)) return [];
   return config.automations.filter((a) => automationMatches(a, event));
 }

@@ -3,7 +3,8 @@
 // status follows its runs (ARCHITECTURE.md "Statuses"): processing while any
 // run is queued, running or retrying; failed when any failed for good; done
 // when all succeeded.
-import type { EventStatus, EventSummary, Run, RunStatus } from '../../../shared/types';
+import { eventStatusFor, NEVER_RUNS } from '../../../shared/statuses';
+import type { EventSummary, Run, RunStatus } from '../../../shared/types';
 import type { Store } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
@@ -18,22 +19,15 @@ export interface RunBook {
   create(eventId: string, automationId: string): Promise<Run>;
   /** A new queued run, not yet saved: its id is known before the write, so writes can be issued together. */
   draft(eventId: string, automationId: string): Run;
-  /** Persists (fsync'd) and emits run.updated. */
+  /**
+   * Persists (fsync'd) and emits run.updated. When the run's status changes, the event's
+   * status follows here (syncEventStatus, issued right after the run's write so the journal
+   * never makes it durable first); the returned promise settles once both are written.
+   */
   save(run: Run): Promise<Run>;
   failedCount(): number;
   /** Recomputes the event's status from its runs; serialized per event so the last word wins. */
   syncEventStatus(eventId: string): Promise<void>;
-}
-
-const LIVE: ReadonlySet<RunStatus> = new Set(['queued', 'running', 'retrying']);
-/** Statuses that say what the receiver decided; runs never override them. */
-const FINAL_INTAKE: ReadonlySet<EventStatus> = new Set(['rejected', 'duplicate']);
-
-export function eventStatusFor(runs: readonly Run[]): EventStatus | null {
-  if (runs.length === 0) return null;
-  if (runs.some((r) => LIVE.has(r.status))) return 'processing';
-  if (runs.some((r) => r.status === 'failed')) return 'failed';
-  return 'done';
 }
 
 /** What ran for an event, for the feed: one entry per automation, its latest run (runs oldest first). */
@@ -81,23 +75,28 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
 
   async function save(run: Run): Promise<Run> {
     ensureLoaded();
-    const isNew = get(run.id) === undefined;
+    const before = get(run.id);
+    const isNew = before === undefined;
     const mine = ++seq;
     issued.set(run.id, { run, seq: mine });
+    const put = col.put(run);
+    if (isNew) index(run); // before the status below reads the event's runs (a failed put is unindexed by forEvent)
+    // The one place an event's status is kept in step with its runs (shared/statuses.ts).
+    const status = before?.status === run.status ? null : syncEventStatus(run.eventId);
     try {
-      await col.put(run);
+      await put;
     } finally {
       if (issued.get(run.id)?.seq === mine) issued.delete(run.id);
     }
-    if (isNew) index(run);
     opts.bus.emit('run.updated', run);
+    await status;
     return run;
   }
 
   async function applyEventStatus(eventId: string): Promise<void> {
     const next = eventStatusFor(forEvent(eventId));
     const current = opts.store.getEventSummary(eventId);
-    if (!next || !current || current.status === next || FINAL_INTAKE.has(current.status)) return;
+    if (!next || !current || current.status === next || NEVER_RUNS.has(current.status)) return;
     const summary = await opts.store.setEventStatus(eventId, next);
     if (summary) opts.bus.emit('event.updated', { ...summary, ran: ranOf(forEvent(eventId)) });
   }
@@ -131,16 +130,18 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
       return save(this.draft(eventId, automationId));
     },
 
-    syncEventStatus(eventId) {
-      const prev = statusChains.get(eventId) ?? Promise.resolve();
-      const next = prev
-        .then(() => applyEventStatus(eventId))
-        .catch((err) => log.error('Could not update an event status.', { eventId, err }));
-      statusChains.set(eventId, next);
-      void next.finally(() => {
-        if (statusChains.get(eventId) === next) statusChains.delete(eventId);
-      });
-      return next;
-    },
+    syncEventStatus,
   };
+
+  function syncEventStatus(eventId: string): Promise<void> {
+    const prev = statusChains.get(eventId) ?? Promise.resolve();
+    const next = prev
+      .then(() => applyEventStatus(eventId))
+      .catch((err) => log.error('Could not update an event status.', { eventId, err }));
+    statusChains.set(eventId, next);
+    void next.finally(() => {
+      if (statusChains.get(eventId) === next) statusChains.delete(eventId);
+    });
+    return next;
+  }
 }

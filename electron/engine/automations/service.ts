@@ -1,72 +1,31 @@
-// The automations service (electron/engine/types.ts AutomationsService):
-// matching, the script runner and sends, on top of the one job scheduler
-// (kind 'run') and the outbox (kind 'outbox') it shares it with.
-import { join } from 'node:path';
+// The automations service (electron/engine/types.ts AutomationsService): which
+// automations an event matches and the run lifecycle, on the one job scheduler
+// (kind 'run'). Its peers are handed in: the scheduler, the outbox (actions'
+// sends) and the registry of action kinds. It knows no action kind.
 import type { EventSummary } from '../../../shared/types';
-import { createScheduler, type Scheduler } from '../jobs/scheduler';
-import { createOutbox, type Outbox } from '../outbox/outbox';
+import type { ActionRegistry } from '../actions/types';
+import type { Scheduler } from '../jobs/scheduler';
+import type { Outbox } from '../outbox/outbox';
 import type { AutomationsService, EngineDeps } from '../types';
 import type { AttemptDeps } from './attempt';
 import { createCore } from './core';
 import { createAutomationHandlers } from './handlers';
-import { createScriptLauncher } from './launcher/launcher';
-import type { SpawnScript } from './launcher/types';
 import { createRunBook } from './runs';
 
-export interface AutomationsOptions extends EngineDeps {
-  /** Starts scripts; by default a launcher helper process does (launcher/launcher.ts). */
-  spawn?: SpawnScript;
-  fetch?: typeof fetch;
-  /** Node.js for .js scripts; default process.execPath ("node" under Electron). */
-  nodePath?: string;
-  /** Injected by tests; by default one is made here (concurrency from config.limits). */
-  scheduler?: Scheduler;
-  outbox?: Outbox;
-  version?: string;
-  /** Between SIGTERM and SIGKILL when a script times out. Default 2 s. */
-  killGraceMs?: number;
-  /** Coalescing window of live output ('run.output'). Default 100 ms. */
-  liveIntervalMs?: number;
+export interface AutomationsPeers {
+  scheduler: Scheduler;
+  outbox: Outbox;
+  actions: ActionRegistry;
+  /** Told of every job change, so counts() watchers hear of jobsPending moving (see onCountsChanged). */
+  countWatchers: Set<() => void>;
 }
 
 export type Automations = AutomationsService & { readonly scheduler: Scheduler; readonly outbox: Outbox };
 
-export function createAutomations(opts: AutomationsOptions): Automations {
-  const { store, bus, config, logger, clock } = opts;
-  // Told of every job change: counts().jobsPending moves without a bus event of its own.
-  const countWatchers = new Set<() => void>();
-  const scheduler =
-    opts.scheduler ??
-    createScheduler({
-      store,
-      clock,
-      logger,
-      concurrency: () => config.current().limits.concurrency,
-      onChange: () => {
-        for (const fn of countWatchers) fn();
-      },
-    });
-  const outbox =
-    opts.outbox ??
-    createOutbox({
-      store,
-      scheduler,
-      bus,
-      logger,
-      clock,
-      getConfig: () => config.current(),
-      fetch: opts.fetch,
-      version: opts.version,
-      // 410 Gone: the destination asked never to be called again.
-      onDestinationGone: async (id) => {
-        await config.update((draft) => {
-          const dest = draft.destinations.find((d) => d.id === id);
-          if (dest) dest.enabled = false;
-        });
-      },
-    });
+export function createAutomationsService(deps: EngineDeps, peers: AutomationsPeers): Automations {
+  const { store, bus, config, logger, clock } = deps;
+  const { scheduler, outbox, actions, countWatchers } = peers;
   const runs = createRunBook({ store, bus, clock, logger });
-  const launcher = opts.spawn ? null : createScriptLauncher({ logger });
   const attemptDeps: AttemptDeps = {
     runs,
     store,
@@ -75,13 +34,9 @@ export function createAutomations(opts: AutomationsOptions): Automations {
     bus,
     logger: logger.child('runner'),
     clock,
-    tmpDir: join(opts.dataDir, 'tmp'),
-    spawn: opts.spawn ?? launcher!.spawn,
-    nodePath: opts.nodePath,
-    killGraceMs: opts.killGraceMs,
-    liveIntervalMs: opts.liveIntervalMs,
+    actions,
   };
-  const core = createCore(opts, attemptDeps, scheduler);
+  const core = createCore(deps, attemptDeps, scheduler);
   let started = false;
 
   return {
@@ -100,7 +55,7 @@ export function createAutomations(opts: AutomationsOptions): Automations {
     async stop() {
       core.stop();
       await scheduler.stop();
-      launcher?.stop();
+      actions.stop();
     },
 
     async onEvent(event: EventSummary) {

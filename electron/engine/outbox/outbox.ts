@@ -3,6 +3,7 @@
 // job scheduler (kind 'outbox'), so it survives restarts.
 import type { Config, DestinationConfig } from '../../../shared/config';
 import type { Delivery, DeliveryAttempt, DeliveryStatus, Page } from '../../../shared/types';
+import { LIVE_DELIVERY } from '../../../shared/statuses';
 import { DEFAULT_OUTBOX_RETRY, toRetryPolicy } from '../jobs/backoff';
 import type { JobHandler, JobRecord, Scheduler } from '../jobs/scheduler';
 import type { Store } from '../store/types';
@@ -53,7 +54,7 @@ export interface OutboxOptions {
   version?: string;
 }
 
-const LIVE: ReadonlySet<DeliveryStatus> = new Set(['pending', 'delivering', 'retrying']);
+const LIVE: ReadonlySet<DeliveryStatus> = LIVE_DELIVERY;
 
 export function createOutbox(opts: OutboxOptions): Outbox {
   const clock = opts.clock ?? systemClock;

@@ -43,6 +43,15 @@ export interface Collection<T extends { id: string }> {
   readonly size: number;
 }
 
+/**
+ * The durable store. ORDERING RULE (crash safety relies on it): every write — appendEvent,
+ * setEventStatus, prune, and each collection's put/delete — becomes durable in the order it
+ * was issued (called), across all collections and events: one journal, group-committed in
+ * call order. So a write issued after another is never on disk without it after a crash, and
+ * callers may issue dependent writes together without awaiting each (a run before its job, a
+ * run's final record before its job's deletion, a run before its event's new status), paying
+ * one fsync for the batch. A change to the store that breaks this order breaks those callers.
+ */
 export interface Store {
   /** Loads segments, replays the journal (dropping a torn last line), quarantines unreadable files. */
   open(): Promise<void>;

@@ -26,10 +26,12 @@ export function AutomationForm({
   const [name, setName] = useState(existing?.name ?? '');
   const [source, setSource] = useState(existing?.source ?? config.sources[0]?.id ?? '*');
   const [events, setEvents] = useState<string[]>(existing?.events ?? []);
-  const [command, setCommand] = useState(existing?.run.command ?? '');
-  const [args, setArgs] = useState((existing?.run.args ?? []).join('\n'));
-  const [cwd, setCwd] = useState(existing?.run.cwd ?? '');
-  const [timeout, setTimeoutSeconds] = useState(String(existing?.run.timeoutSeconds ?? 60));
+  // The form edits script actions (the only kind so far); other kinds get their own form.
+  const script = existing?.action.kind === 'script' ? existing.action : undefined;
+  const [command, setCommand] = useState(script?.command ?? '');
+  const [args, setArgs] = useState((script?.args ?? []).join('\n'));
+  const [cwd, setCwd] = useState(script?.cwd ?? '');
+  const [timeout, setTimeoutSeconds] = useState(String(script?.timeoutSeconds ?? 60));
   const existingRetry = existing?.retry && 'maxAttempts' in existing.retry ? existing.retry : null;
   const [retries, setRetries] = useState(String(existingRetry ? existingRetry.maxAttempts - 1 : 4));
   const [seen, setSeen] = useState<{ source: string; type: string }[]>([]);
@@ -71,7 +73,10 @@ export function AutomationForm({
       enabled: existing?.enabled ?? true,
       source,
       events,
-      run: {
+      // Kept as they are: this form does not edit conditions yet (README "Automations").
+      ...(existing?.conditions ? { conditions: existing.conditions } : {}),
+      action: {
+        kind: 'script',
         command: command.trim(),
         args: args
           .split('\n')
@@ -145,7 +150,7 @@ export function AutomationForm({
           Choose a script…
         </Button>
       )}
-      <details className="more-options" open={Boolean(existing && (existing.run.args.length || existing.run.cwd))}>
+      <details className="more-options" open={Boolean(script && (script.args.length || script.cwd))}>
         <summary>Arguments, folder, time limit and retries</summary>
         <div className="field-row">
           <Field label="Arguments" hint="One per line. Nothing from the event is ever added here.">

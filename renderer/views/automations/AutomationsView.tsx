@@ -143,7 +143,7 @@ export function AutomationsView({ edit }: { edit: string | null }) {
                   <div className="item-sub">
                     When <strong>{a.source === '*' ? 'any source' : a.source}</strong> sends{' '}
                     <strong>{a.events.map((e) => (e.includes('*') ? e : humanizeType(e))).join(', ')}</strong>, run{' '}
-                    <code>{a.run.command.split('/').pop()}</code>
+                    <code>{a.action.kind === 'script' ? a.action.command.split('/').pop() : a.action.kind}</code>
                   </div>
                 </div>
                 <div className="item-actions">

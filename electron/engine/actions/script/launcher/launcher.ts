@@ -20,7 +20,7 @@
 // logged; if it dies, the scripts it was relaying are stopped and their
 // attempts fail (the job retries them), and the next burst starts a new one.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import type { Logger } from '../../util/logger';
+import type { Logger } from '../../../util/logger';
 import { inheritedEnv } from '../preflight';
 import { HELPER_SOURCE, LAUNCHER_MARK } from './helper-source';
 import { RemoteChild } from './remote-child';

@@ -7,7 +7,7 @@
 // attempt's `error`, while the run still succeeds when the script exited 0.
 // The script did its work; re-running it would only repeat the same mistake
 // (and any side effects). The owner sees the sentence on the run.
-import type { Config } from '../../../shared/config';
+import type { Config } from '../../../../shared/config';
 
 export interface SendRequest {
   destination: string;

@@ -5,7 +5,7 @@
 // which rounds integers past 2^53 (Shopify ids such as 820982911946155508), so
 // re-serializing it would hand the script an id the provider never sent. When
 // the body is JSON text, its own bytes go in as the payload value instead.
-import type { StoredEvent } from '../store/types';
+import type { StoredEvent } from '../../store/types';
 
 /** The envelope as a value (the payload parsed): what the JSON text below says. */
 export function envelopeOf(event: StoredEvent) {

@@ -1,0 +1,18 @@
+// The built-in action kinds. Adding a kind: its config schema in shared/actions.ts,
+// its folder here with a factory returning an ActionKind, and one line below.
+import type { ActionRegistry } from './types';
+import { createActionRegistry } from './registry';
+import { createScriptAction, type ScriptActionOptions } from './script/action';
+
+export interface BuiltinActionOptions {
+  script: ScriptActionOptions;
+}
+
+export function createBuiltinActions(opts: BuiltinActionOptions): ActionRegistry {
+  return createActionRegistry([
+    createScriptAction(opts.script),
+    // one line per kind
+  ]);
+}
+
+export type { ActionContext, ActionKind, ActionOutcome, ActionRegistry } from './types';

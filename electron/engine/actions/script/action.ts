@@ -1,0 +1,109 @@
+// The script action (ARCHITECTURE.md "Contract: agent scripts"): runs the owner's
+// program on the event, keeps its output, and queues its stdout send lines only
+// when it exited 0, so a retried script never sends twice.
+import { scriptActionSchema, type ScriptActionConfig } from '../../../../shared/actions';
+import type { Logger } from '../../util/logger';
+import type { ActionContext, ActionKind, ActionOutcome } from '../types';
+import { envelopeJson } from './envelope';
+import { createScriptLauncher } from './launcher/launcher';
+import type { SpawnScript } from './launcher/types';
+import { createLiveOutput } from './output';
+import { runScript } from './runner';
+import { checkDestinations, SendCollector } from './sends';
+
+export interface ScriptActionOptions {
+  logger: Logger;
+  /** DATA_DIR/tmp: event files (HOOKDOCK_EVENT_FILE). */
+  tmpDir: string;
+  /** Starts scripts; by default a launcher helper process does (launcher/launcher.ts). */
+  spawn?: SpawnScript;
+  /** Node.js for .js scripts; default process.execPath ("node" under Electron). */
+  nodePath?: string;
+  /** Between SIGTERM and SIGKILL when a script times out. Default 2 s. */
+  killGraceMs?: number;
+  /** Coalescing window of live output ('run.output'). Default 100 ms. */
+  liveIntervalMs?: number;
+}
+
+export function createScriptAction(opts: ScriptActionOptions): ActionKind<ScriptActionConfig> {
+  const launcher = opts.spawn ? null : createScriptLauncher({ logger: opts.logger });
+  const spawn = opts.spawn ?? launcher!.spawn;
+
+  async function run(
+    ctx: ActionContext<ScriptActionConfig>,
+    event: Parameters<ActionKind['run']>[1],
+    signal: AbortSignal,
+  ): Promise<ActionOutcome> {
+    const { action } = ctx;
+    const live = createLiveOutput({ intervalMs: opts.liveIntervalMs, emit: ctx.output });
+    const collector = new SendCollector();
+    // runScript prepares (event file, checks) while `ready` syncs, and spawns only after it;
+    // it rejects with ready's error when the job could not be saved.
+    const result = await runScript({
+      command: action.command,
+      args: action.args,
+      cwd: action.cwd,
+      timeoutSeconds: action.timeoutSeconds,
+      envelopeJson: envelopeJson(event),
+      env: {
+        HOOKDOCK_EVENT_ID: event.id,
+        HOOKDOCK_EVENT_TYPE: event.type,
+        HOOKDOCK_SOURCE: event.source,
+        HOOKDOCK_RUN_ID: ctx.runId,
+        HOOKDOCK_ATTEMPT: String(ctx.attempt),
+        HOOKDOCK_AUTOMATION_ID: ctx.automationId,
+      },
+      tmpDir: opts.tmpDir,
+      onOutput: live.push,
+      onStdoutLine: (line) => collector.push(line),
+      signal,
+      spawn,
+      nodePath: opts.nodePath,
+      killGraceMs: opts.killGraceMs,
+      ready: ctx.ready,
+    });
+    live.flush();
+
+    const ok = result.error === null && !signal.aborted;
+    const notes: string[] = result.error ? [result.error] : [];
+    if (ok) notes.push(...(await queueSends(ctx, collector)));
+    else if (collector.sends.length > 0) {
+      notes.push(
+        `${collector.sends.length} send line(s) were not sent: sends leave only from an attempt that exits 0.`,
+      );
+    }
+    return {
+      ok,
+      error: notes.length ? notes.join(' ') : null,
+      fields: {
+        exitCode: result.exitCode,
+        signal: result.signal,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        truncated: result.truncated,
+      },
+    };
+  }
+
+  return {
+    kind: 'script',
+    configSchema: scriptActionSchema,
+    run,
+    stop: () => launcher?.stop(),
+  };
+}
+
+/** Queues the attempt's valid sends; returns the problems, as sentences, to record on the attempt. */
+async function queueSends(ctx: ActionContext<ScriptActionConfig>, collector: SendCollector): Promise<string[]> {
+  const { ok, errors } = checkDestinations(collector.sends, ctx.config());
+  const problems = [...collector.allErrors(), ...errors];
+  for (const s of ok) {
+    try {
+      await ctx.send({ destinationId: s.destination, type: s.type, data: s.data });
+    } catch (err) {
+      ctx.logger.error('Could not queue a send.', { run: ctx.runId, err });
+      problems.push(`stdout line ${s.line}: the send to "${s.destination}" could not be stored, so it was not sent.`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,40 @@
+// Retention: drops events older than config.retention.days at start, every hour,
+// and at once when the owner shortens the retention.
+import type { ConfigService } from '../types';
+import type { Clock } from '../util/clock';
+import type { Logger } from '../util/logger';
+import type { Store } from './types';
+
+const HOUR = 3_600_000;
+
+/** Starts pruning; returns the stop. A failed prune is logged and tried again within the hour. */
+export function startRetention(opts: {
+  store: Store;
+  config: ConfigService;
+  clock: Clock;
+  logger: Logger;
+}): () => void {
+  const { store, config, clock, logger } = opts;
+  const prune = async () => {
+    try {
+      const { eventsRemoved } = await store.prune(config.current().retention.days, clock.now());
+      if (eventsRemoved)
+        logger.info(`Removed ${eventsRemoved} events older than ${config.current().retention.days} days`);
+    } catch (err) {
+      logger.warn('Pruning old events failed; will try again in an hour', { error: err });
+    }
+  };
+  void prune();
+  const timer = setInterval(() => void prune(), HOUR);
+  timer.unref();
+  // A shorter retention set in the UI or by hand applies now, not within the hour.
+  let retentionDays = config.current().retention.days;
+  const off = config.onChange((c) => {
+    if (c.retention.days < retentionDays) void prune();
+    retentionDays = c.retention.days;
+  });
+  return () => {
+    clearInterval(timer);
+    off();
+  };
+}
