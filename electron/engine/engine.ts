@@ -20,6 +20,8 @@ import { createAutomations } from './automations/service';
 import { createTunnel, type NgrokLike } from './tunnel';
 import type { AutomationsService, Engine, EngineDeps, EngineOptions, TunnelService } from './types';
 import { createBus } from './util/bus';
+import { openFileLimit, receiverConnectionCap } from './util/fd-limit';
+import { guardServer } from './util/http-guard';
 import { systemClock } from './util/clock';
 import { createLogger } from './util/logger';
 
@@ -146,6 +148,7 @@ export function createEngine(options: EngineOptions): Engine {
   const listen = (): Promise<Server> =>
     new Promise((ok, fail) => {
       const srv = createServer(receiverApp);
+      guardReceiver(srv);
       srv.on('request', (_req, res) => {
         inFlight++;
         res.once('close', () => inFlight--);
@@ -158,6 +161,26 @@ export function createEngine(options: EngineOptions): Engine {
         ok(srv);
       });
     });
+
+  /** Timeouts, half-closed senders, `Expect: 100-continue` and a connection cap within the open-file limit. */
+  const guardReceiver = (srv: Server) => {
+    const files = openFileLimit();
+    const maxConnections = options.http?.maxConnections ?? receiverConnectionCap(files.limit);
+    let shed = 0;
+    guardServer(srv, {
+      ...options.http,
+      maxConnections,
+      maxBodyBytes: () => config.current().limits.maxBodyBytes,
+      tooLargeHint: ' (limits.maxBodyBytes in the config)',
+      onShed: (what) => {
+        // One line per hundred: a flood of connections must not flood the log too.
+        if (++shed % 100 === 1)
+          logger.warn(`The receiver is at its ${maxConnections} connections: ${shed} closed so far (${what} last)`);
+      },
+    });
+    const known = files.known ? '' : ' (assumed: it cannot be read here)';
+    logger.info(`Open-file limit ${files.limit}${known}: the receiver keeps up to ${maxConnections} connections`);
+  };
 
   /** Server.close() waits for every connection; keep-alive ones are closed as soon as they are idle. */
   const drain = async (srv: Server) => {

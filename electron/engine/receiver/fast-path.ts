@@ -40,9 +40,17 @@ export function readWholeBody(req: IncomingMessage, done: (raw: Buffer) => void)
     if (first === null) first = chunk;
     else (chunks ??= [first]).push(chunk);
   });
-  req.once('end', () => done(chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0))));
-  // An aborted upload: nothing to store and nobody to answer; the error must not go unhandled.
+  req.once('end', () => {
+    const raw = chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0));
+    first = chunks = null;
+    done(raw);
+  });
+  // An aborted upload: nothing to store and nobody to answer; the error must not go unhandled,
+  // and what came so far is let go now, not when the request object is collected.
   req.once('error', () => {});
+  req.once('close', () => {
+    first = chunks = null;
+  });
 }
 
 /** What express's res.status(n).json(body) sends, without express. Works on express's res too. */
