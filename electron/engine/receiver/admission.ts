@@ -105,18 +105,18 @@ export interface Admission {
   allowFailure(sourceId: string, limits: Config['limits'], res: ServerResponse, now: number): boolean;
 }
 
-export function createAdmission(deps: { logger: Logger; uploads?: UploadBudget }): Admission {
+/** `now` (ms) judges which uploads have stalled; the receiver passes its clock. */
+export function createAdmission(deps: { logger: Logger; now?: () => number }): Admission {
   const requests = createRateLimiter();
   const failures = createRateLimiter();
   let shed = 0;
-  const uploads =
-    deps.uploads ??
-    createUploadBudget({
-      onShed: () => {
-        // One line per hundred: a flood must not flood the log too.
-        if (++shed % 100 === 1) deps.logger.warn(`closed ${shed} stalled uploads so far to make room for new ones`);
-      },
-    });
+  const uploads = createUploadBudget({
+    now: deps.now,
+    onShed: () => {
+      // One line per hundred: a flood must not flood the log too.
+      if (++shed % 100 === 1) deps.logger.warn(`closed ${shed} stalled uploads so far to make room for new ones`);
+    },
+  });
 
   return {
     admit(source, limits, req, res, now) {

@@ -64,7 +64,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const admission = createAdmission({ logger: log });
+  const admission = createAdmission({ logger: log, now: () => deps.clock.now() });
   const rejectedLimiter = createRateLimiter();
   const rejectedBytesLimiter = createRateLimiter();
   const unstoredRejected = new Map<string, number>();
@@ -110,6 +110,18 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   // express.raw fixes its limit when made; one parser per limit value follows config edits.
   const readBody: RequestHandler = (req, res, next) => {
     const limit = deps.getConfig().limits.maxBodyBytes;
+    const encoding = req.headers['content-encoding'];
+    if (encoding === undefined || encoding.toLowerCase() === 'identity') {
+      // express.raw reads an over-limit chunked body to its end before answering 413: cut it at the limit.
+      if (Number(req.headers['content-length'] ?? 0) > limit) return next(createHttpError(413));
+      readWholeBody(
+        req,
+        (raw) => ((req.body = raw), next()),
+        limit,
+        () => next(createHttpError(413)),
+      );
+      return;
+    }
     let parser = rawParsers.get(limit);
     if (!parser) {
       parser = express.raw({ type: () => true, limit });
@@ -283,6 +295,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     if (sourceId === null) app(req, res);
     else fast(req, res, sourceId);
   };
+}
+
+function createHttpError(status: number): Error {
+  return Object.assign(new Error(`HTTP ${status}`), { status });
 }
 
 function invalidJsonReason(provider: Provider, contentType: string | undefined): string {

@@ -27,20 +27,38 @@ export function fastPathSourceId(req: IncomingMessage, maxBodyBytes: number): st
 }
 
 /**
- * Reads the whole body. Node's parser stops at Content-Length (checked ≤ the
- * limit before this is called), so no more can arrive; a sender that hangs up
- * early never gets `done` called (there is nobody left to answer).
+ * Reads the whole body. Node's parser stops at Content-Length, so on the fast
+ * path (checked <= the limit before this is called) no more can arrive; a
+ * chunked body is cut at `limit` bytes: `tooLarge` is called once and nothing
+ * more is kept. A sender that hangs up early never gets `done` called (there is
+ * nobody left to answer).
  */
-export function readWholeBody(req: IncomingMessage, done: (raw: Buffer) => void): void {
+export function readWholeBody(
+  req: IncomingMessage,
+  done: (raw: Buffer) => void,
+  limit = Infinity,
+  tooLarge: () => void = () => {},
+): void {
   let first: Buffer | null = null;
   let chunks: Buffer[] | null = null;
   let size = 0;
-  req.on('data', (chunk: Buffer) => {
+  let over = false;
+  const onData = (chunk: Buffer) => {
     size += chunk.length;
+    if (size > limit) {
+      over = true;
+      first = chunks = null;
+      req.off('data', onData);
+      req.pause(); // the answer closes the connection: the rest is never read
+      tooLarge();
+      return;
+    }
     if (first === null) first = chunk;
     else (chunks ??= [first]).push(chunk);
-  });
+  };
+  req.on('data', onData);
   req.once('end', () => {
+    if (over) return;
     const raw = chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0));
     first = chunks = null;
     done(raw);
