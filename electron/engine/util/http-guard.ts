@@ -51,6 +51,12 @@ export function createStallWatch(now: () => number = Date.now, stallMs: number =
     }
   };
   const sample = () => {
+    // Stopped on the first sample with nothing tracked, not on each untrack: no timer churn per request.
+    if (seen.size === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+      return;
+    }
     const t = now();
     for (const s of seen.keys()) look(s, t);
   };
@@ -64,10 +70,6 @@ export function createStallWatch(now: () => number = Date.now, stallMs: number =
     },
     untrack(socket) {
       seen.delete(socket);
-      if (seen.size === 0 && timer) {
-        clearInterval(timer);
-        timer = null;
-      }
     },
     stalled(socket) {
       const t = now();
