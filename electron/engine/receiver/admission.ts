@@ -30,7 +30,9 @@ export function inFlightBodyBudget(maxBodyBytes: number): number {
 /** Bytes an upload may come to in memory: its declared length (capped at the limit), else the limit. */
 export function declaredBodyBytes(req: IncomingMessage, maxBodyBytes: number): number {
   const encoding = req.headers['content-encoding'];
-  const length = Number(req.headers['content-length']);
+  const declared = req.headers['content-length'];
+  if (declared === undefined && req.headers['transfer-encoding'] === undefined) return 0; // no body at all
+  const length = Number(declared);
   if ((encoding === undefined || encoding.toLowerCase() === 'identity') && Number.isFinite(length) && length >= 0) {
     return Math.min(length, maxBodyBytes);
   }
