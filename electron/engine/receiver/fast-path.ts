@@ -21,7 +21,7 @@ export function fastPathSourceId(req: IncomingMessage, maxBodyBytes: number): st
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return null;
   const length = h['content-length'];
   if (length === undefined || h['transfer-encoding'] !== undefined || !CONTENT_LENGTH.test(length)) return null;
-  // Over the limit: express answers 413 (after its 404 and 429 checks, in that order).
+  // Over the limit: express answers 413 (after its 404 and admission checks, in that order).
   if (Number(length) > maxBodyBytes) return null;
   return match[1]!;
 }
