@@ -125,7 +125,7 @@ export const configSchema = z
           .int()
           .positive()
           .default(5 * 1024 * 1024),
-        /** Per source: sustained requests per second and burst. */
+        /** Per source: failed verifications (every request, for a `none` source) per second, and burst. */
         ratePerSecond: z.number().positive().default(200),
         burst: z.number().int().positive().default(1000),
         /** Scripts running at once, across all automations. */

@@ -4,6 +4,7 @@
 //
 // start(): data dir -> config -> store -> receiver listening -> automations -> tunnel (never awaited)
 // stop():  stop accepting -> in-flight requests finish -> automations -> store; tunnel in parallel, capped
+import type { Server } from 'node:http';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ApiHandlers } from '../../shared/api';
@@ -23,6 +24,8 @@ import { startRetention } from './store/retention';
 import { createTunnel, type NgrokLike } from './tunnel';
 import type { AutomationsService, Engine, EngineDeps, EngineOptions, TunnelService } from './types';
 import { createBus } from './util/bus';
+import { openFileLimit, receiverConnectionCap } from './util/fd-limit';
+import { guardServer } from './util/http-guard';
 import { systemClock } from './util/clock';
 import { createLogger } from './util/logger';
 import { createEngineActions, createEngineOutbox, createJobScheduler } from './work';
@@ -125,6 +128,26 @@ export function createEngine(options: EngineOptions): Engine {
     },
   });
 
+  /** Timeouts, half-closed senders, `Expect: 100-continue` and a connection cap within the open-file limit. */
+  const guardReceiver = (srv: Server) => {
+    const files = openFileLimit();
+    const maxConnections = options.http?.maxConnections ?? receiverConnectionCap(files.limit);
+    let shed = 0;
+    guardServer(srv, {
+      ...options.http,
+      maxConnections,
+      maxBodyBytes: () => config.current().limits.maxBodyBytes,
+      tooLargeHint: ' (limits.maxBodyBytes in the config)',
+      onShed: (what) => {
+        // One line per hundred: a flood of connections must not flood the log too.
+        if (++shed % 100 === 1)
+          logger.warn(`The receiver is at its ${maxConnections} connections: ${shed} closed so far (${what} last)`);
+      },
+    });
+    const known = files.known ? '' : ' (assumed: it cannot be read here)';
+    logger.info(`Open-file limit ${files.limit}${known}: the receiver keeps up to ${maxConnections} connections`);
+  };
+
   const shutdown = async () => {
     const tunnelStopped = capped(tunnel.stop(), TUNNEL_STOP_CAP_MS).catch((err) =>
       logger.warn('The tunnel did not stop cleanly', { error: err }),
@@ -157,7 +180,13 @@ export function createEngine(options: EngineOptions): Engine {
           throw new StartupError(`The event store in ${dataDir} cannot be opened: ${(err as Error).message}`, err);
         });
         undo.push(() => store.close());
-        const srv = await listenReceiver({ app: receiverApp, host, port: wantedPort, logger });
+        const srv = await listenReceiver({
+          app: receiverApp,
+          host,
+          port: wantedPort,
+          logger,
+          configure: guardReceiver,
+        });
         server = srv;
         boundPort = srv.port;
         undo.push(() => srv.drain());

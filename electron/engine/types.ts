@@ -33,6 +33,17 @@ export interface EngineOptions {
    * The config service decodes after JSON.parse (before validation) and encodes before writing.
    */
   secretCodec?: SecretCodec;
+  /**
+   * The receiver's HTTP edges (util/http-guard.ts); defaults: headers 10 s, whole request 30 s,
+   * keep-alive 5 s, connections from the open-file limit (util/fd-limit.ts). Tests set them lower.
+   */
+  http?: {
+    maxConnections?: number;
+    headersTimeoutMs?: number;
+    requestTimeoutMs?: number;
+    keepAliveTimeoutMs?: number;
+    stallMs?: number;
+  };
   /** Test hook handed to the store: called before every fsync; throwing simulates a failing disk (503 path). */
   storeFaults?: { beforeSync?: () => void };
 }

@@ -103,9 +103,16 @@ export function serveArgs(dataDir: string | null, extra: string[] = []): string[
 /** Starts `hookdock serve` and waits until it printed its Receiver and Dashboard lines. */
 export async function startServe(
   dataDir: string | null,
-  opts: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {},
+  opts: {
+    args?: string[];
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** A command that runs node, e.g. ['prlimit', '--nofile=256:256']. */
+    prefix?: string[];
+  } = {},
 ): Promise<ServeProcess> {
-  const proc = spawn(process.execPath, serveArgs(dataDir, opts.args), {
+  const [command, ...before] = [...(opts.prefix ?? []), process.execPath];
+  const proc = spawn(command!, [...before, ...serveArgs(dataDir, opts.args)], {
     cwd: ROOT,
     env: cleanEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],

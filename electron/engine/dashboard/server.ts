@@ -2,11 +2,13 @@
 // the browser / headless mode. Bound to 127.0.0.1 only (invariant 5); every
 // request must come from a loopback Host and Origin and carry the token.
 import { access } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ApiHandlers } from '../../../shared/api';
 import type { Bus } from '../util/bus';
+import { DASHBOARD_MAX_CONNECTIONS } from '../util/fd-limit';
+import { guardServer } from '../util/http-guard';
 import type { Logger } from '../util/logger';
 import {
   CONTENT_SECURITY_POLICY,
@@ -42,6 +44,7 @@ export interface DashboardServer {
 }
 
 const JSON_LIMIT = '6mb';
+const JSON_LIMIT_BYTES = 6 * 1024 * 1024;
 
 export function createDashboardServer(opts: DashboardOptions): DashboardServer {
   const host = '127.0.0.1'; // never anything else, whatever a caller passes
@@ -120,7 +123,10 @@ export function createDashboardServer(opts: DashboardOptions): DashboardServer {
   return {
     start: () =>
       new Promise((resolve, reject) => {
-        const s = app.listen(opts.port, host);
+        const s = createServer(app);
+        // Its own connection share, kept out of the receiver's: a flood there leaves this reachable.
+        guardServer(s, { maxConnections: DASHBOARD_MAX_CONNECTIONS, maxBodyBytes: () => JSON_LIMIT_BYTES });
+        s.listen(opts.port, host);
         s.once('error', (err: NodeJS.ErrnoException) => {
           reject(
             err.code === 'EADDRINUSE'

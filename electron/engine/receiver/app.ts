@@ -7,7 +7,8 @@
 // the feed); 400 invalid_json when a correctly signed body is in no format its
 // provider documents (formats.ts; stored as rejected too: the signature proves the sender, but
 // no type or id can be read, so nothing could run on it); 404 unknown source;
-// 413 too large; 429 rate limited; 503 store_unavailable.
+// 413 too large; 429 rate limited (admission.ts: failed verifications, never a
+// correctly signed request); 503 store_unavailable, or busy (too many uploads in flight).
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, {
   type ErrorRequestHandler,
@@ -22,6 +23,7 @@ import type { Store, StoredEvent } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
+import { createAdmission } from './admission';
 import { buildEvent, flattenHeaders } from './event';
 import { parseDelivery } from './formats';
 import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
@@ -64,7 +66,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const requestLimiter = createRateLimiter();
+  const admission = createAdmission({ logger: log, now: () => deps.clock.now() });
   const rejectedLimiter = createRateLimiter();
   const rejectedBytesLimiter = createRateLimiter();
   const unstoredRejected = new Map<string, number>();
@@ -74,8 +76,13 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     sendJson(res, 200, { ok: true });
   });
 
-  /** Cheap checks first, before a byte of the body is read: the source, or null once answered 404/429. */
-  function admitSource(config: Config, sourceId: string, res: ServerResponse): SourceConfig | null {
+  /** Cheap checks first, before a byte of the body is read: the source, or null once answered 404/429/503. */
+  function admitSource(
+    config: Config,
+    sourceId: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): SourceConfig | null {
     let source: SourceConfig | undefined;
     for (const s of config.sources) {
       if (s.id === sourceId) {
@@ -92,23 +99,11 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       );
       return null;
     }
-    const { ratePerSecond, burst } = config.limits;
-    const taken = requestLimiter.take(source.id, deps.clock.now(), ratePerSecond, burst);
-    if (!taken.ok) {
-      res.setHeader('Retry-After', String(taken.retryAfterSec));
-      sendError(
-        res,
-        429,
-        'rate_limited',
-        `Too many requests for source "${source.id}": retry in ${taken.retryAfterSec} s.`,
-      );
-      return null;
-    }
-    return source;
+    return admission.admit(source, config.limits, req, res, deps.clock.now()) ? source : null;
   }
 
   const admit: RequestHandler = (req, res, next) => {
-    const source = admitSource(deps.getConfig(), String(req.params.sourceId), res);
+    const source = admitSource(deps.getConfig(), String(req.params.sourceId), req, res);
     if (!source) return;
     res.locals.source = source;
     next();
@@ -117,6 +112,18 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   // express.raw fixes its limit when made; one parser per limit value follows config edits.
   const readBody: RequestHandler = (req, res, next) => {
     const limit = deps.getConfig().limits.maxBodyBytes;
+    const encoding = req.headers['content-encoding'];
+    if (encoding === undefined || encoding.toLowerCase() === 'identity') {
+      // express.raw reads an over-limit chunked body to its end before answering 413: cut it at the limit.
+      if (Number(req.headers['content-length'] ?? 0) > limit) return next(createHttpError(413));
+      readWholeBody(
+        req,
+        (raw) => ((req.body = raw), next()),
+        limit,
+        () => next(createHttpError(413)),
+      );
+      return;
+    }
     let parser = rawParsers.get(limit);
     if (!parser) {
       parser = express.raw({ type: () => true, limit });
@@ -160,6 +167,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       await storeAccepted(event, res);
       return;
     }
+    if (!invalidJson && !admission.allowFailure(source.id, deps.getConfig().limits, res, now)) return;
     const storedId = await storeRejected(event, now);
     if (result.acknowledge) {
       sendJson(res, 200, { id: storedId, duplicate: false });
@@ -254,6 +262,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const e = (err ?? {}) as { status?: unknown; statusCode?: unknown; type?: unknown; message?: unknown };
     const status = Number(e.status ?? e.statusCode);
     if (status === 413) {
+      res.shouldKeepAlive = false; // the rest of an oversized body is not worth reading
       const limit = deps.getConfig().limits.maxBodyBytes;
       sendError(
         res,
@@ -281,7 +290,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
 
   // The fast path: the same checks and answers as admit/readBody/receive above, without express.
   function fast(req: IncomingMessage, res: ServerResponse, sourceId: string): void {
-    const source = admitSource(deps.getConfig(), sourceId, res);
+    const source = admitSource(deps.getConfig(), sourceId, req, res);
     if (!source) return;
     readWholeBody(req, (raw) => {
       receiveBody(source, raw, req.headers, res, req.url ?? '').catch((err: unknown) =>
@@ -295,6 +304,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     if (sourceId === null) app(req, res);
     else fast(req, res, sourceId);
   };
+}
+
+function createHttpError(status: number): Error {
+  return Object.assign(new Error(`HTTP ${status}`), { status });
 }
 
 function invalidJsonReason(provider: Provider, contentType: string | undefined): string {

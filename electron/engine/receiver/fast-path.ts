@@ -21,28 +21,54 @@ export function fastPathSourceId(req: IncomingMessage, maxBodyBytes: number): st
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return null;
   const length = h['content-length'];
   if (length === undefined || h['transfer-encoding'] !== undefined || !CONTENT_LENGTH.test(length)) return null;
-  // Over the limit: express answers 413 (after its 404 and 429 checks, in that order).
+  // Over the limit: express answers 413 (after its 404 and admission checks, in that order).
   if (Number(length) > maxBodyBytes) return null;
   return match[1]!;
 }
 
 /**
- * Reads the whole body. Node's parser stops at Content-Length (checked ≤ the
- * limit before this is called), so no more can arrive; a sender that hangs up
- * early never gets `done` called (there is nobody left to answer).
+ * Reads the whole body. Node's parser stops at Content-Length, so on the fast
+ * path (checked <= the limit before this is called) no more can arrive; a
+ * chunked body is cut at `limit` bytes: `tooLarge` is called once and nothing
+ * more is kept. A sender that hangs up early never gets `done` called (there is
+ * nobody left to answer).
  */
-export function readWholeBody(req: IncomingMessage, done: (raw: Buffer) => void): void {
+export function readWholeBody(
+  req: IncomingMessage,
+  done: (raw: Buffer) => void,
+  limit = Infinity,
+  tooLarge: () => void = () => {},
+): void {
   let first: Buffer | null = null;
   let chunks: Buffer[] | null = null;
   let size = 0;
-  req.on('data', (chunk: Buffer) => {
+  let over = false;
+  const onData = (chunk: Buffer) => {
     size += chunk.length;
+    if (size > limit) {
+      over = true;
+      first = chunks = null;
+      req.off('data', onData);
+      req.pause(); // the answer closes the connection: the rest is never read
+      tooLarge();
+      return;
+    }
     if (first === null) first = chunk;
     else (chunks ??= [first]).push(chunk);
+  };
+  req.on('data', onData);
+  req.once('end', () => {
+    if (over) return;
+    const raw = chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0));
+    first = chunks = null;
+    done(raw);
   });
-  req.once('end', () => done(chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0))));
-  // An aborted upload: nothing to store and nobody to answer; the error must not go unhandled.
+  // An aborted upload: nothing to store and nobody to answer; the error must not go unhandled,
+  // and what came so far is let go now, not when the request object is collected.
   req.once('error', () => {});
+  req.once('close', () => {
+    first = chunks = null;
+  });
 }
 
 /** What express's res.status(n).json(body) sends, without express. Works on express's res too. */

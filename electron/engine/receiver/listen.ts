@@ -20,11 +20,14 @@ export function listenReceiver(opts: {
   host: string;
   port: number;
   logger: Logger;
+  /** Called once on the new server before it listens (timeouts, connection cap). */
+  configure?: (srv: Server) => void;
 }): Promise<ReceiverServer> {
   const { host, logger } = opts;
   let inFlight = 0;
   return new Promise((ok, fail) => {
     const srv = createServer(opts.app);
+    opts.configure?.(srv);
     srv.on('request', (_req, res) => {
       inFlight++;
       res.once('close', () => inFlight--);

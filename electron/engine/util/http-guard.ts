@@ -1,0 +1,189 @@
+// The HTTP edges of a node:http server that strangers can reach: answers to
+// senders that half-close, `Expect: 100-continue` over the limit, short timeouts
+// for headers and bodies, and a cap on connections that closes idle or stalled
+// ones first so a new sender still gets in. Used by the receiver and the dashboard.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+export interface HttpGuardOptions {
+  /** Open connections kept at most; past it the oldest idle (or stalled) one is closed, else the new one. */
+  maxConnections: number;
+  /** Largest body accepted (bytes): an `Expect: 100-continue` request declaring more gets 413 and no `100 Continue`. */
+  maxBodyBytes: () => number;
+  /** The whole header block must arrive within this (ms). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** The whole request, body included, must arrive within this (ms); else 408 and closed. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this (ms). Default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** A body that has not moved for this long (ms) counts as stalled: its connection may be closed for a new one. Default 1 s. */
+  stallMs?: number;
+  now?: () => number;
+  /** Called when a connection is closed to make room (`evicted`) or refused (`refused`). */
+  onShed?: (what: 'evicted' | 'refused') => void;
+  /** Said after "The body is over the limit of N bytes" in a 413: where the limit is set. */
+  tooLargeHint?: string;
+}
+
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export const STALL_MS = 1_000;
+
+/** Remembers when each tracked socket last read a byte: sampled every half `stallMs` while any is tracked. */
+export interface StallWatch {
+  track(socket: Socket): void;
+  untrack(socket: Socket): void;
+  /** True when `socket` has read nothing for `stallMs` or more. */
+  stalled(socket: Socket): boolean;
+}
+
+export function createStallWatch(now: () => number = Date.now, stallMs: number = STALL_MS): StallWatch {
+  const seen = new Map<Socket, { bytes: number; at: number }>();
+  let timer: NodeJS.Timeout | null = null;
+  const look = (socket: Socket, t: number) => {
+    const bytes = socket.bytesRead;
+    const last = seen.get(socket);
+    if (!last) return;
+    if (last.bytes !== bytes) {
+      last.bytes = bytes;
+      last.at = t;
+    }
+  };
+  const sample = () => {
+    // Stopped on the first sample with nothing tracked, not on each untrack: no timer churn per request.
+    if (seen.size === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+      return;
+    }
+    const t = now();
+    for (const s of seen.keys()) look(s, t);
+  };
+  return {
+    track(socket) {
+      seen.set(socket, { bytes: socket.bytesRead, at: now() });
+      if (!timer) {
+        timer = setInterval(sample, Math.max(1, stallMs / 2));
+        timer.unref();
+      }
+    },
+    untrack(socket) {
+      seen.delete(socket);
+    },
+    stalled(socket) {
+      const t = now();
+      look(socket, t);
+      const last = seen.get(socket);
+      return last !== undefined && t - last.at >= stallMs;
+    },
+  };
+}
+
+interface Conn {
+  active: number;
+  req: IncomingMessage | null;
+}
+
+export interface HttpGuard {
+  /** Connections open now. */
+  connections(): number;
+}
+
+/**
+ * Hardens `server` in place; call before listen(). Node's defaults keep a
+ * silent connection 60-90 s and an upload 300 s, and with `httpAllowHalfOpen`
+ * false a client that half-closes after its request never gets the answer.
+ */
+export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
+  const now = opts.now ?? Date.now;
+  const stallMs = opts.stallMs ?? STALL_MS;
+  // Undocumented but long-standing: answer a request whose sender has already ended its side.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  server.headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  server.requestTimeout = Math.max(server.headersTimeout, opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
+  server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
+  // How often node checks those two timeouts (default 30 s, read when listening starts).
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(
+    1000,
+    server.headersTimeout,
+  );
+
+  const conns = new Map<Socket, Conn>(); // insertion order = age
+  const stalls = createStallWatch(now, stallMs);
+
+  const evictable = (socket: Socket, c: Conn): boolean => {
+    if (c.active === 0) return true; // no request yet, or idle between keep-alive requests
+    // Receiving a body that stopped moving; a received request being answered is never cut.
+    return c.req !== null && !c.req.complete && stalls.stalled(socket);
+  };
+
+  server.on('connection', (socket: Socket) => {
+    if (conns.size >= opts.maxConnections) {
+      let victim: Socket | null = null;
+      for (const [s, c] of conns) {
+        if (evictable(s, c)) {
+          victim = s;
+          break;
+        }
+      }
+      if (victim) {
+        conns.delete(victim);
+        victim.destroy();
+        opts.onShed?.('evicted');
+      } else {
+        socket.destroy();
+        opts.onShed?.('refused');
+        return;
+      }
+    }
+    conns.set(socket, { active: 0, req: null });
+    socket.once('close', () => {
+      conns.delete(socket);
+      stalls.untrack(socket);
+    });
+  });
+
+  const track = (req: IncomingMessage, res: ServerResponse) => {
+    const c = conns.get(req.socket);
+    if (!c) return;
+    c.active++;
+    c.req = req;
+    if (!req.complete) stalls.track(req.socket);
+    res.once('close', () => {
+      c.active--;
+      if (c.req === req) {
+        c.req = null;
+        stalls.untrack(req.socket);
+      }
+    });
+  };
+  // Listeners run in order: ours first, so the app's own handler sees a tracked request.
+  server.prependListener('request', track);
+
+  // Without a listener node sends `100 Continue` by itself, and the sender then uploads whatever it declared.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers['content-length']);
+    const limit = opts.maxBodyBytes();
+    if (Number.isFinite(declared) && declared > limit) {
+      res.shouldKeepAlive = false;
+      const text = JSON.stringify({
+        error: {
+          code: 'too_large',
+          message: `The body is over the limit of ${limit} bytes${opts.tooLargeHint ?? ''}.`,
+        },
+      });
+      res.writeHead(413, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(text),
+        Connection: 'close',
+      });
+      res.end(text);
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
+
+  return { connections: () => conns.size };
+}

@@ -1,0 +1,125 @@
+// Genuine senders first (receiver/admission.ts), on the real receiver over the
+// real store: a stranger's failed verifications spend the rate budget, never a
+// correctly signed request; stalled uploads cannot hold the memory budget
+// against a new sender. The clock is ours, so "stalled for a second" is exact.
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inFlightBodyBudget } from '../../electron/engine/receiver/admission';
+import { createReceiverApp } from '../../electron/engine/receiver/app';
+import { createStore } from '../../electron/engine/store';
+import { createBus } from '../../electron/engine/util/bus';
+import type { Clock } from '../../electron/engine/util/clock';
+import { memoryLogger } from '../../electron/engine/util/logger';
+import { configSchema } from '../../shared/config';
+import { connect, requestHead } from '../helpers/raw-http';
+import { sampleSources, signedRequest, type SignedRequest } from '../helpers/sign';
+
+const PUBLIC_URL = 'https://abc.ngrok.app';
+const sources = sampleSources();
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function start(limits: { ratePerSecond?: number; burst?: number; maxBodyBytes?: number }) {
+  const dir = await mkdtemp(join(tmpdir(), 'hookdock-admission-'));
+  const logger = memoryLogger();
+  const store = createStore({ dataDir: dir, logger });
+  await store.open();
+  const config = configSchema.parse({ sources, limits });
+  const clock = { t: Date.now(), now: () => clock.t, setTimeout, clearTimeout } as unknown as Clock & { t: number };
+  const server = http.createServer(
+    createReceiverApp({
+      store,
+      bus: createBus(),
+      logger,
+      clock,
+      getConfig: () => config,
+      publicUrl: () => PUBLIC_URL,
+      receiverUrl: () => 'http://127.0.0.1:1',
+      onAccepted: () => {},
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { port, base: `http://127.0.0.1:${port}`, clock, store };
+}
+
+async function post(base: string, sourceId: string, req: SignedRequest) {
+  const res = await fetch(`${base}/hooks/${sourceId}`, { method: 'POST', headers: req.headers, body: req.body });
+  const text = await res.text();
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), json: JSON.parse(text) as unknown };
+}
+
+/** The same request with one byte of the body changed: its signature no longer matches. */
+const tampered = (req: SignedRequest): SignedRequest => ({ ...req, body: req.body.replace(/.$/, ' ') });
+
+describe('the rate budget is spent by failed verifications, never by genuine senders', () => {
+  for (const source of sources.filter((s) => s.provider !== 'none')) {
+    it(`${source.provider}: a flood of bad signatures gets 429; every correctly signed request still gets 200`, async () => {
+      const h = await start({ ratePerSecond: 1, burst: 3 });
+      const sign = () => signedRequest(source, { url: `${PUBLIC_URL}/hooks/${source.id}` });
+      const codes: number[] = [];
+      const genuine: number[] = [];
+      for (let round = 0; round < 4; round++) {
+        for (let i = 0; i < 5; i++) codes.push((await post(h.base, source.id, tampered(await sign()))).status);
+        genuine.push((await post(h.base, source.id, await sign())).status);
+      }
+      expect(genuine).toEqual([200, 200, 200, 200]);
+      expect(codes.slice(0, 3)).toEqual([401, 401, 401]);
+      expect(new Set(codes.slice(3))).toEqual(new Set([429]));
+      const limited = await post(h.base, source.id, tampered(await sign()));
+      expect(limited).toMatchObject({ status: 429, retryAfter: '1', json: { error: { code: 'rate_limited' } } });
+      h.clock.t += 1000; // one token back: the next failure is answered 401 again
+      expect((await post(h.base, source.id, tampered(await sign()))).status).toBe(401);
+    });
+  }
+
+  it('unsigned requests without any signature header count as failures too', async () => {
+    const h = await start({ ratePerSecond: 1, burst: 2 });
+    const bare = { headers: { 'content-type': 'application/json' }, body: '{"id":1}' };
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await post(h.base, 'shop', bare)).status);
+    expect(codes).toEqual([401, 401, 429, 429]);
+    const shop = sources.find((s) => s.id === 'shop')!;
+    expect((await post(h.base, 'shop', await signedRequest(shop))).status).toBe(200);
+  });
+});
+
+describe('stalled uploads cannot hold the in-flight body budget', () => {
+  it('503 busy while moving uploads fill it; once they stall for a second, a new sender gets in', async () => {
+    const maxBodyBytes = 16 * 1024 * 1024;
+    expect(inFlightBodyBudget(maxBodyBytes)).toBe(2 * maxBodyBytes);
+    const h = await start({ maxBodyBytes });
+    const shop = sources.find((s) => s.id === 'shop')!;
+    // Two uploads declaring the whole limit, each sending a little and then nothing.
+    const stalled = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await connect(h.port);
+      c.socket.write(
+        requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': maxBodyBytes }) + '{"a":',
+      );
+      stalled.push(c);
+    }
+    const busy = await post(h.base, 'shop', await signedRequest(shop));
+    expect(busy).toMatchObject({ status: 503, retryAfter: '5', json: { error: { code: 'busy' } } });
+    expect(h.store.listEvents({ limit: 10 }).items).toHaveLength(0);
+
+    h.clock.t += 1000; // neither has sent a byte for a second
+    const genuine = await post(h.base, 'shop', await signedRequest(shop));
+    expect(genuine.status).toBe(200);
+    await stalled[0]!.closed; // the oldest stalled upload made room
+    expect(stalled[0]!.received()).toBe(''); // closed without an answer: it never finished its request
+    for (const c of stalled) c.socket.destroy();
+  });
+});
