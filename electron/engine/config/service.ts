@@ -13,7 +13,8 @@ import type { Unsubscribe } from '../../../shared/events';
 import type { ConfigService, SecretCodec } from '../types';
 import type { Bus } from '../util/bus';
 import { HttpError } from '../util/errors';
-import { registerSecret, type Logger } from '../util/logger';
+import { SECRET_FIELD, registerSecret, type Logger } from '../util/logger';
+import { describeJsonError } from '../util/json-error';
 import { writeFileAtomic } from './atomic-write';
 import { ConfigError } from './errors';
 import { createSecretsAtRest, unreadableMessage, type SecretsAtRest } from './secrets';
@@ -61,8 +62,9 @@ export function parseConfigText(
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, error: `${file} is not valid JSON (${(err as Error).message})` };
+  } catch {
+    // Never JSON.parse's own message: it quotes the text around the fault, which may be a secret.
+    return { ok: false, error: `${file} is not valid JSON: ${describeJsonError(text) ?? 'it cannot be parsed'}.` };
   }
   const { raw, unreadable, plainFound } = secrets.decode(parsed, opts);
   if (unreadable.length && !opts.standIns)
@@ -90,11 +92,23 @@ async function keepPrivate(file: string, logger: Logger): Promise<void> {
   }
 }
 
-/** Every secret the config holds is scrubbed from logs from now on. */
-export function registerConfigSecrets(config: Config): void {
-  for (const s of config.sources) registerSecret(s.secret);
-  for (const d of config.destinations) registerSecret(d.secret);
-  registerSecret(config.tunnel.authtoken);
+/**
+ * Every secret the config holds is scrubbed from logs from now on: each string
+ * under a key that names a secret (secret, authtoken, password, apiKey, token,
+ * credential), wherever it sits, so a field added later is covered too.
+ */
+export function registerConfigSecrets(config: unknown): void {
+  const walk = (value: unknown, secretKey: boolean, depth: number): void => {
+    if (depth > 20) return;
+    if (typeof value === 'string') {
+      if (secretKey) registerSecret(value);
+    } else if (Array.isArray(value)) {
+      for (const v of value) walk(v, secretKey, depth + 1);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, SECRET_FIELD.test(k), depth + 1);
+    }
+  };
+  walk(config, false, 0);
 }
 
 export function createConfigService(options: ConfigServiceOptions): ConfigService {

@@ -17,6 +17,7 @@ import {
   DAY,
   MAX_SEGMENT_BYTES,
   READ_AHEAD,
+  droppingPath,
   materialize,
   readOrQuarantine,
   segmentJson,
@@ -29,7 +30,7 @@ import {
   type SegmentMeta,
   type SidecarFile,
 } from './segment-files';
-import { readLastSegment, readSealedSegment, scanSegmentDir } from './segment-load';
+import { quarantineLoneSidecar, readLastSegment, readSealedSegment, scanSegmentDir } from './segment-load';
 
 export type { CheckpointTask, Quarantine } from './segment-files';
 
@@ -70,7 +71,9 @@ export class Segments {
     const readAhead = (i: number) => {
       const seq = sealed[i];
       if (seq === undefined || !sides.has(seq)) return;
-      const read = readOrQuarantine<SidecarFile>(this.sidecarPath(seq), this.quarantine);
+      const read = readOrQuarantine<SidecarFile>(this.sidecarPath(seq), this.quarantine, {
+        lost: 'It was rebuilt from the events themselves: status changes made after they were first saved may show older values.',
+      });
       read.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       reads.set(seq, read);
     };
@@ -78,8 +81,8 @@ export class Segments {
     let sealedAt = 0;
     for (const seq of all) {
       if (!segs.has(seq)) {
-        // Prune deletes the segment first: a lone sidecar is what is left of it.
-        await fsp.rm(this.sidecarPath(seq), { force: true });
+        // Prune renames the sidecar aside before deleting the segment, so a lone sidecar is damage.
+        await quarantineLoneSidecar(this.dir, seq, this.quarantine);
         continue;
       }
       if (seq === lastSeq) {
@@ -87,7 +90,7 @@ export class Segments {
         continue;
       }
       readAhead(sealedAt++ + READ_AHEAD);
-      await this.loadSealed(seq, (await reads.get(seq)) ?? null);
+      await this.loadSealed(seq, (await reads.get(seq)) ?? null, sides.has(seq));
       reads.delete(seq);
     }
     this.index.finishBulk();
@@ -194,8 +197,16 @@ export class Segments {
     for (const meta of [...this.metas.values()]) {
       if (!meta.sealed || meta === this.hot || this.mem.has(meta.seq) || this.dirtyFull.has(meta.seq)) continue;
       if (!(meta.newestAt < cutoffIso)) continue;
+      // The sidecar is renamed aside first, so a crash here leaves a
+      // `.dropping` file that open() finishes, never a lone sidecar (damage).
+      await fsp.rename(this.sidecarPath(meta.seq), droppingPath(this.dir, meta.seq)).then(
+        () => fsyncDir(this.dir),
+        (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+        },
+      );
       await fsp.rm(this.segmentPath(meta.seq), { force: true });
-      await fsp.rm(this.sidecarPath(meta.seq), { force: true });
+      await fsp.rm(droppingPath(this.dir, meta.seq), { force: true });
       this.forget(meta.seq);
       for (const id of meta.ids) dropped.add(id);
     }
@@ -264,13 +275,22 @@ export class Segments {
     };
   }
 
-  private async loadSealed(seq: number, sidecar: SidecarFile | null): Promise<void> {
+  private async loadSealed(seq: number, sidecar: SidecarFile | null, hadSidecar: boolean): Promise<void> {
     const read = await readSealedSegment(this.dir, seq, sidecar, this.quarantine);
     if (!read) return;
     this.addMeta(seq, read.summaries, true, read.size, sidecar?.openedAt);
     if (read.rebuilt) {
       this.dirtySidecar.add(seq); // written by the next checkpoint
       this.logger.info('Rebuilt a segment index from its segment', { seq });
+      // Checkpoints write a segment before its sidecar and only the last one can
+      // be caught between the two, so a sealed one without its sidecar is damage.
+      if (!hadSidecar)
+        await this.quarantine.missing(
+          this.sidecarPath(seq),
+          'missing-index',
+          `The index file ${this.sidecarPath(seq)} was missing, so it was rebuilt from its ${read.summaries.length} events: ` +
+            'status changes made after they were first saved (done, failed, redeliveries) may show older values.',
+        );
     }
   }
 
@@ -313,12 +333,20 @@ export class Segments {
   }
 
   private async readSegment(seq: number): Promise<Map<string, Held> | undefined> {
-    const seg = await readOrQuarantine<SegmentFile>(this.segmentPath(seq), this.quarantine);
+    const meta = this.metas.get(seq);
+    const seg = await readOrQuarantine<SegmentFile>(this.segmentPath(seq), this.quarantine, {
+      lost: `Its ${meta?.ids.length ?? 0} events are no longer shown; its index was moved to quarantine too.`,
+    });
     if (!seg) {
-      // Unreadable now: move its sidecar aside too and forget its events.
-      const meta = this.metas.get(seq);
+      // Unreadable now (or gone): move its sidecar aside too and forget its events.
       if (meta) {
-        await this.quarantine(this.sidecarPath(seq), 'its segment was damaged').catch(() => {});
+        const missing = await fsp.access(this.segmentPath(seq)).then(
+          () => false,
+          () => true,
+        );
+        if (missing) await quarantineLoneSidecar(this.dir, seq, this.quarantine).catch(() => {});
+        else
+          await this.quarantine(this.sidecarPath(seq), 'its segment was damaged', { companion: true }).catch(() => {});
         this.forget(seq);
         this.index.remove(new Set(meta.ids));
       }
