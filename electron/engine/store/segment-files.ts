@@ -1,5 +1,6 @@
 // The on-disk shapes of segments and their sidecars (see segments.ts), their
 // file names, and reading one with quarantine of a damaged file.
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { EventStatus, EventSummary, StoreDamageKind } from '../../../shared/types';
 import type { DamageNote } from './quarantine';
@@ -118,7 +119,14 @@ export async function readOrQuarantine<T extends { events: unknown[] }>(
  */
 export async function readSegmentFile<T extends { events: unknown[] } = SegmentFile>(file: string): Promise<T | null> {
   const value = await readJson<T>(file);
-  if (value !== null && !Array.isArray((value as { events?: unknown } | null)?.events))
+  // null: no file, or a file holding `null` (damage, like any other shape without events).
+  const exists =
+    value !== null ||
+    (await fsp.access(file).then(
+      () => true,
+      () => false,
+    ));
+  if (exists && !Array.isArray((value as { events?: unknown } | null)?.events))
     throw new CorruptFileError(file, 'it holds no list of events');
   return value;
 }

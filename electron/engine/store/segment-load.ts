@@ -174,3 +174,28 @@ export async function quarantineLoneSidecar(dir: string, seq: number, quarantine
 function capital(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * A sealed segment read after open (its events were listed by its sidecar).
+ * Null when it is damaged (moved to quarantine with its sidecar) or gone (its
+ * sidecar moved to quarantine); either is reported with the `count` events lost.
+ */
+export async function readOrLoseSegment(
+  dir: string,
+  seq: number,
+  count: number,
+  quarantine: Quarantine,
+): Promise<SegmentFile | null> {
+  let seg: SegmentFile | null;
+  try {
+    seg = await readSegmentFile(segmentPath(dir, seq));
+  } catch (err) {
+    if (!(err instanceof CorruptFileError)) throw err;
+    const lost = `Its ${count} events are no longer shown; its index was moved to quarantine too.`;
+    await quarantine(segmentPath(dir, seq), err.reason, { lost });
+    await quarantine(sidecarPath(dir, seq), 'its segment was damaged', { companion: true }).catch(() => {});
+    return null;
+  }
+  if (!seg) await quarantineLoneSidecar(dir, seq, quarantine).catch(() => {});
+  return seg;
+}

@@ -26,11 +26,16 @@ import {
   type CheckpointTask,
   type Held,
   type Quarantine,
-  type SegmentFile,
   type SegmentMeta,
   type SidecarFile,
 } from './segment-files';
-import { quarantineLoneSidecar, readLastSegment, readSealedSegment, scanSegmentDir } from './segment-load';
+import {
+  quarantineLoneSidecar,
+  readLastSegment,
+  readOrLoseSegment,
+  readSealedSegment,
+  scanSegmentDir,
+} from './segment-load';
 
 export type { CheckpointTask, Quarantine } from './segment-files';
 
@@ -333,20 +338,11 @@ export class Segments {
   }
 
   private async readSegment(seq: number): Promise<Map<string, Held> | undefined> {
-    const meta = this.metas.get(seq);
-    const seg = await readOrQuarantine<SegmentFile>(this.segmentPath(seq), this.quarantine, {
-      lost: `Its ${meta?.ids.length ?? 0} events are no longer shown; its index was moved to quarantine too.`,
-    });
+    const seg = await readOrLoseSegment(this.dir, seq, this.metas.get(seq)?.ids.length ?? 0, this.quarantine);
     if (!seg) {
-      // Unreadable now (or gone): move its sidecar aside too and forget its events.
+      // Unreadable now (or gone; both kept and reported): forget its events.
+      const meta = this.metas.get(seq);
       if (meta) {
-        const missing = await fsp.access(this.segmentPath(seq)).then(
-          () => false,
-          () => true,
-        );
-        if (missing) await quarantineLoneSidecar(this.dir, seq, this.quarantine).catch(() => {});
-        else
-          await this.quarantine(this.sidecarPath(seq), 'its segment was damaged', { companion: true }).catch(() => {});
         this.forget(seq);
         this.index.remove(new Set(meta.ids));
       }
