@@ -19,6 +19,10 @@ export interface DamageNote {
   headline?: string;
   /** A sentence saying what is missing because of it (e.g. "Its 2000 events are not shown."). */
   lost?: string;
+  /** What was moved, when not the damaged file itself ("Its index"). */
+  kept?: string;
+  /** What the owner can do, replacing "restore a good copy from a backup and restart Hookdock." */
+  restore?: string;
   /**
    * Moved aside with a damaged file whose own report mentions it (a segment's
    * index): kept and listed in `quarantined`, not reported as damage twice. A

@@ -167,7 +167,9 @@ export async function quarantineLoneSidecar(dir: string, seq: number, quarantine
     kind: 'missing-segment',
     file: seg,
     headline: `The event file ${seg} is missing.`,
-    lost: `${capital(describeEvents(events))} cannot be shown or replayed. Put the file back from a backup (same folder, same name) to get them back.`,
+    lost: `${capital(describeEvents(events))} cannot be shown or replayed.`,
+    kept: 'Its index (the list of those events)',
+    restore: `to get them back, put ${path.basename(seg)} back from a backup (same folder, same name) and restart Hookdock.`,
   });
 }
 

@@ -62,7 +62,7 @@ export class HealthTracker {
       return;
     }
     const where = moved
-      ? ` It was kept at ${moved.dest}; restore a good copy from a backup and restart Hookdock.`
+      ? ` ${note.kept ?? 'It'} was kept at ${moved.dest}; ${note.restore ?? 'restore a good copy from a backup and restart Hookdock.'}`
       : failure;
     const headline = note.headline ?? `Hookdock could not read ${file}: ${reason}.`;
     await this.damage.record({
