@@ -28,7 +28,7 @@ for (const secret of SECRETS) {
     const lines = r.stderr.trim().split('\n');
     expect(lines, r.stderr).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^hookdock: .*config\.json is not valid JSON: line 4, column 17 \(at destinations\[0\]\.secret\)/,
+      /^hookdock: .*config\.json is not valid JSON: line 4, column 1[78] \(at destinations\[0\]\.secret\)/,
     );
     for (let n = 6; n <= secret.length; n++) expect(r.stderr + r.stdout).not.toContain(secret.slice(0, n));
   });
