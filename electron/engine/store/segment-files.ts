@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { EventStatus, EventSummary, StoreDamageKind } from '../../../shared/types';
 import type { DamageNote } from './quarantine';
 import type { StoredEvent } from './types';
-import { CorruptFileError, readJson } from './durable-file';
+import { CorruptFileError, fsyncDir, readJson } from './durable-file';
 import { withPayload } from './event-payload';
 
 /**
@@ -96,6 +96,22 @@ export function sidecarPath(dir: string, seq: number): string {
 
 export function droppingPath(dir: string, seq: number): string {
   return path.join(dir, `events-${String(seq).padStart(6, '0')}.dropping`);
+}
+
+/**
+ * Prune's delete of one segment: the sidecar is renamed aside first, so a crash
+ * in between leaves a `.dropping` file that open() finishes, never a lone
+ * sidecar (which open() takes for a lost segment and reports as damage).
+ */
+export async function deleteSegmentFiles(dir: string, seq: number): Promise<void> {
+  await fsp.rename(sidecarPath(dir, seq), droppingPath(dir, seq)).then(
+    () => fsyncDir(dir),
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    },
+  );
+  await fsp.rm(segmentPath(dir, seq), { force: true });
+  await fsp.rm(droppingPath(dir, seq), { force: true });
 }
 
 /** Reads a JSON file; a damaged one is moved aside (null). Missing: null. */

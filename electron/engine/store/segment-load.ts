@@ -63,14 +63,16 @@ export async function scanSegmentDir(dir: string): Promise<SegmentDir> {
 
 /**
  * A sealed segment's summaries from its sidecar; rebuilt from the segment when
- * the sidecar is lost (`rebuilt`: it must be written again). Null when the
- * segment is gone or damaged (then quarantined with its sidecar).
+ * the sidecar is lost (`rebuilt`: it must be written again; reported as
+ * damage when there was no sidecar file at all, `hadSidecar` false). Null when
+ * the segment is gone or damaged (then quarantined with its sidecar).
  */
 export async function readSealedSegment(
   dir: string,
   seq: number,
   side: SidecarFile | null,
   quarantine: Quarantine,
+  hadSidecar = true,
 ): Promise<{ summaries: EventSummary[]; size: number; rebuilt: boolean } | null> {
   let size: number;
   try {
@@ -94,6 +96,15 @@ export async function readSealedSegment(
     lost: 'Its events are not shown, and it had no readable index to list them.',
   });
   if (!seg) return null;
+  // Checkpoints write a segment before its sidecar and only the last one can be
+  // caught between the two, so a sealed one without its sidecar is damage.
+  if (!hadSidecar)
+    await quarantine.missing(
+      sidecarPath(dir, seq),
+      'missing-index',
+      `The index file ${sidecarPath(dir, seq)} was missing, so it was rebuilt from its ${seg.events.length} events: ` +
+        'status changes made after they were first saved (done, failed, redeliveries) may show older values.',
+    );
   return { summaries: seg.events.map(toSummary), size, rebuilt: true };
 }
 

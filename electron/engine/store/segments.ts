@@ -6,7 +6,6 @@
 // only its small sidecar, which is authoritative for status and redeliveries.
 // Write order is always segment then sidecar, so only the last segment can
 // have a stale sidecar after a crash, and that one is rebuilt from its data.
-import { promises as fsp } from 'node:fs';
 import type { EventSummary } from '../../../shared/types';
 import type { Logger } from '../util/logger';
 import type { StoredEvent } from './types';
@@ -17,7 +16,7 @@ import {
   DAY,
   MAX_SEGMENT_BYTES,
   READ_AHEAD,
-  droppingPath,
+  deleteSegmentFiles,
   materialize,
   readOrQuarantine,
   segmentJson,
@@ -202,16 +201,7 @@ export class Segments {
     for (const meta of [...this.metas.values()]) {
       if (!meta.sealed || meta === this.hot || this.mem.has(meta.seq) || this.dirtyFull.has(meta.seq)) continue;
       if (!(meta.newestAt < cutoffIso)) continue;
-      // The sidecar is renamed aside first, so a crash here leaves a
-      // `.dropping` file that open() finishes, never a lone sidecar (damage).
-      await fsp.rename(this.sidecarPath(meta.seq), droppingPath(this.dir, meta.seq)).then(
-        () => fsyncDir(this.dir),
-        (err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') throw err;
-        },
-      );
-      await fsp.rm(this.segmentPath(meta.seq), { force: true });
-      await fsp.rm(droppingPath(this.dir, meta.seq), { force: true });
+      await deleteSegmentFiles(this.dir, meta.seq);
       this.forget(meta.seq);
       for (const id of meta.ids) dropped.add(id);
     }
@@ -281,22 +271,10 @@ export class Segments {
   }
 
   private async loadSealed(seq: number, sidecar: SidecarFile | null, hadSidecar: boolean): Promise<void> {
-    const read = await readSealedSegment(this.dir, seq, sidecar, this.quarantine);
+    const read = await readSealedSegment(this.dir, seq, sidecar, this.quarantine, hadSidecar);
     if (!read) return;
     this.addMeta(seq, read.summaries, true, read.size, sidecar?.openedAt);
-    if (read.rebuilt) {
-      this.dirtySidecar.add(seq); // written by the next checkpoint
-      this.logger.info('Rebuilt a segment index from its segment', { seq });
-      // Checkpoints write a segment before its sidecar and only the last one can
-      // be caught between the two, so a sealed one without its sidecar is damage.
-      if (!hadSidecar)
-        await this.quarantine.missing(
-          this.sidecarPath(seq),
-          'missing-index',
-          `The index file ${this.sidecarPath(seq)} was missing, so it was rebuilt from its ${read.summaries.length} events: ` +
-            'status changes made after they were first saved (done, failed, redeliveries) may show older values.',
-        );
-    }
+    if (read.rebuilt) this.dirtySidecar.add(seq); // written by the next checkpoint
   }
 
   private async loadLast(seq: number): Promise<void> {
