@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { actionSchema, legacyRunSchema, type ActionConfig } from './actions';
 import { conditionsSchema } from './conditions';
 import { PROVIDERS } from './types';
+import { looksLikeSecret } from './secret-shape';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use letters, digits, "-" or "_" (at most 64)');
 
@@ -159,6 +160,23 @@ export type Extractor = z.infer<typeof extractorSchema>;
 /** What leaves the engine: every secret replaced by a mask, with a hint of its tail. */
 export const SECRET_MASK = '••••••••';
 
+/** A name this short and plain is a field name someone mistyped; anything else may be pasted content. */
+const PLAIN_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+
+/**
+ * zod's message, except where zod quotes the input: an unknown key is named only
+ * when it looks like a field name (a secret pasted where a name goes is not shown).
+ */
+function issueMessage(i: z.core.$ZodIssue): string {
+  if (i.code !== 'unrecognized_keys') return i.message;
+  const shown = i.keys.filter((k) => PLAIN_NAME.test(k) && !looksLikeSecret(k));
+  const hidden = i.keys.length - shown.length;
+  const parts = shown.map((k) => `"${k}"`);
+  if (hidden)
+    parts.push(hidden === 1 ? 'a name that is not shown (it may be a secret)' : `${hidden} names that are not shown`);
+  return `not a setting here: ${parts.join(', ')}`;
+}
+
 /** Formats a zod error as "sources[1].secret: a stripe source needs its signing secret". */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -167,7 +185,7 @@ export function describeIssues(error: z.ZodError): string {
         (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
         '',
       );
-      return `${path || '(root)'}: ${i.message}`;
+      return `${path || '(root)'}: ${issueMessage(i)}`;
     })
     .join('; ');
 }

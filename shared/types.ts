@@ -130,11 +130,38 @@ export interface TunnelStatus {
   since: IsoTime;
 }
 
+/**
+ * What a piece of damage was: a file that is not valid JSON (`unreadable-file`),
+ * a segment whose index is there but whose data file is gone (`missing-segment`),
+ * a segment whose index is gone, so later status changes of its events are lost
+ * (`missing-index`), a segment whose size differs from the size its index recorded
+ * (`size-mismatch`), journal lines that are not valid JSON or not a known record
+ * (`journal-lines`).
+ */
+export type StoreDamageKind =
+  'unreadable-file' | 'missing-segment' | 'missing-index' | 'size-mismatch' | 'journal-lines';
+
+/** One piece of damage found in the data folder; the dashboard shows each until the quarantine is cleared. */
+export interface StoreDamage {
+  at: IsoTime;
+  /** The damaged (or missing) file, absolute. */
+  file: string;
+  kind: StoreDamageKind;
+  /** Bytes kept in quarantine (0 when nothing could be kept: a missing file). */
+  bytes: number;
+  /** Where the unreadable bytes were kept (DATA_DIR/quarantine/<time>-<name>), or null. */
+  quarantinedAs: string | null;
+  /** A sentence for the owner: what happened, what was lost, what to do. */
+  message: string;
+}
+
 export interface StoreHealth {
   writable: boolean;
   lastWriteError: string | null;
-  /** Files moved aside at start because they could not be read. */
+  /** Files moved or copied into DATA_DIR/quarantine since start, damage or not (a torn last journal line). */
   quarantined: { file: string; movedTo: string; reason: string; at: IsoTime }[];
+  /** Damage found, kept across restarts (DATA_DIR/quarantine/damage.jsonl). Empty when all is well. */
+  damage: StoreDamage[];
 }
 
 export interface Counts {

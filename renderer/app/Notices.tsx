@@ -1,8 +1,10 @@
 // Loud, page-wide notices: a changed webhook URL (providers must be told), a
-// config file that could not be read, a disk Hookdock cannot write to.
+// config file that could not be read, a disk Hookdock cannot write to, damaged
+// data kept in quarantine.
 import { appStore, useAppState } from '../api/store';
 import { Button } from '../components/Button';
 import { CopyButton } from '../components/CopyButton';
+import { DamageNotice } from './DamageNotice';
 
 export function Notices() {
   const urlChanged = useAppState((s) => s.urlChanged);
@@ -46,6 +48,7 @@ export function Notices() {
           </div>
         </div>
       )}
+      {status && <DamageNotice damage={status.store.damage ?? []} dataDir={status.dataDir} />}
       {loadError && !status && (
         <div className="banner tone-danger" role="alert">
           <div className="banner-text">

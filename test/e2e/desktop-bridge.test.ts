@@ -47,7 +47,7 @@ function installBridge() {
     tunnel: { state: 'online', provider: 'ngrok', url: 'https://shop-123.ngrok.app', error: null, since: now },
     counts: { events: 1, eventsToday: 1, rejectedToday: 0, runsFailed: 0, deliveriesFailed: 0, jobsPending: 0 },
     automationsPaused: false,
-    store: { writable: true, lastWriteError: null, quarantined: [] },
+    store: { writable: true, lastWriteError: null, quarantined: [], damage: [] },
     configError: null,
     dataDir: '/home/me/.config/Hookdock',
   };

@@ -33,7 +33,7 @@ function status(
       ...counts,
     },
     automationsPaused: false,
-    store: { writable: true, lastWriteError: null, quarantined: [] },
+    store: { writable: true, lastWriteError: null, quarantined: [], damage: [] },
     configError: null,
     dataDir: '/data',
     ...rest,
@@ -73,9 +73,9 @@ describe('tray state', () => {
     expect(trayState(status({ tunnelState: 'reconnecting' }))).toBe('attention');
     expect(trayState(status({ counts: { runsFailed: 1 } }))).toBe('attention');
     expect(trayState(status({ counts: { deliveriesFailed: 2 }, automationsPaused: true }))).toBe('attention');
-    expect(trayState(status({ store: { writable: false, lastWriteError: 'ENOSPC', quarantined: [] } }))).toBe(
-      'attention',
-    );
+    expect(
+      trayState(status({ store: { writable: false, lastWriteError: 'ENOSPC', quarantined: [], damage: [] } })),
+    ).toBe('attention');
     // Pending retries are normal work, not a problem.
     expect(trayState(status({ counts: { jobsPending: 4 } }))).toBe('ok');
   });

@@ -20,7 +20,7 @@ const status = (over: Partial<Status> = {}): Status => ({
   tunnel: { state: 'off', provider: 'none', url: null, error: null, since: new Date().toISOString() },
   counts: { events: 0, eventsToday: 0, rejectedToday: 0, runsFailed: 0, deliveriesFailed: 0, jobsPending: 0 },
   automationsPaused: false,
-  store: { writable: true, lastWriteError: null, quarantined: [] },
+  store: { writable: true, lastWriteError: null, quarantined: [], damage: [] },
   configError: null,
   dataDir: '/tmp/x',
   ...over,

@@ -9,16 +9,19 @@ import { watch, type FSWatcher } from 'node:fs';
 import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configSchema, describeIssues, type Config } from '../../../shared/config';
+import { isJson, parseConfigText, registerConfigSecrets, serializeConfig, defaultConfig } from './parse';
 import type { Unsubscribe } from '../../../shared/events';
 import type { ConfigService, SecretCodec } from '../types';
 import type { Bus } from '../util/bus';
 import { HttpError } from '../util/errors';
-import { registerSecret, type Logger } from '../util/logger';
+import type { Logger } from '../util/logger';
+import { QUARANTINE_DIR, keepBytes } from '../store/quarantine';
 import { writeFileAtomic } from './atomic-write';
 import { ConfigError } from './errors';
-import { createSecretsAtRest, unreadableMessage, type SecretsAtRest } from './secrets';
+import { createSecretsAtRest, unreadableMessage } from './secrets';
 
 export const CONFIG_FILE = 'config.json';
+export { defaultConfig, parseConfigText, registerConfigSecrets, serializeConfig } from './parse';
 
 export interface ConfigServiceOptions {
   dataDir: string;
@@ -32,54 +35,6 @@ export interface ConfigServiceOptions {
   secretCodec?: SecretCodec;
 }
 
-type Parsed =
-  | { ok: true; config: Config; /** decoded, as written (no defaults added) */ raw: unknown; plainFound: boolean }
-  | { ok: false; error: string };
-
-/**
- * Parses the file's text; the error names the file and the JSON path of the bad
- * field. Secrets are decoded between JSON.parse and validation; with
- * `standIns`, undecryptable ones are replaced (see SecretsAtRest.decode) instead of failing.
- */
-const HALF_WRITE_GRACE_MS = 200;
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function parseConfigText(
-  text: string,
-  file: string,
-  secrets: SecretsAtRest = createSecretsAtRest(undefined),
-  opts: { standIns?: boolean } = {},
-): Parsed {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, error: `${file} is not valid JSON (${(err as Error).message})` };
-  }
-  const { raw, unreadable, plainFound } = secrets.decode(parsed, opts);
-  if (unreadable.length && !opts.standIns)
-    return { ok: false, error: unreadableMessage(file, unreadable, secrets.codec) };
-  const result = configSchema.safeParse(raw);
-  if (!result.success) return { ok: false, error: `${file} is invalid: ${describeIssues(result.error)}` };
-  return { ok: true, config: result.data, raw, plainFound };
-}
-
-export function defaultConfig(): Config {
-  return configSchema.parse({});
-}
-
-export function serializeConfig(config: unknown): string {
-  return JSON.stringify(config, null, 2) + '\n';
-}
-
 /** A copied, restored or editor-rewritten file may have lost its 0600 mode: tighten it again, never widen. */
 async function keepPrivate(file: string, logger: Logger): Promise<void> {
   if (process.platform === 'win32') return; // modes do not apply; the profile folder's ACL protects it
@@ -90,12 +45,7 @@ async function keepPrivate(file: string, logger: Logger): Promise<void> {
   }
 }
 
-/** Every secret the config holds is scrubbed from logs from now on. */
-export function registerConfigSecrets(config: Config): void {
-  for (const s of config.sources) registerSecret(s.secret);
-  for (const d of config.destinations) registerSecret(d.secret);
-  registerSecret(config.tunnel.authtoken);
-}
+const HALF_WRITE_GRACE_MS = 200;
 
 export function createConfigService(options: ConfigServiceOptions): ConfigService {
   const { bus, logger } = options;
@@ -170,6 +120,27 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
     lastError = error;
     logger.warn(`Ignoring the edited config, the last good one stays in use: ${error}`);
     bus.emit('config.changed', { error });
+  };
+
+  /**
+   * Copies the config file Hookdock could not use into DATA_DIR/quarantine
+   * before a save replaces it (nothing is deleted because it could not be
+   * read); refuses the save when the copy cannot be made.
+   */
+  const keepRejectedFile = async (): Promise<string | null> => {
+    try {
+      const bytes = await readFile(file);
+      return await keepBytes(join(options.dataDir, QUARANTINE_DIR), CONFIG_FILE, bytes, Date.now());
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return null;
+      logger.error(`Could not keep a copy of the invalid ${file}`, { error: err });
+      throw new HttpError(
+        500,
+        'config_keep_failed',
+        `Hookdock could not keep a copy of your hand-edited ${file} (${code ?? 'error'}) before replacing it, so nothing was saved. Fix the file by hand, or free some disk space and try again.`,
+      );
+    }
   };
 
   const reload = () =>
@@ -289,6 +260,9 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
             'The system keychain could not encrypt the secrets, so nothing was saved. Unlock the keychain and try again.';
           throw new HttpError(500, 'secrets_encrypt_failed', why);
         }
+        // An invalid hand edit is about to be replaced: its bytes go to quarantine first.
+        const replacing = lastError && lastError !== secretsError(getCurrent());
+        const keptAt = replacing ? await keepRejectedFile() : null;
         try {
           await writeFileAtomic(file, text);
         } catch (err) {
@@ -300,8 +274,10 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
             `Hookdock could not save ${file} (${code}). Check the disk and try again.`,
           );
         }
-        if (lastError && lastError !== secretsError(getCurrent())) {
-          logger.warn(`The invalid hand edit of ${file} was replaced by the settings saved from the app`);
+        if (replacing) {
+          logger.warn(
+            `The invalid hand edit of ${file} was replaced by the settings saved from the app; it was kept at ${keptAt}`,
+          );
         }
         lastText = text;
         apply(result.data);

@@ -5,19 +5,21 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
+import { describeJsonError } from '../util/json-error';
 
 /** Test hook: called right before every fsync, so a test can simulate a full disk. */
 export interface Faults {
   beforeSync?: () => void;
 }
 
-/** A file that exists but does not hold valid JSON. The store quarantines it. */
+/** A file that exists but cannot be read as what it should hold. The store quarantines it. */
 export class CorruptFileError extends Error {
   constructor(
     readonly file: string,
-    reason: string,
+    /** Why, never quoting the file's content (it may hold customer data). */
+    readonly reason: string,
   ) {
-    super(`${path.basename(file)} is not valid JSON (${reason})`);
+    super(`${path.basename(file)} is damaged: ${reason}`);
     this.name = 'CorruptFileError';
   }
 }
@@ -73,8 +75,9 @@ export class DurableJSONFile<T> implements Adapter<T> {
     }
     try {
       return JSON.parse(text) as T;
-    } catch (err) {
-      throw new CorruptFileError(this.file, (err as Error).message);
+    } catch {
+      // Not JSON.parse's message: it quotes the bytes around the fault.
+      throw new CorruptFileError(this.file, `it is not valid JSON (${describeJsonError(text) ?? 'unparsable'})`);
     }
   }
 
@@ -101,22 +104,4 @@ export async function writeJson<T>(file: string, data: T, faults?: Faults): Prom
   const db = new Low<T>(adapter, data);
   await db.write();
   return adapter.lastWrittenBytes;
-}
-
-/** Moves an unreadable file aside to quarantine/<name>.<timestamp>; returns where it went. */
-export async function quarantineFile(file: string, quarantineDir: string, now: number): Promise<string> {
-  await fsp.mkdir(quarantineDir, { recursive: true });
-  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
-  let dest = path.join(quarantineDir, `${path.basename(file)}.${stamp}`);
-  for (let i = 1; await exists(dest); i++) dest = path.join(quarantineDir, `${path.basename(file)}.${stamp}-${i}`);
-  await fsp.rename(file, dest);
-  await fsyncDir(path.dirname(file)).catch(() => {});
-  return dest;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fsp.access(file).then(
-    () => true,
-    () => false,
-  );
 }

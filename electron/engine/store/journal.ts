@@ -34,6 +34,13 @@ interface Waiter {
   reject: (err: unknown) => void;
 }
 
+/** What replay could not use in one journal file: damaged lines (offsets in bytes) and a torn last line. */
+export interface UnreadableBytes {
+  file: string;
+  lines: { offset: number; bytes: Buffer }[];
+  torn: Buffer | null;
+}
+
 export const ACTIVE_JOURNAL = 'journal.log';
 const ROTATED = /^journal-(\d+)\.log$/;
 
@@ -62,6 +69,8 @@ export class Journal {
   rotated: string[] = [];
   /** Called after every batch: null on success, the error otherwise. */
   onBatch: (err: unknown | null) => void = () => {};
+  /** Called by replay with the bytes it could not use, before it cuts or anything deletes them. */
+  onUnreadable: (u: UnreadableBytes) => Promise<void> = async () => {};
 
   constructor(
     private readonly dir: string,
@@ -95,16 +104,23 @@ export class Journal {
 
   /**
    * Replays one journal file. A torn last line (a crash mid-write: no newline)
-   * is dropped and the file cut back to the last whole line; it was never
-   * acknowledged. A damaged line in the middle is skipped with a warning.
+   * was never acknowledged (its write never returned): it is handed to
+   * onUnreadable, then the file is cut back to the last whole line. A line in
+   * the middle that is not JSON, or that `onRecord` does not know (it returns
+   * false), is skipped and handed to onUnreadable too (damage: it may have been
+   * acknowledged), before the next checkpoint deletes this file.
    */
-  async replay(file: string, onRecord: (rec: unknown) => void): Promise<{ records: number; tornBytes: number }> {
+  async replay(
+    file: string,
+    onRecord: (rec: unknown) => boolean | void,
+  ): Promise<{ records: number; tornBytes: number }> {
     const buf = await fsp.readFile(file);
     const lastNl = buf.lastIndexOf(0x0a);
     const goodLength = lastNl + 1;
     const tornBytes = buf.length - goodLength;
     let records = 0;
     let start = 0;
+    const lines: UnreadableBytes['lines'] = [];
     while (start < goodLength) {
       const end = buf.indexOf(0x0a, start);
       if (end > start) {
@@ -113,18 +129,16 @@ export class Journal {
         try {
           rec = JSON.parse(text);
         } catch {
-          this.logger.warn('Skipped a damaged journal line', { file: path.basename(file), offset: start });
           rec = undefined;
         }
-        if (rec !== undefined) {
-          onRecord(rec);
-          records++;
-        }
+        if (rec !== undefined && onRecord(rec) !== false) records++;
+        else lines.push({ offset: start, bytes: buf.subarray(start, end) });
       }
       start = end + 1;
     }
+    const torn = tornBytes > 0 ? buf.subarray(goodLength) : null;
+    if (lines.length || torn) await this.onUnreadable({ file, lines, torn });
     if (tornBytes > 0) {
-      this.logger.warn('Dropped a half-written last journal line', { file: path.basename(file), bytes: tornBytes });
       await fsp.truncate(file, goodLength);
       const fh = await fsp.open(file, 'r+');
       await fh.datasync().finally(() => fh.close());

@@ -1,9 +1,11 @@
 // The on-disk shapes of segments and their sidecars (see segments.ts), their
 // file names, and reading one with quarantine of a damaged file.
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { EventStatus, EventSummary } from '../../../shared/types';
+import type { EventStatus, EventSummary, StoreDamageKind } from '../../../shared/types';
+import type { DamageNote } from './quarantine';
 import type { StoredEvent } from './types';
-import { CorruptFileError, readJson } from './durable-file';
+import { CorruptFileError, fsyncDir, readJson } from './durable-file';
 import { withPayload } from './event-payload';
 
 /**
@@ -69,10 +71,16 @@ export interface CheckpointTask {
   failed: () => void;
 }
 
-export type Quarantine = (file: string, reason: string) => Promise<void>;
+/** Moves an unreadable file into quarantine and reports it; `missing` reports damage with nothing to keep. */
+export interface Quarantine {
+  (file: string, reason: string, note?: DamageNote): Promise<void>;
+  missing(file: string, kind: StoreDamageKind, message: string): Promise<void>;
+}
 
 export const SEGMENT = /^events-(\d+)\.json$/;
 export const SIDECAR = /^events-(\d+)\.idx\.json$/;
+/** A sidecar renamed by prune before it deletes the segment: a crash mid-prune is finished, not taken for damage. */
+export const DROPPING = /^events-(\d+)\.dropping$/;
 export const DAY = 86_400_000;
 export const CACHE_SEGMENTS = 3;
 export const READ_AHEAD = 3;
@@ -86,13 +94,62 @@ export function sidecarPath(dir: string, seq: number): string {
   return path.join(dir, `events-${String(seq).padStart(6, '0')}.idx.json`);
 }
 
+export function droppingPath(dir: string, seq: number): string {
+  return path.join(dir, `events-${String(seq).padStart(6, '0')}.dropping`);
+}
+
+/**
+ * Prune's delete of one segment: the sidecar is renamed aside first, so a crash
+ * in between leaves a `.dropping` file that open() finishes, never a lone
+ * sidecar (which open() takes for a lost segment and reports as damage).
+ */
+export async function deleteSegmentFiles(dir: string, seq: number): Promise<void> {
+  await fsp.rename(sidecarPath(dir, seq), droppingPath(dir, seq)).then(
+    () => fsyncDir(dir),
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    },
+  );
+  await fsp.rm(segmentPath(dir, seq), { force: true });
+  await fsp.rm(droppingPath(dir, seq), { force: true });
+}
+
 /** Reads a JSON file; a damaged one is moved aside (null). Missing: null. */
-export async function readOrQuarantine<T>(file: string, quarantine: Quarantine): Promise<T | null> {
+export async function readOrQuarantine<T extends { events: unknown[] }>(
+  file: string,
+  quarantine: Quarantine,
+  note?: DamageNote,
+): Promise<T | null> {
   try {
-    return await readJson<T>(file);
+    return await readSegmentFile<T>(file);
   } catch (err) {
     if (!(err instanceof CorruptFileError)) throw err;
-    await quarantine(file, err.message);
+    await quarantine(file, err.reason, note);
     return null;
   }
+}
+
+/**
+ * A segment or sidecar; null when missing. Valid JSON without an `events` list
+ * is damage too (CorruptFileError), never a crash of open().
+ */
+export async function readSegmentFile<T extends { events: unknown[] } = SegmentFile>(file: string): Promise<T | null> {
+  const value = await readJson<T>(file);
+  // null: no file, or a file holding `null` (damage, like any other shape without events).
+  const exists =
+    value !== null ||
+    (await fsp.access(file).then(
+      () => true,
+      () => false,
+    ));
+  if (exists && !Array.isArray((value as { events?: unknown } | null)?.events))
+    throw new CorruptFileError(file, 'it holds no list of events');
+  return value;
+}
+
+/** "its 2000 events (received 2026-11-01T… to 2026-11-02T…)" from a sidecar's summaries. */
+export function describeEvents(events: EventSummary[] | undefined): string {
+  if (!events?.length) return 'its events';
+  const times = events.map((e) => e.receivedAt).sort();
+  return `its ${events.length} events (received ${times[0]} to ${times.at(-1)})`;
 }

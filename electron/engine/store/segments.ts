@@ -6,7 +6,6 @@
 // only its small sidecar, which is authoritative for status and redeliveries.
 // Write order is always segment then sidecar, so only the last segment can
 // have a stale sidecar after a crash, and that one is rebuilt from its data.
-import { promises as fsp } from 'node:fs';
 import type { EventSummary } from '../../../shared/types';
 import type { Logger } from '../util/logger';
 import type { StoredEvent } from './types';
@@ -17,6 +16,7 @@ import {
   DAY,
   MAX_SEGMENT_BYTES,
   READ_AHEAD,
+  deleteSegmentFiles,
   materialize,
   readOrQuarantine,
   segmentJson,
@@ -25,11 +25,16 @@ import {
   type CheckpointTask,
   type Held,
   type Quarantine,
-  type SegmentFile,
   type SegmentMeta,
   type SidecarFile,
 } from './segment-files';
-import { readLastSegment, readSealedSegment, scanSegmentDir } from './segment-load';
+import {
+  quarantineLoneSidecar,
+  readLastSegment,
+  readOrLoseSegment,
+  readSealedSegment,
+  scanSegmentDir,
+} from './segment-load';
 
 export type { CheckpointTask, Quarantine } from './segment-files';
 
@@ -70,7 +75,9 @@ export class Segments {
     const readAhead = (i: number) => {
       const seq = sealed[i];
       if (seq === undefined || !sides.has(seq)) return;
-      const read = readOrQuarantine<SidecarFile>(this.sidecarPath(seq), this.quarantine);
+      const read = readOrQuarantine<SidecarFile>(this.sidecarPath(seq), this.quarantine, {
+        lost: 'It was rebuilt from the events themselves: status changes made after they were first saved may show older values.',
+      });
       read.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       reads.set(seq, read);
     };
@@ -78,8 +85,8 @@ export class Segments {
     let sealedAt = 0;
     for (const seq of all) {
       if (!segs.has(seq)) {
-        // Prune deletes the segment first: a lone sidecar is what is left of it.
-        await fsp.rm(this.sidecarPath(seq), { force: true });
+        // Prune renames the sidecar aside before deleting the segment, so a lone sidecar is damage.
+        await quarantineLoneSidecar(this.dir, seq, this.quarantine);
         continue;
       }
       if (seq === lastSeq) {
@@ -87,7 +94,7 @@ export class Segments {
         continue;
       }
       readAhead(sealedAt++ + READ_AHEAD);
-      await this.loadSealed(seq, (await reads.get(seq)) ?? null);
+      await this.loadSealed(seq, (await reads.get(seq)) ?? null, sides.has(seq));
       reads.delete(seq);
     }
     this.index.finishBulk();
@@ -194,8 +201,7 @@ export class Segments {
     for (const meta of [...this.metas.values()]) {
       if (!meta.sealed || meta === this.hot || this.mem.has(meta.seq) || this.dirtyFull.has(meta.seq)) continue;
       if (!(meta.newestAt < cutoffIso)) continue;
-      await fsp.rm(this.segmentPath(meta.seq), { force: true });
-      await fsp.rm(this.sidecarPath(meta.seq), { force: true });
+      await deleteSegmentFiles(this.dir, meta.seq);
       this.forget(meta.seq);
       for (const id of meta.ids) dropped.add(id);
     }
@@ -264,14 +270,11 @@ export class Segments {
     };
   }
 
-  private async loadSealed(seq: number, sidecar: SidecarFile | null): Promise<void> {
-    const read = await readSealedSegment(this.dir, seq, sidecar, this.quarantine);
+  private async loadSealed(seq: number, sidecar: SidecarFile | null, hadSidecar: boolean): Promise<void> {
+    const read = await readSealedSegment(this.dir, seq, sidecar, this.quarantine, hadSidecar);
     if (!read) return;
     this.addMeta(seq, read.summaries, true, read.size, sidecar?.openedAt);
-    if (read.rebuilt) {
-      this.dirtySidecar.add(seq); // written by the next checkpoint
-      this.logger.info('Rebuilt a segment index from its segment', { seq });
-    }
+    if (read.rebuilt) this.dirtySidecar.add(seq); // written by the next checkpoint
   }
 
   private async loadLast(seq: number): Promise<void> {
@@ -313,12 +316,11 @@ export class Segments {
   }
 
   private async readSegment(seq: number): Promise<Map<string, Held> | undefined> {
-    const seg = await readOrQuarantine<SegmentFile>(this.segmentPath(seq), this.quarantine);
+    const seg = await readOrLoseSegment(this.dir, seq, this.metas.get(seq)?.ids.length ?? 0, this.quarantine);
     if (!seg) {
-      // Unreadable now: move its sidecar aside too and forget its events.
+      // Unreadable now (or gone; both kept and reported): forget its events.
       const meta = this.metas.get(seq);
       if (meta) {
-        await this.quarantine(this.sidecarPath(seq), 'its segment was damaged').catch(() => {});
         this.forget(seq);
         this.index.remove(new Set(meta.ids));
       }

@@ -17,7 +17,8 @@ import { type Collection, type EventQuery, type Store, type StoredEvent } from '
 import type { Faults } from './durable-file';
 import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
 import { Journal } from './journal';
-import { HealthTracker, closedError, normalize } from './store-health';
+import { HealthTracker, closedError, keepJournalBytes, normalize } from './store-health';
+import { QUARANTINE_DIR } from './quarantine';
 import { Segments } from './segments';
 import { recordOf } from './event-payload';
 import { materialize, type HeldJson } from './segment-files';
@@ -83,8 +84,8 @@ export class DurableStore implements Store {
     this.checkpointBytes = opts.tuning?.checkpointBytes ?? 16 * 1024 * 1024;
     this.segmentEvents = opts.tuning?.segmentEvents ?? 2000;
     this.checkpointEvents = opts.tuning?.checkpointEvents ?? this.segmentEvents;
-    this.healthTracker = new HealthTracker(path.join(this.dir, 'quarantine'), this.logger, this.clock);
-    const quarantine = (file: string, reason: string) => this.healthTracker.quarantine(file, reason);
+    this.healthTracker = new HealthTracker(path.join(opts.dataDir, QUARANTINE_DIR), this.logger, this.clock);
+    const quarantine = this.healthTracker.forSegments();
     this.segments = new Segments(
       path.join(this.dir, 'segments'),
       this.index,
@@ -96,6 +97,7 @@ export class DurableStore implements Store {
     this.journal = new Journal(this.dir, this.faults, this.logger);
     this.journal.onBatch = (err) => this.healthTracker.noteWrite(err);
     this.retired = new RetiredKeys(this.getCollection('dedupe'));
+    this.journal.onUnreadable = (u) => keepJournalBytes(this.healthTracker, u);
   }
 
   open(): Promise<void> {
@@ -238,11 +240,15 @@ export class DurableStore implements Store {
   private async load(): Promise<void> {
     const started = Date.now();
     await fsp.mkdir(this.dir, { recursive: true });
+    await this.healthTracker.damage.load();
     await this.segments.load();
     await loadCollections(
       path.join(this.dir, 'collections'),
       (name) => this.getCollection(name),
-      (file, reason) => this.healthTracker.quarantine(file, reason),
+      (file, reason) =>
+        this.healthTracker.quarantine(file, reason, {
+          lost: 'The runs, deliveries or scheduled retries it held are not loaded.',
+        }),
     );
     let records = 0;
     for (const file of await this.journal.filesToReplay()) {
@@ -304,8 +310,11 @@ export class DurableStore implements Store {
     return this.index.get(id)?.s ?? before;
   }
 
-  /** Replay and live writes share these, so a replayed journal rebuilds exactly the acknowledged state. */
-  private applyRecord(rec: unknown): void {
+  /**
+   * Replay and live writes share these, so a replayed journal rebuilds exactly
+   * the acknowledged state. False for a record it does not know (kept in quarantine by the journal).
+   */
+  private applyRecord(rec: unknown): boolean {
     const r = rec as AnyRecord;
     if (r?.t === 'ev' && typeof r.e?.id === 'string') this.applyEvent(r.e, JSON.stringify(r.e));
     else if (r?.t === 'st' && typeof r.id === 'string') {
@@ -317,7 +326,8 @@ export class DurableStore implements Store {
       this.getCollection(r.c).applyPut(r.r);
     else if (r?.t === 'del' && typeof r.c === 'string' && typeof r.id === 'string')
       this.getCollection(r.c).applyDelete(r.id);
-    else this.logger.warn('Skipped an unknown journal record');
+    else return false;
+    return true;
   }
 
   private applyEvent(e: StoredEvent, json: string): void {

@@ -1,6 +1,8 @@
 // One logger, a name per module. Secrets are redacted here, not at call sites:
 // any field whose key looks secret is masked, and known secret values
 // registered with `registerSecret` are scrubbed from every message.
+import { SECRET_SHAPE } from '../../../shared/secret-shape';
+
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -14,7 +16,9 @@ export interface Logger {
 
 export type LogSink = (line: string, level: Level) => void;
 
-const SECRET_KEY = /secret|token|authtoken|password|signature|authorization|cookie/i;
+const SECRET_KEY = /secret|token|authtoken|password|signature|authorization|cookie|api-?key|credential/i;
+/** Config fields whose value is a secret (the config service registers their values). */
+export const SECRET_FIELD = /secret|token|password|api-?key|credential/i;
 const secrets = new Set<string>();
 
 /** Every value registered here is replaced by ****** wherever it would be logged. */
@@ -22,10 +26,14 @@ export function registerSecret(value: string | null | undefined): void {
   if (value && value.length >= 6) secrets.add(value);
 }
 
+/**
+ * Registered values, and anything shaped like a well-known provider secret
+ * (SECRET_SHAPE: a value pasted into an invalid file is never registered), become ******.
+ */
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join('******');
-  return out;
+  return out.replace(SECRET_SHAPE, '******');
 }
 
 function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
