@@ -15,6 +15,7 @@ import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createReceiverApp } from './receiver/app';
+import { createTestMarks } from './receiver/test-marks';
 import { createStore } from './store';
 import { createAutomations } from './automations/service';
 import { createTunnel, type NgrokLike } from './tunnel';
@@ -96,6 +97,7 @@ export function createEngine(options: EngineOptions): Engine {
   });
   // ---- end tunnel ----------------------------------------------------------
 
+  const testMarks = createTestMarks();
   const ctx: HandlerContext = {
     store,
     bus,
@@ -106,6 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
     version,
     fetch: options.fetch ?? globalThis.fetch,
     receiverUrl,
+    testMarks,
     tunnel: () => tunnel,
     automations: () => automations,
   };
@@ -126,6 +129,7 @@ export function createEngine(options: EngineOptions): Engine {
     getConfig: () => config.current(),
     publicUrl: () => tunnel.publicUrl(),
     receiverUrl,
+    testMarks,
     onAccepted: (summary) => {
       void automations
         .onEvent(summary)

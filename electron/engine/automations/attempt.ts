@@ -13,7 +13,7 @@ import type { Store } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import { envelopeJson } from './envelope';
+import { envelopeJson, type EnvelopeRun } from './envelope';
 import type { SpawnScript } from './launcher/types';
 import { createLiveOutput } from './output';
 import { runScript } from './runner';
@@ -137,6 +137,7 @@ async function runAttempt(
   const run = started.running;
   const n = started.attempt.attempt;
 
+  const label = labelOf(run, event);
   const live = createLiveOutput({
     intervalMs: deps.liveIntervalMs,
     emit: (stream, chunk) =>
@@ -151,7 +152,7 @@ async function runAttempt(
       args: automation.run.args,
       cwd: automation.run.cwd,
       timeoutSeconds: automation.run.timeoutSeconds,
-      envelopeJson: envelopeJson(event),
+      envelopeJson: envelopeJson(event, label),
       env: {
         HOOKDOCK_EVENT_ID: event.id,
         HOOKDOCK_EVENT_TYPE: event.type,
@@ -159,6 +160,7 @@ async function runAttempt(
         HOOKDOCK_RUN_ID: run.id,
         HOOKDOCK_ATTEMPT: String(n),
         HOOKDOCK_AUTOMATION_ID: automation.id,
+        ...markerEnv(label),
       },
       tmpDir: deps.tmpDir,
       onOutput: live.push,
@@ -177,7 +179,9 @@ async function runAttempt(
 
   const ok = result.error === null && !signal.aborted;
   const notes: string[] = result.error ? [result.error] : [];
-  if (ok) notes.push(...(await queueSends(deps, run, collector)));
+  if (ok && label.reason === 'test' && collector.sends.length > 0) {
+    notes.push(`${collector.sends.length} send line(s) were not sent: a test run sends nothing onward.`);
+  } else if (ok) notes.push(...(await queueSends(deps, run, collector)));
   else if (collector.sends.length > 0) {
     notes.push(`${collector.sends.length} send line(s) were not sent: sends leave only from an attempt that exits 0.`);
   }
@@ -218,6 +222,24 @@ async function runAttempt(
     deps.logger.error('Could not record the end of a script attempt.', { run: run.id, err });
   }
   return { ok: false, error: finished.error ?? 'The script failed.' };
+}
+
+/** Why the run happens, for the script; runs stored before reasons existed ran because their event arrived. */
+function labelOf(run: Run, event: StoredEvent): EnvelopeRun {
+  return { id: run.id, reason: run.reason ?? 'event', test: run.test === true || event.test === true };
+}
+
+/**
+ * The markers a careful script checks (README "Agent scripts"): HOOKDOCK_TEST=1 for a test
+ * (a test event, or a "Test it" run), HOOKDOCK_REPLAY=1 for a deliberate replay, which
+ * carries the same HOOKDOCK_EVENT_ID as the first run; HOOKDOCK_RUN_REASON always.
+ */
+function markerEnv(label: EnvelopeRun): Record<string, string> {
+  return {
+    HOOKDOCK_RUN_REASON: label.reason,
+    ...(label.test ? { HOOKDOCK_TEST: '1' } : {}),
+    ...(label.reason === 'replay' ? { HOOKDOCK_REPLAY: '1' } : {}),
+  };
 }
 
 /** Queues the attempt's valid sends; returns the problems, as sentences, to record on the attempt. */

@@ -33,9 +33,14 @@ export function createEventHandlers(ctx: HandlerContext): EventHandlers {
     listEvents: async (args) => {
       const page = ctx.store.listEvents(args);
       const automations = ctx.automations();
-      if (!automations) return page;
-      // Runs come from an index by event: a page of 50 costs 50 small lookups.
-      return { ...page, items: page.items.map((e) => ({ ...e, ran: ranOf(automations.runsForEvent(e.id)) })) };
+      // `test` always said (the store keeps it only when true); runs come from an index by
+      // event: a page of 50 costs 50 small lookups.
+      const items = page.items.map((e) => ({
+        ...e,
+        test: e.test === true,
+        ...(automations ? { ran: ranOf(automations.runsForEvent(e.id)) } : {}),
+      }));
+      return { ...page, items };
     },
 
     getEvent: async ({ id }) => {
@@ -45,6 +50,7 @@ export function createEventHandlers(ctx: HandlerContext): EventHandlers {
       const runs = automations?.runsForEvent(id) ?? [];
       return {
         ...event,
+        test: event.test === true,
         ...(automations ? { ran: ranOf(runs) } : {}),
         runs,
         deliveries: automations?.deliveriesForEvent(id) ?? [],
