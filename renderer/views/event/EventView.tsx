@@ -17,6 +17,7 @@ import { copyText, downloadText } from '../../lib/clipboard';
 import { EVENT_STATUS, formatBytes, formatDateTime, plural } from '../../lib/format';
 import { DeliveryItem } from '../outbox/DeliveryItem';
 import { EditReplayDialog } from './EditReplayDialog';
+import { ReplayDialog } from './ReplayDialog';
 import { exportFileName, exportJson, toCurl } from './eventExport';
 import { PayloadPanel } from './PayloadPanel';
 import { RunCard, liveKey, type LiveOutput } from './RunCard';
@@ -30,6 +31,7 @@ export function EventView({ id }: { id: string }) {
   const [live, setLive] = useState<LiveOutput>(new Map());
   const [busy, setBusy] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
+  const [confirmingReplay, setConfirmingReplay] = useState(false);
   const eventRef = useRef<HookEvent | null>(null);
   eventRef.current = event;
 
@@ -121,9 +123,10 @@ export function EventView({ id }: { id: string }) {
   const replay = () =>
     act('replay', async () => {
       const r = await api.replayEvent({ id: event.id });
+      setConfirmingReplay(false);
       toast(
         r.runs.length
-          ? `Replayed: ${plural(r.runs.length, 'script')} started.`
+          ? `Replayed: ${plural(r.runs.length, 'script')} started, marked as a replay.`
           : 'No automation matches this event, so nothing ran.',
         r.runs.length ? 'success' : 'info',
       );
@@ -146,6 +149,13 @@ export function EventView({ id }: { id: string }) {
             {formatBytes(event.sizeBytes)}
             {event.redeliveries > 0 && <> · sent {event.redeliveries + 1} times by the provider, kept once</>}
           </p>
+          {event.test && (
+            <p className="notice tone-warning" data-testid="test-notice">
+              <span className="tag tag-test">Test</span> A test event made by Hookdock&rsquo;s &ldquo;Send a test
+              event&rdquo;, not sent by {event.source}. It is left out of the counts, and runs automations only when you
+              ask for it.
+            </p>
+          )}
           {event.replayOf && (
             <p className="notice tone-info">
               This is an edited replay of <a href={href('events', event.replayOf)}>another event</a>.
@@ -158,8 +168,7 @@ export function EventView({ id }: { id: string }) {
       <div className="action-bar" role="toolbar" aria-label="Event actions">
         <Button
           variant="primary"
-          busy={busy === 'replay'}
-          onClick={replay}
+          onClick={() => setConfirmingReplay(true)}
           disabled={event.status === 'rejected'}
           title={event.status === 'rejected' ? 'Rejected events never run scripts.' : undefined}
         >
@@ -202,11 +211,14 @@ export function EventView({ id }: { id: string }) {
                   automationName={automationName(run.automationId)}
                   live={live}
                   retrying={busy === `run-${run.id}`}
-                  onRetry={() =>
-                    act(`run-${run.id}`, async () => {
-                      await api.retryRun({ id: run.id });
-                      toast('Running it again.');
-                    })
+                  onRetry={
+                    run.reason === 'test'
+                      ? undefined
+                      : () =>
+                          act(`run-${run.id}`, async () => {
+                            await api.retryRun({ id: run.id });
+                            toast('Running it again.');
+                          })
                   }
                 />
               ))
@@ -253,6 +265,15 @@ export function EventView({ id }: { id: string }) {
           </Card>
         </aside>
       </div>
+      {confirmingReplay && (
+        <ReplayDialog
+          open={confirmingReplay}
+          eventId={event.id}
+          test={event.test === true}
+          onClose={() => setConfirmingReplay(false)}
+          onReplay={replay}
+        />
+      )}
       {editing && (
         <EditReplayDialog
           open={editing}
