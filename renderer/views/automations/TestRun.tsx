@@ -65,7 +65,8 @@ export function TestRun({
           <select className="select" value={eventId} onChange={(e) => setEventId(e.target.value)} disabled={!events}>
             {(events ?? []).map((e) => (
               <option key={e.id} value={e.id}>
-                {formatTime(e.receivedAt)} · {humanizeType(e.type)}
+                {formatTime(e.receivedAt)} · {e.test ? 'Test event · ' : ''}
+                {humanizeType(e.type)}
                 {e.summary ? ` · ${e.summary}` : ''}
               </option>
             ))}
