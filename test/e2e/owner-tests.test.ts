@@ -100,6 +100,8 @@ describe('"Send a test event"', () => {
     await page.getByTestId('test-notice').waitFor();
     expect(await page.getByTestId('test-notice').innerText()).toMatch(/left out of the counts/);
     expect(await page.locator('.run-card').count()).toBe(0);
+    // Not "No automation matched": one does, and the page says why it did not run.
+    expect(await page.locator('.event-main').innerText()).toMatch(/No automation ran: a test event runs them only/);
     await screenshot(page, 'event-test-event');
   }, 120_000);
 

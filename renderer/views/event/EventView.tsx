@@ -198,10 +198,19 @@ export function EventView({ id }: { id: string }) {
           <Card title={`Scripts run (${runs.length})`} labelledBy="runs-title">
             {runs.length === 0 ? (
               <p className="muted">
-                {event.status === 'rejected'
-                  ? 'Rejected events never run scripts.'
-                  : 'No automation matched this event. '}
-                {event.status !== 'rejected' && <a href="#/automations/new">Create one</a>}
+                {event.status === 'rejected' ? (
+                  'Rejected events never run scripts.'
+                ) : event.test ? (
+                  // Its automations may well match: a test runs them only when asked for.
+                  <>
+                    No automation ran: a test event runs them only when you tick &ldquo;Also run my automations on
+                    it&rdquo;, or when you replay it.
+                  </>
+                ) : (
+                  <>
+                    No automation matched this event. <a href="#/automations/new">Create one</a>
+                  </>
+                )}
               </p>
             ) : (
               runs.map((run) => (

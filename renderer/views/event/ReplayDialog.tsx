@@ -46,14 +46,12 @@ export function ReplayDialog({
     >
       <p>Every automation that matches this event runs again, now, as a new run marked &ldquo;Replay&rdquo;.</p>
       <p>
-        Your scripts see the <strong>same event id</strong> as the first time (<code>HOOKDOCK_EVENT_ID={eventId}</code>
-        ), plus <code>HOOKDOCK_REPLAY=1</code> and{' '}
-        <code>
-          &quot;run&quot;: {'{'}&quot;reason&quot;: &quot;replay&quot;
-          {'}'}
-        </code>{' '}
-        in the event they read. A script that skips events it has already handled should check for these, or it will
-        ignore this replay.
+        Your scripts see the <strong>same event id</strong> as the first time:
+      </p>
+      <pre className="code-block">{`HOOKDOCK_EVENT_ID=${eventId}\nHOOKDOCK_REPLAY=1\n"run": {"reason": "replay"}   (in the event on stdin)`}</pre>
+      <p>
+        A script that skips events it has already handled should check <code>HOOKDOCK_REPLAY</code>, or it will ignore
+        this replay.
       </p>
       {test && (
         <p className="muted">
