@@ -98,7 +98,9 @@ describe('"Send a test event"', () => {
 
     await row.click();
     await page.getByTestId('test-notice').waitFor();
-    expect(await page.getByTestId('test-notice').innerText()).toMatch(/left out of the counts/);
+    expect(await page.getByTestId('test-notice').innerText()).toMatch(/^Test event\. .*left out of the counts/);
+    // Not "it really came from shop": Hookdock made and signed it.
+    expect(await page.locator('.verification').innerText()).toMatch(/Hookdock signed this sample/);
     expect(await page.locator('.run-card').count()).toBe(0);
     // Not "No automation matched": one does, and the page says why it did not run.
     expect(await page.locator('.event-main').innerText()).toMatch(/No automation ran: a test event runs them only/);
@@ -110,6 +112,7 @@ describe('"Send a test event"', () => {
     await card.getByLabel('Also run my automations on it').check();
     await card.getByRole('button', { name: 'Send a test event' }).click();
     await card.locator('.test-result', { hasText: '1 automation started on it' }).waitFor();
+    await screenshot(app.page, 'sources-test-event-run-automations');
     const href = await card.getByRole('link', { name: 'Open the test event' }).getAttribute('href');
     const testId = href!.split('/').pop()!;
     const lines = await waitFor(

@@ -151,9 +151,8 @@ export function EventView({ id }: { id: string }) {
           </p>
           {event.test && (
             <p className="notice tone-warning" data-testid="test-notice">
-              <span className="tag tag-test">Test</span> A test event made by Hookdock&rsquo;s &ldquo;Send a test
-              event&rdquo;, not sent by {event.source}. It is left out of the counts, and runs automations only when you
-              ask for it.
+              <strong>Test event.</strong> Made by Hookdock&rsquo;s &ldquo;Send a test event&rdquo;, not sent by{' '}
+              {event.source}. It is left out of the counts, and runs automations only when you ask for it.
             </p>
           )}
           {event.replayOf && (
@@ -251,9 +250,11 @@ export function EventView({ id }: { id: string }) {
               <p className="verification">✎ Not signed: an edited copy, made in Hookdock.</p>
             ) : (
               <p className={`verification ${event.verification.ok ? 'is-ok' : 'is-bad'}`}>
-                {event.verification.ok
-                  ? '✓ Signature checked: it really came from ' + event.source + '.'
-                  : '✗ ' + (event.verification.reason ?? 'The signature did not match.')}
+                {event.verification.ok && event.test
+                  ? `✓ Signature checked with ${event.source}'s secret: Hookdock signed this sample as ${event.source} would.`
+                  : event.verification.ok
+                    ? '✓ Signature checked: it really came from ' + event.source + '.'
+                    : '✗ ' + (event.verification.reason ?? 'The signature did not match.')}
               </p>
             )}
             {event.verification.ok && event.verification.reason && (
