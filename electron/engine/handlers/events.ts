@@ -47,7 +47,8 @@ export function createEventHandlers(ctx: HandlerContext): EventHandlers {
       const event = await ctx.store.getEvent(id);
       if (!event) throw notFound('That event');
       const automations = ctx.automations();
-      const runs = automations?.runsForEvent(id) ?? [];
+      // Runs stored before reasons existed ran because their event arrived.
+      const runs = (automations?.runsForEvent(id) ?? []).map((r) => ({ reason: 'event' as const, test: false, ...r }));
       return {
         ...event,
         test: event.test === true,
