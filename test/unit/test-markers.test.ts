@@ -2,6 +2,7 @@
 // what the day's counts leave out, what the status filter means, and which runs speak
 // for their event, on the server's index and in the renderer's live twin alike.
 import { describe, expect, it } from 'vitest';
+import { apiArgs } from '../../shared/api';
 import type { EventSummary, Run } from '../../shared/types';
 import { eventStatusFor, ranOf } from '../../electron/engine/automations/runs';
 import { createTestMarks, TEST_HEADER } from '../../electron/engine/receiver/test-marks';
@@ -85,6 +86,14 @@ describe('runs and their event', () => {
     expect(eventStatusFor([run({ status: 'failed', reason: 'event', test: true })])).toBe('failed');
     // Runs stored before reasons existed count as arrivals.
     expect(eventStatusFor([run({ status: 'failed' })])).toBe('failed');
+  });
+});
+
+describe('POST /api/sources/:id/test', () => {
+  it('runs no automation unless the request asks for it', () => {
+    expect(apiArgs.sendTestEvent.parse({ id: 'shop' })).toEqual({ id: 'shop', runAutomations: false });
+    expect(apiArgs.sendTestEvent.parse({ id: 'shop', runAutomations: true }).runAutomations).toBe(true);
+    expect(apiArgs.sendTestEvent.safeParse({ id: 'shop', runAutomations: 'yes' }).success).toBe(false);
   });
 });
 
