@@ -61,8 +61,12 @@ export const apiArgs = {
   getConfig: z.object({}).strict(),
   saveSource: sourceInputSchema,
   deleteSource: byId,
-  /** Posts a correctly signed sample event of the source's provider to our own receiver. */
-  sendTestEvent: byId,
+  /**
+   * Posts a correctly signed sample event of the source's provider to our own receiver.
+   * It is stored marked `test: true`; `runAutomations` (default false) also runs the
+   * owner's matching automations on it, with HOOKDOCK_TEST=1.
+   */
+  sendTestEvent: byId.extend({ runAutomations: z.boolean().default(false) }).strict(),
   saveAutomation: automationSchema,
   deleteAutomation: byId,
   /** Runs the automation once against a stored event, now, without retries; returns the finished run. */
@@ -118,7 +122,8 @@ export interface ApiResults {
   getConfig: PublicConfig;
   saveSource: PublicConfig;
   deleteSource: PublicConfig;
-  sendTestEvent: { statusCode: number; eventId: string | null; message: string };
+  /** statusCode: the receiver's answer (0: unreachable); automationsStarted: runs made on it (0 unless asked). */
+  sendTestEvent: { statusCode: number; eventId: string | null; automationsStarted: number; message: string };
   saveAutomation: PublicConfig;
   deleteAutomation: PublicConfig;
   testRunAutomation: Run;

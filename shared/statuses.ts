@@ -25,12 +25,16 @@ export const NEVER_RUNS: ReadonlySet<EventStatus> = new Set<EventStatus>(['rejec
 /** True when an event in this status may run automations (fire, replay, test run). */
 export const mayRun = (status: EventStatus): boolean => !NEVER_RUNS.has(status);
 
+/** A "Test it" run: it never speaks for its event's status, its feed line or the counters (issue #11). */
+export const isTestRun = (r: Pick<Run, 'reason'>): boolean => r.reason === 'test';
+
 /**
- * An event's status as its runs make it: null with no runs (it stays as received);
- * 'processing' while any run is live; 'failed' when any failed for good; else 'done'.
- * The one place this rule lives (ARCHITECTURE.md "Statuses").
+ * An event's status as its runs make it, "Test it" runs left out: null with no other runs
+ * (it stays as received); 'processing' while any run is live; 'failed' when any failed for
+ * good; else 'done'. The one place this rule lives (ARCHITECTURE.md "Statuses").
  */
-export function eventStatusFor(runs: readonly Pick<Run, 'status'>[]): EventStatus | null {
+export function eventStatusFor(all: readonly Pick<Run, 'status' | 'reason'>[]): EventStatus | null {
+  const runs = all.filter((r) => !isTestRun(r));
   if (runs.length === 0) return null;
   if (runs.some((r) => LIVE_RUN.has(r.status))) return 'processing';
   if (runs.some((r) => r.status === 'failed')) return 'failed';

@@ -56,6 +56,12 @@ export interface EventSummary {
   redeliveries: number;
   /** Set on an event created by edit-and-replay: the event it was copied from. */
   replayOf: string | null;
+  /**
+   * A made-up sample from "Send a test event", not the provider's: shown with a "Test"
+   * badge, left out of the counts, and run through automations only when asked for.
+   * The API always says true or false; stored events before this field read as false.
+   */
+  test?: boolean;
   /** Optional: what ran for it (one entry per automation, latest run), for the feed's "what ran". */
   ran?: { automationId: string; status: RunStatus }[];
 }
@@ -85,6 +91,13 @@ export interface Attempt {
   result?: unknown;
 }
 
+/**
+ * Why a run was made: `event` the event arrived (or a test event whose automations the
+ * owner asked for), `replay` the owner replayed it (or an edited copy of it), `test` an
+ * automation's "Test it" against a past event. Runs stored before this field read as `event`.
+ */
+export type RunReason = 'event' | 'replay' | 'test';
+
 export interface Run {
   id: string;
   eventId: string;
@@ -93,6 +106,13 @@ export interface Run {
   attempts: Attempt[];
   nextAttemptAt: IsoTime | null;
   createdAt: IsoTime;
+  /** Set on every new run; absent on runs stored before it existed (read as 'event'). */
+  reason?: RunReason;
+  /**
+   * A test: a "Test it" run (reason 'test') or any run on a test event. Never counted
+   * in "Failed scripts"; a 'test' run never changes its event's status.
+   */
+  test?: boolean;
 }
 
 export interface DeliveryAttempt {

@@ -19,6 +19,7 @@ import { createReceiverApp } from './receiver/app';
 import { listenReceiver, type ReceiverServer } from './receiver/listen';
 import { StartupError } from './startup-error';
 import { watchStatus } from './status-watch';
+import { createTestMarks } from './receiver/test-marks';
 import { createStore } from './store';
 import { startRetention } from './store/retention';
 import { createTunnel, type NgrokLike } from './tunnel';
@@ -92,6 +93,7 @@ export function createEngine(options: EngineOptions): Engine {
   });
   // ---- end tunnel ----------------------------------------------------------
 
+  const testMarks = createTestMarks();
   const ctx: HandlerContext = {
     store,
     bus,
@@ -102,6 +104,7 @@ export function createEngine(options: EngineOptions): Engine {
     version,
     fetch: options.fetch ?? globalThis.fetch,
     receiverUrl,
+    testMarks,
     tunnel: () => tunnel,
     automations: () => automations,
   };
@@ -121,6 +124,7 @@ export function createEngine(options: EngineOptions): Engine {
     getConfig: () => config.current(),
     publicUrl: () => tunnel.publicUrl(),
     receiverUrl,
+    testMarks,
     onAccepted: (summary) => {
       void automations
         .onEvent(summary)

@@ -120,6 +120,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   return {
     onEventCreated(event) {
       if (NEVER_RUNS.has(event.status)) return;
+      // The owner just pressed "Send a test event" and sees it in the window.
+      if (event.test) return;
       if (!matchesEventType(deps.prefs().notifyEventTypes, event.type)) return;
       limited(
         { title: `${event.type} from ${event.source}`, body: event.summary ?? 'A new event arrived.' },
@@ -127,7 +129,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       );
     },
     onRunUpdated(run) {
-      if (run.status !== 'failed') return;
+      // A test ("Test it", or on a test event) is watched where it was started, and
+      // "Open it to retry" would be wrong: it is not the owner's real work (issue #11).
+      if (run.status !== 'failed' || run.test) return;
       const key = `run:${run.id}:${run.attempts.length}`;
       if (seenFailures.has(key)) return;
       seenFailures.add(key);

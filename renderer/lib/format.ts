@@ -1,5 +1,5 @@
 // Plain words for times, durations, sizes and statuses. Pure, so unit-tested.
-import type { DeliveryStatus, EventStatus, RunStatus } from '../../shared/types';
+import type { DeliveryStatus, EventStatus, RunReason, RunStatus } from '../../shared/types';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 // Intl formatters are costly to build: made once, reused for every row.
@@ -74,7 +74,7 @@ export const EVENT_STATUS: Record<EventStatus, { label: string; tone: Tone; hint
   processing: { label: 'Running', tone: 'info', hint: 'Your scripts are running for it.' },
   done: { label: 'Done', tone: 'success', hint: 'Every script for it finished.' },
   failed: { label: 'Failed', tone: 'danger', hint: 'A script for it failed. Open it to see why.' },
-  duplicate: { label: 'Duplicate', tone: 'muted', hint: 'Sent again by the provider; stored once.' },
+  duplicate: { label: 'Duplicate', tone: 'muted', hint: 'Sent more than once by the provider; stored once.' },
   rejected: { label: 'Rejected', tone: 'warning', hint: 'Not accepted: the signature did not match.' },
 };
 
@@ -84,6 +84,13 @@ export const RUN_STATUS: Record<RunStatus, { label: string; tone: Tone }> = {
   retrying: { label: 'Will retry', tone: 'warning' },
   succeeded: { label: 'Succeeded', tone: 'success' },
   failed: { label: 'Failed', tone: 'danger' },
+};
+
+/** Why a run happened, as the event page and "Test it" label it; an arrival needs no label. */
+export const RUN_REASON: Record<RunReason, string | null> = {
+  event: null,
+  replay: 'Replay',
+  test: 'Test run',
 };
 
 export const DELIVERY_STATUS: Record<DeliveryStatus, { label: string; tone: Tone }> = {

@@ -134,6 +134,7 @@ describe('notifier', () => {
     notifier.onEventCreated(event('evt_2', 'customer.created'));
     notifier.onEventCreated(event('evt_3', 'refund.updated', { status: 'rejected' }));
     notifier.onEventCreated(event('evt_4', 'refund.updated', { status: 'duplicate' }));
+    notifier.onEventCreated(event('evt_5', 'charge.refunded', { test: true }));
     expect(shown.map((s) => s.title)).toEqual(['charge.refunded from payments']);
     expect(shown[0].body).toBe('Refund of $59.00 for order #1042');
     shown[0].click();
@@ -145,6 +146,7 @@ describe('notifier', () => {
     notifier.onRunUpdated({ ...failedRun('run_1'), status: 'retrying' });
     notifier.onRunUpdated(failedRun('run_1'));
     notifier.onRunUpdated(failedRun('run_1')); // the same failure, announced again by the bus
+    notifier.onRunUpdated({ ...failedRun('run_t'), reason: 'test', test: true }); // "Test it": watched on its page
     const delivery = {
       id: 'dlv_1',
       destinationId: 'analytics',

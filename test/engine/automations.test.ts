@@ -71,6 +71,7 @@ describe('matching and the envelope', () => {
       provider: 'none',
       type: 'charge.refunded',
       receivedAt: stored.receivedAt,
+      test: false,
       headers: stored.headers,
       payload: { id: 'ch_9', note: 'a "quoted" $(payload)' },
     };
@@ -78,8 +79,11 @@ describe('matching and the envelope', () => {
       expect(run.status).toBe('succeeded');
       expect(run.attempts).toHaveLength(1);
       const report = reportOf(run.attempts[0].stdout);
-      expect(report.stdin).toEqual(envelope);
-      expect(report.file).toEqual(envelope);
+      // Each run says why it runs: this event arrived (not a replay, not a test).
+      expect(report.stdin).toEqual({ ...envelope, run: { id: run.id, reason: 'event' } });
+      expect(report.file).toEqual({ ...envelope, run: { id: run.id, reason: 'event' } });
+      expect(report.env.HOOKDOCK_TEST).toBeUndefined();
+      expect(report.env.HOOKDOCK_REPLAY).toBeUndefined();
       expect(report.env).toMatchObject({
         HOOKDOCK_EVENT_ID: event.id,
         HOOKDOCK_EVENT_TYPE: 'charge.refunded',

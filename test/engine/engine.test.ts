@@ -126,16 +126,23 @@ describe('engine', () => {
     expect(page.items.filter((i) => i.source === 'crm')).toHaveLength(1);
   });
 
-  it('sends a correctly signed test event for every provider', async () => {
+  it('sends a correctly signed test event for every provider, marked as a test', async () => {
     const e = await startEngine();
     for (const s of sources) {
-      const result = await e.handlers.sendTestEvent({ id: s.id });
+      const result = await e.handlers.sendTestEvent({ id: s.id, runAutomations: false });
       expect(result.statusCode, `${s.provider}: ${result.message}`).toBe(200);
       const event = await e.handlers.getEvent({ id: result.eventId! });
       expect(event.source).toBe(s.id);
       expect(event.verification.ok).toBe(true);
+      expect(event.test, s.provider).toBe(true);
+      // The token that marked it is not kept with the event.
+      expect(Object.keys(event.headers)).not.toContain('x-hookdock-test');
     }
-    await expect(e.handlers.sendTestEvent({ id: 'missing' })).rejects.toMatchObject({ status: 404 });
+    const status = await e.handlers.getStatus({});
+    expect(status.counts).toMatchObject({ events: sources.length, eventsToday: 0, rejectedToday: 0 });
+    await expect(e.handlers.sendTestEvent({ id: 'missing', runAutomations: false })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('counts events and rejections in the status, and pushes status.changed', async () => {

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { ActionConfig, ActionKindId } from '../../../shared/actions';
 import type { Config } from '../../../shared/config';
-import type { Attempt } from '../../../shared/types';
+import type { Attempt, RunReason } from '../../../shared/types';
 import type { StoredEvent } from '../store/types';
 import type { Logger } from '../util/logger';
 
@@ -22,6 +22,10 @@ export interface ActionContext<C = ActionConfig> {
   action: C;
   automationId: string;
   runId: string;
+  /** Why this run happens: the event arrived, a deliberate replay, or a "Test it" run (issue #11). */
+  reason: RunReason;
+  /** A test: a test event, or a "Test it" run. Actions say so to the owner's code (HOOKDOCK_TEST=1). */
+  test: boolean;
   /** 1-based, never reused within a run (it keeps counting through retries by hand and restarts). */
   attempt: number;
   /**

@@ -134,6 +134,9 @@ async function runAttempt(
     action: automation.action,
     automationId: automation.id,
     runId: run.id,
+    // Runs stored before reasons existed ran because their event arrived.
+    reason: run.reason ?? 'event',
+    test: run.test === true || event.test === true,
     attempt: n,
     ready: jobSaved,
     config: () => deps.config.current(),

@@ -3,7 +3,7 @@
 // the store's 'meta' collection so it survives a restart), and recovery of
 // runs left unfinished by a crash.
 import { LIVE_RUN, mayRun } from '../../../shared/statuses';
-import type { EventSummary, Run } from '../../../shared/types';
+import type { EventSummary, Run, RunReason } from '../../../shared/types';
 import { DEFAULT_SCRIPT_RETRY, toRetryPolicy } from '../jobs/backoff';
 import type { JobHandler, Scheduler } from '../jobs/scheduler';
 import type { EngineDeps } from '../types';
@@ -24,8 +24,11 @@ interface PauseRecord {
 export interface AutomationsCore {
   deps: EngineDeps;
   runs: RunBook;
-  /** Creates and queues a run for each automation the event matches. */
-  fire(event: EventSummary): Promise<Run[]>;
+  /**
+   * Creates and queues a run for each automation the event matches. `reason`: 'event'
+   * when it arrived, 'replay' when the owner replays it; runs on a test event are tests.
+   */
+  fire(event: EventSummary, reason?: Exclude<RunReason, 'test'>): Promise<Run[]>;
   retryRun(id: string): Promise<Run>;
   testRun(automationId: string, eventId: string): Promise<Run>;
   setPaused(paused: boolean): Promise<void>;
@@ -74,11 +77,12 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
     deps,
     runs,
 
-    async fire(event) {
+    async fire(event, reason = 'event') {
+      const why = { reason, test: event.test === true };
       const matched = await meetingConditions(matchingAutomations(config.current(), event), () =>
         deps.store.getEvent(event.id),
       );
-      const drafts = matched.map((a) => runs.draft(event.id, a.id));
+      const drafts = matched.map((a) => runs.draft(event.id, a.id, why));
       // Issued together, run before job: the store's journal keeps call order, so a
       // job is never durable without its run, and all of it costs one group commit.
       await Promise.all(drafts.flatMap((run) => [runs.save(run), enqueue(run)]));
@@ -88,6 +92,10 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
     async retryRun(id) {
       const run = runs.get(id);
       if (!run) throw notFound('That run');
+      if (run.reason === 'test') {
+        // It would run with retries and send onward, which a test promises not to do.
+        throw new HttpError(409, 'test_run', 'A test run is not run again: test the automation again from its page.');
+      }
       const job = scheduler.jobFor(id);
       if (job?.state === 'active') return run;
       // Reset first: once the job is due, its attempt is the only writer.
@@ -104,12 +112,13 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
       if (!mayRun(event.status)) {
         throw new HttpError(409, 'not_runnable', `A ${event.status} event never runs automations.`);
       }
-      const run = await runs.create(eventId, automationId);
+      const run = await runs.create(eventId, automationId, { reason: 'test', test: true });
       // Once, now, whatever the pause and the concurrency limit: the owner is watching.
       const outcome = await executeAttempt(attemptDeps, run.id, stopping.signal, { allowDisabled: true });
       const after = runs.get(run.id) ?? run;
       if (!outcome.ok && after.status !== 'failed')
         await runs.save({ ...after, status: 'failed', nextAttemptAt: null });
+      // No event status change: a test run never speaks for the event (shared/statuses.ts).
       return runs.get(run.id) ?? after;
     },
 

@@ -73,7 +73,7 @@ export function createAutomationHandlers(core: AutomationsCore, outbox: Outbox):
         target = stored.summary;
         bus.emit('event.created', stored.summary);
       }
-      const runs = await core.fire(target);
+      const runs = await core.fire(target, 'replay');
       const event = store.getEventSummary(target.id) ?? target;
       return { event: { ...event, ran: ranOf(core.runs.forEvent(event.id)) }, runs };
     },

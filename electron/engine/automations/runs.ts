@@ -2,9 +2,10 @@
 // 'runs' collection. Every change is emitted as 'run.updated', and the event's
 // status follows its runs (ARCHITECTURE.md "Statuses"): processing while any
 // run is queued, running or retrying; failed when any failed for good; done
-// when all succeeded.
-import { eventStatusFor, NEVER_RUNS } from '../../../shared/statuses';
-import type { EventSummary, Run, RunStatus } from '../../../shared/types';
+// when all succeeded. "Test it" runs (reason 'test') are left out of that and of
+// the "Failed scripts" count: a test never changes a real event (issue #11).
+import { eventStatusFor, isTestRun, NEVER_RUNS } from '../../../shared/statuses';
+import type { EventSummary, Run, RunReason, RunStatus } from '../../../shared/types';
 import type { Store } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
@@ -16,24 +17,31 @@ export interface RunBook {
   values(): IterableIterator<Run>;
   /** Oldest first. */
   forEvent(eventId: string): Run[];
-  create(eventId: string, automationId: string): Promise<Run>;
+  create(eventId: string, automationId: string, why?: RunLabel): Promise<Run>;
   /** A new queued run, not yet saved: its id is known before the write, so writes can be issued together. */
-  draft(eventId: string, automationId: string): Run;
+  draft(eventId: string, automationId: string, why?: RunLabel): Run;
   /**
    * Persists (fsync'd) and emits run.updated. When the run's status changes, the event's
    * status follows here (syncEventStatus, issued right after the run's write so the journal
    * never makes it durable first); the returned promise settles once both are written.
    */
   save(run: Run): Promise<Run>;
+  /** Runs failed for good, tests left out ("Failed scripts" counts the owner's real work). */
   failedCount(): number;
   /** Recomputes the event's status from its runs; serialized per event so the last word wins. */
   syncEventStatus(eventId: string): Promise<void>;
 }
 
+/** Why a run was made and whether it is a test; default `{reason: 'event', test: false}`. */
+export interface RunLabel {
+  reason: RunReason;
+  test: boolean;
+}
+
 /** What ran for an event, for the feed: one entry per automation, its latest run (runs oldest first). */
 export function ranOf(runs: readonly Run[]): NonNullable<EventSummary['ran']> {
   const latest = new Map<string, RunStatus>();
-  for (const r of runs) latest.set(r.automationId, r.status);
+  for (const r of runs) if (!isTestRun(r)) latest.set(r.automationId, r.status);
   return [...latest].map(([automationId, status]) => ({ automationId, status }));
 }
 
@@ -109,11 +117,11 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
     // A scan, not a counter: retention deletes runs behind our back. Cheap at the sizes retention allows.
     failedCount: () => {
       let failed = 0;
-      for (const r of col.values()) if (r.status === 'failed') failed++;
+      for (const r of col.values()) if (r.status === 'failed' && !r.test) failed++;
       return failed;
     },
 
-    draft(eventId, automationId) {
+    draft(eventId, automationId, why = { reason: 'event', test: false }) {
       const now = opts.clock.now();
       return {
         id: newId('run', now),
@@ -123,11 +131,13 @@ export function createRunBook(opts: { store: Store; bus: Bus; clock: Clock; logg
         attempts: [],
         nextAttemptAt: null,
         createdAt: new Date(now).toISOString(),
+        reason: why.reason,
+        test: why.test,
       };
     },
 
-    create(eventId, automationId) {
-      return save(this.draft(eventId, automationId));
+    create(eventId, automationId, why) {
+      return save(this.draft(eventId, automationId, why));
     },
 
     syncEventStatus,

@@ -1,6 +1,7 @@
 // What the engine-level handlers need: the engine's services, passed in as
 // plain values (constructor injection), so each handler file stays a small
 // function of them.
+import type { TestMarks } from '../receiver/test-marks';
 import type { AutomationsService, EngineDeps, TunnelService } from '../types';
 
 /** The engine's shared services (EngineDeps) plus what only the handlers need. */
@@ -10,6 +11,8 @@ export interface HandlerContext extends EngineDeps {
   /** e.g. http://127.0.0.1:8787 */
   receiverUrl(): string;
   tunnel(): TunnelService;
+  /** Shared with the receiver: marks "Send a test event" requests as tests. */
+  testMarks: TestMarks;
   /** Null until the automations service is composed. */
   automations(): AutomationsService | null;
 }

@@ -33,18 +33,25 @@ export function createEventHandlers(ctx: HandlerContext): EventHandlers {
     listEvents: async (args) => {
       const page = ctx.store.listEvents(args);
       const automations = ctx.automations();
-      if (!automations) return page;
-      // Runs come from an index by event: a page of 50 costs 50 small lookups.
-      return { ...page, items: page.items.map((e) => ({ ...e, ran: ranOf(automations.runsForEvent(e.id)) })) };
+      // `test` always said (the store keeps it only when true); runs come from an index by
+      // event: a page of 50 costs 50 small lookups.
+      const items = page.items.map((e) => ({
+        ...e,
+        test: e.test === true,
+        ...(automations ? { ran: ranOf(automations.runsForEvent(e.id)) } : {}),
+      }));
+      return { ...page, items };
     },
 
     getEvent: async ({ id }) => {
       const event = await ctx.store.getEvent(id);
       if (!event) throw notFound('That event');
       const automations = ctx.automations();
-      const runs = automations?.runsForEvent(id) ?? [];
+      // Runs stored before reasons existed ran because their event arrived.
+      const runs = (automations?.runsForEvent(id) ?? []).map((r) => ({ reason: 'event' as const, test: false, ...r }));
       return {
         ...event,
+        test: event.test === true,
         ...(automations ? { ran: ranOf(runs) } : {}),
         runs,
         deliveries: automations?.deliveriesForEvent(id) ?? [],

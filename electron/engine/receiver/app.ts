@@ -30,6 +30,7 @@ import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
 import { getProvider } from './providers';
 import { createRateLimiter } from './rate-limit';
 import { signedUrls } from './signed-url';
+import type { TestMark, TestMarks } from './test-marks';
 import type { Provider, ProviderResult } from './types';
 
 export interface ReceiverDeps {
@@ -42,6 +43,8 @@ export interface ReceiverDeps {
   receiverUrl: () => string;
   /** A new, verified, non-duplicate event is on disk: automations may run. */
   onAccepted: (summary: EventSummary) => void;
+  /** Tokens of "Send a test event" (test-marks.ts): such events are marked test and run automations only when asked. */
+  testMarks?: TestMarks;
 }
 
 /**
@@ -151,6 +154,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const provider = getProvider(source.provider);
     const now = deps.clock.now();
     const headers = flattenHeaders(requestHeaders);
+    const testMark = deps.testMarks?.claim(headers) ?? null;
     const parsed = parseDelivery(provider, raw, headers['content-type']);
     // Square signs the URL it posted to: the path and query as received (signed-url.ts).
     const urls = signedUrls(source, requestPath, deps.publicUrl() ?? deps.receiverUrl());
@@ -161,10 +165,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       invalidJson = true;
       result = { ...result, ok: false, reason: invalidJsonReason(provider, headers['content-type']) };
     }
-    const event = buildEvent({ source, raw, parsed, headers, result, now });
+    const event = buildEvent({ source, raw, parsed, headers, result, now, test: testMark !== null });
 
     if (result.ok) {
-      await storeAccepted(event, res);
+      await storeAccepted(event, res, testMark);
       return;
     }
     if (!invalidJson && !admission.allowFailure(source.id, deps.getConfig().limits, res, now)) return;
@@ -178,7 +182,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     }
   }
 
-  async function storeAccepted(event: StoredEvent, res: ServerResponse): Promise<void> {
+  async function storeAccepted(event: StoredEvent, res: ServerResponse, testMark: TestMark | null): Promise<void> {
     let outcome: Awaited<ReturnType<Store['appendEvent']>>;
     try {
       outcome = await deps.store.appendEvent(event);
@@ -197,7 +201,8 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     sendJson(res, 200, { id: outcome.id, duplicate: outcome.duplicate });
     log.debug('event stored', { id: outcome.id, source: event.source, type: event.type, duplicate: outcome.duplicate });
     notify(() => deps.bus.emit(outcome.duplicate ? 'event.updated' : 'event.created', outcome.summary));
-    if (!outcome.duplicate) notify(() => deps.onAccepted(outcome.summary));
+    // A test event runs automations only when the owner asked for it on that click.
+    if (!outcome.duplicate && (!testMark || testMark.runAutomations)) notify(() => deps.onAccepted(outcome.summary));
   }
 
   /** Keeps a rejected request for the feed, within the per-source budget. Returns its id, or null when not kept. */

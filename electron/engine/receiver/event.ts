@@ -42,6 +42,8 @@ export function buildEvent(args: {
   headers: Record<string, string>;
   result: ProviderResult;
   now: number;
+  /** Hookdock's own sample from "Send a test event" (test-marks.ts). */
+  test?: boolean;
 }): StoredEvent {
   const { source, raw, parsed, headers, result, now } = args;
   const type = result.type || 'unknown';
@@ -66,6 +68,7 @@ export function buildEvent(args: {
     sizeBytes: raw.length,
     redeliveries: 0,
     replayOf: null,
+    ...(args.test ? { test: true } : {}),
     headers,
     body: parsed.body,
     payload: parsed.payload,

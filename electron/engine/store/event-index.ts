@@ -28,7 +28,25 @@ export function toSummary(e: StoredEvent | EventSummary): EventSummary {
     sizeBytes: e.sizeBytes ?? 0,
     redeliveries: e.redeliveries ?? 0,
     replayOf: e.replayOf ?? null,
+    // Only when set: the flag stays out of every ordinary event's summary and record.
+    ...(e.test ? { test: true } : {}),
   };
+}
+
+/**
+ * Whether an event counts in "Events today" and "Rejected today": what the providers
+ * sent. Test events and edited copies are made in Hookdock (issue #11).
+ */
+export function countsAsTraffic(s: Pick<EventSummary, 'test' | 'replayOf'>): boolean {
+  return !s.test && !s.replayOf;
+}
+
+/**
+ * The feed's status filter. `duplicate` is never an event's own status (a redelivery is
+ * not stored again: its first copy counts it), so it lists the events sent more than once.
+ */
+export function matchesStatus(s: EventSummary, status: EventStatus): boolean {
+  return status === 'duplicate' ? s.redeliveries > 0 : s.status === status;
 }
 
 /**
@@ -191,7 +209,7 @@ export class EventIndex {
       const s = this.byId.get(this.order[i])!.s;
       if (query.source && s.source !== query.source) continue;
       if (query.type && s.type !== query.type) continue;
-      if (query.status && s.status !== query.status) continue;
+      if (query.status && !matchesStatus(s, query.status)) continue;
       if (q && !matches(s, q)) continue;
       if (items.length === limit) return { items, nextCursor: encodeCursor(items[items.length - 1].id) };
       items.push(s);
@@ -219,7 +237,7 @@ export class EventIndex {
     for (let i = this.order.length - 1; i >= 0; i--) {
       const s = this.byId.get(this.order[i])!.s;
       if (s.receivedAt < stopBefore) break;
-      if (s.receivedAt < since) continue;
+      if (s.receivedAt < since || !countsAsTraffic(s)) continue;
       eventsToday++;
       if (s.status === 'rejected') rejectedToday++;
     }
@@ -228,7 +246,7 @@ export class EventIndex {
   }
 
   private countToday(s: EventSummary, delta: 1 | -1): void {
-    if (!this.today || s.receivedAt < this.today.since) return;
+    if (!this.today || s.receivedAt < this.today.since || !countsAsTraffic(s)) return;
     this.today.events += delta;
     if (s.status === 'rejected') this.today.rejected += delta;
   }

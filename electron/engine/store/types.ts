@@ -10,6 +10,7 @@ export type StoredEvent = Omit<HookEvent, 'runs' | 'deliveries'>;
 export interface EventQuery {
   source?: string;
   type?: string;
+  /** `duplicate` lists events delivered more than once (redeliveries > 0): none has that status itself. */
   status?: EventStatus;
   /** Free text: matched case-insensitively against id, source, type, summary, providerEventId. */
   q?: string;

@@ -65,7 +65,8 @@ export function TestRun({
           <select className="select" value={eventId} onChange={(e) => setEventId(e.target.value)} disabled={!events}>
             {(events ?? []).map((e) => (
               <option key={e.id} value={e.id}>
-                {formatTime(e.receivedAt)} · {humanizeType(e.type)}
+                {formatTime(e.receivedAt)} · {e.test ? 'Test event · ' : ''}
+                {humanizeType(e.type)}
                 {e.summary ? ` · ${e.summary}` : ''}
               </option>
             ))}
@@ -75,13 +76,16 @@ export function TestRun({
           {busy ? 'Running…' : 'Run test'}
         </Button>
       </div>
-      <p className="field-hint">It runs once, now, without retries, and sends nothing onward.</p>
+      <p className="field-hint">
+        It runs once, now, without retries, and sends nothing onward. It is marked &ldquo;Test run&rdquo; (the script
+        sees <code>HOOKDOCK_TEST=1</code>) and never changes the event&rsquo;s status or the counters.
+      </p>
       {error && (
         <p className="notice tone-danger" role="alert">
           {error}
         </p>
       )}
-      {run && <RunCard run={run} automationName={`Test run of ${automationName}`} live={new Map()} />}
+      {run && <RunCard run={run} automationName={automationName} live={new Map()} />}
     </div>
   );
 }

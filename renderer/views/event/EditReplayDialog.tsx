@@ -61,8 +61,8 @@ export function EditReplayDialog({
       }
     >
       <p className="muted">
-        Your scripts run on a copy of this event with the payload below. The copy is marked &ldquo;edited replay&rdquo;;
-        the original stays as it was.
+        Your scripts run on a copy of this event with the payload below. The copy is marked &ldquo;edited replay&rdquo;
+        and has its own event id; the scripts see <code>HOOKDOCK_REPLAY=1</code>. The original stays as it was.
       </p>
       <Field label={json ? 'Payload (JSON)' : 'Payload'} error={error}>
         <textarea

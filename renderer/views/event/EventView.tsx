@@ -17,6 +17,7 @@ import { copyText, downloadText } from '../../lib/clipboard';
 import { EVENT_STATUS, formatBytes, formatDateTime, plural } from '../../lib/format';
 import { DeliveryItem } from '../outbox/DeliveryItem';
 import { EditReplayDialog } from './EditReplayDialog';
+import { ReplayDialog } from './ReplayDialog';
 import { exportFileName, exportJson, toCurl } from './eventExport';
 import { PayloadPanel } from './PayloadPanel';
 import { RunCard, liveKey, type LiveOutput } from './RunCard';
@@ -30,6 +31,7 @@ export function EventView({ id }: { id: string }) {
   const [live, setLive] = useState<LiveOutput>(new Map());
   const [busy, setBusy] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
+  const [confirmingReplay, setConfirmingReplay] = useState(false);
   const eventRef = useRef<HookEvent | null>(null);
   eventRef.current = event;
 
@@ -121,9 +123,10 @@ export function EventView({ id }: { id: string }) {
   const replay = () =>
     act('replay', async () => {
       const r = await api.replayEvent({ id: event.id });
+      setConfirmingReplay(false);
       toast(
         r.runs.length
-          ? `Replayed: ${plural(r.runs.length, 'script')} started.`
+          ? `Replayed: ${plural(r.runs.length, 'script')} started, marked as a replay.`
           : 'No automation matches this event, so nothing ran.',
         r.runs.length ? 'success' : 'info',
       );
@@ -146,6 +149,12 @@ export function EventView({ id }: { id: string }) {
             {formatBytes(event.sizeBytes)}
             {event.redeliveries > 0 && <> · sent {event.redeliveries + 1} times by the provider, kept once</>}
           </p>
+          {event.test && (
+            <p className="notice tone-warning" data-testid="test-notice">
+              <strong>Test event.</strong> Made by Hookdock&rsquo;s &ldquo;Send a test event&rdquo;, not sent by{' '}
+              {event.source}. It is left out of the counts, and runs automations only when you ask for it.
+            </p>
+          )}
           {event.replayOf && (
             <p className="notice tone-info">
               This is an edited replay of <a href={href('events', event.replayOf)}>another event</a>.
@@ -158,8 +167,7 @@ export function EventView({ id }: { id: string }) {
       <div className="action-bar" role="toolbar" aria-label="Event actions">
         <Button
           variant="primary"
-          busy={busy === 'replay'}
-          onClick={replay}
+          onClick={() => setConfirmingReplay(true)}
           disabled={event.status === 'rejected'}
           title={event.status === 'rejected' ? 'Rejected events never run scripts.' : undefined}
         >
@@ -189,10 +197,19 @@ export function EventView({ id }: { id: string }) {
           <Card title={`Scripts run (${runs.length})`} labelledBy="runs-title">
             {runs.length === 0 ? (
               <p className="muted">
-                {event.status === 'rejected'
-                  ? 'Rejected events never run scripts.'
-                  : 'No automation matched this event. '}
-                {event.status !== 'rejected' && <a href="#/automations/new">Create one</a>}
+                {event.status === 'rejected' ? (
+                  'Rejected events never run scripts.'
+                ) : event.test ? (
+                  // Its automations may well match: a test runs them only when asked for.
+                  <>
+                    No automation ran: a test event runs them only when you tick &ldquo;Also run my automations on
+                    it&rdquo;, or when you replay it.
+                  </>
+                ) : (
+                  <>
+                    No automation matched this event. <a href="#/automations/new">Create one</a>
+                  </>
+                )}
               </p>
             ) : (
               runs.map((run) => (
@@ -202,11 +219,14 @@ export function EventView({ id }: { id: string }) {
                   automationName={automationName(run.automationId)}
                   live={live}
                   retrying={busy === `run-${run.id}`}
-                  onRetry={() =>
-                    act(`run-${run.id}`, async () => {
-                      await api.retryRun({ id: run.id });
-                      toast('Running it again.');
-                    })
+                  onRetry={
+                    run.reason === 'test'
+                      ? undefined
+                      : () =>
+                          act(`run-${run.id}`, async () => {
+                            await api.retryRun({ id: run.id });
+                            toast('Running it again.');
+                          })
                   }
                 />
               ))
@@ -230,9 +250,11 @@ export function EventView({ id }: { id: string }) {
               <p className="verification">✎ Not signed: an edited copy, made in Hookdock.</p>
             ) : (
               <p className={`verification ${event.verification.ok ? 'is-ok' : 'is-bad'}`}>
-                {event.verification.ok
-                  ? '✓ Signature checked: it really came from ' + event.source + '.'
-                  : '✗ ' + (event.verification.reason ?? 'The signature did not match.')}
+                {event.verification.ok && event.test
+                  ? `✓ Signature checked with ${event.source}'s secret: Hookdock signed this sample as ${event.source} would.`
+                  : event.verification.ok
+                    ? '✓ Signature checked: it really came from ' + event.source + '.'
+                    : '✗ ' + (event.verification.reason ?? 'The signature did not match.')}
               </p>
             )}
             {event.verification.ok && event.verification.reason && (
@@ -253,6 +275,15 @@ export function EventView({ id }: { id: string }) {
           </Card>
         </aside>
       </div>
+      {confirmingReplay && (
+        <ReplayDialog
+          open={confirmingReplay}
+          eventId={event.id}
+          test={event.test === true}
+          onClose={() => setConfirmingReplay(false)}
+          onReplay={replay}
+        />
+      )}
       {editing && (
         <EditReplayDialog
           open={editing}

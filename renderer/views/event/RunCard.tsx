@@ -2,7 +2,14 @@ import { startedAttempt } from '../../../shared/attempts';
 import type { Attempt, Run } from '../../../shared/types';
 import { StatusPill } from '../../components/Badge';
 import { Button } from '../../components/Button';
-import { RUN_STATUS, durationBetween, formatDateTime, formatDuration, formatRelative } from '../../lib/format';
+import {
+  RUN_REASON,
+  RUN_STATUS,
+  durationBetween,
+  formatDateTime,
+  formatDuration,
+  formatRelative,
+} from '../../lib/format';
 
 export type LiveOutput = Map<string, { stdout: string; stderr: string }>;
 export const liveKey = (runId: string, attempt: number) => `${runId}:${attempt}`;
@@ -22,13 +29,26 @@ export function RunCard({
   retrying?: boolean;
 }) {
   const st = RUN_STATUS[run.status] ?? { label: run.status, tone: 'neutral' as const };
+  const reasonLabel = RUN_REASON[run.reason ?? 'event'];
   return (
-    <article className="run-card" data-run-id={run.id} aria-label={`Run of ${automationName}`}>
+    <article
+      className="run-card"
+      data-run-id={run.id}
+      data-reason={run.reason ?? 'event'}
+      aria-label={`${reasonLabel ? `${reasonLabel} of` : 'Run of'} ${automationName}`}
+    >
       <header className="run-header">
         <div>
-          <h3 className="run-title">{automationName}</h3>
+          <h3 className="run-title">
+            {automationName}
+            {reasonLabel && (
+              <span className={`tag ${run.reason === 'test' ? 'tag-test' : 'tag-replay'}`}>{reasonLabel}</span>
+            )}
+            {run.test && run.reason !== 'test' && <span className="tag tag-test">On a test event</span>}
+          </h3>
           <p className="muted small">
             Started {formatDateTime(run.createdAt)}
+            {run.reason === 'test' && <> · a test: it never changes the event&rsquo;s status or the counters</>}
             {run.status === 'retrying' && run.nextAttemptAt && <> · next try {formatRelative(run.nextAttemptAt)}</>}
           </p>
         </div>

@@ -25,7 +25,7 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, index, onFocu
       data-event-id={event.id}
       tabIndex={active ? 0 : -1}
       onFocus={() => onFocusRow(index)}
-      aria-label={`${label}${event.summary ? `, ${event.summary}` : ''}, from ${event.source}, ${status.label}, ${formatDateTime(event.receivedAt)}`}
+      aria-label={`${event.test ? 'Test event: ' : ''}${label}${event.summary ? `, ${event.summary}` : ''}, from ${event.source}, ${status.label}, ${formatDateTime(event.receivedAt)}`}
     >
       <time className="feed-time" dateTime={event.receivedAt} title={formatDateTime(event.receivedAt)}>
         {formatTime(event.receivedAt)}
@@ -37,6 +37,11 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, index, onFocu
       <span className="feed-what">
         <span className="feed-label">
           {label}
+          {event.test && (
+            <span className="tag tag-test" title='Made by Hookdock&apos;s "Send a test event"; not counted.'>
+              Test
+            </span>
+          )}
           {event.replayOf && <span className="tag">edited replay</span>}
           {event.redeliveries > 0 && <span className="tag">sent {event.redeliveries + 1}×</span>}
         </span>

@@ -7,6 +7,8 @@ import { EVENT_STATUS } from '../../lib/format';
 import { NO_FILTERS, hasFilters, type FeedFilters } from './feedModel';
 
 const STATUSES = Object.keys(EVENT_STATUS) as EventStatus[];
+/** A redelivery is stored once, on its first copy: the filter finds the events sent more than once. */
+const STATUS_FILTER_LABEL: Partial<Record<EventStatus, string>> = { duplicate: 'Sent more than once' };
 
 export function FeedToolbar({
   filters,
@@ -96,7 +98,10 @@ export function FeedToolbar({
         aria-label="Status"
         value={filters.status}
         onChange={(status) => onChange({ ...filters, status })}
-        options={[['', 'Any status'], ...STATUSES.map((s) => [s, EVENT_STATUS[s].label] as const)]}
+        options={[
+          ['', 'Any status'],
+          ...STATUSES.map((s) => [s, STATUS_FILTER_LABEL[s] ?? EVENT_STATUS[s].label] as const),
+        ]}
       />
       {hasFilters(filters) && (
         <Button variant="ghost" size="sm" onClick={() => onChange(NO_FILTERS)}>

@@ -127,6 +127,8 @@ export function FeedView() {
       }),
       api.listen('event.updated', (ev) => created.push({ ...ev, updateOnly: true })),
       api.listen('run.updated', (run) => {
+        // A "Test it" run never speaks for its event (as on the server: runs.ts ranOf).
+        if (run.reason === 'test') return;
         const list = ranLive.current.get(run.eventId) ?? [];
         const next = [
           { automationId: run.automationId, status: run.status },

@@ -19,7 +19,8 @@ export function hasFilters(f: FeedFilters): boolean {
 export function matchesFilters(ev: EventSummary, f: FeedFilters): boolean {
   if (f.source && ev.source !== f.source) return false;
   if (f.type && ev.type !== f.type) return false;
-  if (f.status && ev.status !== f.status) return false;
+  // 'duplicate' is never an event's own status: a redelivery is counted on its first copy.
+  if (f.status && !(f.status === 'duplicate' ? ev.redeliveries > 0 : ev.status === f.status)) return false;
   const q = f.q.trim().toLowerCase();
   if (q) {
     const hay = [ev.id, ev.type, ev.source, ev.summary ?? '', ev.providerEventId ?? '', ev.provider]

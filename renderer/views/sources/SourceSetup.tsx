@@ -41,10 +41,12 @@ export function SourceSetup({ source }: { source: Source }) {
   const info = providerInfo(source.provider);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; message: string; eventId: string | null } | null>(null);
+  // Off on every visit: a made-up refund must not run the real refund script unless asked for.
+  const [runAutomations, setRunAutomations] = useState(false);
   const sendTest = async () => {
     setBusy(true);
     try {
-      const r = await getApi().sendTestEvent({ id: source.id });
+      const r = await getApi().sendTestEvent({ id: source.id, runAutomations });
       const ok = r.statusCode >= 200 && r.statusCode < 300;
       setResult({ ok, message: r.message, eventId: r.eventId });
     } catch (err) {
@@ -68,9 +70,13 @@ export function SourceSetup({ source }: { source: Source }) {
         <Button onClick={sendTest} busy={busy}>
           Send a test event
         </Button>
+        <label className="check">
+          <input type="checkbox" checked={runAutomations} onChange={(e) => setRunAutomations(e.target.checked)} />
+          Also run my automations on it
+        </label>
         {result && (
           <span className={`test-result ${result.ok ? 'is-ok' : 'is-bad'}`} role="status">
-            {result.message} {result.eventId && <a href={href('events', result.eventId)}>See it in the feed</a>}
+            {result.message} {result.eventId && <a href={href('events', result.eventId)}>Open the test event</a>}
           </span>
         )}
       </div>

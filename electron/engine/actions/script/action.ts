@@ -44,7 +44,7 @@ export function createScriptAction(opts: ScriptActionOptions): ActionKind<Script
       args: action.args,
       cwd: action.cwd,
       timeoutSeconds: action.timeoutSeconds,
-      envelopeJson: envelopeJson(event),
+      envelopeJson: envelopeJson(event, { id: ctx.runId, reason: ctx.reason, test: ctx.test }),
       env: {
         HOOKDOCK_EVENT_ID: event.id,
         HOOKDOCK_EVENT_TYPE: event.type,
@@ -52,6 +52,7 @@ export function createScriptAction(opts: ScriptActionOptions): ActionKind<Script
         HOOKDOCK_RUN_ID: ctx.runId,
         HOOKDOCK_ATTEMPT: String(ctx.attempt),
         HOOKDOCK_AUTOMATION_ID: ctx.automationId,
+        ...markerEnv(ctx),
       },
       tmpDir: opts.tmpDir,
       onOutput: live.push,
@@ -66,7 +67,9 @@ export function createScriptAction(opts: ScriptActionOptions): ActionKind<Script
 
     const ok = result.error === null && !signal.aborted;
     const notes: string[] = result.error ? [result.error] : [];
-    if (ok) notes.push(...(await queueSends(ctx, collector)));
+    if (ok && ctx.reason === 'test' && collector.sends.length > 0) {
+      notes.push(`${collector.sends.length} send line(s) were not sent: a test run sends nothing onward.`);
+    } else if (ok) notes.push(...(await queueSends(ctx, collector)));
     else if (collector.sends.length > 0) {
       notes.push(
         `${collector.sends.length} send line(s) were not sent: sends leave only from an attempt that exits 0.`,
@@ -90,6 +93,19 @@ export function createScriptAction(opts: ScriptActionOptions): ActionKind<Script
     configSchema: scriptActionSchema,
     run,
     stop: () => launcher?.stop(),
+  };
+}
+
+/**
+ * The markers a careful script checks (README "Agent scripts"): HOOKDOCK_TEST=1 for a test
+ * (a test event, or a "Test it" run), HOOKDOCK_REPLAY=1 for a deliberate replay, which
+ * carries the same HOOKDOCK_EVENT_ID as the first run; HOOKDOCK_RUN_REASON always.
+ */
+function markerEnv(ctx: Pick<ActionContext, 'reason' | 'test'>): Record<string, string> {
+  return {
+    HOOKDOCK_RUN_REASON: ctx.reason,
+    ...(ctx.test ? { HOOKDOCK_TEST: '1' } : {}),
+    ...(ctx.reason === 'replay' ? { HOOKDOCK_REPLAY: '1' } : {}),
   };
 }
 

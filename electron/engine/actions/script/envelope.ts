@@ -5,24 +5,37 @@
 // which rounds integers past 2^53 (Shopify ids such as 820982911946155508), so
 // re-serializing it would hand the script an id the provider never sent. When
 // the body is JSON text, its own bytes go in as the payload value instead.
+import type { RunReason } from '../../../../shared/types';
 import type { StoredEvent } from '../../store/types';
 
-/** The envelope as a value (the payload parsed): what the JSON text below says. */
-export function envelopeOf(event: StoredEvent) {
+/** The run the script is started for: why it runs ('event' | 'replay' | 'test') and whether it is a test. */
+export interface EnvelopeRun {
+  id: string;
+  reason: RunReason;
+  test: boolean;
+}
+
+/**
+ * The envelope as a value (the payload parsed): what the JSON text below says.
+ * `test` is true for a test event or a "Test it" run (issue #11); `run` says why this run happens.
+ */
+export function envelopeOf(event: StoredEvent, run?: EnvelopeRun) {
   return {
     id: event.id,
     source: event.source,
     provider: event.provider,
     type: event.type,
     receivedAt: event.receivedAt,
+    test: event.test === true || run?.test === true,
+    ...(run ? { run: { id: run.id, reason: run.reason } } : {}),
     headers: event.headers,
     payload: event.payload,
   };
 }
 
 /** The envelope as JSON text, with the body's raw JSON spliced in as `payload` when it is JSON. */
-export function envelopeJson(event: StoredEvent): string {
-  const envelope = envelopeOf(event);
+export function envelopeJson(event: StoredEvent, run?: EnvelopeRun): string {
+  const envelope = envelopeOf(event, run);
   const raw = rawJsonBody(event);
   if (raw === null) return JSON.stringify(envelope);
   // Everything but the payload is stringified (no placeholder to collide with the
