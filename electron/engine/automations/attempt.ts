@@ -177,6 +177,7 @@ async function runAttempt(
 
   const ok = result.error === null && !signal.aborted;
   const notes: string[] = result.error ? [result.error] : [];
+  if (result.note) notes.push(result.note); // exited 0, but processes it left running were ended
   if (ok) notes.push(...(await queueSends(deps, run, collector)));
   else if (collector.sends.length > 0) {
     notes.push(`${collector.sends.length} send line(s) were not sent: sends leave only from an attempt that exits 0.`);

@@ -1,0 +1,246 @@
+// Finds and ends every process one script attempt started, even those that
+// left its process group (setsid, setpgid, a double fork): the runner puts a
+// random per-attempt marker into the script's environment
+// (HOOKDOCK_PROCESS_MARK); children inherit their parent's environment, so on
+// Linux every descendant is found by scanning /proc/<pid>/environ for it, as
+// Jenkins' ProcessTreeKiller finds escaped build processes by their
+// BUILD_ID. Also counted as the attempt's: the script's process group and the
+// descendants (by parent pid) of anything found.
+//
+// Limits, written where the README says them too: only processes of Hookdock's
+// own user can be read (and killed); a process that rewrites its environment
+// at exec (`env -i`, `env -u HOOKDOCK_PROCESS_MARK`) AND left the group AND
+// whose parent is gone is no longer ours to find (the documented way to start a
+// deliberate daemon). macOS and Windows have no /proc: there the process group
+// (POSIX) or the process tree (taskkill /T) is all that is ended, as the runner
+// did before.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+
+export const PROCESS_MARK_VAR = 'HOOKDOCK_PROCESS_MARK';
+
+/** A fresh marker value for one attempt. */
+export const newProcessMark = (): string => randomUUID();
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** Session id: a process that called setsid() leads its own (sid === pid). */
+  sid: number;
+  /** The kernel's short name (comm, at most 15 characters). */
+  name: string;
+  zombie: boolean;
+  /** Its HOOKDOCK_PROCESS_MARK, or null (none, or not readable: another user's). */
+  mark: string | null;
+}
+
+/** One process that was ended, for the run's message. */
+export interface EndedProcess {
+  pid: number;
+  name: string;
+  /** Why it was not in the script's process group, or null when it was. */
+  left: 'setsid' | 'group' | null;
+}
+
+export interface EndOptions {
+  /** The script's pid (it leads its process group); undefined if it never started. */
+  root: number | undefined;
+  mark: string;
+  /** The first signal: SIGTERM (then SIGKILL after graceMs) or SIGKILL at once. */
+  first: 'SIGTERM' | 'SIGKILL';
+  /** Between SIGTERM and SIGKILL, in ms. */
+  graceMs: number;
+  /** Default '/proc'; tests of parsing may point elsewhere. */
+  procDir?: string;
+  platform?: NodeJS.Platform;
+}
+
+const MARK_BYTES = Buffer.from(`${PROCESS_MARK_VAR}=`);
+/** How often the processes signalled are checked for during the grace (no exit event exists for a non-child). */
+const POLL_MS = 25;
+/** Rounds of scan-and-signal: a process forking as fast as it is killed is still given up on, not chased for ever. */
+const MAX_ROUNDS = 8;
+
+/** Parses /proc/<pid>/stat; null when unreadable. The name may hold spaces and parentheses. */
+export function parseStat(text: string): Omit<ProcInfo, 'mark'> | null {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  const rest = text.slice(close + 2).split(' ');
+  const [state, ppid, pgid, sid] = [rest[0], Number(rest[1]), Number(rest[2]), Number(rest[3])];
+  const pid = Number(text.slice(0, open).trim());
+  if (!Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgid)) return null;
+  return { pid, ppid, pgid, sid, name: text.slice(open + 1, close), zombie: state === 'Z' || state === 'X' };
+}
+
+/** The HOOKDOCK_PROCESS_MARK value in a NUL-separated environ block, or null. */
+export function markIn(environ: Buffer): string | null {
+  let at = environ.indexOf(MARK_BYTES);
+  while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(MARK_BYTES, at + 1);
+  if (at < 0) return null;
+  const start = at + MARK_BYTES.length;
+  const end = environ.indexOf(0, start);
+  return environ.subarray(start, end < 0 ? environ.length : end).toString('utf8');
+}
+
+const numeric = (names: string[]) => names.filter((n) => /^\d+$/.test(n)).map(Number);
+
+/** Every process now (off the main thread), or null without /proc. */
+export async function listProcesses(procDir = '/proc'): Promise<ProcInfo[] | null> {
+  let pids: number[];
+  try {
+    pids = numeric(await readdir(procDir));
+  } catch {
+    return null;
+  }
+  const found = await Promise.all(
+    pids.map(async (pid): Promise<ProcInfo | null> => {
+      const stat = parseStat(await readFile(`${procDir}/${pid}/stat`, 'utf8').catch(() => ''));
+      if (!stat || stat.zombie) return stat && { ...stat, mark: null };
+      const env = await readFile(`${procDir}/${pid}/environ`).catch(() => null);
+      return { ...stat, mark: env ? markIn(env) : null };
+    }),
+  );
+  return found.filter((p): p is ProcInfo => p !== null);
+}
+
+/** The same, synchronously: for Hookdock's own stop, when the event loop may not turn again. */
+export function listProcessesSync(procDir = '/proc'): ProcInfo[] | null {
+  let pids: number[];
+  try {
+    pids = numeric(fs.readdirSync(procDir));
+  } catch {
+    return null;
+  }
+  const out: ProcInfo[] = [];
+  for (const pid of pids) {
+    let stat: Omit<ProcInfo, 'mark'> | null;
+    try {
+      stat = parseStat(fs.readFileSync(`${procDir}/${pid}/stat`, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!stat) continue;
+    let mark: string | null = null;
+    if (!stat.zombie) {
+      try {
+        mark = markIn(fs.readFileSync(`${procDir}/${pid}/environ`));
+      } catch {
+        /* another user's, or gone */
+      }
+    }
+    out.push({ ...stat, mark });
+  }
+  return out;
+}
+
+/**
+ * The attempt's live processes in `all`: those carrying its marker, those in the
+ * group the script leads, and every descendant (by parent pid) of either.
+ * Never Hookdock itself, nor pid 1.
+ */
+export function runMembers(all: readonly ProcInfo[], root: number | undefined, mark: string): ProcInfo[] {
+  const children = new Map<number, ProcInfo[]>();
+  for (const p of all) {
+    const list = children.get(p.ppid);
+    if (list) list.push(p);
+    else children.set(p.ppid, [p]);
+  }
+  const found = new Map<number, ProcInfo>();
+  const queue = all.filter((p) => p.mark === mark || (root !== undefined && (p.pid === root || p.pgid === root)));
+  while (queue.length > 0) {
+    const p = queue.pop()!;
+    if (found.has(p.pid)) continue;
+    found.set(p.pid, p);
+    queue.push(...(children.get(p.pid) ?? []));
+  }
+  return [...found.values()].filter((p) => !p.zombie && p.pid !== process.pid && p.pid > 1);
+}
+
+function ended(p: ProcInfo, root: number | undefined): EndedProcess {
+  const inGroup = root !== undefined && p.pgid === root;
+  return { pid: p.pid, name: p.name, left: inGroup || p.pid === root ? null : p.sid === p.pid ? 'setsid' : 'group' };
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* gone already, or not ours */
+  }
+}
+
+const alive = async (procDir: string, pid: number): Promise<boolean> => {
+  const stat = parseStat(await readFile(`${procDir}/${pid}/stat`, 'utf8').catch(() => ''));
+  return stat !== null && !stat.zombie;
+};
+
+/**
+ * Ends every process of the attempt (Linux): `first` to each, then, for those
+ * still there after `graceMs`, SIGKILL; scanned again until none is left (at
+ * most MAX_ROUNDS), so children forked meanwhile go too. Resolves with what was
+ * signalled, in pid order; [] where there is no /proc (the runner's group kill
+ * is then all there is). Never rejects.
+ */
+export async function endRunProcesses(o: EndOptions): Promise<EndedProcess[]> {
+  const procDir = o.procDir ?? '/proc';
+  if ((o.platform ?? process.platform) !== 'linux') return [];
+  const seen = new Map<number, EndedProcess>();
+  let sig: NodeJS.Signals = o.first;
+  const killAt = Date.now() + (o.first === 'SIGKILL' ? 0 : o.graceMs);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const all = await listProcesses(procDir);
+    if (!all) break;
+    const members = runMembers(all, o.root, o.mark);
+    if (members.length === 0) break;
+    for (const p of members) {
+      if (!seen.has(p.pid)) seen.set(p.pid, ended(p, o.root));
+      signal(p.pid, sig);
+    }
+    // Wait for them to go, or for the grace to end; then SIGKILL whatever a new scan finds.
+    let left = members.map((p) => p.pid);
+    while (left.length > 0 && Date.now() < killAt) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      left = (await Promise.all(left.map(async (pid) => ((await alive(procDir, pid)) ? pid : 0)))).filter(Boolean);
+    }
+    if (left.length > 0 || Date.now() >= killAt) sig = 'SIGKILL';
+    if (sig === 'SIGKILL') for (const pid of left) signal(pid, 'SIGKILL');
+  }
+  return [...seen.values()].sort((a, b) => a.pid - b.pid);
+}
+
+/**
+ * SIGKILL to every process of the attempt, synchronously (Hookdock is
+ * stopping: its event loop may not turn again). Returns what was killed.
+ */
+export function killRunProcessesSync(o: Omit<EndOptions, 'first' | 'graceMs'>): EndedProcess[] {
+  if ((o.platform ?? process.platform) !== 'linux') return [];
+  const seen = new Map<number, EndedProcess>();
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const all = listProcessesSync(o.procDir);
+    const members = all ? runMembers(all, o.root, o.mark).filter((p) => !seen.has(p.pid)) : [];
+    if (members.length === 0) break;
+    for (const p of members) {
+      seen.set(p.pid, ended(p, o.root));
+      signal(p.pid, 'SIGKILL');
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.pid - b.pid);
+}
+
+/**
+ * "ended 2 processes: sh (pid 123), sleep (pid 125, had left the group with setsid)";
+ * null for none.
+ */
+export function describeEnded(list: readonly EndedProcess[]): string | null {
+  if (list.length === 0) return null;
+  const one = (p: EndedProcess) =>
+    p.left === 'setsid'
+      ? `${p.name} (pid ${p.pid}, had left the group with setsid)`
+      : p.left === 'group'
+        ? `${p.name} (pid ${p.pid}, had left the group)`
+        : `${p.name} (pid ${p.pid})`;
+  return `ended ${list.length} process${list.length === 1 ? '' : 'es'}: ${list.map(one).join(', ')}`;
+}
