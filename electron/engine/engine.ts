@@ -15,6 +15,7 @@ import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createReceiverApp } from './receiver/app';
+import { installIdFor } from './util/loop-guard';
 import { createStore } from './store';
 import { createAutomations } from './automations/service';
 import { createTunnel, type NgrokLike } from './tunnel';
@@ -126,6 +127,7 @@ export function createEngine(options: EngineOptions): Engine {
     getConfig: () => config.current(),
     publicUrl: () => tunnel.publicUrl(),
     receiverUrl,
+    installId: () => installIdFor(dataDir),
     onAccepted: (summary) => {
       void automations
         .onEvent(summary)

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { EventSummary } from '../../../shared/types';
 import { createScheduler, type Scheduler } from '../jobs/scheduler';
 import { createOutbox, type Outbox } from '../outbox/outbox';
+import { installIdFor } from '../util/loop-guard';
 import type { AutomationsService, EngineDeps } from '../types';
 import type { AttemptDeps } from './attempt';
 import { createCore } from './core';
@@ -57,6 +58,7 @@ export function createAutomations(opts: AutomationsOptions): Automations {
       getConfig: () => config.current(),
       fetch: opts.fetch,
       version: opts.version,
+      installId: () => installIdFor(opts.dataDir),
       // 410 Gone: the destination asked never to be called again.
       onDestinationGone: async (id) => {
         await config.update((draft) => {

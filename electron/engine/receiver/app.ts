@@ -3,7 +3,8 @@
 // only once the store has made the event durable (503 when it cannot, so the
 // sender retries). GET /healthz. Nothing else is served here.
 //
-// Answers: 200 {id, duplicate}; 401 bad_signature (stored as rejected, shown in
+// Answers: 200 {id, duplicate}; 508 loop_detected (a Hookdock outbox's webhook
+// come back: util/loop-guard.ts; stored as rejected); 401 bad_signature (stored as rejected, shown in
 // the feed); 400 invalid_json when a JSON-only provider's correctly signed body
 // does not parse (stored as rejected too: the signature proves the sender, but
 // no type or id can be read, so nothing could run on it); 404 unknown source;
@@ -22,6 +23,7 @@ import type { Store, StoredEvent } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
+import { detectLoop, installIdFor, LOOP_HEADER } from '../util/loop-guard';
 import { buildEvent, flattenHeaders, parseBody } from './event';
 import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
 import { getProvider } from './providers';
@@ -38,6 +40,8 @@ export interface ReceiverDeps {
   receiverUrl: () => string;
   /** A new, verified, non-duplicate event is on disk: automations may run. */
   onAccepted: (summary: EventSummary) => void;
+  /** This install's id (util/loop-guard.ts): a request whose Hookdock-Trail holds it is a loop, answered 508. */
+  installId?: () => string;
 }
 
 /**
@@ -140,6 +144,9 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const url = source.notificationUrl ?? `${base}/hooks/${source.id}`;
 
     let result: ProviderResult = provider.verify({ rawBody: raw, headers, source, url, now }, parsed.payload);
+    // Our own outbox's webhook come back (or one relayed too often): kept as rejected, answered 508.
+    const loop = detectLoop(headers, deps.installId?.() ?? installIdFor(undefined));
+    if (loop) result = { ...result, ok: false, acknowledge: false, reason: loop.reason };
     let invalidJson = false;
     if (result.ok && provider.jsonBody && !parsed.json) {
       invalidJson = true;
@@ -152,7 +159,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       return;
     }
     const storedId = await storeRejected(event, now);
-    if (result.acknowledge) {
+    if (loop) {
+      res.setHeader(LOOP_HEADER, loop.kind);
+      sendError(res, 508, 'loop_detected', loop.reason);
+    } else if (result.acknowledge) {
       sendJson(res, 200, { id: storedId, duplicate: false });
     } else if (invalidJson) {
       sendError(res, 400, 'invalid_json', result.reason ?? 'The body is not valid JSON.');
