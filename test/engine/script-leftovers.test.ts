@@ -69,11 +69,12 @@ const setsidLine = (pid: number) => `sleep (pid ${pid}, had left the group with 
 describe.runIf(process.platform === 'linux')('a script that leaves a setsid daemon ignoring SIGTERM', () => {
   it('times out: the run fails naming every process ended, the daemon among them, and it is gone', async () => {
     const pidFile = join(dir, 'daemon.pid');
-    const e = await start([pidFile], 1);
+    // Long enough for the daemon to be up first, even on a loaded machine.
+    const e = await start([pidFile], 4);
     const run = await finishedRun(e, await post(e));
     const pid = daemon(pidFile);
     expect(run.status).toBe('failed');
-    expect(run.attempts[0].error).toMatch(/^The script ran longer than 1 s and was stopped; ended \d+ processes: /);
+    expect(run.attempts[0].error).toMatch(/^The script ran longer than 4 s and was stopped; ended \d+ processes: /);
     expect(run.attempts[0].error).toContain(setsidLine(pid));
     expect(isAlive(pid)).toBe(false);
   });

@@ -65,11 +65,12 @@ describe.runIf(linux).each([
 
   it('on timeout: the daemon is ended too, and the message names every process ended', async () => {
     const file = pidFile();
-    const result = await run({ args: [file], timeoutSeconds: 1 });
+    // Long enough for the daemon to be up first, even on a loaded machine (the timer starts at spawn).
+    const result = await run({ args: [file], timeoutSeconds: 4 });
     const pid = daemonPid(file);
     expect(result.timedOut).toBe(true);
     expect(isAlive(pid)).toBe(false);
-    expect(result.error).toMatch(/^The script ran longer than 1 s and was stopped; ended \d+ process(es)?: /);
+    expect(result.error).toMatch(/^The script ran longer than 4 s and was stopped; ended \d+ process(es)?: /);
     expect(result.error).toMatch(named(pid));
     // The script itself (its shell) and its own sleep were in the group.
     expect(result.ended.find((p) => p.pid === pid)).toEqual({ pid, name: 'sleep', left: 'setsid' }); // exec'd long before
@@ -153,6 +154,7 @@ describe('process-tree parsing and membership', () => {
       name: `p${pid}`,
       zombie,
       mark,
+      runId: null,
     });
     const all = [
       p(1, 0, 1, null),

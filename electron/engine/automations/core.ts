@@ -9,6 +9,7 @@ import type { EngineDeps } from '../types';
 import { HttpError, notFound } from '../util/errors';
 import { closeInterrupted, executeAttempt, type AttemptDeps } from './attempt';
 import { matchingAutomations } from './match';
+import { describeEnded, endInterruptedRuns } from './process-tree';
 import type { RunBook } from './runs';
 
 export const RUN_JOB_KIND = 'run';
@@ -127,8 +128,15 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
       isPaused = meta.get(META_ID)?.paused ?? false;
       scheduler.setPaused(RUN_JOB_KIND, isPaused);
       const now = iso(clock.now());
-      for (const run of [...runs.values()]) {
-        if (run.status === 'running') await runs.save({ ...closeInterrupted(run, now), status: 'queued' });
+      const interrupted = [...runs.values()].filter((run) => run.status === 'running');
+      // Hookdock was killed while these ran: what they left running goes before they run again.
+      const left = await endInterruptedRuns(
+        interrupted.map((run) => run.id),
+        attemptDeps.killGraceMs ?? 2000,
+      );
+      for (const run of interrupted) {
+        const ended = describeEnded(left.get(run.id) ?? []);
+        await runs.save({ ...closeInterrupted(run, now, ended), status: 'queued' });
       }
     },
 

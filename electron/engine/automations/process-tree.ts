@@ -34,6 +34,8 @@ export interface ProcInfo {
   zombie: boolean;
   /** Its HOOKDOCK_PROCESS_MARK, or null (none, or not readable: another user's). */
   mark: string | null;
+  /** Its HOOKDOCK_RUN_ID when it also carries a mark (a script's, or a descendant's); else null. */
+  runId: string | null;
 }
 
 /** One process that was ended, for the run's message. */
@@ -57,14 +59,14 @@ export interface EndOptions {
   platform?: NodeJS.Platform;
 }
 
-const MARK_BYTES = Buffer.from(`${PROCESS_MARK_VAR}=`);
+const RUN_ID_VAR = 'HOOKDOCK_RUN_ID';
 /** How often the processes signalled are checked for during the grace (no exit event exists for a non-child). */
 const POLL_MS = 25;
 /** Rounds of scan-and-signal: a process forking as fast as it is killed is still given up on, not chased for ever. */
 const MAX_ROUNDS = 8;
 
 /** Parses /proc/<pid>/stat; null when unreadable. The name may hold spaces and parentheses. */
-export function parseStat(text: string): Omit<ProcInfo, 'mark'> | null {
+export function parseStat(text: string): Omit<ProcInfo, 'mark' | 'runId'> | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
@@ -75,14 +77,21 @@ export function parseStat(text: string): Omit<ProcInfo, 'mark'> | null {
   return { pid, ppid, pgid, sid, name: text.slice(open + 1, close), zombie: state === 'Z' || state === 'X' };
 }
 
-/** The HOOKDOCK_PROCESS_MARK value in a NUL-separated environ block, or null. */
-export function markIn(environ: Buffer): string | null {
-  let at = environ.indexOf(MARK_BYTES);
-  while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(MARK_BYTES, at + 1);
+/** A variable's value in a NUL-separated environ block (default HOOKDOCK_PROCESS_MARK), or null. */
+export function markIn(environ: Buffer, name = PROCESS_MARK_VAR): string | null {
+  const key = Buffer.from(`${name}=`);
+  let at = environ.indexOf(key);
+  while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(key, at + 1);
   if (at < 0) return null;
-  const start = at + MARK_BYTES.length;
+  const start = at + key.length;
   const end = environ.indexOf(0, start);
   return environ.subarray(start, end < 0 ? environ.length : end).toString('utf8');
+}
+
+/** The fields read from a process's environment. */
+function fromEnviron(env: Buffer | null): Pick<ProcInfo, 'mark' | 'runId'> {
+  const mark = env ? markIn(env) : null;
+  return { mark, runId: env && mark !== null ? markIn(env, RUN_ID_VAR) : null };
 }
 
 const numeric = (names: string[]) => names.filter((n) => /^\d+$/.test(n)).map(Number);
@@ -98,9 +107,8 @@ export async function listProcesses(procDir = '/proc'): Promise<ProcInfo[] | nul
   const found = await Promise.all(
     pids.map(async (pid): Promise<ProcInfo | null> => {
       const stat = parseStat(await readFile(`${procDir}/${pid}/stat`, 'utf8').catch(() => ''));
-      if (!stat || stat.zombie) return stat && { ...stat, mark: null };
-      const env = await readFile(`${procDir}/${pid}/environ`).catch(() => null);
-      return { ...stat, mark: env ? markIn(env) : null };
+      if (!stat || stat.zombie) return stat && { ...stat, mark: null, runId: null };
+      return { ...stat, ...fromEnviron(await readFile(`${procDir}/${pid}/environ`).catch(() => null)) };
     }),
   );
   return found.filter((p): p is ProcInfo => p !== null);
@@ -116,22 +124,20 @@ export function listProcessesSync(procDir = '/proc'): ProcInfo[] | null {
   }
   const out: ProcInfo[] = [];
   for (const pid of pids) {
-    let stat: Omit<ProcInfo, 'mark'> | null;
+    let stat: Omit<ProcInfo, 'mark' | 'runId'> | null;
     try {
       stat = parseStat(fs.readFileSync(`${procDir}/${pid}/stat`, 'utf8'));
     } catch {
       continue;
     }
     if (!stat) continue;
-    let mark: string | null = null;
-    if (!stat.zombie) {
-      try {
-        mark = markIn(fs.readFileSync(`${procDir}/${pid}/environ`));
-      } catch {
-        /* another user's, or gone */
-      }
+    let env: Buffer | null = null;
+    try {
+      if (!stat.zombie) env = fs.readFileSync(`${procDir}/${pid}/environ`);
+    } catch {
+      /* another user's, or gone */
     }
-    out.push({ ...stat, mark });
+    out.push({ ...stat, ...fromEnviron(env) });
   }
   return out;
 }
@@ -142,6 +148,14 @@ export function listProcessesSync(procDir = '/proc'): ProcInfo[] | null {
  * Never Hookdock itself, nor pid 1.
  */
 export function runMembers(all: readonly ProcInfo[], root: number | undefined, mark: string): ProcInfo[] {
+  return withDescendants(
+    all,
+    all.filter((p) => p.mark === mark || (root !== undefined && (p.pid === root || p.pgid === root))),
+  );
+}
+
+/** `seeds` and all their descendants (by parent pid), live, never Hookdock itself nor pid 1. */
+function withDescendants(all: readonly ProcInfo[], seeds: ProcInfo[]): ProcInfo[] {
   const children = new Map<number, ProcInfo[]>();
   for (const p of all) {
     const list = children.get(p.ppid);
@@ -149,7 +163,7 @@ export function runMembers(all: readonly ProcInfo[], root: number | undefined, m
     else children.set(p.ppid, [p]);
   }
   const found = new Map<number, ProcInfo>();
-  const queue = all.filter((p) => p.mark === mark || (root !== undefined && (p.pid === root || p.pgid === root)));
+  const queue = [...seeds];
   while (queue.length > 0) {
     const p = queue.pop()!;
     if (found.has(p.pid)) continue;
@@ -185,15 +199,64 @@ const alive = async (procDir: string, pid: number): Promise<boolean> => {
  * is then all there is). Never rejects.
  */
 export async function endRunProcesses(o: EndOptions): Promise<EndedProcess[]> {
-  const procDir = o.procDir ?? '/proc';
   if ((o.platform ?? process.platform) !== 'linux') return [];
+  return endSelected((all) => runMembers(all, o.root, o.mark), o);
+}
+
+/**
+ * After a crash (Hookdock killed while scripts ran): ends what the interrupted
+ * attempts of `runIds` left running, found by HOOKDOCK_RUN_ID next to a
+ * HOOKDOCK_PROCESS_MARK (run ids are unique to this install), and their
+ * descendants; SIGTERM, then SIGKILL after `graceMs`. Linux only ({} elsewhere).
+ * Resolves with what was ended per run id; never rejects.
+ */
+export async function endInterruptedRuns(
+  runIds: readonly string[],
+  graceMs: number,
+  platform: NodeJS.Platform = process.platform,
+): Promise<Map<string, EndedProcess[]>> {
+  const out = new Map<string, EndedProcess[]>();
+  if (platform !== 'linux' || runIds.length === 0) return out;
+  const wanted = new Set(runIds);
+  // Whose each process is: its own run id, else the one it descends from.
+  const owner = new Map<number, string>();
+  const list = await endSelected(
+    (all) => {
+      const byPid = new Map(all.map((p) => [p.pid, p]));
+      const ownerOf = (p: ProcInfo | undefined, depth = 0): string | null =>
+        !p || depth > 64
+          ? null
+          : p.runId !== null && wanted.has(p.runId)
+            ? p.runId
+            : ownerOf(byPid.get(p.ppid), depth + 1);
+      const members = withDescendants(
+        all,
+        all.filter((p) => p.runId !== null && wanted.has(p.runId)),
+      );
+      for (const p of members) if (!owner.has(p.pid)) owner.set(p.pid, ownerOf(p) ?? runIds[0]);
+      return members;
+    },
+    { first: 'SIGTERM', graceMs, root: undefined },
+  );
+  for (const p of list) {
+    const run = owner.get(p.pid)!;
+    out.set(run, [...(out.get(run) ?? []), { ...p, left: null }]);
+  }
+  return out;
+}
+
+async function endSelected(
+  select: (all: ProcInfo[]) => ProcInfo[],
+  o: Pick<EndOptions, 'first' | 'graceMs' | 'root' | 'procDir'>,
+): Promise<EndedProcess[]> {
+  const procDir = o.procDir ?? '/proc';
   const seen = new Map<number, EndedProcess>();
   let sig: NodeJS.Signals = o.first;
   const killAt = Date.now() + (o.first === 'SIGKILL' ? 0 : o.graceMs);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const all = await listProcesses(procDir);
     if (!all) break;
-    const members = runMembers(all, o.root, o.mark);
+    const members = select(all);
     if (members.length === 0) break;
     for (const p of members) {
       if (!seen.has(p.pid)) seen.set(p.pid, ended(p, o.root));

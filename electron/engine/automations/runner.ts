@@ -295,10 +295,20 @@ function spawnAndWait(
     later(Math.max(1, input.timeoutSeconds * 1000), () => {
       if (exit) return;
       timedOut = true;
-      // Linux: the sweep signals the group too, once it has seen (and can name) each member.
-      ending = endRunProcesses({ root: child.pid, mark, first: 'SIGTERM', graceMs, platform });
-      if (platform !== 'linux' || !child.pid) kill('SIGTERM');
-      later(graceMs, () => kill('SIGKILL'));
+      if (platform !== 'linux') {
+        kill('SIGTERM');
+        later(graceMs, () => kill('SIGKILL'));
+        return;
+      }
+      // Linux: the sweep signals the group too, once it has seen (and can name) each member;
+      // through the launcher the script may not exist yet: then the sweep starts when it does.
+      const sweep = () => {
+        if (done) return;
+        ending = endRunProcesses({ root: child.pid, mark, first: 'SIGTERM', graceMs, platform });
+        later(graceMs, () => kill('SIGKILL'));
+      };
+      if (child.pid) sweep();
+      else child.on('spawn', sweep);
     });
   });
 }
