@@ -1,20 +1,15 @@
 // Every process a script attempt started is ended and named, even one that left its
 // process group with setsid and ignores SIGTERM (process-tree.ts): real processes.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScriptLauncher } from '../../electron/engine/automations/launcher/launcher';
 import type { SpawnScript } from '../../electron/engine/automations/launcher/types';
-import {
-  describeEnded,
-  markIn,
-  parseStat,
-  runMembers,
-  type ProcInfo,
-} from '../../electron/engine/automations/process-tree';
+import { listProcesses, listProcessesSync } from '../../electron/engine/automations/process-scan';
+import { describeEnded, runMembers, type ProcInfo } from '../../electron/engine/automations/process-tree';
 import { runScript, type RunScriptInput } from '../../electron/engine/automations/runner';
 import { createLogger } from '../../electron/engine/util/logger';
 import { isAlive } from '../helpers/process';
@@ -74,9 +69,10 @@ describe.runIf(linux).each([
     expect(result.error).toMatch(named(pid));
     // The script itself (its shell) and its own sleep were in the group.
     expect(result.ended.find((p) => p.pid === pid)).toEqual({ pid, name: 'sleep', left: 'setsid' }); // exec'd long before
-    expect(result.ended.filter((p) => p.left === null).map((p) => p.name)).toEqual(
-      expect.arrayContaining(['sh', 'sleep']),
-    );
+    expect(
+      result.ended.filter((p) => p.left === null).map((p) => p.name),
+      JSON.stringify(result),
+    ).toEqual(expect.arrayContaining(['sh', 'sleep']));
   });
 
   it('after an exit 0: the daemon it left is ended, the attempt still succeeds, with a note naming it', async () => {
@@ -124,25 +120,55 @@ describe.runIf(linux).each([
 });
 
 describe('process-tree parsing and membership', () => {
-  it('reads a stat line whose name holds spaces and parentheses', () => {
-    expect(parseStat('4242 (my (odd) name) S 10 4242 4242 0 -1 4194560')).toEqual({
+  /** A /proc of real files: pid -> [stat line, environ variables or null when unreadable]. */
+  async function fakeProc(procs: Record<number, [string, string[] | null]>): Promise<string> {
+    const root = await mkdtemp(join(dir, 'proc-'));
+    await mkdir(join(root, 'self'));
+    for (const [pid, [stat, env]] of Object.entries(procs)) {
+      await mkdir(join(root, pid));
+      await writeFile(join(root, pid, 'stat'), stat);
+      if (env) await writeFile(join(root, pid, 'environ'), env.join('\0') + '\0');
+    }
+    return root;
+  }
+
+  it('reads names with spaces and parentheses, zombies, the mark and run id only as whole variables', async () => {
+    const root = await fakeProc({
+      4242: [
+        '4242 (my (odd) name) S 10 4242 4242 0 -1 4194560',
+        ['A=1', 'HOOKDOCK_PROCESS_MARK=abc', 'HOOKDOCK_RUN_ID=run_1'],
+      ],
+      7: ['7 (x) Z 1 7 7', null],
+      8: ['8 (y) S 1 8 8', ['XHOOKDOCK_PROCESS_MARK=no', 'HOOKDOCK_RUN_ID=run_2']],
+      9: ['9 (z) S 1 8 8', ['XHOOKDOCK_PROCESS_MARK=no', 'HOOKDOCK_PROCESS_MARK=yes']],
+      10: ['garbage', ['HOOKDOCK_PROCESS_MARK=x']],
+      11: ['11 (other user) S 1 11 11', null],
+    });
+    const byPid = (list: ProcInfo[] | null) => Object.fromEntries((list ?? []).map((p) => [p.pid, p]));
+    const all = byPid(listProcessesSync(root));
+    expect(all[4242]).toEqual({
       pid: 4242,
       ppid: 10,
       pgid: 4242,
       sid: 4242,
       name: 'my (odd) name',
       zombie: false,
+      mark: 'abc',
+      runId: 'run_1',
     });
-    expect(parseStat('7 (x) Z 1 7 7')?.zombie).toBe(true);
-    expect(parseStat('garbage')).toBeNull();
+    expect(all[7]).toMatchObject({ zombie: true, mark: null });
+    expect(all[8]).toMatchObject({ mark: null, runId: null }); // a run id without a mark is not ours
+    expect(all[9]).toMatchObject({ mark: 'yes', runId: null });
+    expect(all[10]).toBeUndefined();
+    expect(all[11]).toMatchObject({ mark: null });
+    // The worker thread reads the same, with the same scanner.
+    expect(byPid(await listProcesses(root))).toEqual(all);
+    expect(listProcessesSync(join(root, 'missing'))).toBeNull();
   });
 
-  it('finds the marker only as a whole variable', () => {
-    const env = (...vars: string[]) => Buffer.from(vars.join('\0') + '\0');
-    expect(markIn(env('A=1', 'HOOKDOCK_PROCESS_MARK=abc', 'B=2'))).toBe('abc');
-    expect(markIn(env('HOOKDOCK_PROCESS_MARK=first'))).toBe('first');
-    expect(markIn(env('XHOOKDOCK_PROCESS_MARK=no', 'B=2'))).toBeNull();
-    expect(markIn(env('XHOOKDOCK_PROCESS_MARK=no', 'HOOKDOCK_PROCESS_MARK=yes'))).toBe('yes');
+  it('the worker scan sees this very process and its marker-free environment', async () => {
+    const me = (await listProcesses())!.find((p) => p.pid === process.pid);
+    expect(me).toMatchObject({ pid: process.pid, ppid: process.ppid, zombie: false, mark: null });
   });
 
   it('counts the marked, the group and their descendants; never pid 1, zombies or others', () => {

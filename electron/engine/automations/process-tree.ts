@@ -14,29 +14,14 @@
 // deliberate daemon). macOS and Windows have no /proc: there the process group
 // (POSIX) or the process tree (taskkill /T) is all that is ended, as the runner
 // did before.
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { listProcesses, listProcessesSync, PROCESS_MARK_VAR, type ProcInfo } from './process-scan';
 
-export const PROCESS_MARK_VAR = 'HOOKDOCK_PROCESS_MARK';
+export { PROCESS_MARK_VAR, type ProcInfo };
 
 /** A fresh marker value for one attempt. */
 export const newProcessMark = (): string => randomUUID();
-
-export interface ProcInfo {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  /** Session id: a process that called setsid() leads its own (sid === pid). */
-  sid: number;
-  /** The kernel's short name (comm, at most 15 characters). */
-  name: string;
-  zombie: boolean;
-  /** Its HOOKDOCK_PROCESS_MARK, or null (none, or not readable: another user's). */
-  mark: string | null;
-  /** Its HOOKDOCK_RUN_ID when it also carries a mark (a script's, or a descendant's); else null. */
-  runId: string | null;
-}
 
 /** One process that was ended, for the run's message. */
 export interface EndedProcess {
@@ -54,93 +39,15 @@ export interface EndOptions {
   first: 'SIGTERM' | 'SIGKILL';
   /** Between SIGTERM and SIGKILL, in ms. */
   graceMs: number;
-  /** Default '/proc'; tests of parsing may point elsewhere. */
+  /** Default '/proc'. */
   procDir?: string;
   platform?: NodeJS.Platform;
 }
 
-const RUN_ID_VAR = 'HOOKDOCK_RUN_ID';
 /** How often the processes signalled are checked for during the grace (no exit event exists for a non-child). */
 const POLL_MS = 25;
 /** Rounds of scan-and-signal: a process forking as fast as it is killed is still given up on, not chased for ever. */
 const MAX_ROUNDS = 8;
-
-/** Parses /proc/<pid>/stat; null when unreadable. The name may hold spaces and parentheses. */
-export function parseStat(text: string): Omit<ProcInfo, 'mark' | 'runId'> | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const rest = text.slice(close + 2).split(' ');
-  const [state, ppid, pgid, sid] = [rest[0], Number(rest[1]), Number(rest[2]), Number(rest[3])];
-  const pid = Number(text.slice(0, open).trim());
-  if (!Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgid)) return null;
-  return { pid, ppid, pgid, sid, name: text.slice(open + 1, close), zombie: state === 'Z' || state === 'X' };
-}
-
-/** A variable's value in a NUL-separated environ block (default HOOKDOCK_PROCESS_MARK), or null. */
-export function markIn(environ: Buffer, name = PROCESS_MARK_VAR): string | null {
-  const key = Buffer.from(`${name}=`);
-  let at = environ.indexOf(key);
-  while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(key, at + 1);
-  if (at < 0) return null;
-  const start = at + key.length;
-  const end = environ.indexOf(0, start);
-  return environ.subarray(start, end < 0 ? environ.length : end).toString('utf8');
-}
-
-/** The fields read from a process's environment. */
-function fromEnviron(env: Buffer | null): Pick<ProcInfo, 'mark' | 'runId'> {
-  const mark = env ? markIn(env) : null;
-  return { mark, runId: env && mark !== null ? markIn(env, RUN_ID_VAR) : null };
-}
-
-const numeric = (names: string[]) => names.filter((n) => /^\d+$/.test(n)).map(Number);
-
-/** Every process now (off the main thread), or null without /proc. */
-export async function listProcesses(procDir = '/proc'): Promise<ProcInfo[] | null> {
-  let pids: number[];
-  try {
-    pids = numeric(await readdir(procDir));
-  } catch {
-    return null;
-  }
-  const found = await Promise.all(
-    pids.map(async (pid): Promise<ProcInfo | null> => {
-      const stat = parseStat(await readFile(`${procDir}/${pid}/stat`, 'utf8').catch(() => ''));
-      if (!stat || stat.zombie) return stat && { ...stat, mark: null, runId: null };
-      return { ...stat, ...fromEnviron(await readFile(`${procDir}/${pid}/environ`).catch(() => null)) };
-    }),
-  );
-  return found.filter((p): p is ProcInfo => p !== null);
-}
-
-/** The same, synchronously: for Hookdock's own stop, when the event loop may not turn again. */
-export function listProcessesSync(procDir = '/proc'): ProcInfo[] | null {
-  let pids: number[];
-  try {
-    pids = numeric(fs.readdirSync(procDir));
-  } catch {
-    return null;
-  }
-  const out: ProcInfo[] = [];
-  for (const pid of pids) {
-    let stat: Omit<ProcInfo, 'mark' | 'runId'> | null;
-    try {
-      stat = parseStat(fs.readFileSync(`${procDir}/${pid}/stat`, 'utf8'));
-    } catch {
-      continue;
-    }
-    if (!stat) continue;
-    let env: Buffer | null = null;
-    try {
-      if (!stat.zombie) env = fs.readFileSync(`${procDir}/${pid}/environ`);
-    } catch {
-      /* another user's, or gone */
-    }
-    out.push({ ...stat, ...fromEnviron(env) });
-  }
-  return out;
-}
 
 /**
  * The attempt's live processes in `all`: those carrying its marker, those in the
@@ -186,9 +93,11 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** Still there and not a zombie: one small read per process (the rest of the table is not needed). */
 const alive = async (procDir: string, pid: number): Promise<boolean> => {
-  const stat = parseStat(await readFile(`${procDir}/${pid}/stat`, 'utf8').catch(() => ''));
-  return stat !== null && !stat.zombie;
+  const stat = await readFile(`${procDir}/${pid}/stat`, 'latin1').catch(() => '');
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return stat !== '' && state !== 'Z' && state !== 'X';
 };
 
 /**

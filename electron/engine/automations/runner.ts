@@ -304,8 +304,11 @@ function spawnAndWait(
       // through the launcher the script may not exist yet: then the sweep starts when it does.
       const sweep = () => {
         if (done) return;
-        ending = endRunProcesses({ root: child.pid, mark, first: 'SIGTERM', graceMs, platform });
-        later(graceMs, () => kill('SIGKILL'));
+        // The group too, once the sweep is done (it names only what it saw before signalling).
+        ending = endRunProcesses({ root: child.pid, mark, first: 'SIGTERM', graceMs, platform }).then((list) => {
+          kill('SIGKILL');
+          return list;
+        });
       };
       if (child.pid) sweep();
       else child.on('spawn', sweep);
