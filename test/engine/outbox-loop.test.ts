@@ -134,6 +134,27 @@ describe.each([
   });
 });
 
+describe('a 508 from a destination that is not Hookdock', () => {
+  it('is final too: failed after one attempt, with a sentence saying what to check', async () => {
+    const a = await install('plain');
+    const server: Server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(508);
+        res.end('loop');
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    cleanups.push(() => new Promise<void>((ok) => server.close(() => ok())));
+    await addDestination(a.engine, a.dir, 'plain', `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`);
+    expect((await post(a.engine)).status).toBe(200);
+    const d = await settledDelivery(a.engine);
+    expect(d.status).toBe('failed');
+    expect(d.attempts).toHaveLength(1);
+    expect(d.attempts[0]).toMatchObject({ statusCode: 508, error: loopDeliveryError(null) });
+  });
+});
+
 describe('loops between installs', () => {
   it('A -> B -> A: A refuses its own webhook coming back; B’s delivery fails saying so; nothing loops', async () => {
     const a = await install('toB');
