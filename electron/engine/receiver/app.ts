@@ -23,7 +23,7 @@ import type { Store, StoredEvent } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import { detectLoop, installIdFor, LOOP_HEADER } from '../util/loop-guard';
+import { detectLoop, installIdFor, LOOP_HEADER, TRAIL_HEADER } from '../util/loop-guard';
 import { buildEvent, flattenHeaders, parseBody } from './event';
 import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
 import { getProvider } from './providers';
@@ -145,7 +145,8 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
 
     let result: ProviderResult = provider.verify({ rawBody: raw, headers, source, url, now }, parsed.payload);
     // Our own outbox's webhook come back (or one relayed too often): kept as rejected, answered 508.
-    const loop = detectLoop(headers, deps.installId?.() ?? installIdFor(undefined));
+    const loop =
+      headers[TRAIL_HEADER] === undefined ? null : detectLoop(headers, deps.installId?.() ?? installIdFor(undefined));
     if (loop) result = { ...result, ok: false, acknowledge: false, reason: loop.reason };
     let invalidJson = false;
     if (result.ok && provider.jsonBody && !parsed.json) {
