@@ -137,6 +137,8 @@ export interface Delivery {
   attempts: DeliveryAttempt[];
   nextAttemptAt: IsoTime | null;
   createdAt: IsoTime;
+  /** The Hookdock-Trail of the event that caused this send (install ids it passed through), if any. */
+  trail?: string;
 }
 
 export type TunnelState = 'off' | 'connecting' | 'online' | 'reconnecting' | 'error';

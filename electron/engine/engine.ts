@@ -20,6 +20,7 @@ import { listenReceiver, type ReceiverServer } from './receiver/listen';
 import { StartupError } from './startup-error';
 import { watchStatus } from './status-watch';
 import { createTestMarks } from './receiver/test-marks';
+import { installIdFor } from './util/loop-guard';
 import { createStore } from './store';
 import { startRetention } from './store/retention';
 import { createTunnel, type NgrokLike } from './tunnel';
@@ -68,7 +69,7 @@ export function createEngine(options: EngineOptions): Engine {
   const workDeps: EngineDeps = { ...deps, logger: logger.child('automations') };
   const countWatchers = new Set<() => void>();
   const scheduler = createJobScheduler(workDeps, countWatchers);
-  const outbox = createEngineOutbox(workDeps, scheduler, { fetch: options.fetch, version });
+  const outbox = createEngineOutbox(workDeps, scheduler, { fetch: options.fetch, version, dataDir });
   const actions = createEngineActions(workDeps, { spawn: options.spawn });
   const automations: AutomationsService = createAutomationsService(workDeps, {
     scheduler,
@@ -125,6 +126,7 @@ export function createEngine(options: EngineOptions): Engine {
     publicUrl: () => tunnel.publicUrl(),
     receiverUrl,
     testMarks,
+    installId: () => installIdFor(dataDir),
     onAccepted: (summary) => {
       void automations
         .onEvent(summary)

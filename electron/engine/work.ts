@@ -9,6 +9,7 @@ import type { ActionRegistry } from './actions/types';
 import { createAutomationsService, type Automations } from './automations/service';
 import { createScheduler, type Scheduler } from './jobs/scheduler';
 import { createOutbox, type Outbox } from './outbox/outbox';
+import { installIdFor } from './util/loop-guard';
 import type { EngineDeps } from './types';
 
 export type { Automations };
@@ -31,7 +32,7 @@ export function createJobScheduler(deps: EngineDeps, countWatchers: Set<() => vo
 export function createEngineOutbox(
   deps: EngineDeps,
   scheduler: Scheduler,
-  opts: { fetch?: typeof fetch; version?: string },
+  opts: { fetch?: typeof fetch; version?: string; dataDir?: string },
 ): Outbox {
   const { store, bus, logger, clock, config } = deps;
   return createOutbox({
@@ -43,6 +44,8 @@ export function createEngineOutbox(
     getConfig: () => config.current(),
     fetch: opts.fetch,
     version: opts.version,
+    // Carried in Hookdock-Trail so a webhook that comes back to this install is recognised (loop-guard.ts).
+    installId: () => installIdFor(opts.dataDir),
     // 410 Gone: the destination asked never to be called again.
     onDestinationGone: async (id) => {
       await config.update((draft) => {

@@ -149,7 +149,7 @@ describe('scheduler', () => {
     expect(await s.retryNow('nope')).toBeUndefined();
   });
 
-  it('stop: true dead-letters at once; retryAfterMs replaces the backoff delay', async () => {
+  it('stop: true dead-letters at once; a longer retryAfterMs lengthens the backoff delay', async () => {
     const s = scheduler(memoryStore());
     const runs: number[] = [];
     let dead = false;

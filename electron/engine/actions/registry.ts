@@ -16,5 +16,14 @@ export function createActionRegistry(kinds: readonly AnyActionKind[]): ActionReg
     stop() {
       for (const k of byKind.values()) k.stop?.();
     },
+    async recoverInterrupted(runIds) {
+      const merged = new Map<string, string | null>();
+      if (runIds.length === 0) return merged;
+      for (const k of byKind.values()) {
+        const found = (await k.recoverInterrupted?.(runIds)) ?? new Map<string, string | null>();
+        for (const [id, what] of found) if (what) merged.set(id, what);
+      }
+      return merged;
+    },
   };
 }

@@ -66,6 +66,12 @@ export interface ActionKind<C extends ActionConfig = ActionConfig> {
   run(ctx: ActionContext<C>, event: StoredEvent, signal: AbortSignal): Promise<ActionOutcome>;
   /** Releases what the kind holds between attempts (a helper process); called once at stop. */
   stop?(): void;
+  /**
+   * After a crash, before the interrupted runs are tried again: end what their attempts left
+   * behind (a script's processes). Returns, per run id, a phrase for the closed attempt
+   * ("ended 2 processes: …"), or nothing for runs that left nothing.
+   */
+  recoverInterrupted?(runIds: string[]): Promise<Map<string, string | null>>;
 }
 
 /** Any one kind, its config type kept (distributes over the kinds of shared/actions.ts). */
@@ -75,4 +81,6 @@ export interface ActionRegistry {
   get(kind: string): ActionKind | undefined;
   kinds(): ActionKindId[];
   stop(): void;
+  /** Every kind's recoverInterrupted, merged: per run id, what was ended of what it left behind. */
+  recoverInterrupted(runIds: string[]): Promise<Map<string, string | null>>;
 }

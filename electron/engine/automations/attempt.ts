@@ -29,12 +29,14 @@ export interface AttemptDeps {
 
 export const INTERRUPTED = 'Hookdock stopped while this attempt ran, so it was tried again.';
 
-/** Attempts left open by a crash, closed with a note: the job runs them again. */
-export function closeInterrupted(run: Run, finishedAt: string): Run {
+/**
+ * Attempts left open by a crash, closed with a note: the job runs them again.
+ * `ended`: what Hookdock ended of what they left running (process-tree.ts describeEnded).
+ */
+export function closeInterrupted(run: Run, finishedAt: string, ended: string | null = null): Run {
   if (!run.attempts.some((a) => a.finishedAt === null)) return run;
-  const attempts = run.attempts.map((a) =>
-    a.finishedAt === null ? { ...a, finishedAt, error: a.error ?? INTERRUPTED } : a,
-  );
+  const note = (a: Attempt) => `${a.error ?? INTERRUPTED}${ended ? ` Hookdock ${ended} it had left running.` : ''}`;
+  const attempts = run.attempts.map((a) => (a.finishedAt === null ? { ...a, finishedAt, error: note(a) } : a));
   return { ...run, attempts };
 }
 

@@ -136,8 +136,12 @@ export function createCore(deps: EngineDeps, attemptDeps: AttemptDeps, scheduler
       isPaused = meta.get(META_ID)?.paused ?? false;
       scheduler.setPaused(RUN_JOB_KIND, isPaused);
       const now = iso(clock.now());
-      for (const run of [...runs.values()]) {
-        if (run.status === 'running') await runs.save({ ...closeInterrupted(run, now), status: 'queued' });
+      const interrupted = [...runs.values()].filter((run) => run.status === 'running');
+      // Hookdock was killed while these ran: what they left behind is ended before they run again.
+      const left = await attemptDeps.actions.recoverInterrupted(interrupted.map((run) => run.id));
+      for (const run of interrupted) {
+        const ended = left.get(run.id) ?? null;
+        await runs.save({ ...closeInterrupted(run, now, ended), status: 'queued' });
       }
     },
 

@@ -234,7 +234,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         return;
       }
       let delay = outcome.stop ? null : nextDelayMs(active.policy, n, random);
-      if (delay !== null && outcome.retryAfterMs !== undefined) delay = Math.max(0, outcome.retryAfterMs);
+      // A Retry-After only ever lengthens the wait: `0`, or a date already past, never shortens the policy's.
+      if (delay !== null && outcome.retryAfterMs !== undefined) delay = Math.max(delay, outcome.retryAfterMs);
       if (delay === null) {
         const dead: JobRecord = { ...active, state: 'dead', lastError: outcome.error };
         await col.put(dead);

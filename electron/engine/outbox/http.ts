@@ -3,18 +3,25 @@
 import type { DestinationConfig } from '../../../shared/config';
 import type { Delivery, DeliveryAttempt } from '../../../shared/types';
 import type { Clock } from '../util/clock';
+import { LOOP_HEADER, loopDeliveryError, outgoingTrail, TRAIL_HEADER } from '../util/loop-guard';
 import { sign } from './signing';
 
 /** Response bodies are kept up to this many bytes. */
 export const RESPONSE_BODY_LIMIT = 4096;
-/** A Retry-After further away than this is cut back to it. */
+/** A Retry-After further away than this is cut back to it (a destination cannot park a delivery for weeks). */
 export const RETRY_AFTER_CAP_MS = 24 * 60 * 60 * 1000;
 
 export interface AttemptResult {
   ok: boolean;
   /** 410 Gone: the destination asked never to be called again. */
   gone: boolean;
+  /**
+   * How long the destination asked us to wait (Retry-After), in ms. The scheduler
+   * only ever lengthens the policy's next delay with it, never shortens it.
+   */
   retryAfterMs?: number;
+  /** 508 Loop Detected: the destination leads back here (util/loop-guard.ts); never retried. */
+  loop?: boolean;
   attempt: DeliveryAttempt;
 }
 
@@ -23,17 +30,33 @@ export function deliveryBody(d: Pick<Delivery, 'type' | 'createdAt' | 'data'>): 
   return JSON.stringify({ type: d.type, timestamp: d.createdAt, data: d.data ?? null });
 }
 
-/** Retry-After is either seconds or an HTTP date. Undefined when absent or unreadable. */
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms a recipient must accept. */
+const IMF_FIXDATE = new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`);
+const RFC850 = new RegExp(
+  `^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`,
+);
+const ASCTIME = new RegExp(`^${DAY} ${MONTH} (?: \\d|\\d{2}) ${TIME} \\d{4}$`);
+
+/**
+ * Retry-After (RFC 9110 §10.2.3): `delay-seconds` (digits only) or an HTTP-date.
+ * Returns ms from `now`, 0 for a date already past, at most RETRY_AFTER_CAP_MS;
+ * undefined when absent or not one of those forms (`-5`, `1.5`, `soon`: ignored,
+ * never read as "now"). The caller may only lengthen its own schedule with it.
+ */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (!value) return undefined;
   const v = value.trim();
   let ms: number;
   if (/^\d+$/.test(v)) ms = Number(v) * 1000;
-  else {
-    const at = Date.parse(v);
+  else if (IMF_FIXDATE.test(v) || RFC850.test(v) || ASCTIME.test(v)) {
+    // asctime carries no zone: it is GMT by definition.
+    const at = Date.parse(ASCTIME.test(v) ? `${v} GMT` : v);
     if (Number.isNaN(at)) return undefined;
     ms = at - now;
-  }
+  } else return undefined;
   return Math.min(Math.max(0, ms), RETRY_AFTER_CAP_MS);
 }
 
@@ -77,6 +100,8 @@ export async function attemptDelivery(input: {
   fetch: typeof fetch;
   userAgent: string;
   stopSignal: AbortSignal;
+  /** This install's id (util/loop-guard.ts), added to the delivery's trail. */
+  installId: string;
 }): Promise<AttemptResult> {
   const { delivery: d, dest, clock } = input;
   const body = deliveryBody(d);
@@ -112,11 +137,16 @@ export async function attemptDelivery(input: {
         'webhook-id': d.webhookId,
         'webhook-timestamp': String(timestamp),
         'webhook-signature': sign(dest.secret, d.webhookId, timestamp, body),
+        [TRAIL_HEADER]: outgoingTrail(d.trail, input.installId),
       },
     });
     const text = await readCapped(res);
     const status = res.status;
     if (status >= 200 && status < 300) return { ok: true, gone: false, attempt: record(status, text, null) };
+    if (status === 508) {
+      const error = loopDeliveryError(res.headers.get(LOOP_HEADER));
+      return { ok: false, gone: false, loop: true, attempt: record(status, text, error) };
+    }
     const error =
       status === 410
         ? 'The destination answered 410 Gone: it no longer wants these webhooks, so it was turned off.'

@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { notFound } from '../util/errors';
 import { newId } from '../util/ids';
 import { registerSecret, type Logger } from '../util/logger';
+import { installIdFor, TRAIL_HEADER } from '../util/loop-guard';
 import { attemptDelivery } from './http';
 
 export const OUTBOX_JOB_KIND = 'outbox';
@@ -52,6 +53,8 @@ export interface OutboxOptions {
   onDestinationGone?: (id: string) => Promise<void>;
   /** For the user-agent header: Hookdock/<version>. */
   version?: string;
+  /** This install's id for the Hookdock-Trail header (util/loop-guard.ts); default: one for this process. */
+  installId?: () => string;
 }
 
 const LIVE: ReadonlySet<DeliveryStatus> = LIVE_DELIVERY;
@@ -63,6 +66,14 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const doFetch = opts.fetch ?? fetch;
   const userAgent = `Hookdock/${opts.version ?? '0.0.0'}`;
   const iso = (ms = clock.now()) => new Date(ms).toISOString();
+  const installId = opts.installId ?? (() => installIdFor(undefined));
+
+  /** The trail the event that caused a send came in with (another Hookdock's outbox), if any. */
+  async function upstreamTrail(eventId: string | null): Promise<string | undefined> {
+    if (!eventId) return undefined;
+    const event = await opts.store.getEvent(eventId).catch(() => undefined);
+    return event?.headers[TRAIL_HEADER];
+  }
 
   // eventId -> delivery ids, built on first use; stale ids (pruned) are skipped on read.
   let byEvent: Map<string, Set<string>> | null = null;
@@ -129,6 +140,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         fetch: doFetch,
         userAgent,
         stopSignal: signal,
+        installId: installId(),
       });
       // Hookdock is stopping: record nothing, the job re-runs after the restart.
       if (signal.aborted) return { ok: false, error: 'Hookdock stopped during the attempt.' };
@@ -144,6 +156,12 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           .onDestinationGone?.(d.destinationId)
           .catch((err) => log.error('Could not turn off a gone destination.', { err }));
         return { ok: false, error: result.attempt.error ?? 'Gone', stop: true };
+      }
+      if (result.loop) {
+        log.warn('A destination leads back to a Hookdock receiver (508 Loop Detected); not retrying.', {
+          destination: d.destinationId,
+        });
+        return { ok: false, error: result.attempt.error ?? 'Loop detected', stop: true };
       }
       return { ok: false, error: result.attempt.error ?? 'Failed', retryAfterMs: result.retryAfterMs };
     },
@@ -177,6 +195,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         nextAttemptAt: null,
         createdAt: iso(now),
       };
+      const trail = await upstreamTrail(input.eventId);
+      if (trail) d.trail = trail;
       const found = destinationFor(input.destinationId);
       if ('error' in found) d = withError(d, found.error);
       await save(d);

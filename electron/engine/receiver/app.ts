@@ -3,7 +3,8 @@
 // only once the store has made the event durable (503 when it cannot, so the
 // sender retries). GET /healthz. Nothing else is served here.
 //
-// Answers: 200 {id, duplicate}; 401 bad_signature (stored as rejected, shown in
+// Answers: 200 {id, duplicate}; 508 loop_detected (a Hookdock outbox's webhook
+// come back: util/loop-guard.ts; stored as rejected); 401 bad_signature (stored as rejected, shown in
 // the feed); 400 invalid_json when a correctly signed body is in no format its
 // provider documents (formats.ts; stored as rejected too: the signature proves the sender, but
 // no type or id can be read, so nothing could run on it); 404 unknown source;
@@ -23,6 +24,7 @@ import type { Store, StoredEvent } from '../store/types';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
+import { detectLoop, installIdFor, LOOP_HEADER, TRAIL_HEADER } from '../util/loop-guard';
 import { createAdmission } from './admission';
 import { buildEvent, flattenHeaders } from './event';
 import { parseDelivery } from './formats';
@@ -45,6 +47,8 @@ export interface ReceiverDeps {
   onAccepted: (summary: EventSummary) => void;
   /** Tokens of "Send a test event" (test-marks.ts): such events are marked test and run automations only when asked. */
   testMarks?: TestMarks;
+  /** This install's id (util/loop-guard.ts): a request whose Hookdock-Trail holds it is a loop, answered 508. */
+  installId?: () => string;
 }
 
 /**
@@ -160,6 +164,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const urls = signedUrls(source, requestPath, deps.publicUrl() ?? deps.receiverUrl());
 
     let result: ProviderResult = provider.verify({ rawBody: raw, headers, source, now, ...urls }, parsed.payload);
+    // Our own outbox's webhook come back (or one relayed too often): kept as rejected, answered 508.
+    const loop =
+      headers[TRAIL_HEADER] === undefined ? null : detectLoop(headers, deps.installId?.() ?? installIdFor(undefined));
+    if (loop) result = { ...result, ok: false, acknowledge: false, reason: loop.reason };
     let invalidJson = false;
     if (result.ok && !parsed.documented) {
       invalidJson = true;
@@ -173,7 +181,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     }
     if (!invalidJson && !admission.allowFailure(source.id, deps.getConfig().limits, res, now)) return;
     const storedId = await storeRejected(event, now);
-    if (result.acknowledge) {
+    if (loop) {
+      res.setHeader(LOOP_HEADER, loop.kind);
+      sendError(res, 508, 'loop_detected', loop.reason);
+    } else if (result.acknowledge) {
       sendJson(res, 200, { id: storedId, duplicate: false });
     } else if (invalidJson) {
       sendError(res, 400, 'invalid_json', result.reason ?? 'The body is not valid JSON.');

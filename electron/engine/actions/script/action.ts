@@ -5,6 +5,7 @@ import { scriptActionSchema, type ScriptActionConfig } from '../../../../shared/
 import type { Logger } from '../../util/logger';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types';
 import { envelopeJson } from './envelope';
+import { describeEnded, endInterruptedRuns } from './process-tree';
 import { createScriptLauncher } from './launcher/launcher';
 import type { SpawnScript } from './launcher/types';
 import { createLiveOutput } from './output';
@@ -67,6 +68,7 @@ export function createScriptAction(opts: ScriptActionOptions): ActionKind<Script
 
     const ok = result.error === null && !signal.aborted;
     const notes: string[] = result.error ? [result.error] : [];
+    if (result.note) notes.push(result.note); // exited 0, but processes it left running were ended
     if (ok && ctx.reason === 'test' && collector.sends.length > 0) {
       notes.push(`${collector.sends.length} send line(s) were not sent: a test run sends nothing onward.`);
     } else if (ok) notes.push(...(await queueSends(ctx, collector)));
@@ -93,6 +95,11 @@ export function createScriptAction(opts: ScriptActionOptions): ActionKind<Script
     configSchema: scriptActionSchema,
     run,
     stop: () => launcher?.stop(),
+    // Hookdock was killed while these ran: what they left running goes before they run again.
+    async recoverInterrupted(runIds) {
+      const left = await endInterruptedRuns(runIds, opts.killGraceMs ?? 2000);
+      return new Map(runIds.map((id) => [id, describeEnded(left.get(id) ?? [])]));
+    },
   };
 }
 

@@ -5,7 +5,9 @@
 //   file named by HOOKDOCK_EVENT_FILE (removed afterwards).
 // - POSIX: the script leads its own process group (detached), so a timeout
 //   kills everything it started: SIGTERM to the group, SIGKILL after a grace.
-//   Windows: taskkill /T /F on the process tree.
+//   Linux: also every process carrying the attempt's marker, in or out of the
+//   group, on timeout, stop, and after any exit (process-tree.ts); the result
+//   names each one ended. Windows: taskkill /T /F on the process tree.
 // - stdout/stderr are kept capped (output.ts) and handed on live; complete
 //   stdout lines go to onStdoutLine (for send lines) past the cap too.
 import { spawn as nodeSpawn } from 'node:child_process';
@@ -16,6 +18,14 @@ import { join } from 'node:path';
 import { defaultNodePath, resolveInvocation, type Invocation } from './interpreter';
 import { CappedOutput, LineScanner, OUTPUT_CAP_BYTES, type OutputStream } from './output';
 import type { ScriptChild, SpawnScript } from './launcher/types';
+import {
+  describeEnded,
+  endRunProcesses,
+  killRunProcessesSync,
+  newProcessMark,
+  PROCESS_MARK_VAR,
+  type EndedProcess,
+} from './process-tree';
 import { checkRunnable, inheritedEnv, spawnErrorMessage, type RunnableCheck } from './preflight';
 
 export interface RunScriptInput {
@@ -60,6 +70,13 @@ export interface AttemptResult {
   stderr: string;
   truncated: boolean;
   durationMs: number;
+  /** Processes of this attempt Hookdock ended (Linux; process-tree.ts), in pid order. */
+  ended: EndedProcess[];
+  /**
+   * For an attempt that exited 0 but left processes running, which were ended: a sentence
+   * to record with it (it still succeeded). Null otherwise (failures say it in `error`).
+   */
+  note: string | null;
 }
 
 /**
@@ -147,12 +164,15 @@ function spawnAndWait(
   const out = { stdout: new CappedOutput(cap), stderr: new CappedOutput(cap) };
   const lines = new LineScanner((line) => input.onStdoutLine?.(line));
 
+  // Inherited by every descendant: how those that leave the process group are found (process-tree.ts).
+  const mark = newProcessMark();
+  const graceMs = input.killGraceMs ?? 2000;
   return new Promise((resolvePromise) => {
     let child: ScriptChild;
     try {
       child = spawn(invocation.file, invocation.args, {
         cwd,
-        env: { ...inheritedEnv(), ...input.env, HOOKDOCK_EVENT_FILE: eventFile },
+        env: { ...inheritedEnv(), ...input.env, HOOKDOCK_EVENT_FILE: eventFile, [PROCESS_MARK_VAR]: mark },
         stdio: ['pipe', 'pipe', 'pipe'],
         shell: false,
         detached: platform !== 'win32',
@@ -168,6 +188,9 @@ function spawnAndWait(
     let aborted = false;
     let exit: { code: number | null; signal: string | null } | null = null;
     let spawnError: unknown = null;
+    // On timeout: the sweep under way. On stop: what was killed at once.
+    let ending: Promise<EndedProcess[]> | null = null;
+    let killedAtStop: EndedProcess[] = [];
     const timers: NodeJS.Timeout[] = [];
     const later = (ms: number, fn: () => void) => {
       const t = setTimeout(fn, ms);
@@ -186,15 +209,39 @@ function spawnAndWait(
       child.stdout?.destroy();
       child.stderr?.destroy();
       lines.end();
+      // Whatever of the attempt is still there goes too, however it ended (README: "Processes a script leaves").
+      const swept = aborted
+        ? Promise.resolve([...killedAtStop, ...killRunProcessesSync({ root: child.pid, mark, platform })])
+        : (ending ?? Promise.resolve([])).then(async (first) => {
+            // After a timeout's sweep (its grace given), anything found now is killed at once.
+            const more = await endRunProcesses({
+              root: child.pid,
+              mark,
+              first: ending ? 'SIGKILL' : 'SIGTERM',
+              graceMs,
+              platform,
+            });
+            return [...first, ...more.filter((p) => !first.some((q) => q.pid === p.pid))];
+          });
+      void swept.then((ended) => settle(ended));
+    };
+
+    const settle = (ended: EndedProcess[]) => {
+      const what = describeEnded(ended);
       const code = exit?.code ?? null;
       const signal = exit?.signal ?? null;
       let error: string | null = null;
+      let note: string | null = null;
+      const leftovers = what && `It left processes running, so Hookdock ${what}.`;
       if (spawnError) error = spawnErrorMessage(spawnError, invocation, input.command);
-      else if (aborted) error = 'Hookdock stopped while this attempt ran; it runs again when Hookdock starts.';
+      else if (aborted)
+        error = `Hookdock stopped while this attempt ran; it runs again when Hookdock starts.${what ? ` Hookdock ${what}.` : ''}`;
       else if (timedOut)
-        error = `The script ran longer than ${input.timeoutSeconds} s and was stopped, with everything it started.`;
-      else if (signal) error = `The script was ended by ${signal}.`;
-      else if (code !== 0) error = `The script exited with code ${code}.`;
+        error = `The script ran longer than ${input.timeoutSeconds} s and was stopped; ${what ?? 'its process group was ended'}.`;
+      else if (signal) error = `The script was ended by ${signal}.${leftovers ? ` ${leftovers}` : ''}`;
+      else if (code !== 0) error = `The script exited with code ${code}.${leftovers ? ` ${leftovers}` : ''}`;
+      else if (leftovers)
+        note = `The script exited 0. ${leftovers} A process meant to outlive its run must be started outside it (README: "Processes a script leaves").`;
       resolvePromise({
         exitCode: code,
         signal,
@@ -204,11 +251,16 @@ function spawnAndWait(
         stderr: out.stderr.text(),
         truncated: out.stdout.truncated || out.stderr.truncated,
         durationMs: Date.now() - started,
+        ended,
+        note,
       });
     };
 
     const onAbort = () => {
       aborted = true;
+      // Synchronously: Hookdock is stopping, and its process may exit before another turn of the loop.
+      // Before the group kill, so the message names the group's processes too.
+      killedAtStop = killRunProcessesSync({ root: child.pid, mark, platform });
       kill('SIGKILL');
     };
     if (input.signal?.aborted) onAbort();
@@ -243,8 +295,23 @@ function spawnAndWait(
     later(Math.max(1, input.timeoutSeconds * 1000), () => {
       if (exit) return;
       timedOut = true;
-      kill('SIGTERM');
-      later(input.killGraceMs ?? 2000, () => kill('SIGKILL'));
+      if (platform !== 'linux') {
+        kill('SIGTERM');
+        later(graceMs, () => kill('SIGKILL'));
+        return;
+      }
+      // Linux: the sweep signals the group too, once it has seen (and can name) each member;
+      // through the launcher the script may not exist yet: then the sweep starts when it does.
+      const sweep = () => {
+        if (done) return;
+        // The group too, once the sweep is done (it names only what it saw before signalling).
+        ending = endRunProcesses({ root: child.pid, mark, first: 'SIGTERM', graceMs, platform }).then((list) => {
+          kill('SIGKILL');
+          return list;
+        });
+      };
+      if (child.pid) sweep();
+      else child.on('spawn', sweep);
     });
   });
 }
@@ -290,5 +357,7 @@ function failed(error: string, started: number): AttemptResult {
     stderr: '',
     truncated: false,
     durationMs: Date.now() - started,
+    ended: [],
+    note: null,
   };
 }
