@@ -6,6 +6,8 @@ import path from 'node:path';
 import type { EventSummary } from '../../../shared/types';
 import type { StoredEvent } from './types';
 import { toSummary } from './event-index';
+import { withPayload } from './event-payload';
+import { searchTextOf } from './search-text';
 import {
   SEGMENT,
   SIDECAR,
@@ -50,7 +52,7 @@ export async function readSealedSegment(
   seq: number,
   side: SidecarFile | null,
   quarantine: Quarantine,
-): Promise<{ summaries: EventSummary[]; size: number; rebuilt: boolean } | null> {
+): Promise<{ summaries: EventSummary[]; texts: string[]; size: number; rebuilt: boolean } | null> {
   let size: number;
   try {
     size = (await fsp.stat(segmentPath(dir, seq))).size;
@@ -62,11 +64,18 @@ export async function readSealedSegment(
     await quarantine(sidecarPath(dir, seq), 'its segment was damaged');
     return null;
   }
-  if (side) return { summaries: side.events, size, rebuilt: false };
-  // Lost or unreadable sidecar: rebuild it from the segment itself.
+  if (side?.search && side.search.length === side.events.length)
+    return { summaries: side.events, texts: side.search, size, rebuilt: false };
+  // Lost or unreadable sidecar, or one from before search texts: rebuild it from the segment itself.
   const seg = await readOrQuarantine<SegmentFile>(segmentPath(dir, seq), quarantine);
   if (!seg) return null;
-  return { summaries: seg.events.map(toSummary), size, rebuilt: true };
+  // The sidecar (when there is one) stays authoritative for status and redeliveries.
+  const overrides = new Map((side?.events ?? []).map((s) => [s.id, s]));
+  const summaries = seg.events.map((e) => {
+    const o = overrides.get(e.id);
+    return o ? { ...toSummary(e), status: o.status, redeliveries: o.redeliveries } : toSummary(e);
+  });
+  return { summaries, texts: seg.events.map(textOf), size, rebuilt: true };
 }
 
 /**
@@ -79,6 +88,7 @@ export async function readLastSegment(
   quarantine: Quarantine,
 ): Promise<{
   summaries: EventSummary[];
+  texts: string[];
   events: StoredEvent[];
   size: number;
   sealed: boolean;
@@ -101,10 +111,15 @@ export async function readLastSegment(
   const sidecarStale = !side || side.segmentBytes !== size || side.events.length !== seg.events.length;
   return {
     summaries,
+    texts: seg.events.map(textOf),
     events: seg.events,
     size,
     sealed: side?.sealed === true && !sidecarStale,
     openedAt: side?.openedAt,
     sidecarStale,
   };
+}
+
+function textOf(e: StoredEvent): string {
+  return searchTextOf(withPayload(e));
 }
