@@ -34,9 +34,8 @@ export const sourceSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.provider !== 'none' && !s.secret) {
-      ctx.addIssue({ code: 'custom', path: ['secret'], message: `a ${s.provider} source needs its signing secret` });
-    }
+    // No secret is allowed: Stripe, Shopify and Square show it only after an endpoint with the
+    // source's URL exists. Such a source rejects every request (401) until the secret is pasted.
     if (s.provider === 'hmac' && !s.hmac) {
       ctx.addIssue({ code: 'custom', path: ['hmac'], message: 'an hmac source needs {"header": ...}' });
     }
@@ -144,7 +143,7 @@ export type Extractor = z.infer<typeof extractorSchema>;
 /** What leaves the engine: every secret replaced by a mask, with a hint of its tail. */
 export const SECRET_MASK = '••••••••';
 
-/** Formats a zod error as "sources[1].secret: a stripe source needs its signing secret". */
+/** Formats a zod error as "sources[1].hmac: an hmac source needs {"header": ...}". */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((i) => {
