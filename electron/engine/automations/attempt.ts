@@ -220,11 +220,19 @@ async function runAttempt(
   return { ok: false, error: finished.error ?? 'The script failed.' };
 }
 
-/** Queues the attempt's valid sends; returns the problems, as sentences, to record on the attempt. */
+/**
+ * Queues the attempt's sends; returns the problems, as sentences, to record on the attempt.
+ * A send the outbox cannot deliver (no such destination, a malformed line) is still handed to
+ * it, so it becomes a failed delivery: in the Outbox, the "Failed sends" count and the event page.
+ */
 async function queueSends(deps: AttemptDeps, run: Run, collector: SendCollector): Promise<string[]> {
-  const { ok, errors } = checkDestinations(collector.sends, deps.config.current());
+  const { errors } = checkDestinations(collector.sends, deps.config.current());
   const problems = [...collector.allErrors(), ...errors];
-  for (const s of ok) {
+  const all = [
+    ...collector.sends.map((s) => ({ ...s, error: undefined as string | undefined })),
+    ...collector.invalid.map((s) => ({ ...s, data: null })),
+  ];
+  for (const s of all) {
     try {
       await deps.outbox.send({
         destinationId: s.destination,
@@ -232,6 +240,7 @@ async function queueSends(deps: AttemptDeps, run: Run, collector: SendCollector)
         data: s.data,
         eventId: run.eventId,
         runId: run.id,
+        error: s.error,
       });
     } catch (err) {
       deps.logger.error('Could not queue a send.', { run: run.id, err });
