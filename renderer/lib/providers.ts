@@ -48,7 +48,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     steps: [
       'Shopify admin → Settings → Notifications → Webhooks.',
       'Click "Create webhook", pick the event, format JSON, and paste the URL above.',
-      'Copy the signing key shown under the list, then Edit this source and paste it as "Webhook signing key".',
+      'Copy the signing key shown under the list and paste it here with "Paste its secret".',
     ],
   },
   stripe: {
@@ -77,7 +77,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     steps: [
       'Stripe Dashboard → Developers → Webhooks → Add endpoint.',
       'Paste the URL above as the endpoint URL and pick the events to send.',
-      'Open the endpoint, reveal its signing secret (whsec_…), then Edit this source and paste it.',
+      'Open the endpoint, reveal its signing secret (whsec_…), then paste it here with "Paste its secret".',
     ],
   },
   woocommerce: {
@@ -125,7 +125,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     steps: [
       'Square Developer Dashboard → your app → Webhooks → Subscriptions → Add subscription.',
       'Paste the URL above exactly (Square signs it too) and pick the events.',
-      'Copy the subscription\u2019s signature key, then Edit this source and paste it.',
+      'Copy the subscription\u2019s signature key, then paste it here with "Paste its secret".',
     ],
   },
   github: {
@@ -165,7 +165,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     steps: [
       'In the sending service, add a webhook endpoint.',
       'Paste the URL above and pick the events.',
-      'Copy the endpoint\u2019s signing secret (whsec_…), then Edit this source and paste it.',
+      'Copy the endpoint\u2019s signing secret (whsec_…), then paste it here with "Paste its secret".',
     ],
   },
   hmac: {

@@ -151,7 +151,11 @@ export function SourceForm({
       {provider !== 'none' && (
         <>
           <SecretField
-            label={info.secretBy === 'provider' ? `${info.secretLabel} (you can add it later)` : info.secretLabel}
+            label={
+              info.secretBy === 'provider' && !existing?.hasSecret
+                ? `${info.secretLabel} (you can add it later)`
+                : info.secretLabel
+            }
             hint={existing?.hasSecret ? 'A secret is saved. Leave this empty to keep it.' : info.secretHint}
             value={secret}
             onChange={(v) => {
