@@ -109,7 +109,12 @@ export function Destinations({ config }: { config: PublicConfig }) {
         title={`Delete ${deleting?.name || deleting?.id}?`}
         confirmLabel="Delete destination"
         onClose={() => setDeleting(null)}
-        body={<p>Scripts that send to it will get an error. Messages already queued for it stay in the outbox.</p>}
+        body={
+          <p>
+            Sends to it from now on are shown as failed in the Outbox (retry them once you add it again). Messages
+            already queued for it stay in the outbox.
+          </p>
+        }
         onConfirm={async () => {
           if (!deleting) return;
           await toastOnError(async () => {
