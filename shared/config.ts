@@ -37,9 +37,8 @@ export const sourceSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.provider !== 'none' && !s.secret) {
-      ctx.addIssue({ code: 'custom', path: ['secret'], message: `a ${s.provider} source needs its signing secret` });
-    }
+    // No secret is allowed: Stripe, Shopify and Square show it only after an endpoint with the
+    // source's URL exists. Such a source rejects every request (401) until the secret is pasted.
     if (s.provider === 'hmac' && !s.hmac) {
       ctx.addIssue({ code: 'custom', path: ['hmac'], message: 'an hmac source needs {"header": ...}' });
     }
@@ -91,6 +90,8 @@ export const automationSchema = z
 export const destinationSchema = z
   .object({
     id,
+    /** The name the owner typed ("Bookkeeper"); `id` is made from it. Scripts may send to either. */
+    name: z.string().max(200).optional(),
     url: z
       .string()
       .url()
@@ -156,6 +157,37 @@ export type AutomationConfig = Config['automations'][number];
 export type DestinationConfig = Config['destinations'][number];
 export type RetryConfig = z.infer<typeof retrySchema>;
 export type Extractor = z.infer<typeof extractorSchema>;
+
+/** The id made from a name the owner typed: "Book Keeper" -> "book-keeper" (the form and findDestination agree). */
+export function idFromName(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+}
+
+/**
+ * The destination a script's send names, matched as the owner would expect: its
+ * id exactly, else its id or name ignoring case and spaces at the ends, else the
+ * id made from what was written ("Bookkeeper", "bookkeeper " and "BOOKKEEPER" all
+ * find id "bookkeeper"). Undefined when none matches.
+ */
+export function findDestination<T extends { id: string; name?: string }>(
+  list: readonly T[],
+  ref: string,
+): T | undefined {
+  const exact = list.find((d) => d.id === ref);
+  if (exact) return exact;
+  const folded = ref.trim().toLowerCase();
+  if (!folded) return undefined;
+  return (
+    list.find((d) => d.id.toLowerCase() === folded) ??
+    list.find((d) => d.name?.trim().toLowerCase() === folded) ??
+    list.find((d) => d.id === idFromName(ref))
+  );
+}
 
 /** What leaves the engine: every secret replaced by a mask, with a hint of its tail. */
 export const SECRET_MASK = '••••••••';

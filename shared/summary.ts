@@ -121,30 +121,35 @@ function stripeSummary(type: string, p: Rec): string | null {
   const kind = str(o.object);
   const cur = o.currency;
   const id = str(o.id);
+  // Who it was for, where Stripe's object says it (API reference: Charge.billing_details,
+  // receipt_email; Checkout Session.customer_details; Invoice.customer_name/customer_email).
+  const billing = rec(o.billing_details);
+  const details = rec(o.customer_details);
   const email =
-    str(o.receipt_email) ??
-    str(rec(o.billing_details)?.email) ??
-    str(o.customer_email) ??
-    str(rec(o.customer_details)?.email) ??
-    str(o.email);
-  if (type === 'charge.refunded') return join(`Refund of ${stripeMoney(o.amount_refunded, cur) ?? '?'}`, id);
+    str(o.receipt_email) ?? str(billing?.email) ?? str(o.customer_email) ?? str(details?.email) ?? str(o.email);
+  const name = str(billing?.name) ?? str(details?.name) ?? str(o.customer_name) ?? str(rec(o.shipping)?.name);
+  const who = join(name, email);
+  const description = str(o.description);
+  if (type === 'charge.refunded')
+    return join(`Refund of ${stripeMoney(o.amount_refunded, cur) ?? '?'}`, who ?? description ?? id);
   switch (kind) {
     case 'refund':
       return join(`Refund of ${stripeMoney(o.amount, cur) ?? '?'}`, str(o.charge) ?? str(o.payment_intent) ?? id);
     case 'customer':
       return type.endsWith('.created')
-        ? `New customer: ${email ?? str(o.name) ?? id}`
+        ? `New customer: ${join(str(o.name), email) ?? id}`
         : join('Customer', str(o.name), email ?? id);
     case 'charge':
     case 'payment_intent': {
       const failed = /fail/.test(type);
-      return join(`${failed ? 'Failed payment' : 'Payment'} of ${stripeMoney(o.amount, cur) ?? '?'}`, email ?? id);
+      const amount = `${failed ? 'Failed payment' : 'Payment'} of ${stripeMoney(o.amount, cur) ?? '?'}`;
+      return who || description ? join(amount, who, description) : join(amount, id);
     }
     case 'checkout.session':
-      return join(`Checkout of ${stripeMoney(o.amount_total, cur) ?? '?'}`, email);
+      return join(`Checkout of ${stripeMoney(o.amount_total, cur) ?? '?'}`, who);
     case 'invoice': {
       const verb = lastSegment(type).replace(/_/g, ' ');
-      return join(`Invoice ${verb}: ${stripeMoney(o.amount_paid || o.amount_due, cur) ?? '?'}`, email);
+      return join(`Invoice ${verb}: ${stripeMoney(o.amount_paid || o.amount_due, cur) ?? '?'}`, who);
     }
     case 'subscription':
       return join(`Subscription ${str(o.status) ?? lastSegment(type)}`, str(o.customer));
@@ -153,7 +158,7 @@ function stripeSummary(type: string, p: Rec): string | null {
     case 'payout':
       return join(`Payout of ${stripeMoney(o.amount, cur) ?? '?'}`, str(o.status));
     default:
-      return join(humanizeType(type), stripeMoney(o.amount, cur), email, id);
+      return join(humanizeType(type), stripeMoney(o.amount, cur), who, id);
   }
 }
 
@@ -195,7 +200,12 @@ function shopifySummary(type: string, p: Rec): string | null {
     case 'products':
       return join(`Product: ${str(p.title) ?? str(p.id) ?? '?'}`, str(p.status));
     case 'checkouts':
-      return join('Checkout', formatMoney(p.total_price, p.currency), email);
+      return join(
+        'Checkout',
+        formatMoney(p.total_price, p.currency),
+        personName(p.customer, p.billing_address, p.shipping_address),
+        email,
+      );
     case 'fulfillments':
       return join(`Fulfillment ${str(p.status) ?? ''}`.trim(), str(p.name), str(p.tracking_number));
     case 'app':
@@ -239,6 +249,7 @@ function squareSummary(type: string, p: Rec): string | null {
         ? join(
             `Payment of ${squareMoney(inner.amount_money) ?? '?'}`,
             lower(inner.status),
+            personName(inner.billing_address, inner.shipping_address),
             str(inner.buyer_email_address),
           )
         : null;

@@ -14,6 +14,13 @@ export interface ProviderInfo {
   steps: string[];
   /** Whether its secret must start with whsec_. */
   whsec?: boolean;
+  /**
+   * Who makes the secret. 'provider': shown by the provider only once an endpoint with our URL
+   * exists (Stripe, Shopify, Square, Standard Webhooks senders), so the source is added first and
+   * the secret pasted later. 'owner': typed by the owner on both sides (GitHub, WooCommerce, HMAC):
+   * Hookdock offers to generate one.
+   */
+  secretBy: 'provider' | 'owner' | 'none';
 }
 
 export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
@@ -35,11 +42,13 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
       'checkouts/create',
     ],
     secretLabel: 'Webhook signing key',
-    secretHint: 'Shown under the webhook list: "Your webhooks will be signed with …".',
+    secretHint:
+      'Shopify shows it under the webhook list ("Your webhooks will be signed with …") once a webhook exists. Add the source now, paste the secret later.',
+    secretBy: 'provider',
     steps: [
       'Shopify admin → Settings → Notifications → Webhooks.',
       'Click "Create webhook", pick the event, format JSON, and paste the URL above.',
-      'Copy the signing key shown under the list into "Webhook signing key" here.',
+      'Copy the signing key shown under the list and paste it here with "Paste its secret".',
     ],
   },
   stripe: {
@@ -61,12 +70,14 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
       'invoice.payment_failed',
     ],
     secretLabel: 'Signing secret',
-    secretHint: 'Starts with whsec_. Click "Reveal" under "Signing secret" on the endpoint page.',
+    secretHint:
+      'Starts with whsec_. Stripe shows it only after you add the endpoint: add the source now, paste the secret later ("Reveal" under "Signing secret" on the endpoint page).',
     whsec: true,
+    secretBy: 'provider',
     steps: [
       'Stripe Dashboard → Developers → Webhooks → Add endpoint.',
       'Paste the URL above as the endpoint URL and pick the events to send.',
-      'Open the endpoint, reveal its signing secret (whsec_…) and paste it here.',
+      'Open the endpoint, reveal its signing secret (whsec_…), then paste it here with "Paste its secret".',
     ],
   },
   woocommerce: {
@@ -84,11 +95,12 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
       'coupon.created',
     ],
     secretLabel: 'Secret',
-    secretHint: 'You choose it: type the same secret here and in WooCommerce.',
+    secretHint: 'You choose it: generate one here, copy it, and paste the same secret in WooCommerce.',
+    secretBy: 'owner',
     steps: [
       'WordPress admin → WooCommerce → Settings → Advanced → Webhooks → Add webhook.',
       'Pick a topic, paste the URL above as the Delivery URL, and set status to Active.',
-      'Type a secret there and the same secret here.',
+      'Paste the secret you generated here into its Secret field.',
     ],
   },
   square: {
@@ -107,11 +119,13 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
       'invoice.payment_made',
     ],
     secretLabel: 'Signature key',
-    secretHint: 'Shown on the subscription page in the Square Developer Dashboard.',
+    secretHint:
+      'Square shows it on the subscription page once the subscription exists: add the source now, paste the key later.',
+    secretBy: 'provider',
     steps: [
       'Square Developer Dashboard → your app → Webhooks → Subscriptions → Add subscription.',
       'Paste the URL above exactly (Square signs it too) and pick the events.',
-      'Copy the subscription\u2019s signature key here.',
+      'Copy the subscription\u2019s signature key, then paste it here with "Paste its secret".',
     ],
   },
   github: {
@@ -129,11 +143,12 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
       'workflow_run.completed',
     ],
     secretLabel: 'Secret',
-    secretHint: 'You choose it: type the same secret here and on GitHub.',
+    secretHint: 'You choose it: generate one here, copy it, and paste the same secret on GitHub.',
+    secretBy: 'owner',
     steps: [
       'Repository → Settings → Webhooks → Add webhook.',
       'Paste the URL above as the Payload URL and choose content type application/json.',
-      'Type a secret there and the same secret here.',
+      'Paste the secret you generated here into its Secret field.',
     ],
   },
   'standard-webhooks': {
@@ -143,12 +158,14 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     blurb: 'Any service that signs the Standard Webhooks way (Svix, Resend, Clerk, …).',
     commonTypes: [],
     secretLabel: 'Signing secret',
-    secretHint: 'Starts with whsec_, shown by the sending service for this endpoint.',
+    secretHint:
+      'Starts with whsec_. The sending service shows it once the endpoint exists: add the source now, paste the secret later.',
     whsec: true,
+    secretBy: 'provider',
     steps: [
       'In the sending service, add a webhook endpoint.',
       'Paste the URL above and pick the events.',
-      'Copy the endpoint\u2019s signing secret (whsec_…) here.',
+      'Copy the endpoint\u2019s signing secret (whsec_…), then paste it here with "Paste its secret".',
     ],
   },
   hmac: {
@@ -158,7 +175,8 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     blurb: 'Any service that signs its webhooks with a shared secret (HMAC).',
     commonTypes: [],
     secretLabel: 'Shared secret',
-    secretHint: 'The same secret the sending service signs with.',
+    secretHint: 'The same secret the sending service signs with: generate one here if the service lets you choose.',
+    secretBy: 'owner',
     steps: [
       'In the sending service, paste the URL above as the webhook address.',
       'Set a shared secret there and the same one here.',
@@ -173,6 +191,7 @@ export const PROVIDER_INFO: Record<ProviderId, ProviderInfo> = {
     commonTypes: [],
     secretLabel: 'Secret',
     secretHint: '',
+    secretBy: 'none',
     steps: [
       'Paste the URL above in the sending service.',
       'Anyone who knows the URL can send events: use it only for testing.',
@@ -186,6 +205,13 @@ export const providerInfo = (id: string): ProviderInfo =>
 /** Every provider's common types, deduplicated, for "any source". */
 export function allCommonTypes(): string[] {
   return [...new Set(Object.values(PROVIDER_INFO).flatMap((p) => p.commonTypes))];
+}
+
+/** A new random secret (Web Crypto) the owner types on both sides: 32 hex digits, 128 bits. */
+export function generateSecret(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** A new whsec_ secret made in the browser (Web Crypto), shown before it is saved. */

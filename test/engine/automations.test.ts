@@ -207,11 +207,23 @@ describe('retries and sends', () => {
     expect(run.status).toBe('succeeded');
     expect(run.attempts[0].exitCode).toBe(0);
     expect(run.attempts[0].error).toBe(
-      'stdout line 4: there is no destination "nope" in the config, so nothing was sent.',
+      'stdout line 4: there is no destination "nope", so nothing was sent: add it in the Outbox, then retry the failed send there.',
     );
     await waitFor(() => sink.requests.length === 1, 5000, 'one delivery');
     expect(JSON.parse(sink.requests[0].body)).toMatchObject({ type: 'order.tagged', data: { n: 1 } });
-    expect(h.automations.deliveriesForEvent(event.id)).toHaveLength(1);
+    // The send that could not go is a failed delivery on the event, not silence.
+    const deliveries = await waitFor(
+      () => {
+        const list = h!.automations.deliveriesForEvent(event.id);
+        return list.every((d) => d.status === 'failed' || d.status === 'delivered') ? list : undefined;
+      },
+      5000,
+      'both sends settled',
+    );
+    expect(deliveries.map((d) => [d.destinationId, d.status]).sort()).toEqual([
+      ['nope', 'failed'],
+      ['sink', 'delivered'],
+    ]);
   });
 
   it('keeps 10 MB of output capped and marked, and sees the send line after it', async () => {

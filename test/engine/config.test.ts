@@ -70,7 +70,7 @@ describe('config service', () => {
     await writeJson({
       sources: [
         { id: 'ok', provider: 'none' },
-        { id: 'payments', provider: 'stripe' },
+        { id: 'payments', provider: 'stripe', secret: '' },
       ],
     });
     const svc = make();
@@ -150,12 +150,12 @@ describe('config service', () => {
     await svc.start();
     const err = await svc
       .update((d) => {
-        d.sources.push({ id: 'payments', provider: 'stripe' });
+        d.sources.push({ id: 'payments', provider: 'hmac', secret: 'x' });
       })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).status).toBe(400);
-    expect((err as HttpError).message).toContain('sources[0].secret');
+    expect((err as HttpError).message).toContain('sources[0].hmac');
     expect(svc.current().sources).toEqual([]);
 
     await svc.update((d) => {

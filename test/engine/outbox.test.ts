@@ -272,8 +272,50 @@ describe('outbox', () => {
   it('an unknown destination fails at send time with the reason', async () => {
     const d = await outbox.send({ destinationId: 'ghost', type: 't', data: null, eventId: null, runId: null });
     expect(d.status).toBe('failed');
-    expect(d.attempts[0].error).toBe('There is no destination "ghost" in the config.');
+    expect(d.attempts[0].error).toBe(
+      'There is no destination "ghost": add it in the Outbox (Destinations), or correct the name in the script, then retry this send.',
+    );
     expect(scheduler.jobFor(d.id)).toBeUndefined();
+    expect(outbox.counts().failed).toBe(1);
+  });
+
+  it('a send to a destination added later (typed "Bookkeeper", saved as id bookkeeper) is delivered on retry', async () => {
+    const d = await outbox.send({
+      destinationId: 'Bookkeeper',
+      type: 't',
+      data: { n: 1 },
+      eventId: 'evt_1',
+      runId: null,
+    });
+    expect(d.status).toBe('failed');
+    expect(outbox.counts().failed).toBe(1);
+    const dest = await destination([status(200)]);
+    servers.push(dest);
+    config = configSchema.parse({
+      destinations: [{ id: 'bookkeeper', name: 'Bookkeeper', url: dest.url, secret, retry: fast }],
+    });
+    await outbox.retryNow(d.id);
+    const done = await settled(d.id);
+    expect(done.status).toBe('delivered');
+    expect(done.destinationId).toBe('bookkeeper');
+    expect(dest.seen).toHaveLength(1);
+    expect(outbox.counts().failed).toBe(0);
+  });
+
+  it('a malformed send is a failed delivery that a retry cannot send', async () => {
+    const d = await outbox.send({
+      destinationId: 'dest',
+      type: '',
+      data: null,
+      eventId: 'evt_1',
+      runId: null,
+      error: 'stdout line 3: the send needs a "type" (a short name such as "order.tagged").',
+    });
+    expect(d.status).toBe('failed');
+    expect(d.attempts[0].error).toMatch(/needs a "type"/);
+    const again = await outbox.retryNow(d.id);
+    expect(again.status).toBe('failed');
+    expect(again.attempts.at(-1)?.error).toMatch(/correct the script/);
   });
 
   it('a retry pending at shutdown is delivered after the restart', async () => {

@@ -62,8 +62,39 @@ describe('checkDestinations', () => {
     const result = checkDestinations(sends, { destinations: [{ id: 'known' }] as never });
     expect(result.ok.map((s) => s.destination)).toEqual(['known']);
     expect(result.errors).toEqual([
-      'stdout line 7: there is no destination "nope" in the config, so nothing was sent.',
+      'stdout line 7: there is no destination "nope", so nothing was sent: add it in the Outbox, then retry the failed send there.',
     ]);
+  });
+
+  it('matches a destination as the owner typed it: id or name, any case', () => {
+    const destinations = [
+      { id: 'bookkeeper', name: 'Bookkeeper' },
+      { id: 'crm-eu', name: 'CRM (Europe)' },
+    ] as never;
+    const sends = ['Bookkeeper', 'BOOKKEEPER', ' bookkeeper ', 'crm (europe)', 'CRM EU', 'crm'].map(
+      (destination, i) => ({
+        destination,
+        type: 't',
+        data: null,
+        line: i + 1,
+      }),
+    );
+    const result = checkDestinations(sends, { destinations });
+    expect(result.ok.map((s) => s.line)).toEqual([1, 2, 3, 4, 5]);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toContain('"crm"');
+  });
+
+  it('keeps what can be read of a malformed send line, to show it as a failed send', () => {
+    const c = new SendCollector();
+    c.push('{"send":{"destination":"Bookkeeper","data":{}}}');
+    c.push('{"send":"oops"}');
+    expect(c.sends).toEqual([]);
+    expect(c.invalid.map(({ destination, type, line }) => ({ destination, type, line }))).toEqual([
+      { destination: 'Bookkeeper', type: '', line: 1 },
+      { destination: '', type: '', line: 2 },
+    ]);
+    expect(c.invalid[0].error).toMatch(/needs a "type"/);
   });
 });
 

@@ -14,6 +14,11 @@ export interface ActionSend {
   destinationId: string;
   type: string;
   data: unknown;
+  /**
+   * Why this send cannot be delivered (no such destination, a malformed line): it is still
+   * stored, as a failed delivery the owner sees and can retry once the destination exists.
+   */
+  error?: string;
 }
 
 /** The narrow kit an action gets for one attempt (graphile-worker's `helpers`). */

@@ -1,7 +1,7 @@
 // The outbox (ARCHITECTURE.md "Contract: the outbox"): each send is stored
 // as a Delivery before its first attempt, then attempted and retried by the one
 // job scheduler (kind 'outbox'), so it survives restarts.
-import type { Config, DestinationConfig } from '../../../shared/config';
+import { findDestination, type Config, type DestinationConfig } from '../../../shared/config';
 import type { Delivery, DeliveryAttempt, DeliveryStatus, Page } from '../../../shared/types';
 import { LIVE_DELIVERY } from '../../../shared/statuses';
 import { DEFAULT_OUTBOX_RETRY, toRetryPolicy } from '../jobs/backoff';
@@ -18,8 +18,14 @@ import { attemptDelivery } from './http';
 export const OUTBOX_JOB_KIND = 'outbox';
 
 export interface Outbox {
-  /** Stores the delivery (status pending) and enqueues its job. */
+  /**
+   * Stores the delivery (status pending) and enqueues its job. `destinationId` is matched as
+   * findDestination does and stored as the destination's id; with no such destination (or an
+   * `error`: a malformed send line) the delivery is stored `failed` with the reason as its one
+   * attempt, counted and shown like any failed send, and retryable once the destination exists.
+   */
   send(input: {
+    error?: string;
     destinationId: string;
     type: string;
     data: unknown;
@@ -92,9 +98,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
 
   /** Why a destination cannot be used now, as a sentence; null when it can. */
   function destinationFor(id: string): { dest: DestinationConfig } | { error: string } {
-    const dest = opts.getConfig().destinations.find((d) => d.id === id);
-    if (!dest) return { error: `There is no destination "${id}" in the config.` };
-    if (!dest.enabled) return { error: `The destination "${id}" is turned off.` };
+    const dest = findDestination(opts.getConfig().destinations, id);
+    if (!dest) {
+      return {
+        error: `There is no destination "${id}": add it in the Outbox (Destinations), or correct the name in the script, then retry this send.`,
+      };
+    }
+    if (!dest.enabled) return { error: `The destination "${dest.name || dest.id}" is turned off.` };
     registerSecret(dest.secret);
     return { dest };
   }
@@ -197,8 +207,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       };
       const trail = await upstreamTrail(input.eventId);
       if (trail) d.trail = trail;
-      const found = destinationFor(input.destinationId);
+      const found: ReturnType<typeof destinationFor> = input.error
+        ? { error: input.error }
+        : destinationFor(input.destinationId);
       if ('error' in found) d = withError(d, found.error);
+      else d.destinationId = found.dest.id;
       await save(d);
       index(d);
       if ('dest' in found) await enqueue(d, found.dest);
@@ -239,12 +252,15 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const job = opts.scheduler.jobFor(id);
       if (job?.state === 'active') return d;
       // Delivered, or failed before it ever had a job (unknown destination): send it again.
+      // A send line without a type can never be sent: the script must be fixed, and the event replayed.
+      if (!d.type) return save(withError(d, 'This send has no "type": correct the script and replay the event.'));
       const found = job ? null : destinationFor(d.destinationId);
       if (found && 'error' in found) return save(withError(d, found.error));
       // Reset first: once the job is queued, its attempt is the only writer.
-      const reset = await save({ ...d, status: 'pending', nextAttemptAt: null });
+      const destinationId = found ? found.dest.id : d.destinationId;
+      const reset = await save({ ...d, destinationId, status: 'pending', nextAttemptAt: null });
       if (job) await opts.scheduler.retryNow(id);
-      else if (found) await enqueue(d, found.dest);
+      else if (found) await enqueue(reset, found.dest);
       return col.get(id) ?? reset;
     },
 

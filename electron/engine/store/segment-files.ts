@@ -52,6 +52,8 @@ export interface SidecarFile {
   /** When the segment got its first event (ms, wall clock); absent in files from before it was kept. */
   openedAt?: number;
   events: EventSummary[];
+  /** Each event's search text (search-text.ts), in the order of `events`; absent in files from before search covered payloads. */
+  search?: string[];
 }
 
 export interface SegmentMeta {

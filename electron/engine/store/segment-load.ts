@@ -7,6 +7,8 @@ import type { EventSummary } from '../../../shared/types';
 import type { StoredEvent } from './types';
 import { toSummary } from './event-index';
 import { CorruptFileError, readJson } from './durable-file';
+import { withPayload } from './event-payload';
+import { searchTextOf } from './search-text';
 import {
   DROPPING,
   SEGMENT,
@@ -73,7 +75,7 @@ export async function readSealedSegment(
   side: SidecarFile | null,
   quarantine: Quarantine,
   hadSidecar = true,
-): Promise<{ summaries: EventSummary[]; size: number; rebuilt: boolean } | null> {
+): Promise<{ summaries: EventSummary[]; texts: string[]; size: number; rebuilt: boolean } | null> {
   let size: number;
   try {
     size = (await fsp.stat(segmentPath(dir, seq))).size;
@@ -90,8 +92,9 @@ export async function readSealedSegment(
     await quarantine(sidecarPath(dir, seq), 'its segment was damaged', { companion: true });
     return null;
   }
-  if (side) return { summaries: side.events, size, rebuilt: false };
-  // Lost or unreadable sidecar: rebuild it from the segment itself.
+  if (side?.search && side.search.length === side.events.length)
+    return { summaries: side.events, texts: side.search, size, rebuilt: false };
+  // Lost or unreadable sidecar, or one from before search texts: rebuild it from the segment itself.
   const seg = await readOrQuarantine<SegmentFile>(segmentPath(dir, seq), quarantine, {
     lost: 'Its events are not shown, and it had no readable index to list them.',
   });
@@ -105,7 +108,13 @@ export async function readSealedSegment(
       `The index file ${sidecarPath(dir, seq)} was missing, so it was rebuilt from its ${seg.events.length} events: ` +
         'status changes made after they were first saved (done, failed, redeliveries) may show older values.',
     );
-  return { summaries: seg.events.map(toSummary), size, rebuilt: true };
+  // The sidecar (when there is one) stays authoritative for status and redeliveries.
+  const overrides = new Map((side?.events ?? []).map((s) => [s.id, s]));
+  const summaries = seg.events.map((e) => {
+    const o = overrides.get(e.id);
+    return o ? { ...toSummary(e), status: o.status, redeliveries: o.redeliveries } : toSummary(e);
+  });
+  return { summaries, texts: seg.events.map(textOf), size, rebuilt: true };
 }
 
 /**
@@ -118,6 +127,7 @@ export async function readLastSegment(
   quarantine: Quarantine,
 ): Promise<{
   summaries: EventSummary[];
+  texts: string[];
   events: StoredEvent[];
   size: number;
   sealed: boolean;
@@ -152,6 +162,7 @@ export async function readLastSegment(
   const sidecarStale = !side || side.segmentBytes !== size || side.events.length !== seg.events.length;
   return {
     summaries,
+    texts: seg.events.map(textOf),
     events: seg.events,
     size,
     sealed: side?.sealed === true && !sidecarStale,
@@ -211,4 +222,8 @@ export async function readOrLoseSegment(
   }
   if (!seg) await quarantineLoneSidecar(dir, seq, quarantine).catch(() => {});
   return seg;
+}
+
+function textOf(e: StoredEvent): string {
+  return searchTextOf(withPayload(e));
 }

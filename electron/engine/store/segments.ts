@@ -224,12 +224,15 @@ export class Segments {
   private fullTask(meta: SegmentMeta): CheckpointTask {
     const events = this.mem.get(meta.seq) ?? new Map<string, Held>();
     const summaries: EventSummary[] = [];
+    const search: string[] = [];
     const parts: string[] = [];
     for (const id of meta.ids) {
-      const s = this.index.get(id)?.s;
+      const entry = this.index.get(id);
+      const s = entry?.s;
       const e = events.get(id);
       if (!s || !e) continue; // never expected; a checkpoint must not die on it
       summaries.push(s);
+      search.push(entry.t);
       parts.push(segmentJson(e, s));
     }
     // Exactly JSON.stringify(SegmentFile), built from the events' held text: serialised now, synchronously.
@@ -240,6 +243,7 @@ export class Segments {
       segmentBytes: 0,
       openedAt: meta.openedAt,
       events: summaries,
+      search,
     };
     return {
       run: async () => {
@@ -257,12 +261,14 @@ export class Segments {
   }
 
   private sidecarTask(meta: SegmentMeta): CheckpointTask {
+    const entries = meta.ids.map((id) => this.index.get(id)).filter((e) => e !== undefined);
     const side: SidecarFile = {
       seq: meta.seq,
       sealed: meta.sealed,
       segmentBytes: meta.segmentBytes,
       openedAt: meta.openedAt,
-      events: meta.ids.map((id) => this.index.get(id)?.s).filter((s): s is EventSummary => s !== undefined),
+      events: entries.map((e) => e.s),
+      search: entries.map((e) => e.t),
     };
     return {
       run: async () => void (await writeJson(this.sidecarPath(meta.seq), side, this.faults)),
@@ -273,14 +279,17 @@ export class Segments {
   private async loadSealed(seq: number, sidecar: SidecarFile | null, hadSidecar: boolean): Promise<void> {
     const read = await readSealedSegment(this.dir, seq, sidecar, this.quarantine, hadSidecar);
     if (!read) return;
-    this.addMeta(seq, read.summaries, true, read.size, sidecar?.openedAt);
-    if (read.rebuilt) this.dirtySidecar.add(seq); // written by the next checkpoint
+    this.addMeta(seq, read.summaries, read.texts, true, read.size, sidecar?.openedAt);
+    if (read.rebuilt) {
+      this.dirtySidecar.add(seq); // written by the next checkpoint
+      this.logger.info('Rebuilt a segment index from its segment', { seq });
+    }
   }
 
   private async loadLast(seq: number): Promise<void> {
     const read = await readLastSegment(this.dir, seq, this.quarantine);
     if (!read) return;
-    this.addMeta(seq, read.summaries, read.sealed, read.size, read.openedAt);
+    this.addMeta(seq, read.summaries, read.texts, read.sealed, read.size, read.openedAt);
     const events = new Map(read.events.map((e) => [e.id, e]));
     if (read.sealed) this.cacheSet(seq, events);
     else this.mem.set(seq, events);
@@ -290,6 +299,7 @@ export class Segments {
   private addMeta(
     seq: number,
     summaries: EventSummary[],
+    texts: string[],
     sealed: boolean,
     segmentBytes: number,
     openedAt?: number,
@@ -303,9 +313,9 @@ export class Segments {
       segmentBytes,
       openedAt: openedAt ?? 0,
     };
-    for (const s of summaries) {
+    for (const [i, s] of summaries.entries()) {
       if (this.index.has(s.id)) continue; // two copies (never expected): the first one stays
-      this.index.add(s, seq, true);
+      this.index.add(s, seq, true, texts[i]);
       meta.ids.push(s.id);
       if (!meta.oldestAt || s.receivedAt < meta.oldestAt) meta.oldestAt = s.receivedAt;
       if (s.receivedAt > meta.newestAt) meta.newestAt = s.receivedAt;

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../util/logger';
 import { type Collection, type EventQuery, type Store, type StoredEvent } from './types';
 import type { Faults } from './durable-file';
 import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
+import { searchTextOf } from './search-text';
 import { Journal } from './journal';
 import { HealthTracker, closedError, keepJournalBytes, normalize } from './store-health';
 import { QUARANTINE_DIR } from './quarantine';
@@ -334,7 +335,7 @@ export class DurableStore implements Store {
     if (this.index.has(e.id)) return; // already checkpointed (replay after a crash mid-checkpoint)
     const s = toSummary(e);
     this.pending.set(e.id, { json, status: s.status, redeliveries: s.redeliveries });
-    this.index.add(s, PENDING);
+    this.index.add(s, PENDING, false, searchTextOf(e));
   }
 
   private applyStatus(id: string, patch: { status?: EventStatus; redeliveries?: number }): void {

@@ -12,7 +12,10 @@ export interface EventQuery {
   type?: string;
   /** `duplicate` lists events delivered more than once (redeliveries > 0): none has that status itself. */
   status?: EventStatus;
-  /** Free text: matched case-insensitively against id, source, type, summary, providerEventId. */
+  /**
+   * Free text: every word must appear (case and accents ignored) in the event's id, source, type,
+   * providerEventId, summary or payload values (verified events), or rejection reason (rejected ones).
+   */
   q?: string;
   limit: number;
   /** Opaque; from a previous page's nextCursor. */

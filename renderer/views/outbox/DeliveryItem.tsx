@@ -12,6 +12,12 @@ export function lastResponse(d: Delivery): string {
   return `${a.statusCode ?? '—'} in ${formatDuration(a.durationMs)}${body}`;
 }
 
+/** Failed before reaching the destination (no such destination, a malformed send line). */
+function notSent(d: Delivery): boolean {
+  const a = d.attempts[d.attempts.length - 1];
+  return Boolean(a?.error) && a?.statusCode == null && a?.durationMs === 0;
+}
+
 export function DeliveryItem({
   delivery: d,
   compact,
@@ -29,8 +35,8 @@ export function DeliveryItem({
     <li className={`delivery ${compact ? 'is-compact' : ''}`} data-delivery-id={d.id}>
       <div className="delivery-main">
         <div className="delivery-what">
-          <strong>{d.type}</strong>
-          <span className="muted"> to {d.destinationId}</span>
+          <strong>{d.type || '(no type)'}</strong>
+          <span className="muted"> to {d.destinationId || '(no destination)'}</span>
         </div>
         <div className="delivery-meta muted small">
           {d.attempts.length === 1 ? '1 attempt' : `${d.attempts.length} attempts`} · queued{' '}
@@ -44,7 +50,7 @@ export function DeliveryItem({
           )}
         </div>
         <div className="delivery-response small">
-          <span className="muted">Last answer: </span>
+          <span className="muted">{notSent(d) ? 'Not sent: ' : 'Last answer: '}</span>
           <code className="wrap">{lastResponse(d)}</code>
         </div>
       </div>

@@ -13,7 +13,8 @@ import { SaveForm, SecretField, useSaveForm } from '../../components/Form';
 import { TextInput } from '../../components/inputs';
 import { Toggle } from '../../components/Toggle';
 import { toast, toastOnError } from '../../components/Toast';
-import { slugify, uniqueId } from '../../lib/format';
+import { idFromName } from '../../../shared/config';
+import { uniqueId } from '../../lib/format';
 import { generateWhsec } from '../../lib/providers';
 
 type Destination = PublicConfig['destinations'][number];
@@ -40,9 +41,8 @@ export function Destinations({ config }: { config: PublicConfig }) {
       }
     >
       <p className="muted small">
-        Your scripts send to these by name: a line like{' '}
-        <code>{'{"send":{"destination":"crm","type":"order_noted","data":{}}}'}</code>. Each message is signed with the
-        destination&rsquo;s secret.
+        Your scripts send to a destination by printing a line like the one shown under each destination (its id or its
+        name, in any case). Each message is signed with the destination&rsquo;s secret.
       </p>
       {shownSecret && (
         <div className="notice tone-info" role="status">
@@ -73,18 +73,29 @@ export function Destinations({ config }: { config: PublicConfig }) {
               </li>
             ) : (
               <li key={d.id} className={`item ${d.enabled ? '' : 'is-off'}`}>
-                <div className="item-main">
-                  <div className="item-title">{d.id}</div>
+                <div className="item-main" data-destination-id={d.id}>
+                  <div className="item-title">
+                    {d.name || d.id} <span className="muted small">id for scripts:</span> <code>{d.id}</code>
+                  </div>
                   <div className="item-sub">
                     <code>{d.url}</code> · {d.hasSecret ? 'secret saved' : 'no secret'}
                     {!d.enabled && ' · turned off'}
+                  </div>
+                  <div className="url-box">
+                    <code data-testid="send-line">{sendLine(d.id)}</code>
+                    <CopyButton text={sendLine(d.id)} what={`send line for ${d.name || d.id}`} />
                   </div>
                 </div>
                 <div className="item-actions">
                   <Button size="sm" variant="ghost" onClick={() => setEditing(d.id)}>
                     Edit
                   </Button>
-                  <Button size="sm" variant="ghost" onClick={() => setDeleting(d)} aria-label={`Delete ${d.id}`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => setDeleting(d)}
+                    aria-label={`Delete ${d.name || d.id}`}
+                  >
                     Delete
                   </Button>
                 </div>
@@ -95,10 +106,15 @@ export function Destinations({ config }: { config: PublicConfig }) {
       )}
       <ConfirmDialog
         open={deleting !== null}
-        title={`Delete ${deleting?.id}?`}
+        title={`Delete ${deleting?.name || deleting?.id}?`}
         confirmLabel="Delete destination"
         onClose={() => setDeleting(null)}
-        body={<p>Scripts that send to it will get an error. Messages already queued for it stay in the outbox.</p>}
+        body={
+          <p>
+            Sends to it from now on are shown as failed in the Outbox (retry them once you add it again). Messages
+            already queued for it stay in the outbox.
+          </p>
+        }
         onConfirm={async () => {
           if (!deleting) return;
           await toastOnError(async () => {
@@ -112,6 +128,11 @@ export function Destinations({ config }: { config: PublicConfig }) {
   );
 }
 
+/** The stdout line a script prints to send to this destination. */
+function sendLine(id: string): string {
+  return JSON.stringify({ send: { destination: id, type: 'order_noted', data: { order: '#1042' } } });
+}
+
 function DestinationForm({
   existing,
   taken,
@@ -123,26 +144,28 @@ function DestinationForm({
   onDone: (generatedSecret: string | null, id: string) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState(existing?.id ?? '');
+  const [name, setName] = useState(existing?.name ?? existing?.id ?? '');
   const [url, setUrl] = useState(existing?.url ?? 'https://');
   const [secret, setSecret] = useState('');
   const [enabled, setEnabled] = useState(existing?.enabled ?? true);
+  const formId = existing?.id ?? uniqueId(idFromName(name) || 'destination', taken);
   const form = useSaveForm(async () => {
     if (!/^https?:\/\/[^/\s]+/.test(url.trim())) return 'Enter the full address, starting with https://';
     if (secret.trim() && !/^whsec_[A-Za-z0-9+/=]+$/.test(secret.trim())) {
       return 'A secret looks like whsec_ followed by letters and digits. Leave it empty to have one made for you.';
     }
-    const id = existing?.id ?? uniqueId(slugify(name || new URL(url.trim()).hostname), taken);
+    const id = existing?.id ?? uniqueId(idFromName(name || new URL(url.trim()).hostname) || 'destination', taken);
     // A new destination always gets a secret: made here, so the owner can copy it.
     const generated = !existing && !secret.trim() ? generateWhsec() : null;
     const next = await getApi().saveDestination({
       id,
+      name: name.trim() || undefined,
       url: url.trim(),
       secret: secret.trim() || generated || undefined,
       enabled,
     });
     appStore.set({ config: next });
-    toast(existing ? 'Destination saved.' : 'Destination added.');
+    toast(existing ? 'Destination saved.' : `Destination added. Scripts send to it as "${id}".`);
     onDone(generated ?? (secret.trim() || null), id);
   });
   return (
@@ -153,8 +176,15 @@ function DestinationForm({
       onCancel={onCancel}
     >
       <div className="field-row">
-        <Field label="Name" hint="Your scripts use this name.">
-          <TextInput value={name} disabled={Boolean(existing)} onChange={setName} placeholder="crm" />
+        <Field
+          label="Name"
+          hint={
+            <>
+              Scripts send to it as <code data-testid="destination-id">{formId}</code> (or by this name, in any case).
+            </>
+          }
+        >
+          <TextInput value={name} onChange={setName} placeholder="Bookkeeper" />
         </Field>
         <Field label="URL">
           <TextInput value={url} onChange={setUrl} type="url" />

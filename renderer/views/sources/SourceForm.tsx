@@ -1,6 +1,12 @@
-// Adding or editing a source: pick the provider, name it, paste its secret.
+// Adding or editing a source: pick the provider, name it, copy its URL, paste
+// its secret. The secret may wait: Stripe, Shopify and Square show it only once
+// an endpoint with the URL exists, so the URL is shown (and copyable) before
+// saving and the source can be saved without it. GitHub and WooCommerce let the
+// owner choose the secret: Hookdock offers to generate one to copy there.
 // The secret is never shown back: leaving it blank keeps the saved one.
 import { useState } from 'react';
+import { useAppState } from '../../api/store';
+import { CopyButton } from '../../components/CopyButton';
 import type { PublicConfig } from '../../../shared/api';
 import type { ProviderId } from '../../../shared/types';
 import { PROVIDERS } from '../../../shared/types';
@@ -11,7 +17,7 @@ import { Field } from '../../components/Field';
 import { SaveForm, SecretField, useSaveForm } from '../../components/Form';
 import { Select, TextInput } from '../../components/inputs';
 import { slugify, uniqueId } from '../../lib/format';
-import { providerInfo } from '../../lib/providers';
+import { generateSecret, generateWhsec, providerInfo } from '../../lib/providers';
 
 type Source = PublicConfig['sources'][number];
 type Algorithm = 'sha1' | 'sha256' | 'sha512';
@@ -41,6 +47,8 @@ export function SourceForm({
   const [provider, setProvider] = useState<ProviderId | null>(existing?.provider ?? null);
   const [name, setName] = useState(existing?.name ?? existing?.id ?? '');
   const [secret, setSecret] = useState('');
+  const [generated, setGenerated] = useState(false);
+  const status = useAppState((st) => st.status);
   const [sigHeader, setSigHeader] = useState(existing?.hmac?.header ?? 'X-Signature');
   const [algorithm, setAlgorithm] = useState<Algorithm>(existing?.hmac?.algorithm ?? 'sha256');
   const [encoding, setEncoding] = useState<Encoding>(existing?.hmac?.encoding ?? 'hex');
@@ -52,8 +60,6 @@ export function SourceForm({
     if (!provider) return;
     const info = providerInfo(provider);
     const id = sourceId(info.name);
-    const needsSecret = provider !== 'none' && !existing?.hasSecret;
-    if (needsSecret && !secret.trim()) return `Paste the ${info.secretLabel.toLowerCase()} from ${info.name}.`;
     if (info.whsec && secret.trim() && !secret.trim().startsWith('whsec_')) {
       return `A ${info.name} signing secret starts with whsec_. Check you copied the whole secret.`;
     }
@@ -105,6 +111,12 @@ export function SourceForm({
 
   const info = providerInfo(provider);
   const id = sourceId(info.name);
+  const base = (status?.publicUrl ?? status?.receiverUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+  const url = `${base}/hooks/${encodeURIComponent(id)}`;
+  const generate = () => {
+    setSecret(info.whsec ? generateWhsec() : generateSecret());
+    setGenerated(true);
+  };
   return (
     <SaveForm
       className="source-form"
@@ -124,21 +136,51 @@ export function SourceForm({
           </Button>
         )}
       </div>
-      <Field
-        label="Name"
-        hint={existing ? `Its address ends in /hooks/${id}.` : `Its address will end in /hooks/${id}.`}
-      >
+      <Field label="Name" hint="Shown in the feed and lists; the address below is made from it.">
         <TextInput value={name} onChange={setName} placeholder={`My ${info.name} shop`} />
       </Field>
+      <div className="field">
+        <span className="field-label" id="source-url-label">
+          Webhook URL to paste in {info.name}
+        </span>
+        <div className="url-box" aria-labelledby="source-url-label">
+          <code data-testid="new-source-url">{url}</code>
+          <CopyButton text={url} what="webhook URL" />
+        </div>
+      </div>
       {provider !== 'none' && (
-        <SecretField
-          label={info.secretLabel}
-          hint={existing?.hasSecret ? 'A secret is saved. Leave this empty to keep it.' : info.secretHint}
-          value={secret}
-          onChange={setSecret}
-          saved={Boolean(existing?.hasSecret)}
-          placeholder={info.whsec ? 'whsec_…' : ''}
-        />
+        <>
+          <SecretField
+            label={
+              info.secretBy === 'provider' && !existing?.hasSecret
+                ? `${info.secretLabel} (you can add it later)`
+                : info.secretLabel
+            }
+            hint={existing?.hasSecret ? 'A secret is saved. Leave this empty to keep it.' : info.secretHint}
+            value={secret}
+            onChange={(v) => {
+              setSecret(v);
+              setGenerated(false);
+            }}
+            saved={Boolean(existing?.hasSecret)}
+            placeholder={info.whsec ? 'whsec_…' : ''}
+            reveal={generated}
+          />
+          {info.secretBy === 'owner' && (
+            <div className="test-row">
+              <Button size="sm" onClick={generate}>
+                Generate a secret
+              </Button>
+              {generated && <CopyButton text={secret} what="secret" />}
+            </div>
+          )}
+          {!secret.trim() && !existing?.hasSecret && (
+            <p className="notice tone-info" data-testid="secret-later">
+              Without its secret this source waits: every request is refused and shown in the feed as &ldquo;waiting for
+              its signing secret&rdquo; until you paste it.
+            </p>
+          )}
+        </>
       )}
       {provider === 'hmac' && (
         <div className="field-row">

@@ -29,7 +29,14 @@ export function SourcesView({ adding }: { adding: boolean }) {
     appStore.set({ config: next });
     setEditing(null);
     setOpen(id);
-    toast(adding ? 'Source added. Now paste its URL in the service.' : 'Source saved.');
+    const waiting = next.sources.some((s) => s.id === id && s.provider !== 'none' && !s.hasSecret);
+    toast(
+      adding
+        ? waiting
+          ? 'Source added. Paste its URL in the service, then come back with its signing secret.'
+          : 'Source added. Now paste its URL in the service.'
+        : 'Source saved.',
+    );
     if (adding) navigate(href('sources'));
   };
 
@@ -93,7 +100,9 @@ export function SourcesView({ adding }: { adding: boolean }) {
                         ) : s.hasSecret ? (
                           'secret saved'
                         ) : (
-                          <span className="text-danger">no secret yet</span>
+                          <span className="text-danger" data-testid="waiting-secret">
+                            waiting for its signing secret
+                          </span>
                         )}
                       </div>
                     </div>
@@ -105,8 +114,12 @@ export function SourcesView({ adding }: { adding: boolean }) {
                       >
                         {open === s.id ? 'Hide set-up' : 'Set-up and test'}
                       </Button>
-                      <Button size="sm" variant="ghost" onClick={() => setEditing(s.id)}>
-                        Edit
+                      <Button
+                        size="sm"
+                        variant={s.provider !== 'none' && !s.hasSecret ? 'primary' : 'ghost'}
+                        onClick={() => setEditing(s.id)}
+                      >
+                        {s.provider !== 'none' && !s.hasSecret ? 'Paste its secret' : 'Edit'}
                       </Button>
                       <Button
                         size="sm"

@@ -116,13 +116,21 @@ function markerEnv(ctx: Pick<ActionContext, 'reason' | 'test'>): Record<string, 
   };
 }
 
-/** Queues the attempt's valid sends; returns the problems, as sentences, to record on the attempt. */
+/**
+ * Queues the attempt's sends; returns the problems, as sentences, to record on the attempt.
+ * A send the outbox cannot deliver (no such destination, a malformed line) is still handed to
+ * it, so it becomes a failed delivery: in the Outbox, the "Failed sends" count and the event page.
+ */
 async function queueSends(ctx: ActionContext<ScriptActionConfig>, collector: SendCollector): Promise<string[]> {
-  const { ok, errors } = checkDestinations(collector.sends, ctx.config());
+  const { errors } = checkDestinations(collector.sends, ctx.config());
   const problems = [...collector.allErrors(), ...errors];
-  for (const s of ok) {
+  const all = [
+    ...collector.sends.map((s) => ({ ...s, error: undefined as string | undefined })),
+    ...collector.invalid.map((s) => ({ ...s, data: null })),
+  ];
+  for (const s of all) {
     try {
-      await ctx.send({ destinationId: s.destination, type: s.type, data: s.data });
+      await ctx.send({ destinationId: s.destination, type: s.type, data: s.data, error: s.error });
     } catch (err) {
       ctx.logger.error('Could not queue a send.', { run: ctx.runId, err });
       problems.push(`stdout line ${s.line}: the send to "${s.destination}" could not be stored, so it was not sent.`);

@@ -3,11 +3,13 @@
 // webhook:  {"send":{"destination":"analytics","type":"...","data":{...}}}
 // Any other line (logs, JSON without "send", half a line) is plain output.
 //
-// What a bad send does: it is NOT sent, and the reason is written on the
-// attempt's `error`, while the run still succeeds when the script exited 0.
+// What a bad send does: it is NOT sent; it becomes a failed delivery in the
+// outbox (counted, shown, retryable once its destination exists) and the
+// reason is written on the attempt's `error`, while the run still succeeds
+// when the script exited 0.
 // The script did its work; re-running it would only repeat the same mistake
 // (and any side effects). The owner sees the sentence on the run.
-import type { Config } from '../../../../shared/config';
+import { findDestination, type Config } from '../../../../shared/config';
 
 export interface SendRequest {
   destination: string;
@@ -52,6 +54,8 @@ export function parseSendLine(text: string, line: number): Parsed {
 export class SendCollector {
   readonly sends: SendRequest[] = [];
   readonly errors: string[] = [];
+  /** Malformed send lines, with what could be read of them: each becomes a failed delivery the owner sees. */
+  readonly invalid: { destination: string; type: string; line: number; error: string }[] = [];
   private lines = 0;
   private dropped = 0;
 
@@ -62,6 +66,8 @@ export class SendCollector {
     if (!parsed) return;
     if ('error' in parsed) {
       if (this.errors.length < 20) this.errors.push(parsed.error);
+      if (this.invalid.length < this.max)
+        this.invalid.push({ ...partialSend(text), line: this.lines, error: parsed.error });
       return;
     }
     if (this.sends.length < this.max) this.sends.push(parsed.send);
@@ -80,17 +86,22 @@ export function checkDestinations(
   sends: readonly SendRequest[],
   config: Pick<Config, 'destinations'>,
 ): { ok: SendRequest[]; errors: string[] } {
-  const known = new Set(config.destinations.map((d) => d.id));
   const ok: SendRequest[] = [];
   const errors: string[] = [];
   for (const s of sends) {
-    if (known.has(s.destination)) ok.push(s);
+    if (findDestination(config.destinations, s.destination)) ok.push(s);
     else
       errors.push(
-        `stdout line ${s.line}: there is no destination "${s.destination}" in the config, so nothing was sent.`,
+        `stdout line ${s.line}: there is no destination "${s.destination}", so nothing was sent: add it in the Outbox, then retry the failed send there.`,
       );
   }
   return { ok, errors };
+}
+
+function partialSend(text: string): { destination: string; type: string } {
+  const send = (JSON.parse(text.trim()) as { send?: unknown }).send;
+  const field = (k: string) => (isObject(send) && typeof send[k] === 'string' ? (send[k] as string).slice(0, 200) : '');
+  return { destination: field('destination'), type: field('type') };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -206,7 +206,7 @@ export function mismatch(label: string, what: string, source: SourceConfig): str
 }
 
 export function noSecret(source: SourceConfig): string {
-  return `Source "${source.id}" has no signing secret: add it in Hookdock's settings.`;
+  return `Source "${source.name || source.id}" is waiting for its signing secret: paste it in Hookdock under Sources → Edit, then send the webhook again.`;
 }
 
 /** Both directions: a timestamp from the future means a wrong clock, or a forged request. */
