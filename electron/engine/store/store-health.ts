@@ -4,6 +4,7 @@
 import type { StoreDamageKind, StoreHealth } from '../../../shared/types';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { DamageLog, keepBytes, moveAside, type DamageNote } from './quarantine';
 import { writeErrorMessage, type UnreadableBytes } from './journal';
@@ -88,6 +89,8 @@ export class HealthTracker {
     reason: string,
     damage: { kind: StoreDamageKind; message: string } | null,
   ): Promise<string | null> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (damage && this.damage.has(sha256)) return null; // kept and reported by an earlier start
     const at = this.clock.now();
     let dest: string | null = null;
     try {
@@ -106,6 +109,7 @@ export class HealthTracker {
         bytes: dest ? bytes.length : 0,
         quarantinedAs: dest,
         message: damage.message + where,
+        ...(dest ? { sha256 } : {}),
       });
     else this.logger.info(`${reason}.${where}`, { file, bytes: bytes.length });
     return dest;
