@@ -175,6 +175,8 @@ export interface StoreDamage {
   quarantinedAs: string | null;
   /** A sentence for the owner: what happened, what was lost, what to do. */
   message: string;
+  /** SHA-256 (hex) of the kept bytes, where they were copied: the same damage found again is not reported twice. */
+  sha256?: string;
 }
 
 export interface StoreHealth {

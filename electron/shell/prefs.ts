@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DesktopPreferences } from '../../shared/desktop';
 import { writeFileAtomic } from '../engine/util/atomic-write';
+import { QUARANTINE_DIR, keepBytes } from '../engine/store/quarantine';
 import type { Logger } from '../engine/util/logger';
 
 export const PREFS_FILE = 'desktop.json';
@@ -36,13 +37,29 @@ export interface PrefsStore {
 export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsStore> {
   const file = path.join(dataDir, PREFS_FILE);
   let prefs: StoredPrefs = fileSchema.parse({});
+  let bytes: Buffer | null = null;
   try {
-    const parsed = fileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    if (parsed.success) prefs = parsed.data;
-    else logger.warn(`${PREFS_FILE} is invalid; using the defaults`);
+    bytes = await readFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
       logger.warn(`${PREFS_FILE} could not be read; using the defaults`);
+  }
+  if (bytes) {
+    let parsed: ReturnType<typeof fileSchema.safeParse> | null = null;
+    try {
+      parsed = fileSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    } catch {
+      // not JSON: kept below
+    }
+    if (parsed?.success) prefs = parsed.data;
+    else {
+      // The next save replaces the file: keep what could not be read first.
+      const kept = await keepBytes(path.join(dataDir, QUARANTINE_DIR), PREFS_FILE, bytes, Date.now()).catch(() => null);
+      logger.warn(
+        `${PREFS_FILE} could not be read; using the defaults.` +
+          (kept ? ` The file was kept at ${kept}.` : ' A copy could not be kept.'),
+      );
+    }
   }
   // Saves run one after another, so two quick toggles land in order.
   let chain: Promise<void> = Promise.resolve();

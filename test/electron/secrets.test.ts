@@ -1,7 +1,7 @@
 // Secrets at rest: the codec over a fake safeStorage (a real cipher, so a
 // wrong key really fails), and the desktop preferences file.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,6 +122,12 @@ describe('desktop preferences', () => {
     const broken = await loadPrefs(dir, logger);
     expect(broken.get().notifyEventTypes).toEqual([]);
     expect(logger.lines.some((l) => l.includes('could not be read'))).toBe(true);
+    // Kept before the next save replaces it (nothing is deleted because it could not be read).
+    const kept = (await readdir(path.join(dir, 'quarantine'))).filter((n) => n.endsWith('-desktop.json'));
+    expect(kept).toHaveLength(1);
+    expect(await readFile(path.join(dir, 'quarantine', kept[0]), 'utf8')).toBe('{ not json');
+    await broken.set({ notifyEventTypes: ['orders/*'] });
+    expect(await readFile(path.join(dir, 'quarantine', kept[0]), 'utf8')).toBe('{ not json');
   });
 });
 

@@ -245,6 +245,18 @@ describe('store damage: the journal', () => {
     expect(await fsp.readFile(d.quarantinedAs!)).toEqual(bad);
   });
 
+  it('the same damaged line found again after a crash is not reported twice', async () => {
+    const { lines } = await journalOfThree();
+    const bad = Buffer.from(lines[1]);
+    bad.fill(0x23, 5, 25);
+    await fsp.writeFile(journal(), Buffer.concat([lines[0], bad, lines[2]]));
+    const b = await openStore(dir); // abandoned without a checkpoint, as if killed
+    expect(b.health().damage).toHaveLength(1);
+    const c = await start();
+    expect(c.health().damage).toEqual(b.health().damage);
+    expect((await quarantined()).filter((n) => n.endsWith('-journal.log-unreadable-lines'))).toHaveLength(1);
+  });
+
   it('a line that is JSON but no record the store knows is kept and reported too', async () => {
     const { lines } = await journalOfThree();
     const odd = Buffer.from('{"t":"from-the-future","x":1}\n');

@@ -1,7 +1,7 @@
 // The tunnel service: with the real @ngrok/ngrok SDK against endpoints that
 // fail in the ways the internet does (refused, never answering), and with a
 // fake ngrok module standing in for the ngrok cloud.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -228,6 +228,24 @@ describe('tunnel with a fake ngrok cloud', () => {
     expect(await run('https://a.ngrok.app')).toEqual([{ previous: null, url: 'https://a.ngrok.app' }]);
     expect(await run('https://a.ngrok.app')).toEqual([]);
     expect(await run('https://b.ngrok.app')).toEqual([{ previous: 'https://a.ngrok.app', url: 'https://b.ngrok.app' }]);
+  });
+
+  it('keeps an unreadable tunnel-state.json in quarantine before saving over it', async () => {
+    const dataDir = await mkdtemp(join(os.tmpdir(), 'hookdock-tunnel-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    await writeFile(join(dataDir, 'tunnel-state.json'), '{"lastUrl": "https://a.ngr');
+    const cfg = { tunnel: { provider: 'ngrok' as const, authtoken: 'tok_config_1', domain: null } };
+    const t = make(cfg, { ngrok: fakeNgrok(['https://c.ngrok.app']).ngrok, dataDir });
+    t.tunnel.start();
+    await until(() => t.tunnel.status().state === 'online');
+    await t.tunnel.stop();
+    expect(t.urls).toEqual([{ previous: null, url: 'https://c.ngrok.app' }]);
+    const kept = (await readdir(join(dataDir, 'quarantine'))).filter((n) => n.endsWith('-tunnel-state.json'));
+    expect(kept).toHaveLength(1);
+    expect(await readFile(join(dataDir, 'quarantine', kept[0]), 'utf8')).toBe('{"lastUrl": "https://a.ngr');
+    expect(JSON.parse(await readFile(join(dataDir, 'tunnel-state.json'), 'utf8'))).toEqual({
+      lastUrl: 'https://c.ngrok.app',
+    });
   });
 
   it('restarts when the authtoken or provider changes, and goes off for none', async () => {

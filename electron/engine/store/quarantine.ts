@@ -100,6 +100,11 @@ export class DamageLog {
     private readonly clock: Clock,
   ) {}
 
+  /** True when bytes with this SHA-256 were already kept and reported (a journal replayed again after a crash). */
+  has(sha256: string): boolean {
+    return this.entries.some((e) => e.sha256 === sha256);
+  }
+
   get list(): StoreDamage[] {
     return this.entries.map((e) => ({ ...e }));
   }

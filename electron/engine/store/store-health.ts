@@ -4,8 +4,9 @@
 import type { StoreDamageKind, StoreHealth } from '../../../shared/types';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
-import { DamageLog, keepBytes, moveAside, type DamageNote } from './quarantine';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { DamageLog, keepBytes, moveAside, type DamageNote } from './quarantine';
 import { writeErrorMessage, type UnreadableBytes } from './journal';
 import type { Quarantine } from './segment-files';
 import { StoreWriteError, type StoredEvent } from './types';
@@ -88,6 +89,8 @@ export class HealthTracker {
     reason: string,
     damage: { kind: StoreDamageKind; message: string } | null,
   ): Promise<string | null> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (damage && this.damage.has(sha256)) return null; // kept and reported by an earlier start
     const at = this.clock.now();
     let dest: string | null = null;
     try {
@@ -106,6 +109,7 @@ export class HealthTracker {
         bytes: dest ? bytes.length : 0,
         quarantinedAs: dest,
         message: damage.message + where,
+        ...(dest ? { sha256 } : {}),
       });
     else this.logger.info(`${reason}.${where}`, { file, bytes: bytes.length });
     return dest;
@@ -135,7 +139,9 @@ export async function keepJournalBytes(health: HealthTracker, u: UnreadableBytes
   const name = path.basename(u.file);
   if (u.lines.length) {
     const bytes = Buffer.concat(u.lines.flatMap((l) => [l.bytes, Buffer.from('\n')]));
-    const offsets = u.lines.map((l) => l.offset).join(', ');
+    const shown = u.lines.slice(0, 10).map((l) => l.offset);
+    const offsets =
+      shown.join(', ') + (u.lines.length > shown.length ? ` and ${u.lines.length - shown.length} more` : '');
     const count = u.lines.length === 1 ? 'One line' : `${u.lines.length} lines`;
     await health.keepBytes(u.file, `${name}-unreadable-lines`, bytes, 'unreadable journal lines', {
       kind: 'journal-lines',

@@ -9,6 +9,7 @@ import type { TunnelService } from '../types';
 import type { Bus } from '../util/bus';
 import { systemClock, type Clock } from '../util/clock';
 import { registerSecret, type Logger } from '../util/logger';
+import { QUARANTINE_DIR, keepBytes } from '../store/quarantine';
 import { createTunnelMachine, type TunnelTarget } from './machine';
 import { createNgrokConnector, loadNgrok, type Connector, type NgrokLike } from './ngrokAdapter';
 
@@ -132,12 +133,26 @@ export function createTunnel(opts: TunnelOptions): TunnelService {
 
   async function loadUrl(): Promise<string | null> {
     if (!stateFile) return null;
+    let bytes: Buffer;
     try {
-      const data = JSON.parse(await readFile(stateFile, 'utf8')) as { lastUrl?: unknown };
-      return typeof data.lastUrl === 'string' ? data.lastUrl : null;
+      bytes = await readFile(stateFile);
     } catch {
       return null;
     }
+    try {
+      const data = JSON.parse(bytes.toString('utf8')) as { lastUrl?: unknown } | null;
+      return typeof data?.lastUrl === 'string' ? data.lastUrl : null;
+    } catch {
+      // kept below
+    }
+    // The next saveUrl replaces the file: keep what could not be read first.
+    const kept = await keepBytes(join(opts.dataDir!, QUARANTINE_DIR), 'tunnel-state.json', bytes, clock.now()).catch(
+      () => null,
+    );
+    logger.warn(
+      `tunnel-state.json could not be read; the last public URL is unknown.${kept ? ` It was kept at ${kept}.` : ''}`,
+    );
+    return null;
   }
 
   async function saveUrl(url: string): Promise<void> {
