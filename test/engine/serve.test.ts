@@ -117,9 +117,12 @@ describe('hookdock serve', () => {
   });
 
   it('refuses an invalid config with one line naming the JSON path', async () => {
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ sources: [{ id: 'payments', provider: 'stripe' }] }));
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({ sources: [{ id: 'forms', provider: 'hmac', secret: 'x' }] }),
+    );
     const r = await runCli(serveArgs(dir).slice(1));
-    expectOneLineFailure(r, /sources\[0\]\.secret/);
+    expectOneLineFailure(r, /sources\[0\]\.hmac/);
   });
 
   it('refuses a config that is not JSON with one line', async () => {

@@ -125,7 +125,12 @@ export function createDashboardServer(opts: DashboardOptions): DashboardServer {
       new Promise((resolve, reject) => {
         const s = createServer(app);
         // Its own connection share, kept out of the receiver's: a flood there leaves this reachable.
-        guardServer(s, { maxConnections: DASHBOARD_MAX_CONNECTIONS, maxBodyBytes: () => JSON_LIMIT_BYTES });
+        guardServer(s, {
+          maxConnections: DASHBOARD_MAX_CONNECTIONS,
+          maxBodyBytes: () => JSON_LIMIT_BYTES,
+          // Server-Sent Events streams must end when the browser's side does.
+          allowHalfOpen: false,
+        });
         s.listen(opts.port, host);
         s.once('error', (err: NodeJS.ErrnoException) => {
           reject(

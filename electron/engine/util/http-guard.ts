@@ -21,6 +21,11 @@ export interface HttpGuardOptions {
   now?: () => number;
   /** Called when a connection is closed to make room (`evicted`) or refused (`refused`). */
   onShed?: (what: 'evicted' | 'refused') => void;
+  /**
+   * Answer a request whose sender has already ended its side (default true). The dashboard
+   * turns it off: its long-lived streams must end when the browser's side does.
+   */
+  allowHalfOpen?: boolean;
   /** Said after "The body is over the limit of N bytes" in a 413: where the limit is set. */
   tooLargeHint?: string;
 }
@@ -99,7 +104,7 @@ export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
   const now = opts.now ?? Date.now;
   const stallMs = opts.stallMs ?? STALL_MS;
   // Undocumented but long-standing: answer a request whose sender has already ended its side.
-  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = opts.allowHalfOpen ?? true;
   server.headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   server.requestTimeout = Math.max(server.headersTimeout, opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
   server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
