@@ -1,6 +1,8 @@
 // Domain types shared by the engine, both transports and the renderer.
 // Pure types only: shared/ has no runtime dependency on Node or Electron.
 
+import type { Reachability } from './gaps';
+
 /** The one list of providers: ProviderId and the config schema's enum are derived from it. */
 export const PROVIDERS = [
   'stripe',
@@ -151,6 +153,8 @@ export interface Status {
   /** Set when the config file on disk is invalid (the last good one stays in use). */
   configError: string | null;
   dataDir: string;
+  /** Whether the public URL reaches this Hookdock (the last probe); unknown without a tunnel. */
+  reachability?: Reachability;
 }
 
 export interface Page<T> {

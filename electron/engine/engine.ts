@@ -14,6 +14,7 @@ import { createConfigHandlers } from './handlers/config';
 import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
+import { createGapProtection } from './gaps';
 import { createReceiverApp } from './receiver/app';
 import { createStore } from './store';
 import { createAutomations } from './automations/service';
@@ -96,6 +97,17 @@ export function createEngine(options: EngineOptions): Engine {
   });
   // ---- end tunnel ----------------------------------------------------------
 
+  const gaps = createGapProtection({
+    dataDir,
+    bus,
+    clock,
+    logger,
+    fetch: options.fetch ?? globalThis.fetch,
+    getConfig: () => config.current(),
+    tunnel: () => tunnel,
+    ...options.gaps,
+  });
+
   const ctx: HandlerContext = {
     store,
     bus,
@@ -108,6 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     receiverUrl,
     tunnel: () => tunnel,
     automations: () => automations,
+    reachability: () => gaps.reachability(),
   };
 
   const handlers: ApiHandlers = {
@@ -116,6 +129,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...createTestEventHandlers(ctx),
     // replayEvent, retryRun, listOutbox, retryDelivery, setAutomationsPaused, testRunAutomation
     ...automations.handlers,
+    ...gaps.handlers,
   };
 
   const receiverApp = createReceiverApp({
@@ -126,6 +140,7 @@ export function createEngine(options: EngineOptions): Engine {
     getConfig: () => config.current(),
     publicUrl: () => tunnel.publicUrl(),
     receiverUrl,
+    consumeProbe: gaps.consumeProbe,
     onAccepted: (summary) => {
       void automations
         .onEvent(summary)
@@ -214,6 +229,7 @@ export function createEngine(options: EngineOptions): Engine {
     await automations.stop().catch((err) => logger.error('Automations did not stop cleanly', { error: err }));
     await store.close().catch((err) => logger.error('The store did not close cleanly', { error: err }));
     await config.stop();
+    await gaps.stop().catch((err) => logger.warn('The gap ledger did not stop cleanly', { error: err }));
     await tunnelStopped;
   };
 
@@ -224,6 +240,7 @@ export function createEngine(options: EngineOptions): Engine {
     config,
     receiverUrl,
     receiverPort: () => boundPort,
+    gaps,
 
     async start() {
       await ensureWritableDir(dataDir);
@@ -241,6 +258,7 @@ export function createEngine(options: EngineOptions): Engine {
         undo.push(() => drain(srv));
         logger.info(`Receiver listening on ${receiverUrl()}`);
         await automations.start();
+        await gaps.start();
       } catch (err) {
         server = null;
         for (const fn of undo.reverse()) await fn().catch(() => undefined);

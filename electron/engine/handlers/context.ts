@@ -1,6 +1,7 @@
 // What the engine-level handlers need: the engine's services, passed in as
 // plain values (constructor injection), so each handler file stays a small
 // function of them.
+import type { Reachability } from '../../../shared/gaps';
 import type { AutomationsService, EngineDeps, TunnelService } from '../types';
 
 /** The engine's shared services (EngineDeps) plus what only the handlers need. */
@@ -12,6 +13,8 @@ export interface HandlerContext extends EngineDeps {
   tunnel(): TunnelService;
   /** Null until the automations service is composed. */
   automations(): AutomationsService | null;
+  /** The last reachability probe's outcome (engine/gaps). */
+  reachability?(): Reachability;
 }
 
 /** Where providers post to: the public (tunnel) URL when there is one, else the local receiver. */
