@@ -9,7 +9,7 @@ import { configSchema } from '../../shared/config';
 import { createGapLedger, GAPS_FILE, HEARTBEAT_FILE } from '../../electron/engine/gaps/ledger';
 import type { Clock } from '../../electron/engine/util/clock';
 import { memoryLogger } from '../../electron/engine/util/logger';
-import { dashboardApi, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
+import { dashboardApi, ensureBuilt, runCli, serveArgs, startServe, type ServeProcess } from '../helpers/serve';
 import { makeTempDir, removeDir } from '../helpers/tmp';
 
 const T0 = Date.parse('2026-11-30T04:00:00.000Z');
@@ -150,4 +150,11 @@ describe('hookdock serve killed with -9', () => {
       expect.objectContaining({ id: 'shop', provider: 'shopify', providerPolicy: expect.stringContaining('8 times') }),
     ]);
   }, 120_000);
+
+  it('--exit-when-unreachable takes whole minutes; anything else is one clear line and exit 2', async () => {
+    dir = await makeTempDir();
+    const r = await runCli(serveArgs(dir, ['--exit-when-unreachable', 'soon']).slice(1));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('hookdock: --exit-when-unreachable must be a whole number of minutes, not "soon".\n');
+  }, 60_000);
 });
