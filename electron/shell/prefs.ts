@@ -15,6 +15,7 @@ export const preferencesInputSchema = z
   .object({
     notifyEventTypes: z.array(z.string().min(1).max(200)).max(100).optional(),
     notificationsEnabled: z.boolean().optional(),
+    keepAwake: z.boolean().optional(),
   })
   .strict();
 
@@ -22,6 +23,8 @@ const fileSchema = z.object({
   notifyEventTypes: z.array(z.string()).default([]),
   notificationsEnabled: z.boolean().default(true),
   closeNoticeShown: z.boolean().default(false),
+  /** Null: the owner never chose; keepAwakeDefault() decides. */
+  keepAwake: z.boolean().nullable().default(null),
 });
 
 type StoredPrefs = z.output<typeof fileSchema>;
@@ -31,9 +34,16 @@ export interface PrefsStore {
   set(patch: z.output<typeof preferencesInputSchema>): Promise<DesktopPreferences>;
   closeNoticeShown(): boolean;
   markCloseNoticeShown(): Promise<void>;
+  /** fn is called after every set(); one listener (the desktop app's keep-awake). */
+  onChange(fn: () => void): void;
 }
 
-export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsStore> {
+/** keepAwakeDefault: the keep-awake value while the owner has not chosen (keep-awake.ts). */
+export async function loadPrefs(
+  dataDir: string,
+  logger: Logger,
+  keepAwakeDefault: () => boolean = () => false,
+): Promise<PrefsStore> {
   const file = path.join(dataDir, PREFS_FILE);
   let prefs: StoredPrefs = fileSchema.parse({});
   try {
@@ -44,6 +54,7 @@ export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsS
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
       logger.warn(`${PREFS_FILE} could not be read; using the defaults`);
   }
+  let onChange: (() => void) | undefined;
   // Saves run one after another, so two quick toggles land in order.
   let chain: Promise<void> = Promise.resolve();
   const save = () => {
@@ -56,6 +67,7 @@ export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsS
   const publicPrefs = (): DesktopPreferences => ({
     notifyEventTypes: [...prefs.notifyEventTypes],
     notificationsEnabled: prefs.notificationsEnabled,
+    keepAwake: prefs.keepAwake ?? keepAwakeDefault(),
   });
   return {
     get: publicPrefs,
@@ -64,11 +76,14 @@ export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsS
         ...prefs,
         ...(patch.notifyEventTypes ? { notifyEventTypes: patch.notifyEventTypes } : {}),
         ...(patch.notificationsEnabled !== undefined ? { notificationsEnabled: patch.notificationsEnabled } : {}),
+        ...(patch.keepAwake !== undefined ? { keepAwake: patch.keepAwake } : {}),
       };
+      onChange?.();
       await save();
       return publicPrefs();
     },
     closeNoticeShown: () => prefs.closeNoticeShown,
+    onChange: (fn) => void (onChange = fn),
     async markCloseNoticeShown() {
       prefs = { ...prefs, closeNoticeShown: true };
       await save();
