@@ -174,6 +174,45 @@ describe('reachability through a fake tunnel', () => {
     expect((await e.handlers.listEvents({ limit: 50 })).items).toEqual([]);
   });
 
+  it('a network change noticed on a heartbeat tick probes again', async () => {
+    dir = await makeTempDir();
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({ sources: [], tunnel: { provider: 'ngrok', authtoken: 'fake-authtoken-123456', domain: null } }),
+    );
+    let port = 0;
+    fwd = await forwarder(() => port);
+    const fake = fakeNgrok(fwd.url);
+    let network = 'wifi-1';
+    const probes: string[] = [];
+    const e = createEngine({
+      dataDir: dir,
+      port: 0,
+      logger: memoryLogger(),
+      ngrok: fake.ngrok,
+      fetch: (url, init) => {
+        probes.push(String(url));
+        return fetch(url, init);
+      },
+      gaps: {
+        probeIntervalMs: 3_600_000,
+        probeRetryMs: 3_600_000,
+        heartbeatMs: 3_600_000,
+        networkSignature: () => network,
+      },
+    });
+    engine = e;
+    const seen: string[] = [];
+    e.bus.on('reachability.changed', (r) => seen.push(r.checkedAt ?? ''));
+    await e.start();
+    port = e.receiverPort();
+    await waitFor(() => seen.length >= 1, 20_000, 'the first probe');
+    const before = probes.length;
+    network = 'phone-hotspot';
+    await e.gaps.ledger.tick();
+    await waitFor(() => probes.length === before + 1, 20_000, 'a probe after the network change');
+  });
+
   it('the tunnel dropping opens a tunnel-down gap', async () => {
     dir = await makeTempDir();
     await writeFile(
