@@ -101,11 +101,17 @@ export function createGapProtection(opts: GapOptions): GapProtection {
     },
   });
 
+  // Only a tunnel that was online can go down: one never set up (or never connected) is not a gap.
+  let tunnelWasOnline = false;
   const onTunnel = () => {
     const t = opts.tunnel().status();
-    if (t.state === 'reconnecting' || t.state === 'error')
+    if (t.state === 'online') tunnelWasOnline = true;
+    if (tunnelWasOnline && (t.state === 'reconnecting' || t.state === 'error')) {
       ledger.open('tunnel-down', Date.parse(t.since) || clock.now());
-    else ledger.close('tunnel-down', clock.now());
+    } else {
+      ledger.close('tunnel-down', clock.now());
+    }
+    if (t.state === 'off') tunnelWasOnline = false;
   };
 
   return {
