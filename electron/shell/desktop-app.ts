@@ -180,7 +180,11 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     keepAwake?.sync();
     tray.refreshMenu();
   });
-  watchGapAlerts(running.bus, (content, target) => notifier.notice(content, target));
+  const startupGaps = await running.handlers.listGaps({}).catch(() => ({ items: [] }));
+  watchGapAlerts(running.bus, (content, target) => notifier.notice(content, target), {
+    gaps: startupGaps.items,
+    now: deps.clock.now(),
+  });
 
   const trusted = (event: Parameters<typeof isTrustedSender>[0]) =>
     isTrustedSender(event, () => win.current()?.webContents ?? null);

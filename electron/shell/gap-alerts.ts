@@ -18,9 +18,17 @@ const CAUSE: Record<Gap['cause'], string> = {
   unreachable: 'Your senders could not reach Hookdock',
 };
 
+/** Gaps recorded while the engine started (a `stopped` gap) end before anyone listens: these are noticed too. */
+const JUST_ENDED_MS = 2 * 60_000;
+
+/**
+ * Subscribes the notifications; `startup.gaps` (GET /api/gaps right after the engine started)
+ * are noticed when they ended within the last two minutes of `startup.now` (epoch ms).
+ */
 export function watchGapAlerts(
   bus: Bus,
   notice: (content: NotificationContent, target?: OpenTarget) => void,
+  startup?: { gaps: Gap[]; now: number },
 ): Unsubscribe {
   let attention: string | null = null;
   const offReach = bus.on('reachability.changed', (r) => {
@@ -30,7 +38,7 @@ export function watchGapAlerts(
     attention = r.attention;
   });
   const noticed = new Set<string>();
-  const offGap = bus.on('gap.changed', (g) => {
+  const onGap = (g: Gap) => {
     if (g.to === null || noticed.has(g.id)) return;
     const minutes = Math.round((Date.parse(g.to) - Date.parse(g.from)) / 60_000);
     if (minutes * 60_000 < GAP_NOTICE_MIN_MS) return;
@@ -39,7 +47,11 @@ export function watchGapAlerts(
       title: 'While you were away',
       body: `${CAUSE[g.cause]} for ${minutes} minutes. Open Hookdock to see what each service does about what it sent meanwhile.`,
     });
-  });
+  };
+  const offGap = bus.on('gap.changed', onGap);
+  for (const g of startup?.gaps ?? []) {
+    if (g.to !== null && startup!.now - Date.parse(g.to) <= JUST_ENDED_MS) onGap(g);
+  }
   return () => {
     offReach();
     offGap();

@@ -78,6 +78,28 @@ describe('tray and notifications for reachability and gaps', () => {
   });
 });
 
+it('a stopped gap recorded while the engine started (before anyone listened) is noticed once; an old one is not', () => {
+  const now = Date.parse('2026-11-30T05:00:00.000Z');
+  const stopped = (id: string, endedMinutesAgo: number): Gap => ({
+    id,
+    cause: 'stopped',
+    from: new Date(now - (endedMinutesAgo + 30) * 60_000).toISOString(),
+    to: new Date(now - endedMinutesAgo * 60_000).toISOString(),
+    sources: [],
+  });
+  const bus = createBus();
+  const shown: { title: string; body: string }[] = [];
+  const off = watchGapAlerts(bus, (c) => shown.push(c), { gaps: [stopped('new', 0), stopped('old', 60)], now });
+  bus.emit('gap.changed', stopped('new', 0));
+  expect(shown).toEqual([
+    {
+      title: 'While you were away',
+      body: 'Hookdock was not running for 30 minutes. Open Hookdock to see what each service does about what it sent meanwhile.',
+    },
+  ]);
+  off();
+});
+
 describe('keep-awake', () => {
   it('defaults to on only when a tunnel is configured', () => {
     expect(keepAwakeDefault(configSchema.parse({ tunnel: { provider: 'ngrok', authtoken: 'tok' } }))).toBe(true);
