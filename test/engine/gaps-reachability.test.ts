@@ -236,4 +236,23 @@ describe('reachability through a fake tunnel', () => {
     expect(gap.sources[0]).toMatchObject({ id: 'code', provider: 'github' });
     expect(gap.sources[0]!.recovery).toContain('Redeliver');
   });
+
+  it('a tunnel that never came online (a wrong authtoken) is an error to fix, not a gap', async () => {
+    dir = await makeTempDir();
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({ sources: [], tunnel: { provider: 'ngrok', authtoken: 'wrong-authtoken-123456', domain: null } }),
+    );
+    const failing = fakeNgrok('https://never.ngrok.app');
+    (
+      failing.ngrok as unknown as { SessionBuilder: { prototype: { connect(): Promise<never> } } }
+    ).SessionBuilder.prototype.connect = async () => {
+      throw Object.assign(new Error('authentication failed'), { errorCode: 'ERR_NGROK_105' });
+    };
+    const e = createEngine({ dataDir: dir, port: 0, logger: memoryLogger(), ngrok: failing.ngrok });
+    engine = e;
+    await e.start();
+    await waitFor(async () => (await e.handlers.getStatus({})).tunnel.state === 'error', 20_000, 'the tunnel error');
+    expect((await e.handlers.listGaps({})).items).toEqual([]);
+  });
 });
