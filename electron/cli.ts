@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import pkg from '../package.json';
 import { createDashboardServer, loadOrCreateToken, type DashboardServer } from './engine/dashboard';
 import { createEngine } from './engine/engine';
+import { watchUnreachable } from './engine/gaps/exit-watch';
 import type { Engine } from './engine/types';
+import { systemClock } from './engine/util/clock';
 import { createLogger } from './engine/util/logger';
 
 const HELP = `Usage: hookdock serve [options]
@@ -23,6 +25,10 @@ Options (each also an environment variable):
   --host H              HOOKDOCK_HOST            receiver address (default 127.0.0.1)
   --dashboard-port N    HOOKDOCK_DASHBOARD_PORT  dashboard port, always on 127.0.0.1 (default 8788; 0 = any free port)
   --tunnel ngrok|none   HOOKDOCK_TUNNEL          default: ngrok when an authtoken is configured, else none
+  --exit-when-unreachable MINUTES
+                        HOOKDOCK_EXIT_WHEN_UNREACHABLE
+                                                 exit with code 3 when the public URL has been unreachable that
+                                                 long, so a supervisor (systemd, Docker) restarts Hookdock
                         HOOKDOCK_DASHBOARD_TOKEN dashboard token (default: random, kept in the data folder)
                         NGROK_AUTHTOKEN          ngrok authtoken (default: from config.json)
   -h, --help            show this help
@@ -46,6 +52,7 @@ interface ServeOptions {
   tunnel: 'ngrok' | 'none' | undefined;
   dashboardToken: string | undefined;
   ngrokAuthtoken: string | undefined;
+  exitWhenUnreachableMinutes: number | null;
 }
 
 function parsePort(value: string, name: string): number {
@@ -68,6 +75,7 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
         host: { type: 'string' },
         'dashboard-port': { type: 'string' },
         tunnel: { type: 'string' },
+        'exit-when-unreachable': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -95,7 +103,14 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
   const dataDir = values['data-dir'] ?? env.HOOKDOCK_DATA_DIR;
   const host = values.host ?? env.HOOKDOCK_HOST;
   if (dataDir === '' || host === '') throw new UsageError('--data-dir and --host cannot be empty.');
+  const exitAfter = values['exit-when-unreachable'] ?? env.HOOKDOCK_EXIT_WHEN_UNREACHABLE;
+  if (exitAfter !== undefined && !/^\d+$/.test(exitAfter.trim())) {
+    throw new UsageError(
+      `${values['exit-when-unreachable'] !== undefined ? '--exit-when-unreachable' : 'HOOKDOCK_EXIT_WHEN_UNREACHABLE'} must be a whole number of minutes, not "${exitAfter}".`,
+    );
+  }
   return {
+    exitWhenUnreachableMinutes: exitAfter === undefined ? null : Number(exitAfter),
     dataDir: dataDir ?? defaultDataDir(env),
     port: parsePort(values.port ?? env.HOOKDOCK_PORT ?? '8787', values.port !== undefined ? '--port' : 'HOOKDOCK_PORT'),
     host: host ?? '127.0.0.1',
@@ -212,6 +227,20 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
   releaseLog();
   ready = true;
+  if (opts.exitWhenUnreachableMinutes !== null) {
+    watchUnreachable(
+      engine.bus,
+      systemClock,
+      opts.exitWhenUnreachableMinutes,
+      (message) => {
+        process.stderr.write(`hookdock: ${message}\n`);
+        if (stopping) return;
+        stopping = true;
+        void Promise.allSettled([dashboard?.stop(), engine.stop()]).then(() => process.exit(3));
+      },
+      engine.gaps.reachability(),
+    );
+  }
   if (stopping) stopAndExit();
 }
 

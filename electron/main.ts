@@ -9,6 +9,7 @@ import {
   Menu,
   nativeImage,
   Notification,
+  powerSaveBlocker,
   protocol,
   safeStorage,
   session,
@@ -80,6 +81,7 @@ startDesktopApp({
     create: (content) => new Notification({ ...content, silent: false }),
   },
   launchAtLogin,
+  powerSaveBlocker,
   // HOOKDOCK_PORT as for `hookdock serve` (default 8787, the port a tunnel forwards).
   createEngine: (options) => createEngine({ ...options, ...receiverPort(process.env.HOOKDOCK_PORT) }),
   readFile: (file) => readFile(file),

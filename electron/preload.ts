@@ -38,6 +38,7 @@ const API_METHOD_NAMES = {
   saveDestination: 1,
   deleteDestination: 1,
   updateSettings: 1,
+  listGaps: 1,
 } satisfies Record<ApiMethod, 1>;
 
 const DESKTOP_METHOD_NAMES = {

@@ -8,6 +8,7 @@ import './styles/surfaces.css';
 import './styles/feed.css';
 import './styles/event.css';
 import './styles/pages.css';
+import './styles/gaps.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -14,6 +14,7 @@ import {
   type Config,
 } from './config';
 import { DELIVERY_STATUSES, EVENT_STATUSES } from './statuses';
+import type { Gap } from './gaps';
 import type { Delivery, EventStatus, EventSummary, HookEvent, Page, Run, Status } from './types';
 
 const eventStatus = z.enum(EVENT_STATUSES);
@@ -74,6 +75,8 @@ export const apiArgs = {
   /** secret omitted keeps the stored one; "generate" makes a new whsec_ secret. */
   saveDestination: destinationSchema.extend({ secret: z.string().optional() }),
   deleteDestination: byId,
+  /** Spans when Hookdock was not receiving, newest first, with what each source's provider does about them. */
+  listGaps: z.object({}).strict(),
   updateSettings: z
     .object({
       tunnel: z
@@ -130,6 +133,7 @@ export interface ApiResults {
   saveDestination: PublicConfig;
   deleteDestination: PublicConfig;
   updateSettings: PublicConfig;
+  listGaps: { items: Gap[] };
 }
 
 export type ApiHandlers = {
@@ -164,6 +168,7 @@ export const apiRoutes: { [M in ApiMethod]: { method: HttpMethod; path: string }
   saveDestination: { method: 'PUT', path: '/api/destinations/:id' },
   deleteDestination: { method: 'DELETE', path: '/api/destinations/:id' },
   updateSettings: { method: 'PUT', path: '/api/settings' },
+  listGaps: { method: 'GET', path: '/api/gaps' },
 };
 
 export const API_METHODS = Object.keys(apiArgs) as ApiMethod[];

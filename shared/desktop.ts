@@ -26,6 +26,12 @@ export interface DesktopPreferences {
   notifyEventTypes: string[];
   /** Notifications on or off altogether. */
   notificationsEnabled: boolean;
+  /**
+   * Keep the computer from sleeping while Hookdock runs (Electron powerSaveBlocker,
+   * 'prevent-app-suspension'). Until the owner chooses: on when a tunnel is configured.
+   * Always set by the desktop host; optional only for callers that build preferences by hand.
+   */
+  keepAwake?: boolean;
 }
 
 /** What main asks the renderer to show (a tray or notification click). */

@@ -1,5 +1,6 @@
 // Push events: name -> payload. The engine bus emits these; IPC and SSE forward
 // them unchanged, so the renderer sees the same thing in both hosts.
+import type { Gap, Reachability } from './gaps';
 import type { Delivery, EventSummary, Run, Status, TunnelStatus } from './types';
 
 export interface PushEvents {
@@ -17,6 +18,10 @@ export interface PushEvents {
   /** Config reloaded (from the UI or a hand edit), or a hand edit was rejected (error set). */
   'config.changed': { error: string | null };
   'automations.paused': { paused: boolean };
+  /** The probe through the public URL changed state; `attention` is set after two failures in a row. */
+  'reachability.changed': Reachability;
+  /** A gap was recorded, or an open one ended. */
+  'gap.changed': Gap;
   /** Something in Status changed (counts, store health); the full new status. */
   'status.changed': Status;
 }
@@ -33,6 +38,8 @@ export const PUSH_EVENT_NAMES: readonly PushEventName[] = [
   'config.changed',
   'automations.paused',
   'status.changed',
+  'reachability.changed',
+  'gap.changed',
 ];
 
 export type Unsubscribe = () => void;

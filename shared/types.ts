@@ -2,6 +2,8 @@
 // Pure types only: shared/ has no runtime dependency on Node or Electron.
 import type { DELIVERY_STATUSES, EVENT_STATUSES, RUN_STATUSES } from './statuses';
 
+import type { Reachability } from './gaps';
+
 /** The one list of providers: ProviderId and the config schema's enum are derived from it. */
 export const PROVIDERS = [
   'stripe',
@@ -208,6 +210,8 @@ export interface Status {
   /** Set when the config file on disk is invalid (the last good one stays in use). */
   configError: string | null;
   dataDir: string;
+  /** Whether the public URL reaches this Hookdock (the last probe); unknown without a tunnel. */
+  reachability?: Reachability;
 }
 
 export interface Page<T> {

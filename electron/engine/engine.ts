@@ -15,6 +15,7 @@ import { createConfigHandlers } from './handlers/config';
 import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
+import { createGapProtection } from './gaps';
 import { createReceiverApp } from './receiver/app';
 import { listenReceiver, type ReceiverServer } from './receiver/listen';
 import { StartupError } from './startup-error';
@@ -95,6 +96,17 @@ export function createEngine(options: EngineOptions): Engine {
   // ---- end tunnel ----------------------------------------------------------
 
   const testMarks = createTestMarks();
+  const gaps = createGapProtection({
+    dataDir,
+    bus,
+    clock,
+    logger,
+    fetch: options.fetch ?? globalThis.fetch,
+    getConfig: () => config.current(),
+    tunnel: () => tunnel,
+    ...options.gaps,
+  });
+
   const ctx: HandlerContext = {
     store,
     bus,
@@ -108,6 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     testMarks,
     tunnel: () => tunnel,
     automations: () => automations,
+    reachability: () => gaps.reachability(),
   };
 
   const handlers: ApiHandlers = combineHandlers(
@@ -115,6 +128,7 @@ export function createEngine(options: EngineOptions): Engine {
     createConfigHandlers(ctx),
     createTestEventHandlers(ctx),
     automations.handlers, // replay, retries, outbox, pause, test runs
+    gaps.handlers, // listGaps
   );
 
   const receiverApp = createReceiverApp({
@@ -127,6 +141,7 @@ export function createEngine(options: EngineOptions): Engine {
     receiverUrl,
     testMarks,
     installId: () => installIdFor(dataDir),
+    consumeProbe: gaps.consumeProbe,
     onAccepted: (summary) => {
       void automations
         .onEvent(summary)
@@ -164,6 +179,7 @@ export function createEngine(options: EngineOptions): Engine {
     await automations.stop().catch((err) => logger.error('Automations did not stop cleanly', { error: err }));
     await store.close().catch((err) => logger.error('The store did not close cleanly', { error: err }));
     await config.stop();
+    await gaps.stop().catch((err) => logger.warn('The gap ledger did not stop cleanly', { error: err }));
     await tunnelStopped;
   };
 
@@ -174,6 +190,7 @@ export function createEngine(options: EngineOptions): Engine {
     config,
     receiverUrl,
     receiverPort: () => boundPort,
+    gaps,
 
     async start() {
       await ensureWritableDir(dataDir);
@@ -198,6 +215,7 @@ export function createEngine(options: EngineOptions): Engine {
         undo.push(() => srv.drain());
         logger.info(`Receiver listening on ${receiverUrl()}`);
         await automations.start();
+        await gaps.start();
       } catch (err) {
         server = null;
         for (const fn of undo.reverse()) await fn().catch(() => undefined);

@@ -4,6 +4,7 @@ import type { ApiHandlers } from '../../shared/api';
 import type { Config } from '../../shared/config';
 import type { Unsubscribe } from '../../shared/events';
 import type { EventSummary, Delivery, Run, TunnelStatus } from '../../shared/types';
+import type { GapOptions, GapProtection } from './gaps';
 import type { Bus } from './util/bus';
 import type { Clock } from './util/clock';
 import type { Logger } from './util/logger';
@@ -44,6 +45,8 @@ export interface EngineOptions {
     keepAliveTimeoutMs?: number;
     stallMs?: number;
   };
+  /** Gap protection timings and test hooks (see engine/gaps/index.ts GapOptions). */
+  gaps?: Pick<GapOptions, 'heartbeatMs' | 'probeIntervalMs' | 'probeRetryMs' | 'networkSignature'>;
   /** Test hook handed to the store: called before every fsync; throwing simulates a failing disk (503 path). */
   storeFaults?: { beforeSync?: () => void };
 }
@@ -66,6 +69,8 @@ export interface Engine {
   /** e.g. http://127.0.0.1:8787 — valid after start(). */
   receiverUrl(): string;
   receiverPort(): number;
+  /** The gap ledger and the reachability checker. */
+  readonly gaps: GapProtection;
 }
 
 export interface ConfigService {

@@ -25,6 +25,8 @@ import { isTrustedSender, createPushForwarder, listenForReady, registerIpcHandle
 import { acquireSingleInstance, wireQuitDrain } from './lifecycle';
 import { pickScript, reveal, revealPath, type LaunchAtLogin } from './native';
 import { createNotifier, type NotificationContent, type NotificationLike } from './notifications';
+import { watchGapAlerts } from './gap-alerts';
+import { createKeepAwake, keepAwakeDefault, type PowerSaveBlockerLike } from './keep-awake';
 import { loadPrefs } from './prefs';
 import { createSecretCodec, secretsStatus, trackCodecUse, type SafeStorageLike } from './secrets';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, hardenApp, hardenSession } from './security';
@@ -54,6 +56,8 @@ export interface DesktopDeps {
   image(path: string): unknown;
   notification: { isSupported(): boolean; create(content: NotificationContent): NotificationLike };
   launchAtLogin: LaunchAtLogin;
+  /** Electron's powerSaveBlocker; absent in tests that do not care (then no keep-awake). */
+  powerSaveBlocker?: PowerSaveBlockerLike;
   createEngine(options: EngineOptions): Engine;
   readFile(file: string): Promise<Uint8Array>;
   exists(file: string): boolean;
@@ -103,7 +107,11 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     return null;
   }
   const running = engine;
-  const prefs = await loadPrefs(dataDir, logger);
+  const prefs = await loadPrefs(dataDir, logger, () => keepAwakeDefault(running.config.current()));
+  const keepAwake = deps.powerSaveBlocker
+    ? createKeepAwake(deps.powerSaveBlocker, () => prefs.get().keepAwake === true, logger)
+    : null;
+  keepAwake?.sync();
 
   let forwarder: ReturnType<typeof createPushForwarder> | null = null;
   windows = createWindowManager({
@@ -146,6 +154,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     buildMenu: deps.buildMenu,
     icon: (state: TrayState) => deps.image(trayIconPath(deps.paths.trayIcons, state, deps.platform)),
     launchAtLogin: () => deps.launchAtLogin.get(),
+    keepAwake: () => (keepAwake ? { enabled: prefs.get().keepAwake === true } : null),
     openOnClick: deps.platform !== 'darwin',
     actions: {
       openWindow: () => win.show(),
@@ -160,8 +169,21 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
           () => tray.refreshMenu(),
           (err) => logger.warn('could not change launch at login', { error: err }),
         ),
+      setKeepAwake: (enabled) =>
+        void prefs
+          .set({ keepAwake: enabled })
+          .catch((err) => logger.warn('could not change keep-awake', { error: err })),
       quit: () => app.quit(),
     },
+  });
+  prefs.onChange(() => {
+    keepAwake?.sync();
+    tray.refreshMenu();
+  });
+  const startupGaps = await running.handlers.listGaps({}).catch(() => ({ items: [] }));
+  watchGapAlerts(running.bus, (content, target) => notifier.notice(content, target), {
+    gaps: startupGaps.items,
+    now: deps.clock.now(),
   });
 
   const trusted = (event: Parameters<typeof isTrustedSender>[0]) =>
@@ -193,6 +215,11 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   for (const name of ['tunnel.changed', 'automations.paused', 'config.changed'] as const) {
     running.bus.on(name, () => void refreshStatus());
   }
+  // A tunnel set up (or removed) changes the keep-awake default.
+  running.bus.on('config.changed', () => {
+    keepAwake?.sync();
+    tray.refreshMenu();
+  });
 
   await refreshStatus();
   const recent = await running.handlers.listEvents({ limit: 5 }).catch(() => ({ items: [] as EventSummary[] }));

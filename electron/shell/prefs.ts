@@ -16,6 +16,7 @@ export const preferencesInputSchema = z
   .object({
     notifyEventTypes: z.array(z.string().min(1).max(200)).max(100).optional(),
     notificationsEnabled: z.boolean().optional(),
+    keepAwake: z.boolean().optional(),
   })
   .strict();
 
@@ -23,6 +24,8 @@ const fileSchema = z.object({
   notifyEventTypes: z.array(z.string()).default([]),
   notificationsEnabled: z.boolean().default(true),
   closeNoticeShown: z.boolean().default(false),
+  /** Null: the owner never chose; keepAwakeDefault() decides. */
+  keepAwake: z.boolean().nullable().default(null),
 });
 
 type StoredPrefs = z.output<typeof fileSchema>;
@@ -32,9 +35,16 @@ export interface PrefsStore {
   set(patch: z.output<typeof preferencesInputSchema>): Promise<DesktopPreferences>;
   closeNoticeShown(): boolean;
   markCloseNoticeShown(): Promise<void>;
+  /** fn is called after every set(); one listener (the desktop app's keep-awake). */
+  onChange(fn: () => void): void;
 }
 
-export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsStore> {
+/** keepAwakeDefault: the keep-awake value while the owner has not chosen (keep-awake.ts). */
+export async function loadPrefs(
+  dataDir: string,
+  logger: Logger,
+  keepAwakeDefault: () => boolean = () => false,
+): Promise<PrefsStore> {
   const file = path.join(dataDir, PREFS_FILE);
   let prefs: StoredPrefs = fileSchema.parse({});
   let bytes: Buffer | null = null;
@@ -61,6 +71,7 @@ export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsS
       );
     }
   }
+  let onChange: (() => void) | undefined;
   // Saves run one after another, so two quick toggles land in order.
   let chain: Promise<void> = Promise.resolve();
   const save = () => {
@@ -73,6 +84,7 @@ export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsS
   const publicPrefs = (): DesktopPreferences => ({
     notifyEventTypes: [...prefs.notifyEventTypes],
     notificationsEnabled: prefs.notificationsEnabled,
+    keepAwake: prefs.keepAwake ?? keepAwakeDefault(),
   });
   return {
     get: publicPrefs,
@@ -81,11 +93,14 @@ export async function loadPrefs(dataDir: string, logger: Logger): Promise<PrefsS
         ...prefs,
         ...(patch.notifyEventTypes ? { notifyEventTypes: patch.notifyEventTypes } : {}),
         ...(patch.notificationsEnabled !== undefined ? { notificationsEnabled: patch.notificationsEnabled } : {}),
+        ...(patch.keepAwake !== undefined ? { keepAwake: patch.keepAwake } : {}),
       };
+      onChange?.();
       await save();
       return publicPrefs();
     },
     closeNoticeShown: () => prefs.closeNoticeShown,
+    onChange: (fn) => void (onChange = fn),
     async markCloseNoticeShown() {
       prefs = { ...prefs, closeNoticeShown: true };
       await save();

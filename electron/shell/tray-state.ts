@@ -23,6 +23,9 @@ export function attentionReasons(status: Status): string[] {
   if (tunnel.provider !== 'none' && (tunnel.state === 'error' || tunnel.state === 'reconnecting')) {
     reasons.push(tunnel.error ? `Tunnel down: ${tunnel.error}` : 'The tunnel is down.');
   }
+  if (status.reachability?.state === 'unreachable') {
+    reasons.push(status.reachability.attention ?? "Webhooks can't reach Hookdock right now.");
+  }
   if (counts.runsFailed > 0) reasons.push(`${plural(counts.runsFailed, 'script run')} failed for good.`);
   if (counts.deliveriesFailed > 0)
     reasons.push(`${plural(counts.deliveriesFailed, 'outgoing webhook')} could not be delivered.`);

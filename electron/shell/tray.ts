@@ -19,6 +19,8 @@ export interface TrayActions {
   copyText(text: string): void;
   setAutomationsPaused(paused: boolean): void;
   setLaunchAtLogin(enabled: boolean): void;
+  /** Optional: the keep-awake checkbox (keep-awake.ts). */
+  setKeepAwake?(enabled: boolean): void;
   quit(): void;
 }
 
@@ -26,6 +28,8 @@ export interface TrayModel {
   status: Status | null;
   recent: EventSummary[];
   launchAtLogin: { enabled: boolean; supported: boolean };
+  /** Null or absent: no keep-awake item (no powerSaveBlocker on this host). */
+  keepAwake?: { enabled: boolean } | null;
 }
 
 export const RECENT_EVENTS = 5;
@@ -80,6 +84,16 @@ export function buildTrayMenu(model: TrayModel, actions: TrayActions): MenuItemC
       click: () => actions.setLaunchAtLogin(!model.launchAtLogin.enabled),
     });
   }
+  if (model.keepAwake && actions.setKeepAwake) {
+    const { enabled } = model.keepAwake;
+    items.push({
+      id: 'keep-awake',
+      label: 'Keep this computer awake',
+      type: 'checkbox',
+      checked: enabled,
+      click: () => actions.setKeepAwake?.(!enabled),
+    });
+  }
   items.push({ type: 'separator' }, { id: 'quit', label: 'Quit Hookdock', click: () => actions.quit() });
   return items;
 }
@@ -90,6 +104,7 @@ export interface TrayDeps<Image, Menu> {
   icon(state: TrayState): Image;
   actions: TrayActions;
   launchAtLogin(): { enabled: boolean; supported: boolean };
+  keepAwake?(): { enabled: boolean } | null;
   /** Windows and Linux: a click on the icon opens the window. macOS shows the menu instead. */
   openOnClick?: boolean;
 }
@@ -125,7 +140,12 @@ export function createTrayController<Image, Menu>(deps: TrayDeps<Image, Menu>): 
     }
     const tooltip = trayTooltip(status);
     if (tooltip !== lastTooltip) tray.setToolTip((lastTooltip = tooltip));
-    const model: TrayModel = { status, recent, launchAtLogin: deps.launchAtLogin() };
+    const model: TrayModel = {
+      status,
+      recent,
+      launchAtLogin: deps.launchAtLogin(),
+      keepAwake: deps.keepAwake?.() ?? null,
+    };
     const template = buildTrayMenu(model, deps.actions);
     const key = JSON.stringify(template.map((i) => [i.id, i.label, i.enabled, i.checked]));
     if (key !== lastMenuKey) {

@@ -8,6 +8,7 @@ import { FeedView } from '../views/feed/FeedView';
 import { OutboxView } from '../views/outbox/OutboxView';
 import { SettingsView } from '../views/settings/SettingsView';
 import { SourcesView } from '../views/sources/SourcesView';
+import { AwayPanel } from './AwayPanel';
 import { Header } from './Header';
 import { NeedsToken } from './NeedsToken';
 import { Notices } from './Notices';
@@ -31,6 +32,7 @@ export function App() {
       </a>
       <Header route={route} />
       <Notices />
+      <AwayPanel />
       <main id="main" className={`app-main view-${route.name}`} tabIndex={-1}>
         <View route={route} />
       </main>

@@ -2,6 +2,7 @@ import type { Status } from '../../shared/types';
 import { useAppState } from '../api/store';
 import { CopyButton } from '../components/CopyButton';
 import { plural } from '../lib/format';
+import { ReachabilityBadge } from './ReachabilityBadge';
 import type { Route } from './router';
 
 const NAV: { name: Route['name']; label: string; hash: string }[] = [
@@ -61,6 +62,7 @@ export function Header({ route }: { route: Route }) {
             {connection === 'connecting' ? 'Connecting…' : 'Reconnecting… updates are delayed'}
           </span>
         )}
+        {status && <ReachabilityBadge status={status} />}
         {status && <TunnelBadge status={status} />}
       </div>
       {status && <Counts status={status} />}

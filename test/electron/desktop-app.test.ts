@@ -294,6 +294,42 @@ describe('desktop app wiring', () => {
     );
   });
 
+  it('keep-awake: on by default with a tunnel configured, in the tray menu and Settings, off when unticked', async () => {
+    await writeFile(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ sources: [], tunnel: { provider: 'ngrok', authtoken: 'tok_for_test_123456', domain: null } }),
+    );
+    const t = setup();
+    const blocker = { started: [] as string[], stopped: [] as number[], live: new Set<number>() };
+    t.deps.powerSaveBlocker = {
+      start: (type) => {
+        blocker.started.push(type);
+        blocker.live.add(blocker.started.length);
+        return blocker.started.length;
+      },
+      stop: (id) => void (blocker.stopped.push(id), blocker.live.delete(id)),
+      isStarted: (id) => blocker.live.has(id),
+    };
+    await startDesktopApp(t.deps);
+    expect(blocker.started).toEqual(['prevent-app-suspension']);
+    type Item = { id?: string; checked?: boolean; click?: () => void };
+    const item = () => (t.trays[0]!.menus.at(-1) as Item[]).find((i) => i.id === 'keep-awake')!;
+    expect(item().checked).toBe(true);
+    const prefs = await t.handlers.get(IPC.desktop('getPreferences'))!(t.trusted(), {});
+    expect(prefs).toMatchObject({ ok: true, value: { keepAwake: true } });
+
+    item().click!(); // the tray checkbox
+    await waitFor(() => blocker.stopped.length === 1, 5000, 'the blocker stopped');
+    expect(blocker.live.size).toBe(0);
+    expect(item().checked).toBe(false);
+    // Settings turns it back on, over IPC.
+    const on = await t.handlers.get(IPC.desktop('setPreferences'))!(t.trusted(), { keepAwake: true });
+    expect(on).toMatchObject({ ok: true, value: { keepAwake: true } });
+    expect(blocker.started).toHaveLength(2);
+    expect(item().checked).toBe(true);
+    expect(JSON.parse(await readFile(path.join(dir, 'desktop.json'), 'utf8')).keepAwake).toBe(true);
+  });
+
   it('quit drains the engine before exiting: every acknowledged event survives', async () => {
     const t = setup();
     const desktop = (await startDesktopApp(t.deps))!;

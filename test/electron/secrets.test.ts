@@ -107,14 +107,14 @@ describe('desktop preferences', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'hookdock-prefs-'));
     const logger = memoryLogger();
     const prefs = await loadPrefs(dir, logger);
-    expect(prefs.get()).toEqual({ notifyEventTypes: [], notificationsEnabled: true });
+    expect(prefs.get()).toEqual({ notifyEventTypes: [], notificationsEnabled: true, keepAwake: false });
     expect(prefs.closeNoticeShown()).toBe(false);
     await prefs.set({ notifyEventTypes: ['refund.*'] });
     await prefs.markCloseNoticeShown();
     const file = path.join(dir, PREFS_FILE);
     if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
     const again = await loadPrefs(dir, logger);
-    expect(again.get()).toEqual({ notifyEventTypes: ['refund.*'], notificationsEnabled: true });
+    expect(again.get()).toEqual({ notifyEventTypes: ['refund.*'], notificationsEnabled: true, keepAwake: false });
     expect(again.closeNoticeShown()).toBe(true);
     expect(JSON.parse(await readFile(file, 'utf8')).closeNoticeShown).toBe(true);
 

@@ -2,6 +2,7 @@
 // plain values (constructor injection), so each handler file stays a small
 // function of them.
 import type { TestMarks } from '../receiver/test-marks';
+import type { Reachability } from '../../../shared/gaps';
 import type { AutomationsService, EngineDeps, TunnelService } from '../types';
 
 /** The engine's shared services (EngineDeps) plus what only the handlers need. */
@@ -15,6 +16,8 @@ export interface HandlerContext extends EngineDeps {
   testMarks: TestMarks;
   /** Null until the automations service is composed. */
   automations(): AutomationsService | null;
+  /** The last reachability probe's outcome (engine/gaps). */
+  reachability?(): Reachability;
 }
 
 /** Where providers post to: the public (tunnel) URL when there is one, else the local receiver. */

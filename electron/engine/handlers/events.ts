@@ -23,6 +23,7 @@ export function buildStatus(ctx: HandlerContext): Status {
     store: ctx.store.health(),
     configError: ctx.config.error(),
     dataDir: ctx.dataDir,
+    ...(ctx.reachability ? { reachability: ctx.reachability() } : {}),
   };
 }
 

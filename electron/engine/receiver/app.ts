@@ -43,6 +43,8 @@ export interface ReceiverDeps {
   getConfig: () => Config;
   publicUrl: () => string | null;
   receiverUrl: () => string;
+  /** Reachability probes (gaps/reachability.ts): true once for a nonce this process sent. */
+  consumeProbe?: (nonce: string) => boolean;
   /** A new, verified, non-duplicate event is on disk: automations may run. */
   onAccepted: (summary: EventSummary) => void;
   /** Tokens of "Send a test event" (test-marks.ts): such events are marked test and run automations only when asked. */
@@ -258,6 +260,14 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       log.error('a listener of the receiver failed', { error: err });
     }
   }
+
+  // Our own probe through the tunnel: answered, never stored, never runs anything.
+  app.post('/hooks/__hookdock_probe/:nonce', (req, res) => {
+    const nonce = req.params.nonce ?? '';
+    req.resume();
+    if (deps.consumeProbe?.(nonce)) sendJson(res, 200, { probe: nonce });
+    else sendError(res, 404, 'not_found', 'This probe is unknown or expired.');
+  });
 
   app.post('/hooks/:sourceId', admit, readBody, receive);
 

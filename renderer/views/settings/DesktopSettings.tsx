@@ -49,6 +49,22 @@ export function DesktopSettings() {
           />
         </p>
       )}
+      {prefs && prefs.keepAwake !== undefined && (
+        <p>
+          <Toggle
+            checked={prefs.keepAwake === true}
+            showLabel
+            label="Keep this computer awake while Hookdock runs"
+            onChange={(keepAwake) =>
+              void toastOnError(async () => setPrefs(await desktopCall(d.setPreferences({ keepAwake }))))
+            }
+          />
+          <span className="muted small">
+            {' '}
+            A sleeping computer cannot receive webhooks, and some services give up on it. The screen may still turn off.
+          </span>
+        </p>
+      )}
       {secrets && !sentence && <p className="muted small">{secrets.description}</p>}
       <Button
         size="sm"

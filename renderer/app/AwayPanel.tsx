@@ -1,0 +1,101 @@
+// "While you were away": the spans when Hookdock was not receiving (GET /api/gaps)
+// and, per source, what its provider does about them. Shown until the owner
+// says "Got it"; a new gap shows it again.
+import { useEffect, useState } from 'react';
+import type { Gap, GapCause } from '../../shared/gaps';
+import { getApi } from '../api';
+import { Button } from '../components/Button';
+import { durationBetween, formatDateTime, formatDuration } from '../lib/format';
+
+const SEEN_KEY = 'hookdock.gapsSeen';
+const RECENT_MS = 7 * 24 * 3_600_000;
+
+const CAUSES: Record<GapCause, string> = {
+  stopped: 'Hookdock was not running',
+  asleep: 'This computer was asleep',
+  'tunnel-down': 'The tunnel was down',
+  unreachable: 'Your senders could not reach Hookdock',
+};
+
+function readSeen(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(SEEN_KEY) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function AwayPanel() {
+  const [gaps, setGaps] = useState<Gap[]>([]);
+  const [seen, setSeen] = useState<string[]>(readSeen);
+
+  useEffect(() => {
+    const api = getApi();
+    let alive = true;
+    const load = () =>
+      void api.listGaps({}).then(
+        (r) => alive && setGaps(r.items),
+        () => undefined, // the header already says when Hookdock is not answering
+      );
+    load();
+    const off = api.listen('gap.changed', load);
+    return () => {
+      alive = false;
+      off();
+    };
+  }, []);
+
+  const now = Date.now();
+  const shown = gaps.filter((g) => !seen.includes(g.id) && now - Date.parse(g.to ?? g.from) < RECENT_MS).slice(0, 5);
+  if (shown.length === 0) return null;
+
+  const dismiss = () => {
+    const next = [...seen, ...shown.map((g) => g.id)].slice(-200);
+    localStorage.setItem(SEEN_KEY, JSON.stringify(next));
+    setSeen(next);
+  };
+
+  return (
+    <section className="away-panel" aria-labelledby="away-title">
+      <div className="away-head">
+        <div>
+          <h2 id="away-title">While you were away</h2>
+          <p className="muted">
+            Hookdock was not receiving webhooks for a while. Here is what each service does about what it sent
+            meanwhile.
+          </p>
+        </div>
+        <Button size="sm" variant="secondary" onClick={dismiss}>
+          Got it
+        </Button>
+      </div>
+      <ol className="away-gaps">
+        {shown.map((g) => (
+          <li key={g.id} className="away-gap" data-cause={g.cause}>
+            <p className="away-when">
+              <strong>{CAUSES[g.cause]}</strong>{' '}
+              <span>
+                from {formatDateTime(g.from)} {g.to ? `to ${formatDateTime(g.to)}` : '— still going on'}
+                {g.to ? ` (${formatDuration(durationBetween(g.from, g.to))})` : ''}
+              </span>
+            </p>
+            {g.sources.length === 0 ? (
+              <p className="muted">No sources are set up, so nothing was missed.</p>
+            ) : (
+              <ul className="away-sources">
+                {g.sources.map((s) => (
+                  <li key={s.id}>
+                    <code>{s.id}</code>
+                    <span className="away-policy">{s.providerPolicy}</span>
+                    <span className="away-recovery">{s.recovery}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
