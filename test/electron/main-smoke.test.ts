@@ -69,6 +69,7 @@ export const shell = { openExternal: async () => {}, openPath: async () => '', s
 export const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox(t, m) { report.errors.push(t + ': ' + m); } };
 export const clipboard = { writeText() {} };
 export const safeStorage = { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' };
+export const powerSaveBlocker = { start: () => 1, stop() {}, isStarted: () => false };
 
 // Once main has wired everything: look at it, then quit like the tray's Quit does.
 const started = Date.now();

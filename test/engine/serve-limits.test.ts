@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { receiverConnectionCap } from '../../electron/engine/util/fd-limit';
 import { connect, type RawConnection } from '../helpers/raw-http';
-import { dashboardApi, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
+import { dashboardApi, ensureBuilt, startServe, waitForOutput, type ServeProcess } from '../helpers/serve';
 import { postHook, sampleSources, signedRequest } from '../helpers/sign';
 import { makeTempDir, removeDir } from '../helpers/tmp';
 
@@ -36,8 +36,7 @@ describe.skipIf(!hasPrlimit)('serve under a small open-file limit', () => {
   it('keeps its connections within the limit: genuine posts and the dashboard are answered past it', async () => {
     serve = await startServe(dir, { prefix: ['prlimit', `--nofile=${FILE_LIMIT}:${FILE_LIMIT}`] });
     const cap = receiverConnectionCap(FILE_LIMIT);
-    const logs = serve.stdout() + serve.stderr();
-    expect(logs).toContain(`Open-file limit ${FILE_LIMIT}: the receiver keeps up to ${cap} connections`);
+    await waitForOutput(serve, `Open-file limit ${FILE_LIMIT}: the receiver keeps up to ${cap} connections`);
 
     const port = Number(new URL(serve.receiverUrl).port);
     // More idle connections than the process has file descriptors.

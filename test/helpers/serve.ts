@@ -192,3 +192,24 @@ export async function dashboardApi<T = unknown>(
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
+
+/** Resolves once `serve` has printed `text` on stdout or stderr (log lines may come after the ready lines); rejects if it exits first. */
+export function waitForOutput(serve: ServeProcess, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!(serve.stdout() + serve.stderr()).includes(text)) return false;
+      serve.proc.stdout!.off('data', onData);
+      serve.proc.stderr!.off('data', onData);
+      resolve();
+      return true;
+    };
+    // Our own listeners run after the collecting ones, so the text is already appended.
+    const onData = () => void setImmediate(check);
+    if (check()) return;
+    serve.proc.stdout!.on('data', onData);
+    serve.proc.stderr!.on('data', onData);
+    void serve.exited.then((code) => {
+      if (!check()) reject(new Error(`hookdock serve exited (${code}) before printing "${text}"`));
+    });
+  });
+}
