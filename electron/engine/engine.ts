@@ -4,7 +4,7 @@
 //
 // start(): data dir -> config -> store -> receiver listening -> automations -> tunnel (never awaited)
 // stop():  stop accepting -> in-flight requests finish -> automations -> store; tunnel in parallel, capped
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { ApiHandlers } from '../../shared/api';
@@ -22,6 +22,7 @@ import type { AutomationsService, Engine, EngineDeps, EngineOptions, TunnelServi
 import { createBus } from './util/bus';
 import { systemClock } from './util/clock';
 import { createLogger } from './util/logger';
+import { makeDirs } from './util/mkdirs';
 
 /** A reason the engine cannot start, as one sentence a person can act on. */
 export class StartupError extends Error {
@@ -291,7 +292,7 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
 async function ensureWritableDir(dir: string): Promise<void> {
   const probe = join(dir, `.write-test-${process.pid}`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await writeFile(probe, 'ok');
     await rm(probe, { force: true });
   } catch (err) {
@@ -305,7 +306,9 @@ async function ensureWritableDir(dir: string): Promise<void> {
             ? 'the disk is read-only'
             : code === 'ENOSPC'
               ? 'the disk is full'
-              : (code ?? (err as Error).message);
+              : code === 'ENOENT'
+                ? 'the system does not allow a folder there'
+                : (code ?? (err as Error).message);
     throw new StartupError(
       `The data folder ${dir} cannot be written to (${why}). Use --data-dir to pick another.`,
       err,
