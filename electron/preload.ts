@@ -34,6 +34,7 @@ const API_METHOD_NAMES = {
   sendTestEvent: 1,
   saveAutomation: 1,
   deleteAutomation: 1,
+  checkScript: 1,
   testRunAutomation: 1,
   saveDestination: 1,
   deleteDestination: 1,

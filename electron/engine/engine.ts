@@ -14,6 +14,7 @@ import { createConfigHandlers } from './handlers/config';
 import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
+import { createCheckScriptHandlers } from './handlers/check-script';
 import { createReceiverApp } from './receiver/app';
 import { createStore } from './store';
 import { createAutomations } from './automations/service';
@@ -115,6 +116,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...createEventHandlers(ctx),
     ...createConfigHandlers(ctx),
     ...createTestEventHandlers(ctx),
+    ...createCheckScriptHandlers(),
     // replayEvent, retryRun, listOutbox, retryDelivery, setAutomationsPaused, testRunAutomation
     ...automations.handlers,
   };
