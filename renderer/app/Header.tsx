@@ -103,26 +103,58 @@ function TunnelBadge({ status }: { status: Status }) {
   );
 }
 
+/** Each counter links to the list it counts, filtered (the feed or the outbox); the link names both. */
+function Count({
+  label,
+  value,
+  to,
+  tone,
+  linkLabel,
+}: {
+  label: string;
+  value: number;
+  to: string;
+  tone?: string;
+  linkLabel: string;
+}) {
+  return (
+    <div className="count-link">
+      <dt>{label}</dt>
+      <dd className={value && tone ? `is-${tone}` : ''}>
+        <a href={to} aria-label={`${label}: ${value.toLocaleString('en')}. ${linkLabel}`}>
+          {value.toLocaleString('en')}
+        </a>
+      </dd>
+    </div>
+  );
+}
+
 function Counts({ status }: { status: Status }) {
   const c = status.counts;
   return (
     <dl className="counts" aria-label="Today">
-      <div>
-        <dt>Events today</dt>
-        <dd>{c.eventsToday.toLocaleString('en')}</dd>
-      </div>
-      <div>
-        <dt>Rejected today</dt>
-        <dd className={c.rejectedToday ? 'is-warning' : ''}>{c.rejectedToday.toLocaleString('en')}</dd>
-      </div>
-      <div>
-        <dt>Failed scripts</dt>
-        <dd className={c.runsFailed ? 'is-danger' : ''}>{c.runsFailed.toLocaleString('en')}</dd>
-      </div>
-      <div>
-        <dt>Failed sends</dt>
-        <dd className={c.deliveriesFailed ? 'is-danger' : ''}>{c.deliveriesFailed.toLocaleString('en')}</dd>
-      </div>
+      <Count label="Events today" value={c.eventsToday} to="#/feed?status=" linkLabel="Show all events" />
+      <Count
+        label="Rejected today"
+        value={c.rejectedToday}
+        tone="warning"
+        to="#/feed?status=rejected"
+        linkLabel="Show rejected requests"
+      />
+      <Count
+        label="Failed scripts"
+        value={c.runsFailed}
+        tone="danger"
+        to="#/feed?status=failed"
+        linkLabel="Show events whose scripts failed"
+      />
+      <Count
+        label="Failed sends"
+        value={c.deliveriesFailed}
+        tone="danger"
+        to="#/outbox?status=failed"
+        linkLabel="Show failed sends in the Outbox"
+      />
       <div>
         <dt>Stored</dt>
         <dd>{plural(c.events, 'event')}</dd>
