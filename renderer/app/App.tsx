@@ -65,7 +65,7 @@ function View({ route }: { route: Route & { visit: number } }) {
     case 'automations':
       return <AutomationsView edit={route.edit} />;
     case 'sources':
-      return <SourcesView adding={route.adding} />;
+      return <SourcesView key={route.edit ?? ''} adding={route.adding} edit={route.edit} />;
     case 'outbox':
       return <OutboxView key={route.preset ? `preset-${route.visit}` : 'outbox'} presetStatus={route.preset?.status} />;
     case 'settings':

@@ -8,7 +8,7 @@ export type Route =
   | { name: 'feed'; preset?: { status: string } }
   | { name: 'event'; id: string }
   | { name: 'automations'; edit: string | null }
-  | { name: 'sources'; adding: boolean }
+  | { name: 'sources'; adding: boolean; edit?: string }
   | { name: 'outbox'; preset?: { status: string } }
   | { name: 'settings' };
 
@@ -23,7 +23,9 @@ export function parseHash(hash: string): Route {
     case 'automations':
       return { name: 'automations', edit: parts[1] ?? null };
     case 'sources':
-      return { name: 'sources', adding: parts[1] === 'new' };
+      return parts[1] && parts[1] !== 'new'
+        ? { name: 'sources', adding: false, edit: parts[1] }
+        : { name: 'sources', adding: parts[1] === 'new' };
     case 'outbox':
       return { name: 'outbox', ...preset };
     case 'settings':

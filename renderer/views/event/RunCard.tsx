@@ -2,7 +2,8 @@ import { startedAttempt } from '../../../shared/attempts';
 import type { Attempt, Run } from '../../../shared/types';
 import { StatusPill } from '../../components/Badge';
 import { Button } from '../../components/Button';
-import { RUN_STATUS, durationBetween, formatDateTime, formatDuration, formatRelative } from '../../lib/format';
+import { durationBetween, formatDateTime, formatDuration, formatRelative, formatTime } from '../../lib/format';
+import { runWord } from '../../lib/statusWords';
 
 export type LiveOutput = Map<string, { stdout: string; stderr: string }>;
 export const liveKey = (runId: string, attempt: number) => `${runId}:${attempt}`;
@@ -14,14 +15,20 @@ export function RunCard({
   live,
   onRetry,
   retrying,
+  paused = false,
+  now = Date.now(),
 }: {
   run: Run;
+  /** Automations are paused: a waiting run says "Paused". */
+  paused?: boolean;
+  /** The ticking clock of the page, for the retry countdown. */
+  now?: number;
   automationName: string;
   live: LiveOutput;
   onRetry?: () => void;
   retrying?: boolean;
 }) {
-  const st = RUN_STATUS[run.status] ?? { label: run.status, tone: 'neutral' as const };
+  const st = runWord(run, paused, now);
   return (
     <article className="run-card" data-run-id={run.id} aria-label={`Run of ${automationName}`}>
       <header className="run-header">
@@ -29,7 +36,9 @@ export function RunCard({
           <h3 className="run-title">{automationName}</h3>
           <p className="muted small">
             Started {formatDateTime(run.createdAt)}
-            {run.status === 'retrying' && run.nextAttemptAt && <> · next try {formatRelative(run.nextAttemptAt)}</>}
+            {run.status === 'retrying' && run.nextAttemptAt && (
+              <span data-testid="next-try"> · next try {formatRelative(run.nextAttemptAt, now)}</span>
+            )}
           </p>
         </div>
         <div className="run-actions">
@@ -75,6 +84,9 @@ function AttemptItem({ attempt: a, live }: { attempt: Attempt; live?: { stdout: 
     <li className={`attempt ${running ? 'is-running' : ok ? 'is-ok' : 'is-bad'}`} data-attempt={a.attempt}>
       <div className="attempt-meta">
         <strong>Attempt {a.attempt}</strong>
+        <time className="attempt-clock" dateTime={a.startedAt} title={formatDateTime(a.startedAt)}>
+          at {formatTime(a.startedAt)}
+        </time>
         <span className="attempt-outcome">{outcome}</span>
         <span className="muted">
           {running
