@@ -33,7 +33,7 @@ export function Header({ route }: { route: Route }) {
             <path d="M12 3v9a4 4 0 1 1-4-4" />
             <path d="M4 20h16" />
           </svg>
-          Hookdock
+          <span className="brand-name">Hookdock</span>
         </a>
         <nav aria-label="Main" className="main-nav">
           {NAV.map((item) => (
