@@ -197,6 +197,8 @@ describe('the event page', () => {
     const note = page.getByRole('note', { name: 'Why it was rejected' });
     await note.waitFor();
     expect(await note.textContent()).toContain('Unverified — not from Shopify');
+    // Its made-up content is not summarised like a real order in the heading.
+    expect(await page.locator('h1').textContent()).not.toContain('Evil Person');
     await page.setViewportSize({ width: 720, height: 800 });
     await screenshot(page, 'owner-event-rejected-720');
     await page.setViewportSize({ width: 1360, height: 860 });

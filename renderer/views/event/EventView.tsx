@@ -148,7 +148,7 @@ export function EventView({ id }: { id: string }) {
         <div className="event-heading">
           <h1 className="page-title">
             {humanizeType(event.type)}
-            {summary && <span className="event-summary"> — {summary}</span>}
+            {summary && !unverified && <span className="event-summary"> — {summary}</span>}
           </h1>
           {unverified && <p className="unverified-tag">{unverifiedLabel(event.provider)}</p>}
           <p className="muted">
