@@ -35,8 +35,16 @@ export function useSaveForm(
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [problemRound, setProblemRound] = useState(0);
   const [busy, setBusy] = useState(false);
+  // Every form here saves into config.json: a rejected hand edit there would be replaced. Ask first.
+  const rejectedEdit = useAppState((s) => s.status?.configRejectedEdit ?? null);
+  const [overwriteOk, setOverwriteOk] = useState<string | null>(null);
   const run = async () => {
     setError(null);
+    if (rejectedEdit && overwriteOk !== rejectedEdit) {
+      setOverwriteOk(rejectedEdit);
+      setError(overwriteWarning(rejectedEdit));
+      return;
+    }
     setBusy(true);
     try {
       const problem = await submit();
@@ -66,6 +74,14 @@ export function useSaveForm(
       void run();
     },
   };
+}
+
+/** What saving would do to config.json while it holds a hand edit that was rejected. */
+export function overwriteWarning(why: string): string {
+  return (
+    `config.json has a hand edit Hookdock could not use: ${why.replace(/\.?$/, '.')} Saving here replaces the file ` +
+    'with the settings in use plus this change, and that hand edit is lost. Fix the file instead, or save again to replace it.'
+  );
 }
 
 /** A form driven by useSaveForm: its fields, then the error (if any) and the Cancel / submit bar. */

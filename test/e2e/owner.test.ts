@@ -2,6 +2,8 @@
 // names instead of ids, rejected requests marked unverified with their whole
 // reason, honest status words, header counters that lead to their events,
 // focus that follows navigation and dialogs, and a readable 720 px window.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ensureBuilt } from '../helpers/serve';
@@ -229,5 +231,27 @@ describe('deleting a source', () => {
       'focus back on the card',
     );
     expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/Delete/);
+  });
+});
+
+describe('saving Settings over a bad hand edit', () => {
+  it('shows the config error and asks before replacing the file', async () => {
+    const page = app.page;
+    const file = join(app.served.dataDir, 'config.json');
+    const good = JSON.parse(await readFile(file, 'utf8')) as { retention?: { days: unknown } };
+    good.retention = { days: 'thirty' };
+    const bad = JSON.stringify(good, null, 2);
+    await writeFile(file, bad);
+    await page.evaluate(() => (window.location.hash = '#/settings'));
+    await page.getByRole('alert').filter({ hasText: 'Your config file has a mistake' }).waitFor();
+    await page.getByRole('button', { name: 'Save tunnel settings' }).click();
+    const warning = page.getByRole('alert').filter({ hasText: 'config.json has a hand edit Hookdock could not use' });
+    await warning.waitFor();
+    expect(await warning.textContent()).toMatch(/retention\.days.*save again to replace it/);
+    await screenshot(page, 'owner-settings-overwrite-warning');
+    expect(await readFile(file, 'utf8')).toBe(bad); // nothing replaced yet
+    await page.getByRole('button', { name: 'Save tunnel settings' }).click();
+    await waitFor(async () => (await readFile(file, 'utf8')) !== bad, 10_000, 'the file replaced on the second save');
+    expect((JSON.parse(await readFile(file, 'utf8')) as { retention: { days: number } }).retention.days).toBe(30);
   });
 });
