@@ -38,6 +38,7 @@ const API_METHOD_NAMES = {
   testRunAutomation: 1,
   saveDestination: 1,
   deleteDestination: 1,
+  sendTestDelivery: 1,
   updateSettings: 1,
 } satisfies Record<ApiMethod, 1>;
 

@@ -77,6 +77,8 @@ export const apiArgs = {
   /** secret omitted keeps the stored one; "generate" makes a new whsec_ secret. */
   saveDestination: destinationSchema.extend({ secret: z.string().optional() }),
   deleteDestination: byId,
+  /** Queues a signed test delivery (type "hookdock.test") to the destination, through the outbox. */
+  sendTestDelivery: byId,
   updateSettings: z
     .object({
       tunnel: z
@@ -133,6 +135,7 @@ export interface ApiResults {
   testRunAutomation: Run;
   saveDestination: PublicConfig;
   deleteDestination: PublicConfig;
+  sendTestDelivery: Delivery;
   updateSettings: PublicConfig;
 }
 
@@ -168,6 +171,7 @@ export const apiRoutes: { [M in ApiMethod]: { method: HttpMethod; path: string }
   testRunAutomation: { method: 'POST', path: '/api/automations/:id/test-run' },
   saveDestination: { method: 'PUT', path: '/api/destinations/:id' },
   deleteDestination: { method: 'DELETE', path: '/api/destinations/:id' },
+  sendTestDelivery: { method: 'POST', path: '/api/destinations/:id/test' },
   updateSettings: { method: 'PUT', path: '/api/settings' },
 };
 

@@ -15,6 +15,7 @@ import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createCheckScriptHandlers } from './handlers/check-script';
+import { createTestDeliveryHandlers } from './handlers/test-delivery';
 import { createReceiverApp } from './receiver/app';
 import { createStore } from './store';
 import { createAutomations } from './automations/service';
@@ -73,13 +74,14 @@ export function createEngine(options: EngineOptions): Engine {
   const deps: EngineDeps = { store, bus, config, logger, clock, dataDir };
 
   // ---- automations (jobs, script runner, outbox) --------------------------
-  const automations: AutomationsService = createAutomations({
+  const composed = createAutomations({
     ...deps,
     logger: logger.child('automations'),
     spawn: options.spawn,
     fetch: options.fetch,
     version,
   });
+  const automations: AutomationsService = composed;
   // ---- end automations -----------------------------------------------------
 
   // ---- tunnel --------------------------------------------------------------
@@ -117,6 +119,11 @@ export function createEngine(options: EngineOptions): Engine {
     ...createConfigHandlers(ctx),
     ...createTestEventHandlers(ctx),
     ...createCheckScriptHandlers(),
+    ...createTestDeliveryHandlers({
+      config: () => config.current(),
+      outbox: () => composed.outbox,
+      now: () => clock.now(),
+    }),
     // replayEvent, retryRun, listOutbox, retryDelivery, setAutomationsPaused, testRunAutomation
     ...automations.handlers,
   };

@@ -3,6 +3,8 @@
 // reason, honest status words, header counters that lead to their events,
 // focus that follows navigation and dialogs, and a readable 720 px window.
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -23,10 +25,31 @@ const SECRET = 'owner-shop-secret';
 const app = new Session();
 let orderId = '';
 let rejectedId = '';
+let sink: Server;
+const received: string[] = [];
 
 beforeAll(async () => {
   await ensureBuilt();
+  // The other side of a destination: refuses with a reason in its body.
+  sink = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      received.push(body);
+      res.writeHead(422, { 'content-type': 'application/json' }).end('{"error":"the sheet is locked"}');
+    });
+  });
+  await new Promise<void>((ok) => sink.listen(0, '127.0.0.1', ok));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hooks`;
   await app.serve({
+    destinations: [
+      {
+        id: 'books',
+        url: sinkUrl,
+        secret: 'whsec_' + Buffer.from('owner-test-secret-bytes').toString('base64'),
+        retry: { schedule: [] },
+      },
+    ],
     sources: [
       { id: 'shop', name: 'My shop', provider: 'shopify', secret: SECRET },
       { id: 'shop-2', name: 'My shop', provider: 'shopify', secret: 'another-secret' },
@@ -73,7 +96,10 @@ beforeAll(async () => {
   await app.open('#/feed');
 }, 240_000);
 
-afterAll(() => app.close());
+afterAll(async () => {
+  await app.close();
+  await new Promise((ok) => sink?.close(ok));
+});
 
 /** Contrast ratio (WCAG 2.x) of an element's text against the first opaque background behind it. */
 async function contrastOf(page: Page, selector: string): Promise<number> {
@@ -253,5 +279,26 @@ describe('saving Settings over a bad hand edit', () => {
     await page.getByRole('button', { name: 'Save tunnel settings' }).click();
     await waitFor(async () => (await readFile(file, 'utf8')) !== bad, 10_000, 'the file replaced on the second save');
     expect((JSON.parse(await readFile(file, 'utf8')) as { retention: { days: number } }).retention.days).toBe(30);
+  });
+});
+
+describe('the Outbox', () => {
+  it('sends a test to a destination and shows each attempt with the answer and the payload sent', async () => {
+    const page = app.page;
+    await page.evaluate(() => (window.location.hash = '#/outbox'));
+    await page.getByRole('button', { name: 'Send a test to books' }).click();
+    const item = page.locator('.delivery').filter({ hasText: 'hookdock.test' }).first();
+    await item.locator('.status-pill', { hasText: 'Failed' }).waitFor({ timeout: 20_000 });
+    expect(received).toHaveLength(1);
+    expect(JSON.parse(received[0]!)).toMatchObject({ type: 'hookdock.test', data: { test: true } });
+    // The answer is shown although the attempt failed.
+    expect(await item.locator('.delivery-response').textContent()).toContain('422 in');
+    expect(await item.locator('.delivery-response').textContent()).toContain('the sheet is locked');
+    await item.locator('.delivery-details summary').click();
+    expect(await item.locator('.delivery-attempts li').first().textContent()).toMatch(
+      /Attempt 1 at \d\d:\d\d:\d\d · 422 in .*the sheet is locked/,
+    );
+    expect(await item.getByLabel('Payload sent').textContent()).toContain('"test": true');
+    await screenshot(page, 'owner-outbox-test-send');
   });
 });

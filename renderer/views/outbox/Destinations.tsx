@@ -15,6 +15,7 @@ import { Toggle } from '../../components/Toggle';
 import { toast, toastOnError } from '../../components/Toast';
 import { slugify, uniqueId } from '../../lib/format';
 import { generateWhsec } from '../../lib/providers';
+import { SendTestButton } from './SendTestButton';
 
 type Destination = PublicConfig['destinations'][number];
 
@@ -81,6 +82,7 @@ export function Destinations({ config }: { config: PublicConfig }) {
                   </div>
                 </div>
                 <div className="item-actions">
+                  <SendTestButton id={d.id} name={d.id} />
                   <Button size="sm" variant="ghost" onClick={() => setEditing(d.id)}>
                     Edit
                   </Button>
