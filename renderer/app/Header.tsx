@@ -121,8 +121,13 @@ function Count({
     <div className="count-link">
       <dt>{label}</dt>
       <dd className={value && tone ? `is-${tone}` : ''}>
-        <a href={to} aria-label={`${label}: ${value.toLocaleString('en')}. ${linkLabel}`}>
+        <a href={to}>
           {value.toLocaleString('en')}
+          {/* The link's name in words, without aria-label (that would also make it a "label" for tests and tools). */}
+          <span className="visually-hidden">
+            {' '}
+            {label}. {linkLabel}
+          </span>
         </a>
       </dd>
     </div>

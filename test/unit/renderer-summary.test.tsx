@@ -134,9 +134,8 @@ describe('feed row summary per provider', () => {
     expect(container.querySelector('.rejected-reason')!.textContent).toBe('The Shopify signature did not match.');
     expect(container.querySelector('.feed-summary')!.textContent).not.toContain(event.summary ?? '\u0000');
     expect(container.querySelector('.feed-ran')).toBeNull();
-    expect(container.querySelector('.feed-row')!.getAttribute('aria-label')).toContain(
-      'The Shopify signature did not match.',
-    );
+    const described = container.querySelector('.feed-row')!.getAttribute('aria-describedby')!;
+    expect(document.getElementById(described)!.textContent).toBe('The Shopify signature did not match.');
   });
 
   it('says what ran next to the status', () => {

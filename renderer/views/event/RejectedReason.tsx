@@ -14,15 +14,23 @@ export function RejectedReason({
   provider,
   sourceId,
   sourceName,
+  id,
 }: {
   reason: string;
+  /** For aria-describedby from the feed row. */
+  id?: string;
   /** In a feed row (itself a link): the reason only, over up to two lines; the row's label carries it whole. */
   compact?: boolean;
   provider?: string;
   sourceId?: string;
   sourceName?: string;
 }) {
-  if (compact) return <span className="rejected-reason">{reason}</span>;
+  if (compact)
+    return (
+      <span className="rejected-reason" id={id}>
+        {reason}
+      </span>
+    );
   return (
     <div className="rejected" role="note" aria-label="Why it was rejected">
       <p className="verification is-bad">✗ {reason}</p>

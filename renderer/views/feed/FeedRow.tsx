@@ -27,7 +27,8 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, index, onFocu
   const sourceName = names.source(event.source);
   // A request that failed its check is not summarised like a real order: anyone could have sent it.
   const unverified = event.status === 'rejected' && !event.verification.ok;
-  const reason = unverified ? `: ${event.verification.reason ?? 'signature did not match'}` : '';
+  // The whole reason is the row's description (read after its name on focus); the cell shows two lines of it.
+  const reasonId = unverified && event.verification.reason ? `reason-${event.id}` : undefined;
   return (
     <a
       className={`feed-row status-${event.status}`}
@@ -35,7 +36,8 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, index, onFocu
       data-event-id={event.id}
       tabIndex={active ? 0 : -1}
       onFocus={() => onFocusRow(index)}
-      aria-label={`${label}${event.summary && !unverified ? `, ${event.summary}` : ''}, from ${sourceName}, ${status.label}${reason}, ${formatDateTime(event.receivedAt)}`}
+      aria-describedby={reasonId}
+      aria-label={`${label}${event.summary && !unverified ? `, ${event.summary}` : ''}, from ${sourceName}, ${status.label}, ${formatDateTime(event.receivedAt)}`}
     >
       <time className="feed-time" dateTime={event.receivedAt} title={formatDateTime(event.receivedAt)}>
         {formatTime(event.receivedAt)}
@@ -57,7 +59,7 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, index, onFocu
       {unverified ? (
         <span className="feed-summary is-unverified">
           <span className="unverified-tag">{unverifiedLabel(event.provider)}</span>
-          {event.verification.reason && <RejectedReason reason={event.verification.reason} compact />}
+          {event.verification.reason && <RejectedReason reason={event.verification.reason} compact id={reasonId} />}
         </span>
       ) : (
         <span className="feed-summary">{event.summary ?? ''}</span>
