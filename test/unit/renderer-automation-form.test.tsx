@@ -122,6 +122,18 @@ describe('the automation form', () => {
     await waitFor(() => expect(saved).toHaveLength(1));
   });
 
+  it('tells two sources with the same name apart in the source list', () => {
+    const twins = {
+      ...config,
+      sources: [...config.sources, { ...config.sources[0]!, id: 'shop-2' }],
+    } as PublicConfig;
+    const view = render(
+      <AutomationForm existing={null} config={twins} onSaved={() => undefined} onCancel={() => undefined} />,
+    );
+    const options = [...view.getByLabelText('Source').querySelectorAll('option')].map((o) => o.textContent);
+    expect(options).toEqual(['any source', 'My shop (Shopify, shop)', 'My shop (Shopify, shop-2)']);
+  });
+
   it('defaults to retries over hours and spells out the schedule it saves', async () => {
     const view = renderForm();
     expect(view.getByTestId('retry-schedule').textContent).toBe(

@@ -118,7 +118,12 @@ export function AutomationForm({
             onChange={setSource}
             options={[
               ['*', 'any source'],
-              ...config.sources.map((s) => [s.id, `${s.name || s.id} (${providerInfo(s.provider).name})`] as const),
+              ...config.sources.map((s) => {
+                // Two sources with the same name are told apart by their id.
+                const twin = config.sources.some((o) => o.id !== s.id && (o.name || o.id) === (s.name || s.id));
+                const label = `${s.name || s.id} (${providerInfo(s.provider).name}${twin ? `, ${s.id}` : ''})`;
+                return [s.id, label] as const;
+              }),
             ]}
           />
         </Field>
