@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pkg from '../package.json';
+import { explainArgsError } from './cli-usage';
 import { createDashboardServer, loadOrCreateToken, type DashboardServer } from './engine/dashboard';
 import { createEngine } from './engine/engine';
 import { watchUnreachable } from './engine/gaps/exit-watch';
@@ -64,24 +65,20 @@ function parsePort(value: string, name: string): number {
 
 function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions | 'help' | 'version' {
   let parsed;
+  const options = {
+    'data-dir': { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'dashboard-port': { type: 'string' },
+    tunnel: { type: 'string' },
+    'exit-when-unreachable': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+  } as const;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'data-dir': { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'dashboard-port': { type: 'string' },
-        tunnel: { type: 'string' },
-        'exit-when-unreachable': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]} Run "hookdock --help" for the options.`);
+    throw new UsageError(explainArgsError(err, Object.keys(options)));
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';

@@ -34,9 +34,11 @@ const API_METHOD_NAMES = {
   sendTestEvent: 1,
   saveAutomation: 1,
   deleteAutomation: 1,
+  checkScript: 1,
   testRunAutomation: 1,
   saveDestination: 1,
   deleteDestination: 1,
+  sendTestDelivery: 1,
   updateSettings: 1,
   listGaps: 1,
 } satisfies Record<ApiMethod, 1>;

@@ -70,6 +70,14 @@ export const apiArgs = {
   sendTestEvent: byId.extend({ runAutomations: z.boolean().default(false) }).strict(),
   saveAutomation: automationSchema,
   deleteAutomation: byId,
+  /** Whether a script could start as configured (exists, is a file, executable, cwd exists); nothing is run. */
+  checkScript: z
+    .object({
+      command: z.string().min(1).max(4096),
+      args: z.array(z.string()).max(100).default([]),
+      cwd: z.string().max(4096).nullable().default(null),
+    })
+    .strict(),
   /** Runs the automation once against a stored event, now, without retries; returns the finished run. */
   testRunAutomation: z.object({ id: z.string().min(1), eventId: z.string().min(1) }).strict(),
   /** secret omitted keeps the stored one; "generate" makes a new whsec_ secret. */
@@ -77,6 +85,8 @@ export const apiArgs = {
   deleteDestination: byId,
   /** Spans when Hookdock was not receiving, newest first, with what each source's provider does about them. */
   listGaps: z.object({}).strict(),
+  /** Queues a signed test delivery (type "hookdock.test") to the destination, through the outbox. */
+  sendTestDelivery: byId,
   updateSettings: z
     .object({
       tunnel: z
@@ -129,9 +139,12 @@ export interface ApiResults {
   sendTestEvent: { statusCode: number; eventId: string | null; automationsStarted: number; message: string };
   saveAutomation: PublicConfig;
   deleteAutomation: PublicConfig;
+  /** problem: a sentence saying what to fix, or null when the script looks runnable. */
+  checkScript: { problem: string | null };
   testRunAutomation: Run;
   saveDestination: PublicConfig;
   deleteDestination: PublicConfig;
+  sendTestDelivery: Delivery;
   updateSettings: PublicConfig;
   listGaps: { items: Gap[] };
 }
@@ -164,9 +177,11 @@ export const apiRoutes: { [M in ApiMethod]: { method: HttpMethod; path: string }
   sendTestEvent: { method: 'POST', path: '/api/sources/:id/test' },
   saveAutomation: { method: 'PUT', path: '/api/automations/:id' },
   deleteAutomation: { method: 'DELETE', path: '/api/automations/:id' },
+  checkScript: { method: 'POST', path: '/api/automations/check-script' },
   testRunAutomation: { method: 'POST', path: '/api/automations/:id/test-run' },
   saveDestination: { method: 'PUT', path: '/api/destinations/:id' },
   deleteDestination: { method: 'DELETE', path: '/api/destinations/:id' },
+  sendTestDelivery: { method: 'POST', path: '/api/destinations/:id/test' },
   updateSettings: { method: 'PUT', path: '/api/settings' },
   listGaps: { method: 'GET', path: '/api/gaps' },
 };

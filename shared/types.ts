@@ -209,6 +209,11 @@ export interface Status {
   store: StoreHealth;
   /** Set when the config file on disk is invalid (the last good one stays in use). */
   configError: string | null;
+  /**
+   * Set while config.json holds a hand edit that was rejected (why, with the JSON path):
+   * a save from the app replaces the file, so the UI asks first.
+   */
+  configRejectedEdit?: string | null;
   dataDir: string;
   /** Whether the public URL reaches this Hookdock (the last probe); unknown without a tunnel. */
   reachability?: Reachability;

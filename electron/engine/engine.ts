@@ -5,7 +5,7 @@
 // start(): data dir -> config -> store -> receiver listening -> automations -> tunnel (never awaited)
 // stop():  stop accepting -> in-flight requests finish -> automations -> store; tunnel in parallel, capped
 import type { Server } from 'node:http';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ApiHandlers } from '../../shared/api';
 import { createAutomationsService } from './automations/service';
@@ -16,6 +16,8 @@ import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createGapProtection } from './gaps';
+import { createCheckScriptHandlers } from './handlers/check-script';
+import { createTestDeliveryHandlers } from './handlers/test-delivery';
 import { createReceiverApp } from './receiver/app';
 import { listenReceiver, type ReceiverServer } from './receiver/listen';
 import { StartupError } from './startup-error';
@@ -32,6 +34,7 @@ import { guardServer } from './util/http-guard';
 import { systemClock } from './util/clock';
 import { createLogger } from './util/logger';
 import { createEngineActions, createEngineOutbox, createJobScheduler } from './work';
+import { makeDirs } from './util/mkdirs';
 
 export { StartupError };
 
@@ -127,6 +130,12 @@ export function createEngine(options: EngineOptions): Engine {
     createEventHandlers(ctx),
     createConfigHandlers(ctx),
     createTestEventHandlers(ctx),
+    createCheckScriptHandlers(),
+    createTestDeliveryHandlers({
+      config: () => config.current(),
+      outbox: () => outbox,
+      now: () => clock.now(),
+    }),
     automations.handlers, // replay, retries, outbox, pause, test runs
     gaps.handlers, // listGaps
   );
@@ -237,7 +246,7 @@ export function createEngine(options: EngineOptions): Engine {
 async function ensureWritableDir(dir: string): Promise<void> {
   const probe = join(dir, `.write-test-${process.pid}`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await writeFile(probe, 'ok');
     await rm(probe, { force: true });
   } catch (err) {
@@ -251,7 +260,9 @@ async function ensureWritableDir(dir: string): Promise<void> {
             ? 'the disk is read-only'
             : code === 'ENOSPC'
               ? 'the disk is full'
-              : (code ?? (err as Error).message);
+              : code === 'ENOENT'
+                ? 'the system does not allow a folder there'
+                : (code ?? (err as Error).message);
     throw new StartupError(
       `The data folder ${dir} cannot be written to (${why}). Use --data-dir to pick another.`,
       err,

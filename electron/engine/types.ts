@@ -80,6 +80,8 @@ export interface ConfigService {
   current(): Config;
   /** Null, or why the file on disk was rejected (JSON path + message); the last good config stays in use. */
   error(): string | null;
+  /** Null, or why a hand edit of config.json was rejected: saving from the app would replace that edit. */
+  rejectedEdit?(): string | null;
   /** How secrets are kept in config.json: encrypted with the OS keychain, or in a file only this user can read (0600). */
   secretsStorage?(): SecretCodec['mode'];
   /** Validates, writes atomically (fsync + rename), applies, notifies. Throws HttpError 400 with the JSON path on invalid input. */

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useFocusHeadingOnNavigate } from './focusHeading';
 import { getApi } from '../api';
 import { startAppStore, useAppState } from '../api/store';
 import { ToastRegion } from '../components/Toast';
@@ -20,6 +21,12 @@ export function App() {
   const needsToken = useAppState((s) => s.needsToken);
   useEffect(() => startAppStore(getApi()), []);
   useDesktopOpen();
+  useFocusHeadingOnNavigate(
+    route.name === 'event'
+      ? `event/${route.id}`
+      : `${route.name}/${'edit' in route ? route.edit : ''}${'adding' in route ? route.adding : ''}/${route.visit}`,
+    () => document.getElementById('main'),
+  );
   useEffect(() => {
     document.title = `${TITLES[route.name]} · Hookdock`;
   }, [route.name]);
@@ -50,18 +57,19 @@ const TITLES: Record<Route['name'], string> = {
   settings: 'Settings',
 };
 
-function View({ route }: { route: Route }) {
+function View({ route }: { route: Route & { visit: number } }) {
   switch (route.name) {
     case 'feed':
-      return <FeedView />;
+      // A preset (a header counter's link) starts a fresh feed with that filter.
+      return <FeedView key={route.preset ? `preset-${route.visit}` : 'feed'} presetStatus={route.preset?.status} />;
     case 'event':
       return <EventView key={route.id} id={route.id} />;
     case 'automations':
       return <AutomationsView edit={route.edit} />;
     case 'sources':
-      return <SourcesView adding={route.adding} />;
+      return <SourcesView key={route.edit ?? ''} adding={route.adding} edit={route.edit} />;
     case 'outbox':
-      return <OutboxView />;
+      return <OutboxView key={route.preset ? `preset-${route.visit}` : 'outbox'} presetStatus={route.preset?.status} />;
     case 'settings':
       return <SettingsView />;
   }

@@ -34,7 +34,7 @@ export function Header({ route }: { route: Route }) {
             <path d="M12 3v9a4 4 0 1 1-4-4" />
             <path d="M4 20h16" />
           </svg>
-          Hookdock
+          <span className="brand-name">Hookdock</span>
         </a>
         <nav aria-label="Main" className="main-nav">
           {NAV.map((item) => (
@@ -105,26 +105,63 @@ function TunnelBadge({ status }: { status: Status }) {
   );
 }
 
+/** Each counter links to the list it counts, filtered (the feed or the outbox); the link names both. */
+function Count({
+  label,
+  value,
+  to,
+  tone,
+  linkLabel,
+}: {
+  label: string;
+  value: number;
+  to: string;
+  tone?: string;
+  linkLabel: string;
+}) {
+  return (
+    <div className="count-link">
+      <dt>{label}</dt>
+      <dd className={value && tone ? `is-${tone}` : ''}>
+        <a href={to}>
+          {value.toLocaleString('en')}
+          {/* The link's name in words, without aria-label (that would also make it a "label" for tests and tools). */}
+          <span className="visually-hidden">
+            {' '}
+            {label}. {linkLabel}
+          </span>
+        </a>
+      </dd>
+    </div>
+  );
+}
+
 function Counts({ status }: { status: Status }) {
   const c = status.counts;
   return (
     <dl className="counts" aria-label="Today">
-      <div>
-        <dt>Events today</dt>
-        <dd>{c.eventsToday.toLocaleString('en')}</dd>
-      </div>
-      <div>
-        <dt>Rejected today</dt>
-        <dd className={c.rejectedToday ? 'is-warning' : ''}>{c.rejectedToday.toLocaleString('en')}</dd>
-      </div>
-      <div>
-        <dt>Failed scripts</dt>
-        <dd className={c.runsFailed ? 'is-danger' : ''}>{c.runsFailed.toLocaleString('en')}</dd>
-      </div>
-      <div>
-        <dt>Failed sends</dt>
-        <dd className={c.deliveriesFailed ? 'is-danger' : ''}>{c.deliveriesFailed.toLocaleString('en')}</dd>
-      </div>
+      <Count label="Events today" value={c.eventsToday} to="#/feed?status=" linkLabel="Show all events" />
+      <Count
+        label="Rejected today"
+        value={c.rejectedToday}
+        tone="warning"
+        to="#/feed?status=rejected"
+        linkLabel="Show rejected requests"
+      />
+      <Count
+        label="Failed scripts"
+        value={c.runsFailed}
+        tone="danger"
+        to="#/feed?status=failed"
+        linkLabel="Show events whose scripts failed"
+      />
+      <Count
+        label="Failed sends"
+        value={c.deliveriesFailed}
+        tone="danger"
+        to="#/outbox?status=failed"
+        linkLabel="Show failed sends in the Outbox"
+      />
       <div>
         <dt>Stored</dt>
         <dd>{plural(c.events, 'event')}</dd>

@@ -1,5 +1,7 @@
 // Modal dialogs on the native <dialog>: focus is trapped, Escape closes, and
-// the page behind is inert, without any library.
+// the page behind is inert, without any library. Focus goes back to the control
+// that opened it on close, also when the dialog is unmounted while open (which
+// the browser's own restore does not cover).
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Button } from './Button';
 
@@ -22,9 +24,14 @@ export function Dialog({
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal?.();
-    if (!open && d.open) d.close?.();
+    if (!d || !open) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!d.open) d.showModal?.();
+    return () => {
+      if (d.open) d.close?.();
+      // The opener may be gone (a deleted row): then the browser's default stands.
+      if (opener?.isConnected) opener.focus();
+    };
   }, [open]);
   return (
     <dialog

@@ -1,6 +1,6 @@
 // The parts every editing form shares: the busy/error state of a submit that
 // calls the API, the error line and Cancel/Save bar, and the secret field.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { PublicConfig } from '../../shared/api';
 import { errorMessage } from '../api';
 import { useAppState } from '../api/store';
@@ -8,27 +8,55 @@ import { Button } from './Button';
 import { Field } from './Field';
 import { TextInput } from './inputs';
 
+/** Problems per field name, each a sentence shown next to its field. */
+export type FieldErrors = Record<string, string>;
+
 export interface SaveFormState {
   error: string | null;
   setError: (error: string | null) => void;
+  /** From the last submit: every field's problem at once. */
+  fieldErrors: FieldErrors;
+  /** Counts submits that found field problems: SaveForm then moves focus to the first one. */
+  problemRound: number;
   busy: boolean;
   onSubmit: (e: FormEvent) => void;
 }
 
 /**
  * `submit` checks the fields and calls the API. A string it returns is a
- * problem to show (nothing was sent); an error it throws is shown the same way,
- * so validation and API refusals read alike.
+ * problem to show (nothing was sent); an object is every field's problem at once,
+ * shown next to each field with focus moved to the first; an error it throws is
+ * shown like a string, so validation and API refusals read alike.
  */
-export function useSaveForm(submit: () => Promise<string | void> | string | void): SaveFormState {
+export function useSaveForm(
+  submit: () => Promise<string | FieldErrors | void> | string | FieldErrors | void,
+): SaveFormState {
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [problemRound, setProblemRound] = useState(0);
   const [busy, setBusy] = useState(false);
+  // Every form here saves into config.json: a rejected hand edit there would be replaced. Ask first.
+  const rejectedEdit = useAppState((s) => s.status?.configRejectedEdit ?? null);
+  const [overwriteOk, setOverwriteOk] = useState<string | null>(null);
   const run = async () => {
     setError(null);
+    if (rejectedEdit && overwriteOk !== rejectedEdit) {
+      setOverwriteOk(rejectedEdit);
+      setError(overwriteWarning(rejectedEdit));
+      return;
+    }
     setBusy(true);
     try {
       const problem = await submit();
-      if (problem) setError(problem);
+      if (typeof problem === 'string') {
+        setFieldErrors({});
+        setError(problem);
+      } else if (problem && Object.keys(problem).length) {
+        setFieldErrors(problem);
+        const n = Object.keys(problem).length;
+        setError(n === 1 ? 'Fix the field marked below.' : `Fix the ${n} fields marked below.`);
+        setProblemRound((r) => r + 1);
+      } else setFieldErrors({});
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -38,12 +66,22 @@ export function useSaveForm(submit: () => Promise<string | void> | string | void
   return {
     error,
     setError,
+    fieldErrors,
+    problemRound,
     busy,
     onSubmit: (e) => {
       e.preventDefault();
       void run();
     },
   };
+}
+
+/** What saving would do to config.json while it holds a hand edit that was rejected. */
+export function overwriteWarning(why: string): string {
+  return (
+    `config.json has a hand edit Hookdock could not use: ${why.replace(/\.?$/, '.')} Saving here replaces the file ` +
+    'with the settings in use plus this change, and that hand edit is lost. Fix the file instead, or save again to replace it.'
+  );
 }
 
 /** A form driven by useSaveForm: its fields, then the error (if any) and the Cancel / submit bar. */
@@ -63,8 +101,15 @@ export function SaveForm({
   extraActions?: ReactNode;
   children: ReactNode;
 }) {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!form.problemRound) return;
+    // The first marked control in reading order: a Field's control, or an input inside a marked group.
+    const first = ref.current?.querySelector<HTMLElement>('[aria-invalid="true"], .has-error input, .has-error button');
+    first?.focus();
+  }, [form.problemRound]);
   return (
-    <form className={className} onSubmit={form.onSubmit}>
+    <form className={className} onSubmit={form.onSubmit} ref={ref} noValidate>
       {children}
       <FormError error={form.error} />
       <div className="form-actions">

@@ -126,10 +126,14 @@ describe('config service', () => {
     expect(changes.at(-1)?.error).toContain('destinations[0].url');
     expect(logger.lines.some((l) => l.includes('destinations[0].url'))).toBe(true);
 
+    // The UI asks before a save would replace this edit: the engine says which edit that is.
+    expect(svc.rejectedEdit?.()).toContain('destinations[0].url');
+
     // Fixing the file clears the error.
     await writeJson(goodConfig());
     await waitFor(() => svc.error() === null, 5000, 'error cleared');
     expect(changes.at(-1)).toEqual({ error: null });
+    expect(svc.rejectedEdit?.()).toBeNull();
   });
 
   it('does not report a file caught half-written by an editor saving in place', async () => {

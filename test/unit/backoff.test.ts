@@ -79,10 +79,11 @@ describe('defaults and config', () => {
     expect(nextDelayMs(DEFAULT_OUTBOX_RETRY, 9)).toBe(24 * h);
     expect(nextDelayMs(DEFAULT_OUTBOX_RETRY, 10)).toBeNull();
   });
-  it('scripts: 5 attempts, 10 s first, at most 1 h', () => {
-    expect(maxAttempts(DEFAULT_SCRIPT_RETRY)).toBe(5);
-    expect(nextDelayMs(DEFAULT_SCRIPT_RETRY, 1, () => 0.5)).toBe(10_000);
-    expect(nextDelayMs(DEFAULT_SCRIPT_RETRY, 4, () => 0.999999)).toBe(80_000);
+  it('scripts: 8 attempts over hours (1 min first, 8 h last), whatever the jitter draw', () => {
+    expect(maxAttempts(DEFAULT_SCRIPT_RETRY)).toBe(8);
+    expect(nextDelayMs(DEFAULT_SCRIPT_RETRY, 1, () => 0.5)).toBe(60_000);
+    expect(nextDelayMs(DEFAULT_SCRIPT_RETRY, 7, () => 0.999999)).toBe(8 * 3_600_000);
+    expect(nextDelayMs(DEFAULT_SCRIPT_RETRY, 8)).toBeNull();
   });
   it('toRetryPolicy takes the config retry (defaults filled by the schema) or the fallback, as a copy', () => {
     const cfg = configSchema.parse({

@@ -129,7 +129,13 @@ describe('feed row summary per provider', () => {
       />,
     );
     expect(container.querySelector('.status-pill')!.textContent).toBe('Rejected');
-    expect(container.querySelector('.feed-ran')!.textContent).toBe('The Shopify signature did not match.');
+    // Marked unverified, never summarised like a real order; the reason in full, also in the row's name.
+    expect(container.querySelector('.unverified-tag')!.textContent).toBe('Unverified — not from Shopify');
+    expect(container.querySelector('.rejected-reason')!.textContent).toBe('The Shopify signature did not match.');
+    expect(container.querySelector('.feed-summary')!.textContent).not.toContain(event.summary ?? '\u0000');
+    expect(container.querySelector('.feed-ran')).toBeNull();
+    const described = container.querySelector('.feed-row')!.getAttribute('aria-describedby')!;
+    expect(document.getElementById(described)!.textContent).toBe('The Shopify signature did not match.');
   });
 
   it('says what ran next to the status', () => {

@@ -56,6 +56,8 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
 
   let current: Config | null = null;
   let lastError: string | null = null;
+  /** The hand edit on disk that was rejected, until a good file is read or the app saves over it. */
+  let rejectedEdit: string | null = null;
   /** The text last read from or written to the file: unchanged text is not parsed again. */
   let lastText: string | null = null;
   const listeners = new Set<(config: Config) => void>();
@@ -87,6 +89,7 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
     registerConfigSecrets(config);
     current = config;
     lastError = secretsError(config);
+    rejectedEdit = null; // a good file was read, or the app's save replaced the bad one
     for (const fn of listeners) {
       try {
         fn(config);
@@ -118,6 +121,7 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
 
   const reject = (error: string) => {
     lastError = error;
+    rejectedEdit = error;
     logger.warn(`Ignoring the edited config, the last good one stays in use: ${error}`);
     bus.emit('config.changed', { error });
   };
@@ -242,6 +246,8 @@ export function createConfigService(options: ConfigServiceOptions): ConfigServic
     current: getCurrent,
 
     error: () => lastError,
+
+    rejectedEdit: () => rejectedEdit,
 
     secretsStorage: () => secrets.storage,
 

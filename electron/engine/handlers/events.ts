@@ -22,6 +22,7 @@ export function buildStatus(ctx: HandlerContext): Status {
     automationsPaused: automations?.paused() ?? false,
     store: ctx.store.health(),
     configError: ctx.config.error(),
+    configRejectedEdit: ctx.config.rejectedEdit?.() ?? null,
     dataDir: ctx.dataDir,
     ...(ctx.reachability ? { reachability: ctx.reachability() } : {}),
   };

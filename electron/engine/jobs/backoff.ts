@@ -8,14 +8,17 @@
 //   maxAttempts attempts in all.
 // - schedule: the nth delay is schedule[n-1]; schedule.length + 1 attempts in all.
 import type { RetryConfig } from '../../../shared/config';
+import { SCRIPT_RETRY_LADDER } from '../../../shared/retry';
 
 export type RetryPolicy = { maxAttempts: number; initialDelayMs: number; maxDelayMs: number } | { schedule: number[] };
 
-/** Scripts: 5 attempts, 10 s then doubling, at most 1 h apart. */
+/**
+ * Scripts: 8 attempts over ~15.6 h (1 min, 5 min, 30 min, 1 h, 2 h, 4 h, 8 h), so an
+ * outage of the things scripts talk to (hours, not seconds) does not end the handling.
+ * The reasoning and the ladder live in shared/retry.ts, which the automation form shows.
+ */
 export const DEFAULT_SCRIPT_RETRY: RetryPolicy = Object.freeze({
-  maxAttempts: 5,
-  initialDelayMs: 10_000,
-  maxDelayMs: 3_600_000,
+  schedule: Object.freeze([...SCRIPT_RETRY_LADDER]) as number[],
 }) as RetryPolicy;
 
 const SECOND = 1000;

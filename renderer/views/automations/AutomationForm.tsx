@@ -6,11 +6,13 @@ import { errorMessage, getApi } from '../../api';
 import { desktop, desktopCall } from '../../app/desktop';
 import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
-import { SaveForm, useSaveForm } from '../../components/Form';
+import { SaveForm, useSaveForm, type FieldErrors } from '../../components/Form';
 import { NumberInput, Select, TextInput } from '../../components/inputs';
 import { slugify, uniqueId } from '../../lib/format';
 import { allCommonTypes, providerInfo } from '../../lib/providers';
 import { EventTypePicker } from './EventTypePicker';
+import { RetrySchedule, retryCount, retryFor } from './RetrySchedule';
+import { checkScript, useScriptCheck } from './scriptCheck';
 
 export function AutomationForm({
   existing,
@@ -32,10 +34,17 @@ export function AutomationForm({
   const [args, setArgs] = useState((script?.args ?? []).join('\n'));
   const [cwd, setCwd] = useState(script?.cwd ?? '');
   const [timeout, setTimeoutSeconds] = useState(String(script?.timeoutSeconds ?? 60));
-  const existingRetry = existing?.retry && 'maxAttempts' in existing.retry ? existing.retry : null;
-  const [retries, setRetries] = useState(String(existingRetry ? existingRetry.maxAttempts - 1 : 4));
+  const [detailsOpen, setDetailsOpen] = useState(Boolean(script && (script.args.length || script.cwd)));
+  const [retries, setRetries] = useState(String(existing?.retry ? retryCount(existing.retry) : 7));
   const [seen, setSeen] = useState<{ source: string; type: string }[]>([]);
   const typesLabel = useId();
+  const argList = args
+    .split('\n')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const scriptProblem = useScriptCheck(command, argList, cwd.trim() || null);
+  // A warning the owner has seen at save: a second save keeps the automation anyway (the script may come later).
+  const [acknowledged, setAcknowledged] = useState<string | null>(null);
 
   useEffect(() => {
     getApi()
@@ -51,22 +60,30 @@ export function AutomationForm({
   const seenHere = [...new Set(seen.filter((t) => source === '*' || t.source === source).map((t) => t.type))];
 
   const form = useSaveForm(async () => {
-    if (!events.length) return 'Pick at least one kind of event (or type * for every event).';
-    if (!command.trim()) return 'Say which script to run: its full path, like /home/me/scripts/refund.sh.';
+    const problems: FieldErrors = {};
+    if (!events.length) problems.events = 'Pick at least one kind of event (or type * for every event).';
+    if (!command.trim()) problems.command = 'Say which script to run: its full path, like /home/me/scripts/refund.sh.';
     const t = Number(timeout);
     const r = Number(retries);
-    if (!Number.isFinite(t) || t <= 0) return 'The time limit must be a number of seconds above 0.';
-    if (!Number.isInteger(r) || r < 0 || r > 99) return 'Retries must be a whole number from 0 to 99.';
+    if (!timeout.trim() || !Number.isFinite(t) || t <= 0)
+      problems.timeout = 'The time limit must be a number of seconds above 0.';
+    if (!retries.trim() || !Number.isInteger(r) || r < 0 || r > 99)
+      problems.retries = 'Retries must be a whole number from 0 to 99.';
+    if (command.trim() && !problems.command) {
+      const problem = await checkScript(command, argList, cwd.trim() || null);
+      if (problem && problem !== acknowledged) {
+        setAcknowledged(problem);
+        problems.command = `${problem} Fix it, or save again to keep the automation anyway.`;
+      }
+    }
+    if (Object.keys(problems).length) {
+      // Hidden fields must be visible to be focused.
+      if (problems.timeout || problems.retries) setDetailsOpen(true);
+      return problems;
+    }
     const taken = config.automations.map((a) => a.id);
     const id = existing?.id ?? uniqueId(slugify(name || `${source === '*' ? 'any' : source}-${events[0]}`), taken);
-    const retry =
-      existing?.retry && !('maxAttempts' in existing.retry)
-        ? existing.retry
-        : {
-            maxAttempts: r + 1,
-            initialDelayMs: existingRetry?.initialDelayMs ?? 10_000,
-            maxDelayMs: existingRetry?.maxDelayMs ?? 3_600_000,
-          };
+    const retry = retryFor(r, existing?.retry);
     const next = await getApi().saveAutomation({
       id,
       name: name.trim(),
@@ -78,10 +95,7 @@ export function AutomationForm({
       action: {
         kind: 'script',
         command: command.trim(),
-        args: args
-          .split('\n')
-          .map((a) => a.trim())
-          .filter(Boolean),
+        args: argList,
         cwd: cwd.trim() || null,
         timeoutSeconds: t,
       },
@@ -109,22 +123,39 @@ export function AutomationForm({
             onChange={setSource}
             options={[
               ['*', 'any source'],
-              ...config.sources.map((s) => [s.id, `${s.name || s.id} (${providerInfo(s.provider).name})`] as const),
+              ...config.sources.map((s) => {
+                // Two sources with the same name are told apart by their id.
+                const twin = config.sources.some((o) => o.id !== s.id && (o.name || o.id) === (s.name || s.id));
+                const label = `${s.name || s.id} (${providerInfo(s.provider).name}${twin ? `, ${s.id}` : ''})`;
+                return [s.id, label] as const;
+              }),
             ]}
           />
         </Field>
         <span className="sentence-word">sends</span>
-        <div className="field sentence-field">
+        <div className={`field sentence-field ${form.fieldErrors.events ? 'has-error' : ''}`}>
           <span className="field-label" id={typesLabel}>
             Event types {events.length > 0 && <span className="muted">({events.length} picked)</span>}
           </span>
           <EventTypePicker value={events} onChange={setEvents} seen={seenHere} common={common} labelId={typesLabel} />
+          {form.fieldErrors.events && (
+            <p className="field-error" role="alert">
+              {form.fieldErrors.events}
+            </p>
+          )}
         </div>
         <span className="sentence-word">run</span>
         <Field
           label="Script"
           className="sentence-field"
-          hint="The full path of the program or script. It gets the event as JSON on its input."
+          hint={
+            scriptProblem && !form.fieldErrors.command ? (
+              <span className="field-warning">{scriptProblem}</span>
+            ) : (
+              'The full path of the program or script. It gets the event as JSON on its input.'
+            )
+          }
+          error={form.fieldErrors.command}
         >
           <TextInput
             className="code-input"
@@ -150,7 +181,7 @@ export function AutomationForm({
           Choose a script…
         </Button>
       )}
-      <details className="more-options" open={Boolean(script && (script.args.length || script.cwd))}>
+      <details className="more-options" open={detailsOpen} onToggle={(e) => setDetailsOpen(e.currentTarget.open)}>
         <summary>Arguments, folder, time limit and retries</summary>
         <div className="field-row">
           <Field label="Arguments" hint="One per line. Nothing from the event is ever added here.">
@@ -161,10 +192,14 @@ export function AutomationForm({
           </Field>
         </div>
         <div className="field-row">
-          <Field label="Time limit (seconds)" hint="Stopped if it runs longer.">
+          <Field label="Time limit (seconds)" hint="Stopped if it runs longer." error={form.fieldErrors.timeout}>
             <NumberInput min={1} value={timeout} onChange={setTimeoutSeconds} />
           </Field>
-          <Field label="Retries when it fails" hint="Tried again later, waiting longer each time.">
+          <Field
+            label="Retries when it fails"
+            hint={<RetrySchedule retries={retries} existing={existing?.retry} />}
+            error={form.fieldErrors.retries}
+          >
             <NumberInput min={0} max={99} value={retries} onChange={setRetries} />
           </Field>
         </div>

@@ -15,8 +15,10 @@ import { Toggle } from '../../components/Toggle';
 import { toast, toastOnError } from '../../components/Toast';
 import { AutomationForm } from './AutomationForm';
 import { TestRun } from './TestRun';
+import { useNames } from '../../lib/names';
 
 export function AutomationsView({ edit }: { edit: string | null }) {
+  const names = useNames();
   const config = useAppState((s) => s.config);
   const paused = useAppState((s) => s.status?.automationsPaused ?? false);
   const [deleting, setDeleting] = useState<AutomationConfig | null>(null);
@@ -141,7 +143,7 @@ export function AutomationsView({ edit }: { edit: string | null }) {
                     {a.name || a.id}
                   </a>
                   <div className="item-sub">
-                    When <strong>{a.source === '*' ? 'any source' : a.source}</strong> sends{' '}
+                    When <strong>{names.source(a.source)}</strong> sends{' '}
                     <strong>{a.events.map((e) => (e.includes('*') ? e : humanizeType(e))).join(', ')}</strong>, run{' '}
                     <code>{a.action.kind === 'script' ? a.action.command.split('/').pop() : a.action.kind}</code>
                   </div>

@@ -14,12 +14,16 @@ import { Card } from '../../components/Card';
 import { EmptyState } from '../../components/EmptyState';
 import { toast, toastOnError } from '../../components/Toast';
 import { copyText, downloadText } from '../../lib/clipboard';
-import { EVENT_STATUS, formatBytes, formatDateTime, plural } from '../../lib/format';
+import { formatBytes, formatDateTime, plural } from '../../lib/format';
+import { useNames } from '../../lib/names';
+import { eventWord } from '../../lib/statusWords';
+import { useNow } from '../../lib/useNow';
 import { DeliveryItem } from '../outbox/DeliveryItem';
 import { EditReplayDialog } from './EditReplayDialog';
 import { ReplayDialog } from './ReplayDialog';
 import { exportFileName, exportJson, toCurl } from './eventExport';
 import { PayloadPanel } from './PayloadPanel';
+import { RejectedReason, unverifiedLabel } from './RejectedReason';
 import { RunCard, liveKey, type LiveOutput } from './RunCard';
 
 export function EventView({ id }: { id: string }) {
@@ -32,6 +36,10 @@ export function EventView({ id }: { id: string }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [confirmingReplay, setConfirmingReplay] = useState(false);
+  const names = useNames();
+  const paused = Boolean(status?.automationsPaused);
+  // Re-rendered while a run waits, so its countdown ticks.
+  const now = useNow(Boolean(event?.runs.some((r) => r.status === 'retrying')));
   const eventRef = useRef<HookEvent | null>(null);
   eventRef.current = event;
 
@@ -115,7 +123,8 @@ export function EventView({ id }: { id: string }) {
     );
   }
 
-  const st = EVENT_STATUS[event.status];
+  const st = eventWord(event.status, event.runs, paused, now);
+  const unverified = !event.verification.ok && !event.replayOf;
   const summary = event.summary ?? summarize(event.provider, event.type, event.payload);
   const automationName = (aid: string) => config?.automations.find((a) => a.id === aid)?.name || aid;
   const runs = [...event.runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -142,11 +151,12 @@ export function EventView({ id }: { id: string }) {
         <div className="event-heading">
           <h1 className="page-title">
             {humanizeType(event.type)}
-            {summary && <span className="event-summary"> — {summary}</span>}
+            {summary && !unverified && <span className="event-summary"> — {summary}</span>}
           </h1>
+          {unverified && <p className="unverified-tag">{unverifiedLabel(event.provider)}</p>}
           <p className="muted">
-            From <strong>{event.source}</strong> · <code>{event.type}</code> · {formatDateTime(event.receivedAt)} ·{' '}
-            {formatBytes(event.sizeBytes)}
+            From <strong title={`id: ${event.source}`}>{names.source(event.source)}</strong> · <code>{event.type}</code>{' '}
+            · {formatDateTime(event.receivedAt)} · {formatBytes(event.sizeBytes)}
             {event.redeliveries > 0 && <> · sent {event.redeliveries + 1} times by the provider, kept once</>}
           </p>
           {event.test && (
@@ -217,6 +227,8 @@ export function EventView({ id }: { id: string }) {
                   key={run.id}
                   run={run}
                   automationName={automationName(run.automationId)}
+                  paused={paused}
+                  now={now}
                   live={live}
                   retrying={busy === `run-${run.id}`}
                   onRetry={
@@ -248,14 +260,19 @@ export function EventView({ id }: { id: string }) {
             {event.replayOf ? (
               // Made here from another event: there is no sender's signature to speak of.
               <p className="verification">✎ Not signed: an edited copy, made in Hookdock.</p>
-            ) : (
-              <p className={`verification ${event.verification.ok ? 'is-ok' : 'is-bad'}`}>
-                {event.verification.ok && event.test
-                  ? `✓ Signature checked with ${event.source}'s secret: Hookdock signed this sample as ${event.source} would.`
-                  : event.verification.ok
-                    ? '✓ Signature checked: it really came from ' + event.source + '.'
-                    : '✗ ' + (event.verification.reason ?? 'The signature did not match.')}
+            ) : event.verification.ok ? (
+              <p className="verification is-ok">
+                {event.test
+                  ? `✓ Signature checked with ${names.source(event.source)}'s secret: Hookdock signed this sample as ${names.source(event.source)} would.`
+                  : `✓ Signature checked: it really came from ${names.source(event.source)}.`}
               </p>
+            ) : (
+              <RejectedReason
+                reason={event.verification.reason ?? 'The signature did not match.'}
+                provider={event.provider}
+                sourceId={event.source}
+                sourceName={names.source(event.source)}
+              />
             )}
             {event.verification.ok && event.verification.reason && (
               <p className="muted small">{event.verification.reason}</p>

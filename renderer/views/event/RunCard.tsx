@@ -4,12 +4,13 @@ import { StatusPill } from '../../components/Badge';
 import { Button } from '../../components/Button';
 import {
   RUN_REASON,
-  RUN_STATUS,
   durationBetween,
   formatDateTime,
   formatDuration,
   formatRelative,
+  formatTime,
 } from '../../lib/format';
+import { runWord } from '../../lib/statusWords';
 
 export type LiveOutput = Map<string, { stdout: string; stderr: string }>;
 export const liveKey = (runId: string, attempt: number) => `${runId}:${attempt}`;
@@ -21,14 +22,20 @@ export function RunCard({
   live,
   onRetry,
   retrying,
+  paused = false,
+  now = Date.now(),
 }: {
   run: Run;
+  /** Automations are paused: a waiting run says "Paused". */
+  paused?: boolean;
+  /** The ticking clock of the page, for the retry countdown. */
+  now?: number;
   automationName: string;
   live: LiveOutput;
   onRetry?: () => void;
   retrying?: boolean;
 }) {
-  const st = RUN_STATUS[run.status] ?? { label: run.status, tone: 'neutral' as const };
+  const st = runWord(run, paused, now);
   const reasonLabel = RUN_REASON[run.reason ?? 'event'];
   return (
     <article
@@ -49,7 +56,9 @@ export function RunCard({
           <p className="muted small">
             Started {formatDateTime(run.createdAt)}
             {run.reason === 'test' && <> · a test: it never changes the event&rsquo;s status or the counters</>}
-            {run.status === 'retrying' && run.nextAttemptAt && <> · next try {formatRelative(run.nextAttemptAt)}</>}
+            {run.status === 'retrying' && run.nextAttemptAt && (
+              <span data-testid="next-try"> · next try {formatRelative(run.nextAttemptAt, now)}</span>
+            )}
           </p>
         </div>
         <div className="run-actions">
@@ -95,6 +104,9 @@ function AttemptItem({ attempt: a, live }: { attempt: Attempt; live?: { stdout: 
     <li className={`attempt ${running ? 'is-running' : ok ? 'is-ok' : 'is-bad'}`} data-attempt={a.attempt}>
       <div className="attempt-meta">
         <strong>Attempt {a.attempt}</strong>
+        <time className="attempt-clock" dateTime={a.startedAt} title={formatDateTime(a.startedAt)}>
+          at {formatTime(a.startedAt)}
+        </time>
         <span className="attempt-outcome">{outcome}</span>
         <span className="muted">
           {running

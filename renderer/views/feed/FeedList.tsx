@@ -77,6 +77,23 @@ export function FeedList({
     });
   };
 
+  // j/k also work before anything in the feed has focus (a fresh page, or after
+  // clicking the heading): the first press lands on the current row.
+  const enterRows = useRef(() => focusRow(active));
+  enterRows.current = () => focusRow(active);
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if ((e.key !== 'j' && e.key !== 'k') || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+      const t = e.target as HTMLElement | null;
+      if (t?.closest('input, textarea, select, button, [contenteditable], dialog, [role="dialog"]')) return;
+      if (scrollRef.current?.contains(t)) return; // the list's own handler moves
+      e.preventDefault();
+      enterRows.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = {

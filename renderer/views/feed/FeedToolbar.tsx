@@ -4,6 +4,7 @@ import type { EventStatus } from '../../../shared/types';
 import { Button } from '../../components/Button';
 import { Select } from '../../components/inputs';
 import { EVENT_STATUS } from '../../lib/format';
+import { useNames } from '../../lib/names';
 import { NO_FILTERS, hasFilters, type FeedFilters } from './feedModel';
 
 const STATUSES = Object.keys(EVENT_STATUS) as EventStatus[];
@@ -25,6 +26,13 @@ export function FeedToolbar({
   paused: boolean;
   onTogglePause: () => void;
 }) {
+  // Names the owner typed; two sources with the same name are told apart by their id.
+  const names = useNames();
+  const sourceOption = (id: string) => {
+    const name = names.source(id);
+    const twin = sources.some((other) => other !== id && names.source(other) === name);
+    return name === id ? id : twin ? `${name} (${id})` : name;
+  };
   // Typing is debounced so each keystroke does not refetch.
   const [q, setQ] = useState(filters.q);
   useEffect(() => setQ(filters.q), [filters.q]);
@@ -86,7 +94,7 @@ export function FeedToolbar({
         aria-label="Source"
         value={filters.source}
         onChange={(source) => onChange({ ...filters, source, type: '' })}
-        options={[['', 'All sources'], ...sources.map((s) => [s, s] as const)]}
+        options={[['', 'All sources'], ...sources.map((s) => [s, sourceOption(s)] as const)]}
       />
       <Select
         aria-label="Event type"

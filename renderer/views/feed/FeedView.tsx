@@ -9,7 +9,7 @@ import { Button } from '../../components/Button';
 import { EmptyState } from '../../components/EmptyState';
 import { frameBatcher } from '../../lib/batch';
 import { plural } from '../../lib/format';
-import { href } from '../../app/router';
+import { consumePreset, href } from '../../app/router';
 import { FeedList } from './FeedList';
 import { FeedToolbar } from './FeedToolbar';
 import {
@@ -31,10 +31,10 @@ const NO_RUNS: Ran = [];
 // Kept across visits so coming back from an event keeps the owner's filters.
 let lastFilters: FeedFilters = NO_FILTERS;
 
-export function FeedView() {
+export function FeedView({ presetStatus }: { presetStatus?: string } = {}) {
   const api = getApi();
   const config = useAppState((s) => s.config);
-  const [filters, setFiltersState] = useState<FeedFilters>(lastFilters);
+  const [filters, setFiltersState] = useState<FeedFilters>(() => presetFilters(presetStatus) ?? lastFilters);
   const [feed, setFeed] = useState<FeedState>(EMPTY_FEED);
   const [loading, setLoading] = useState(true);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -270,6 +270,15 @@ function FeedEmpty({ filtered, hasSources, onClear }: { filtered: boolean; hasSo
 function stripFlag(ev: EventSummary & { updateOnly?: boolean }): EventSummary {
   const { updateOnly: _drop, ...rest } = ev;
   return rest;
+}
+
+/** A header counter's link (#/feed?status=failed): that status only, every other filter cleared. */
+function presetFilters(status: string | undefined): FeedFilters | null {
+  if (status === undefined) return null;
+  consumePreset();
+  const known = ['received', 'processing', 'done', 'failed', 'duplicate', 'rejected'];
+  lastFilters = { ...NO_FILTERS, status: (known.includes(status) ? status : '') as FeedFilters['status'] };
+  return lastFilters;
 }
 
 function toQuery(f: FeedFilters) {

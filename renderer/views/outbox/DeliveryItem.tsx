@@ -1,15 +1,19 @@
 import type { Delivery } from '../../../shared/types';
 import { StatusPill } from '../../components/Badge';
 import { Button } from '../../components/Button';
-import { DELIVERY_STATUS, formatDateTime, formatDuration, formatRelative } from '../../lib/format';
+import { formatDateTime, formatDuration, formatRelative } from '../../lib/format';
+import { useNames } from '../../lib/names';
+import { deliveryWord } from '../../lib/statusWords';
+import { DeliveryAttempts } from './DeliveryAttempts';
 
 /** "200 in 120 ms", "Connection refused", "503: Service Unavailable…" */
 export function lastResponse(d: Delivery): string {
   const a = d.attempts[d.attempts.length - 1];
   if (!a) return 'Not sent yet';
-  if (a.error) return a.error;
+  // The other side's answer is shown on failure too: it is usually what says why.
   const body = a.responseBody ? `: ${a.responseBody.replace(/\s+/g, ' ').slice(0, 120)}` : '';
-  return `${a.statusCode ?? '—'} in ${formatDuration(a.durationMs)}${body}`;
+  if (a.statusCode === null) return a.error ?? 'No answer';
+  return `${a.statusCode} in ${formatDuration(a.durationMs)}${body}${a.error && !body ? ` (${a.error})` : ''}`;
 }
 
 /** Failed before reaching the destination (no such destination, a malformed send line). */
@@ -29,14 +33,15 @@ export function DeliveryItem({
   onRetry?: () => void;
   retrying?: boolean;
 }) {
-  const st = DELIVERY_STATUS[d.status] ?? { label: d.status, tone: 'neutral' as const };
+  const names = useNames();
+  const st = deliveryWord(d);
   const canRetry = d.status === 'failed' || d.status === 'retrying';
   return (
     <li className={`delivery ${compact ? 'is-compact' : ''}`} data-delivery-id={d.id}>
       <div className="delivery-main">
         <div className="delivery-what">
           <strong>{d.type || '(no type)'}</strong>
-          <span className="muted"> to {d.destinationId || '(no destination)'}</span>
+          <span className="muted"> to {d.destinationId ? names.destination(d.destinationId) : '(no destination)'}</span>
         </div>
         <div className="delivery-meta muted small">
           {d.attempts.length === 1 ? '1 attempt' : `${d.attempts.length} attempts`} · queued{' '}
@@ -53,6 +58,7 @@ export function DeliveryItem({
           <span className="muted">{notSent(d) ? 'Not sent: ' : 'Last answer: '}</span>
           <code className="wrap">{lastResponse(d)}</code>
         </div>
+        <DeliveryAttempts delivery={d} />
       </div>
       <div className="delivery-side">
         <StatusPill tone={st.tone} label={st.label} />

@@ -16,6 +16,7 @@ import { toast, toastOnError } from '../../components/Toast';
 import { idFromName } from '../../../shared/config';
 import { uniqueId } from '../../lib/format';
 import { generateWhsec } from '../../lib/providers';
+import { SendTestButton } from './SendTestButton';
 
 type Destination = PublicConfig['destinations'][number];
 
@@ -87,6 +88,7 @@ export function Destinations({ config }: { config: PublicConfig }) {
                   </div>
                 </div>
                 <div className="item-actions">
+                  <SendTestButton id={d.id} name={d.id} />
                   <Button size="sm" variant="ghost" onClick={() => setEditing(d.id)}>
                     Edit
                   </Button>

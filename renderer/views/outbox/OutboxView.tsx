@@ -12,13 +12,19 @@ import { toast, toastOnError } from '../../components/Toast';
 import { DELIVERY_STATUS } from '../../lib/format';
 import { DeliveryItem } from './DeliveryItem';
 import { Destinations } from './Destinations';
+import { consumePreset } from '../../app/router';
 
 const FILTERS: (DeliveryStatus | '')[] = ['', 'failed', 'retrying', 'pending', 'delivered'];
 
-export function OutboxView() {
+export function OutboxView({ presetStatus }: { presetStatus?: string } = {}) {
   const api = getApi();
   const config = useAppState((s) => s.config);
-  const [status, setStatus] = useState<DeliveryStatus | ''>('');
+  // A header counter's link (#/outbox?status=failed) opens the list with that filter.
+  const [status, setStatus] = useState<DeliveryStatus | ''>(() => {
+    if (presetStatus === undefined) return '';
+    consumePreset();
+    return FILTERS.find((f) => f === presetStatus) ?? '';
+  });
   const [items, setItems] = useState<Delivery[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);

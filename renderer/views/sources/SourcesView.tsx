@@ -13,14 +13,16 @@ import { EmptyState } from '../../components/EmptyState';
 import { Loading } from '../../components/Loading';
 import { toast, toastOnError } from '../../components/Toast';
 import { providerInfo } from '../../lib/providers';
+import { DeleteSourceBody } from './DeleteSourceBody';
 import { SourceForm } from './SourceForm';
 import { SourceSetup, WebhookUrl } from './SourceSetup';
 
 type Source = PublicConfig['sources'][number];
 
-export function SourcesView({ adding }: { adding: boolean }) {
+export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }) {
   const config = useAppState((s) => s.config);
-  const [editing, setEditing] = useState<string | null>(null);
+  // #/sources/<id> (e.g. from a rejected event) opens that source's form.
+  const [editing, setEditing] = useState<string | null>(edit ?? null);
   const [open, setOpen] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Source | null>(null);
   const sources = config?.sources ?? [];
@@ -145,12 +147,7 @@ export function SourcesView({ adding }: { adding: boolean }) {
         title={`Delete ${deleting?.name || deleting?.id}?`}
         confirmLabel="Delete source"
         onClose={() => setDeleting(null)}
-        body={
-          <p>
-            Webhooks sent to its address will be refused from now on. Events already received stay in the feed.
-            Automations that name it stop matching.
-          </p>
-        }
+        body={deleting && <DeleteSourceBody source={deleting} config={config} />}
         onConfirm={async () => {
           if (!deleting) return;
           await toastOnError(async () => {
