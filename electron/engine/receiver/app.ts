@@ -162,8 +162,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const headers = flattenHeaders(requestHeaders);
     const testMark = deps.testMarks?.claim(headers) ?? null;
     const parsed = parseDelivery(provider, raw, headers['content-type']);
-    // Square signs the URL it posted to: the path and query as received (signed-url.ts).
-    const urls = signedUrls(source, requestPath, deps.publicUrl() ?? deps.receiverUrl());
+    // Square signs the URL it posted to: the path and query as received (signed-url.ts). Others sign no URL.
+    const urls = provider.signsUrl
+      ? signedUrls(source, requestPath, deps.publicUrl() ?? deps.receiverUrl())
+      : { url: '', otherUrls: [] };
 
     let result: ProviderResult = provider.verify({ rawBody: raw, headers, source, now, ...urls }, parsed.payload);
     // Our own outbox's webhook come back (or one relayed too often): kept as rejected, answered 508.

@@ -47,6 +47,8 @@ export interface Provider {
   label: string;
   /** The provider always sends JSON: a body that does not parse is rejected (the receiver answers 400). */
   jsonBody?: boolean;
+  /** The provider signs the URL it posted to (Square): the receiver works out `url`/`otherUrls` only then. */
+  signsUrl?: boolean;
   /**
    * The form field holding the JSON payload when the body comes as
    * application/x-www-form-urlencoded (GitHub: `payload`): the signature still

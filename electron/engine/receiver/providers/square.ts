@@ -14,6 +14,7 @@ const HEADER = 'X-Square-Hmacsha256-Signature';
 
 export const square: Provider = {
   id: 'square',
+  signsUrl: true,
   label: 'Square',
   jsonBody: true,
   verify(req, payload) {
