@@ -20,7 +20,11 @@ export const scriptActionSchema = z
 /** Every kind's schema, one entry per kind: the action union is built from this list. */
 export const ACTION_SCHEMAS = [scriptActionSchema] as const;
 
-export const actionSchema = z.discriminatedUnion('kind', ACTION_SCHEMAS);
+const KINDS = ACTION_SCHEMAS.map((s) => `"${s.shape.kind.value}"`).join(', ');
+
+export const actionSchema = z.discriminatedUnion('kind', ACTION_SCHEMAS, {
+  error: (issue) => (issue.code === 'invalid_union' ? `unknown action kind; use one of ${KINDS}` : undefined),
+});
 
 export type ActionConfig = z.infer<typeof actionSchema>;
 export type ActionKindId = ActionConfig['kind'];

@@ -201,6 +201,8 @@ function checkQuery(q: Record<string, unknown>, path: (string | number)[], out: 
       });
     } else if (top && !FIELD_ROOTS.some((r) => key === r || key.startsWith(`${r}.`))) {
       out.push({ path: at, message: 'a field starts with "payload." or "headers.", e.g. "payload.total_price"' });
+    } else if (top && key.startsWith('headers.') && key !== key.toLowerCase()) {
+      out.push({ path: at, message: `header names are kept in lower case; write "${key.toLowerCase()}"` });
     } else if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
       checkOperators(value, at, out);
     } else checkValue(value, at, out);

@@ -89,7 +89,7 @@ export interface ConfigService {
   onChange(fn: (config: Config) => void): Unsubscribe;
 }
 
-/** Automations, jobs and outbox, as the engine composes them (electron/engine/automations/service.ts). */
+/** The automations service (electron/engine/automations/service.ts); its scheduler, outbox and action kinds are peers built by electron/engine/work.ts. */
 export interface AutomationsService {
   start(): Promise<void>;
   stop(): Promise<void>;

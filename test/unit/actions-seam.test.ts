@@ -84,7 +84,9 @@ describe('automations: when -> one action', () => {
     expect(issues({ run: { command: '/a' }, action: { kind: 'script', command: '/a' } })).toMatch(
       /^automations\[0\]\.run: give "action" or the older "run", not both/,
     );
-    expect(issues({ action: { kind: 'fax', number: '1' } })).toMatch(/^automations\[0\]\.action\.kind: /);
+    expect(issues({ action: { kind: 'fax', number: '1' } })).toMatch(
+      /^automations\[0\]\.action\.kind: unknown action kind; use one of "script"/,
+    );
     expect(issues({ action: { kind: 'script', command: '' } })).toMatch(/^automations\[0\]\.action\.command: /);
     expect(issues({ run: { command: '/a', shell: true } })).toMatch(/^automations\[0\]\.run: .*shell/);
   });

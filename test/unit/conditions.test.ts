@@ -149,6 +149,9 @@ describe('conditions are checked on save, with the JSON path of the bad part', (
       /^conditions\.payload\.amount\.\$where: unknown operator/,
     );
     expect(problem({ $where: 'true' })).toMatch(/^conditions\.\$where: unknown operator/);
+    expect(problem({ 'headers.X-Shopify-Topic': 'orders/create' })).toMatch(
+      /^conditions\.headers\.X-Shopify-Topic: header names are kept in lower case; write "headers\.x-shopify-topic"/,
+    );
     expect(problem({ 'body.amount': 1 })).toMatch(/^conditions\.body\.amount: a field starts with "payload\."/);
     expect(problem({ $or: [{ 'payload.a': 1 }, { 'payload.b': { $foo: 1 } }] })).toMatch(
       /^conditions\.\$or\[1\]\.payload\.b\.\$foo: unknown operator/,
