@@ -6,6 +6,7 @@ import type { Gap, GapCause } from '../../shared/gaps';
 import { getApi } from '../api';
 import { Button } from '../components/Button';
 import { durationBetween, formatDateTime, formatDuration } from '../lib/format';
+import { useNames } from '../lib/names';
 
 const SEEN_KEY = 'hookdock.gapsSeen';
 const RECENT_MS = 7 * 24 * 3_600_000;
@@ -46,6 +47,7 @@ export function AwayPanel() {
     };
   }, []);
 
+  const names = useNames();
   const now = Date.now();
   const shown = gaps.filter((g) => !seen.includes(g.id) && now - Date.parse(g.to ?? g.from) < RECENT_MS).slice(0, 5);
   if (shown.length === 0) return null;
@@ -86,7 +88,7 @@ export function AwayPanel() {
               <ul className="away-sources">
                 {g.sources.map((s) => (
                   <li key={s.id}>
-                    <code>{s.id}</code>
+                    <strong title={`id: ${s.id}`}>{names.source(s.id)}</strong>
                     <span className="away-policy">{s.providerPolicy}</span>
                     <span className="away-recovery">{s.recovery}</span>
                   </li>

@@ -28,7 +28,7 @@ describe('While you were away', () => {
       join(dir, 'config.json'),
       JSON.stringify({
         sources: [
-          { id: 'shop', provider: 'shopify', secret: 'shop-secret' },
+          { id: 'shop', name: 'My shop', provider: 'shopify', secret: 'shop-secret' },
           { id: 'woo', provider: 'woocommerce', secret: 'woo-secret' },
           { id: 'code', provider: 'github', secret: 'gh-secret' },
         ],
@@ -49,7 +49,8 @@ describe('While you were away', () => {
     await expect.poll(() => panel.locator('.away-gap').count()).toBe(1);
     expect(await panel.locator('.away-when strong').textContent()).toBe('Hookdock was not running');
     const rows = panel.locator('.away-sources li');
-    expect(await rows.locator('code').allTextContents()).toEqual(['shop', 'woo', 'code']);
+    // The names the owner typed, the id where there is none.
+    expect(await rows.locator('strong').allTextContents()).toEqual(['My shop', 'woo', 'code']);
     expect(await rows.nth(0).textContent()).toContain(
       'Shopify keeps retrying what it sent during this gap until about',
     );
