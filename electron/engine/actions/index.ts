@@ -12,7 +12,7 @@ export interface BuiltinActionOptions {
 export function createBuiltinActions(opts: BuiltinActionOptions): ActionRegistry {
   return createActionRegistry([
     createScriptAction(opts.script),
-    createAgentAction({ logger: opts.script.logger }),
+    createAgentAction(),
     // one line per kind
   ]);
 }

@@ -5,7 +5,6 @@
 // under the rule in reply.ts. Retries are the one scheduler's, not the SDK's.
 import OpenAI from 'openai';
 import { agentActionSchema, type AgentActionConfig } from '../../../../shared/actions';
-import type { Logger } from '../../util/logger';
 import { envelopeOf } from '../script/envelope';
 import { checkDestinations } from '../script/sends';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types';
@@ -13,10 +12,6 @@ import { describeAgentError } from './errors';
 import { buildMessages } from './prompt';
 import { capReply, sendFromReply } from './reply';
 import { renderTemplate } from './template';
-
-export interface AgentActionOptions {
-  logger: Logger;
-}
 
 /** What an agent attempt records as its `result` (shared/types.ts Attempt.result). */
 export interface AgentResult {
@@ -32,7 +27,8 @@ export interface AgentResult {
 
 type Event = Parameters<ActionKind['run']>[1];
 
-export function createAgentAction(opts: AgentActionOptions): ActionKind<AgentActionConfig> {
+/** The agent kind; it holds nothing between attempts (a client is made per attempt, from its config). */
+export function createAgentAction(): ActionKind<AgentActionConfig> {
   async function run(ctx: ActionContext<AgentActionConfig>, event: Event, signal: AbortSignal): Promise<ActionOutcome> {
     const { action } = ctx;
     const base: AgentResult = { model: action.model, status: null, reply: null, truncated: false, usage: null };
