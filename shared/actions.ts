@@ -49,5 +49,17 @@ export type ActionKindId = ActionConfig['kind'];
 export type ScriptActionConfig = z.infer<typeof scriptActionSchema>;
 export type AgentActionConfig = z.infer<typeof agentActionSchema>;
 
+/** An agent attempt's `result` (Attempt.result), shown in the event page's run card. */
+export interface AgentAttemptResult {
+  model: string;
+  /** HTTP status of the endpoint's answer; null when none came (timeout, connection refused). */
+  status: number | null;
+  /** The model's reply text, capped (16 KiB of characters); null when there was none. */
+  reply: string | null;
+  truncated: boolean;
+  /** Token counts as the endpoint reported them (OpenAI's `usage`), or null. */
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
+}
+
 /** The legacy `run: {...}` of an automation: a script action without its kind. */
 export const legacyRunSchema = scriptActionSchema.omit({ kind: true });

@@ -4,7 +4,7 @@
 // (prompt.ts); the reply is kept with the attempt and may queue one outgoing webhook
 // under the rule in reply.ts. Retries are the one scheduler's, not the SDK's.
 import OpenAI from 'openai';
-import { agentActionSchema, type AgentActionConfig } from '../../../../shared/actions';
+import { agentActionSchema, type AgentActionConfig, type AgentAttemptResult } from '../../../../shared/actions';
 import { envelopeOf } from '../script/envelope';
 import { checkDestinations } from '../script/sends';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types';
@@ -13,17 +13,8 @@ import { buildMessages } from './prompt';
 import { capReply, sendFromReply } from './reply';
 import { renderTemplate } from './template';
 
-/** What an agent attempt records as its `result` (shared/types.ts Attempt.result). */
-export interface AgentResult {
-  model: string;
-  /** HTTP status of the endpoint's answer; null when none came (timeout, connection refused). */
-  status: number | null;
-  /** The model's reply text, at most MAX_REPLY_CHARS (reply.ts); null when there was none. */
-  reply: string | null;
-  truncated: boolean;
-  /** Token counts as the endpoint reported them (OpenAI's `usage`), or null. */
-  usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
-}
+/** What an agent attempt records as its `result`. */
+export type AgentResult = AgentAttemptResult;
 
 type Event = Parameters<ActionKind['run']>[1];
 
