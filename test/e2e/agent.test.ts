@@ -32,7 +32,7 @@ beforeAll(async () => {
           apiKey: API_KEY,
           model: 'llama3.2',
           instructions: 'Draft a thank-you note.',
-          message: 'Order {{ payload.id }} by {{ payload.customer.first_name }}',
+          message: 'Order {{ payload.name }} by {{ payload.customer.first_name }}',
         },
         retry: { maxAttempts: 1 },
       },
@@ -62,7 +62,7 @@ describe('the agent action in the dashboard', () => {
     );
     expect(event.runs[0].attempts[0].kind).toBe('agent');
     expect(chat.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
-    expect(chat.requests[0].body.messages[1].content).toContain('Order 1042 by Zoë');
+    expect(chat.requests[0].body.messages[1].content).toContain('Order #1042 by Zoë');
 
     const page = app.page;
     await page.evaluate((h) => (window.location.hash = h), `#/events/${id}`);
