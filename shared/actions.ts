@@ -32,8 +32,11 @@ export const agentActionSchema = z
     model: z.string().min(1),
     /** The owner's instructions: the system message, before the fixed data-handling rule. */
     instructions: z.string().max(20_000).default(''),
-    /** A Liquid template over the envelope; the user message, inside the data markers. */
-    message: z.string().max(20_000).default('{{ payload | json }}'),
+    /**
+     * A Liquid template over the envelope: the user message, inside the data markers. Empty
+     * (the default): the whole envelope as JSON, the payload's numbers with their exact digits.
+     */
+    message: z.string().max(20_000).default(''),
     /** Seconds before the request is given up (a failed attempt, retried). */
     timeoutSeconds: z.number().positive().max(3600).default(60),
   })

@@ -95,6 +95,17 @@ describe('the agent action', () => {
     );
   });
 
+  it('sends the whole envelope with exact digits when the message template is left empty', async () => {
+    h = await startHarness(dir, config({ message: '' }));
+    const text = '{"id":820982911946154508,"note":"Zoë"}';
+    const event = await h.fire({ body: { text }, payload: JSON.parse(text) });
+    await h.waitRun(event.id, allSettled);
+    const user = chat.requests[0].body.messages[1].content;
+    const inside = JSON.parse(user.slice('<webhook-data>\n'.length, -'\n</webhook-data>'.length)) as string;
+    expect(inside).toContain('"payload":{"id":820982911946154508,"note":"Zoë"}');
+    expect(JSON.parse(inside)).toMatchObject({ id: event.id, type: event.type, source: event.source });
+  });
+
   it('queues an outgoing webhook when the whole reply is a send object', async () => {
     h = await startHarness(dir, config());
     chat.reply = '```json\n{"send":{"destination":"analytics","type":"refund.drafted","data":{"draft":"Hi Zoë"}}}\n```';

@@ -5,7 +5,7 @@
 // under the rule in reply.ts. Retries are the one scheduler's, not the SDK's.
 import OpenAI from 'openai';
 import { agentActionSchema, type AgentActionConfig, type AgentAttemptResult } from '../../../../shared/actions';
-import { envelopeOf } from '../script/envelope';
+import { envelopeJson, envelopeOf } from '../script/envelope';
 import { checkDestinations } from '../script/sends';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types';
 import { describeAgentError } from './errors';
@@ -25,8 +25,11 @@ export function createAgentAction(): ActionKind<AgentActionConfig> {
     const base: AgentResult = { model: action.model, status: null, reply: null, truncated: false, usage: null };
     let data: string;
     try {
-      const envelope = envelopeOf(event, { id: ctx.runId, reason: ctx.reason, test: ctx.test });
-      data = await renderTemplate(action.message, envelope);
+      const run = { id: ctx.runId, reason: ctx.reason, test: ctx.test };
+      // No template: the envelope as a script gets it, ids beyond 2^53 kept from the body's own text.
+      data = action.message.trim()
+        ? await renderTemplate(action.message, envelopeOf(event, run))
+        : envelopeJson(event, run);
     } catch (err) {
       await ctx.ready;
       return { ok: false, error: (err as Error).message, fields: { result: base } };
