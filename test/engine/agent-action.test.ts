@@ -191,6 +191,18 @@ describe('the agent action', () => {
     expect(resultOf(run, 2).reply).toBe('Done.');
   });
 
+  it('says how to fix an endpoint nobody listens on', async () => {
+    const gone = await startFakeChat();
+    await gone.close(); // its port is now refused
+    h = await startHarness(dir, config({ baseUrl: gone.baseUrl }));
+    const event = await h.fire(refund('x'));
+    const [run] = await h.waitRun(event.id, allSettled);
+    expect(run.status).toBe('failed');
+    expect(run.attempts[0].error).toBe(
+      'Could not reach the AI endpoint: check its base URL and that the server (for example Ollama) is running.',
+    );
+  });
+
   it('gives up a request that never answers after timeoutSeconds', async () => {
     h = await startHarness(dir, config({ timeoutSeconds: 0.3 }));
     chat.answers.push('hang');
