@@ -17,8 +17,33 @@ export const scriptActionSchema = z
   })
   .strict();
 
+/**
+ * Asks an AI agent: one chat completion from an OpenAI-compatible endpoint (a hosted one, or a
+ * local Ollama at http://127.0.0.1:11434/v1). `message` is a Liquid template over the envelope;
+ * the event goes in as delimited data, never as instructions (electron/engine/actions/agent/).
+ */
+export const agentActionSchema = z
+  .object({
+    kind: z.literal('agent'),
+    /** The API root the SDK appends /chat/completions to, e.g. https://api.openai.com/v1. */
+    baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:11434/v1' }),
+    /** A secret (masked in the API, encrypted at rest like other secrets); none for a local Ollama. */
+    apiKey: z.string().min(1).optional(),
+    model: z.string().min(1),
+    /** The owner's instructions: the system message, before the fixed data-handling rule. */
+    instructions: z.string().max(20_000).default(''),
+    /**
+     * A Liquid template over the envelope: the user message, inside the data markers. Empty
+     * (the default): the whole envelope as JSON, the payload's numbers with their exact digits.
+     */
+    message: z.string().max(20_000).default(''),
+    /** Seconds before the request is given up (a failed attempt, retried). */
+    timeoutSeconds: z.number().positive().max(3600).default(60),
+  })
+  .strict();
+
 /** Every kind's schema, one entry per kind: the action union is built from this list. */
-export const ACTION_SCHEMAS = [scriptActionSchema] as const;
+export const ACTION_SCHEMAS = [scriptActionSchema, agentActionSchema] as const;
 
 const KINDS = ACTION_SCHEMAS.map((s) => `"${s.shape.kind.value}"`).join(', ');
 
@@ -29,6 +54,19 @@ export const actionSchema = z.discriminatedUnion('kind', ACTION_SCHEMAS, {
 export type ActionConfig = z.infer<typeof actionSchema>;
 export type ActionKindId = ActionConfig['kind'];
 export type ScriptActionConfig = z.infer<typeof scriptActionSchema>;
+export type AgentActionConfig = z.infer<typeof agentActionSchema>;
+
+/** An agent attempt's `result` (Attempt.result), shown in the event page's run card. */
+export interface AgentAttemptResult {
+  model: string;
+  /** HTTP status of the endpoint's answer; null when none came (timeout, connection refused). */
+  status: number | null;
+  /** The model's reply text, capped (16 KiB of characters); null when there was none. */
+  reply: string | null;
+  truncated: boolean;
+  /** Token counts as the endpoint reported them (OpenAI's `usage`), or null. */
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
+}
 
 /** The legacy `run: {...}` of an automation: a script action without its kind. */
 export const legacyRunSchema = scriptActionSchema.omit({ kind: true });

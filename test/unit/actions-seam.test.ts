@@ -2,7 +2,7 @@
 // refuse a repeated name; a legacy `run: {...}` is read as a script action; the
 // event status rule lives once in shared/statuses.ts.
 import { describe, expect, it } from 'vitest';
-import { scriptActionSchema } from '../../shared/actions';
+import { ACTION_SCHEMAS, scriptActionSchema } from '../../shared/actions';
 import { automationSchema, configSchema, describeIssues } from '../../shared/config';
 import { eventStatusFor, mayRun, NEVER_RUNS } from '../../shared/statuses';
 import type { RunStatus } from '../../shared/types';
@@ -36,7 +36,9 @@ describe('the action registry', () => {
         },
       },
     });
-    expect(actions.kinds()).toEqual(['script']);
+    // One kind per schema in shared/actions.ts, and no kind without its schema.
+    expect([...actions.kinds()].sort()).toEqual(ACTION_SCHEMAS.map((k) => k.shape.kind.value).sort());
+    for (const schema of ACTION_SCHEMAS) expect(actions.get(schema.shape.kind.value)?.configSchema).toBe(schema);
     expect(actions.get('script')?.configSchema).toBe(scriptActionSchema);
     actions.stop();
   });

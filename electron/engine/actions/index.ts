@@ -3,6 +3,7 @@
 import type { ActionRegistry } from './types';
 import { createActionRegistry } from './registry';
 import { createScriptAction, type ScriptActionOptions } from './script/action';
+import { createAgentAction } from './agent/action';
 
 export interface BuiltinActionOptions {
   script: ScriptActionOptions;
@@ -11,6 +12,7 @@ export interface BuiltinActionOptions {
 export function createBuiltinActions(opts: BuiltinActionOptions): ActionRegistry {
   return createActionRegistry([
     createScriptAction(opts.script),
+    createAgentAction(),
     // one line per kind
   ]);
 }

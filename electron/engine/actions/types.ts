@@ -57,6 +57,8 @@ export interface ActionOutcome {
   ok: boolean;
   error: string | null;
   fields?: Partial<Omit<Attempt, 'attempt' | 'startedAt' | 'finishedAt' | 'error'>>;
+  /** A failed attempt's far end asked to wait (Retry-After), in ms: the next try waits at least this. */
+  retryAfterMs?: number;
 }
 
 export interface ActionKind<C extends ActionConfig = ActionConfig> {

@@ -187,7 +187,11 @@ async function runAttempt(
     // Stopping (store closing) or a full disk: the job stays active and runs again after a restart.
     deps.logger.error('Could not record the end of a script attempt.', { run: run.id, err });
   }
-  return { ok: false, error: finished.error ?? 'The action failed.' };
+  return {
+    ok: false,
+    error: finished.error ?? 'The action failed.',
+    ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
+  };
 }
 
 async function recordRefusal(deps: AttemptDeps, run: Run, error: string, at: string): Promise<void> {

@@ -25,6 +25,9 @@ export function toPublicConfig(
       hasSecret: Boolean(s.secret),
       webhookUrl: baseUrl ? webhookUrl(baseUrl, s.id) : null,
     })),
+    automations: config.automations.map((a) =>
+      a.action.kind === 'agent' && a.action.apiKey ? { ...a, action: { ...a.action, apiKey: SECRET_MASK } } : a,
+    ),
     destinations: config.destinations.map((d) => ({ ...d, secret: SECRET_MASK, hasSecret: Boolean(d.secret) })),
     tunnel: {
       ...config.tunnel,

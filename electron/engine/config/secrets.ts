@@ -34,6 +34,14 @@ export function mapSecretFields(raw: unknown, fn: (value: string, path: string) 
         : item,
     );
   }
+  if (Array.isArray(raw.automations)) {
+    // An agent action's API key (actions/agent/).
+    out.automations = raw.automations.map((a: unknown, i) =>
+      isObject(a) && isObject(a.action) && a.action.kind === 'agent' && typeof a.action.apiKey === 'string'
+        ? { ...a, action: { ...a.action, apiKey: fn(a.action.apiKey, `automations[${i}].action.apiKey`) } }
+        : a,
+    );
+  }
   if (isObject(raw.tunnel) && typeof raw.tunnel.authtoken === 'string') {
     out.tunnel = { ...raw.tunnel, authtoken: fn(raw.tunnel.authtoken, 'tunnel.authtoken') };
   }

@@ -71,7 +71,7 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
 
     saveAutomation: (automation) =>
       edit((draft) => {
-        draft.automations = upsert(draft.automations, automation);
+        draft.automations = upsert(draft.automations, keepAgentKey(automation, draft));
       }),
 
     deleteAutomation: ({ id }) =>
@@ -110,4 +110,16 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
 
 function dropUndefined<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** An agent action's apiKey coming back masked keeps the stored one; a new value replaces it; none clears it. */
+function keepAgentKey<A extends Config['automations'][number]>(automation: A, draft: Config): A {
+  const { action } = automation;
+  if (action.kind !== 'agent') return automation;
+  const stored = draft.automations.find((a) => a.id === automation.id)?.action;
+  const typed = typedSecret(action.apiKey);
+  const apiKey = typed ?? (stored?.kind === 'agent' && action.apiKey !== undefined ? stored.apiKey : undefined);
+  const next = { ...action, apiKey };
+  if (apiKey === undefined) delete next.apiKey;
+  return { ...automation, action: next };
 }

@@ -11,6 +11,7 @@ import {
   formatTime,
 } from '../../lib/format';
 import { runWord } from '../../lib/statusWords';
+import { AgentAttempt } from './AgentAttempt';
 
 export type LiveOutput = Map<string, { stdout: string; stderr: string }>;
 export const liveKey = (runId: string, attempt: number) => `${runId}:${attempt}`;
@@ -86,6 +87,7 @@ export function RunCard({
 }
 
 function AttemptItem({ attempt: a, live }: { attempt: Attempt; live?: { stdout: string; stderr: string } }) {
+  if (a.kind === 'agent') return <AgentAttempt attempt={a} />;
   const running = a.finishedAt === null;
   // While running, the pushed chunks are newer than what the last update carried.
   const stdout = running && live?.stdout ? live.stdout : a.stdout;
