@@ -52,7 +52,9 @@ export async function renderFields<K extends string>(
     try {
       out[key] = await renderTemplate(fields[key], envelope);
     } catch (err) {
-      throw new Error(`The template in "${key}" could not be rendered: ${firstLine(err)}. Fix it in the automation.`);
+      throw new Error(`The template in "${key}" could not be rendered: ${firstLine(err)}. Fix it in the automation.`, {
+        cause: err,
+      });
     }
   }
   return out;
