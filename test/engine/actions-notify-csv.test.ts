@@ -126,6 +126,24 @@ describe('csv action', () => {
     ]);
   });
 
+  it('"Test it" shows the row it would add and writes nothing to the file', async () => {
+    const file = join(dir, 'orders.csv');
+    h = await startHarness(dir, withAction(csvAction(file)));
+    const stored = await h.store.appendEvent(shopifyOrder('5', 'Eva', '5'));
+    const run = await h.automations.handlers.testRunAutomation({ id: 'a1', eventId: stored.id });
+    expect(run.status).toBe('succeeded');
+    expect(run.attempts[0].result).toEqual({
+      file,
+      row: [stored.id, '5', 'Eva', '5.00'],
+      header: false,
+      tornBytes: 0,
+      alreadyWritten: false,
+      written: false,
+    });
+    expect(run.attempts[0].error).toBe('A test run writes nothing to the file: this is the row it would add.');
+    await expect(readFile(file)).rejects.toThrow(/ENOENT/);
+  });
+
   it('moves a torn tail left by a crash to <file>.torn and starts the next row on its own line', async () => {
     const file = join(dir, 'orders.csv');
     await writeFile(file, '\uFEFFEvent,Order,Customer,Total\r\nevt_1,1,Ann,1.00\r\nevt_2,2,Bo');

@@ -21,6 +21,8 @@ export interface CsvResult {
   /** Bytes of a torn row (left by a crash) moved to "<file>.torn" first; 0 when none. */
   tornBytes: number;
   alreadyWritten: boolean;
+  /** The row was appended by this attempt (false for a "Test it" run and a row already written). */
+  written: boolean;
 }
 
 export function createCsvAction(): ActionKind<CsvActionConfig> {
@@ -56,9 +58,19 @@ export function createCsvAction(): ActionKind<CsvActionConfig> {
       }
       const header = csvLine(columns.map((c) => c.name));
       await ctx.ready; // write only once the attempt is durable
+      if (ctx.reason === 'test') {
+        // "Test it" shows the row without touching the owner's spreadsheet (as a script's
+        // test run sends nothing onward).
+        const result: CsvResult = { file, row, header: false, tornBytes: 0, alreadyWritten: false, written: false };
+        return {
+          ok: true,
+          error: 'A test run writes nothing to the file: this is the row it would add.',
+          fields: { result },
+        };
+      }
       try {
         const done = await serial(file, () => appendRow(file, header, csvLine(row), ctx.attempt > 1));
-        const result: CsvResult = { file, row, ...done };
+        const result: CsvResult = { file, row, ...done, written: !done.alreadyWritten };
         const note = done.tornBytes
           ? `The file ended in a row cut short by a crash; those ${done.tornBytes} bytes were moved to ${file}.torn.`
           : null;
