@@ -41,6 +41,7 @@ const API_METHOD_NAMES = {
   sendTestDelivery: 1,
   updateSettings: 1,
   listGaps: 1,
+  previewTemplate: 1,
 } satisfies Record<ApiMethod, 1>;
 
 const DESKTOP_METHOD_NAMES = {

@@ -4,6 +4,7 @@
 // schema as its configSchema. Adding a kind: its schema here and in ACTION_SCHEMAS,
 // its folder in electron/engine/actions/, one line in electron/engine/actions/index.ts.
 import { z } from 'zod';
+import { templateString } from './templates';
 
 /** Runs the owner's program (ARCHITECTURE.md "Contract: agent scripts"). */
 export const scriptActionSchema = z
@@ -41,9 +42,31 @@ export const agentActionSchema = z
     timeoutSeconds: z.number().positive().max(3600).default(60),
   })
   .strict();
+/** A desktop notification (and a browser one in open dashboards); title and body are templates. */
+export const notifyActionSchema = z
+  .object({
+    kind: z.literal('notify'),
+    title: templateString.pipe(z.string().min(1, 'give the notification a title')),
+    body: templateString.default(''),
+  })
+  .strict();
+
+/** Appends one row per event to a CSV file; each column's value is a template. */
+export const csvActionSchema = z
+  .object({
+    kind: z.literal('csv'),
+    /** An absolute path to the .csv file (created with a header row when new or empty). */
+    file: z
+      .string()
+      .refine((f) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(f), 'give the full path of the file, e.g. /home/me/orders.csv'),
+    columns: z
+      .array(z.object({ name: z.string().min(1, 'give the column a name'), value: templateString }).strict())
+      .min(1, 'add at least one column'),
+  })
+  .strict();
 
 /** Every kind's schema, one entry per kind: the action union is built from this list. */
-export const ACTION_SCHEMAS = [scriptActionSchema, agentActionSchema] as const;
+export const ACTION_SCHEMAS = [scriptActionSchema, notifyActionSchema, csvActionSchema, agentActionSchema] as const;
 
 const KINDS = ACTION_SCHEMAS.map((s) => `"${s.shape.kind.value}"`).join(', ');
 
@@ -67,6 +90,8 @@ export interface AgentAttemptResult {
   /** Token counts as the endpoint reported them (OpenAI's `usage`), or null. */
   usage: { promptTokens: number; completionTokens: number; totalTokens: number } | null;
 }
+export type NotifyActionConfig = z.infer<typeof notifyActionSchema>;
+export type CsvActionConfig = z.infer<typeof csvActionSchema>;
 
 /** The legacy `run: {...}` of an automation: a script action without its kind. */
 export const legacyRunSchema = scriptActionSchema.omit({ kind: true });

@@ -87,6 +87,8 @@ export const apiArgs = {
   listGaps: z.object({}).strict(),
   /** Queues a signed test delivery (type "hookdock.test") to the destination, through the outbox. */
   sendTestDelivery: byId,
+  /** Renders a template (an action's text field) over a stored event, as a run would. */
+  previewTemplate: z.object({ template: z.string().max(65_536), eventId: z.string().min(1).max(200) }).strict(),
   updateSettings: z
     .object({
       tunnel: z
@@ -147,6 +149,8 @@ export interface ApiResults {
   sendTestDelivery: Delivery;
   updateSettings: PublicConfig;
   listGaps: { items: Gap[] };
+  /** text: the rendered text, or null with problem: a sentence saying what to fix. */
+  previewTemplate: { text: string | null; problem: string | null };
 }
 
 export type ApiHandlers = {
@@ -184,6 +188,7 @@ export const apiRoutes: { [M in ApiMethod]: { method: HttpMethod; path: string }
   sendTestDelivery: { method: 'POST', path: '/api/destinations/:id/test' },
   updateSettings: { method: 'PUT', path: '/api/settings' },
   listGaps: { method: 'GET', path: '/api/gaps' },
+  previewTemplate: { method: 'POST', path: '/api/templates/preview' },
 };
 
 export const API_METHODS = Object.keys(apiArgs) as ApiMethod[];

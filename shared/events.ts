@@ -22,8 +22,24 @@ export interface PushEvents {
   'reachability.changed': Reachability;
   /** A gap was recorded, or an open one ended. */
   'gap.changed': Gap;
+  /**
+   * A notify action fired (electron/engine/actions/notify/): the desktop shows it as a
+   * notification, an open browser dashboard as a browser notification; clicking opens the event.
+   */
+  notify: NotifyPush;
   /** Something in Status changed (counts, store health); the full new status. */
   'status.changed': Status;
+}
+
+/** What a notify action shows (title and body already rendered from their templates). */
+export interface NotifyPush {
+  eventId: string;
+  runId: string;
+  automationId: string;
+  title: string;
+  body: string;
+  /** A test event or a "Test it" run. */
+  test: boolean;
 }
 
 export type PushEventName = keyof PushEvents;
@@ -40,6 +56,7 @@ export const PUSH_EVENT_NAMES: readonly PushEventName[] = [
   'status.changed',
   'reachability.changed',
   'gap.changed',
+  'notify',
 ];
 
 export type Unsubscribe = () => void;

@@ -17,6 +17,7 @@ import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createGapProtection } from './gaps';
 import { createCheckScriptHandlers } from './handlers/check-script';
+import { createTemplateHandlers } from './templates/handlers';
 import { createTestDeliveryHandlers } from './handlers/test-delivery';
 import { createReceiverApp } from './receiver/app';
 import { listenReceiver, type ReceiverServer } from './receiver/listen';
@@ -138,6 +139,7 @@ export function createEngine(options: EngineOptions): Engine {
     }),
     automations.handlers, // replay, retries, outbox, pause, test runs
     gaps.handlers, // listGaps
+    createTemplateHandlers({ store }), // previewTemplate
   );
 
   const receiverApp = createReceiverApp({

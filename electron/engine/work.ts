@@ -71,6 +71,13 @@ export interface ScriptHostOptions {
 export function createEngineActions(deps: EngineDeps, script: ScriptHostOptions = {}): ActionRegistry {
   return createBuiltinActions({
     script: { logger: deps.logger, tmpDir: join(deps.dataDir, 'tmp'), ...script },
+    notify: {
+      emit: (push) => {
+        const listeners = deps.bus.listenerCount?.('notify') ?? 0;
+        deps.bus.emit('notify', push);
+        return listeners;
+      },
+    },
   });
 }
 

@@ -211,6 +211,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   running.bus.on('event.updated', onEvent);
   running.bus.on('run.updated', (r) => notifier.onRunUpdated(r));
   running.bus.on('delivery.updated', (d) => notifier.onDeliveryUpdated(d));
+  running.bus.on('notify', (p) => notifier.onNotify(p));
   running.bus.on('status.changed', (s: Status) => tray.setStatus(s));
   for (const name of ['tunnel.changed', 'automations.paused', 'config.changed'] as const) {
     running.bus.on(name, () => void refreshStatus());

@@ -4,6 +4,7 @@
 // "N more" summary instead of flooding the screen. The Notification class,
 // the clock and the preferences are injected.
 import type { DesktopPreferences, OpenTarget } from '../../shared/desktop';
+import type { NotifyPush } from '../../shared/events';
 import { NEVER_RUNS } from '../../shared/statuses';
 import type { Delivery, EventSummary, Run } from '../../shared/types';
 import type { Clock } from '../engine/util/clock';
@@ -73,6 +74,8 @@ export interface Notifier {
   onEventCreated(event: EventSummary): void;
   onRunUpdated(run: Run): void;
   onDeliveryUpdated(delivery: Delivery): void;
+  /** A notify action's notification (push 'notify'): shown rate-limited; a click opens its event. */
+  onNotify(push: NotifyPush): void;
   /** A one-off notice from the app itself (e.g. "still running in the tray"); not rate-limited. */
   notice(content: NotificationContent, target?: OpenTarget): void;
   /** Notifications held back by the rate limit and not yet summarised. */
@@ -157,6 +160,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         },
         { view: 'outbox', id: delivery.id },
       );
+    },
+    onNotify(push) {
+      // The owner asked for this one (their automation, or its "Test it"): not filtered by
+      // event type, but the global switch and the rate limit still apply.
+      limited({ title: push.title, body: push.body }, { view: 'event', id: push.eventId });
     },
     notice(content, target = { view: 'home' }) {
       show(content, target);

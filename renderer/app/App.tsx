@@ -13,6 +13,7 @@ import { AwayPanel } from './AwayPanel';
 import { Header } from './Header';
 import { NeedsToken } from './NeedsToken';
 import { Notices } from './Notices';
+import { useBrowserNotifications } from './browserNotify';
 import { useDesktopOpen } from './desktop';
 import { useRoute, type Route } from './router';
 
@@ -21,6 +22,7 @@ export function App() {
   const needsToken = useAppState((s) => s.needsToken);
   useEffect(() => startAppStore(getApi()), []);
   useDesktopOpen();
+  useBrowserNotifications();
   useFocusHeadingOnNavigate(
     route.name === 'event'
       ? `event/${route.id}`

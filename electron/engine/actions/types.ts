@@ -37,6 +37,8 @@ export interface ActionContext<C = ActionConfig> {
    * Settles when the attempt may act: the scheduler's job record is durable and holds a work
    * slot. Prepare before it; do nothing visible (spawn, send, write) until it resolves. When it
    * rejects, nothing may run: reject with its error (the lifecycle then reports "not saved").
+   * Await it before returning any outcome, a failed one too: the attempt is recorded on the
+   * run only once it has resolved, so an outcome returned earlier is lost.
    */
   ready: Promise<void>;
   config(): Config;

@@ -7,6 +7,8 @@ export interface Bus {
   on<K extends PushEventName>(name: K, fn: (payload: PushEvents[K]) => void): Unsubscribe;
   /** Every event, for the transports (SSE, IPC). */
   onAny(fn: <K extends PushEventName>(name: K, payload: PushEvents[K]) => void): Unsubscribe;
+  /** How many subscribers an emit of `name` reaches now (its own and every onAny). */
+  listenerCount?(name: PushEventName): number;
 }
 
 export function createBus(): Bus {
@@ -27,5 +29,6 @@ export function createBus(): Bus {
       ee.on(ANY, l);
       return () => ee.off(ANY, l);
     },
+    listenerCount: (name) => ee.listenerCount(name) + ee.listenerCount(ANY),
   };
 }

@@ -12,6 +12,7 @@ import { SaveForm, SecretField, useSaveForm, useSecretsSentence } from '../../co
 import { NumberInput, Select, TextInput } from '../../components/inputs';
 import { LoadingPage } from '../../components/Loading';
 import { toast } from '../../components/Toast';
+import { BrowserNotifySettings } from './BrowserNotifySettings';
 import { DesktopSettings } from './DesktopSettings';
 
 export function SettingsView() {
@@ -23,6 +24,7 @@ export function SettingsView() {
       <TunnelSettings config={config} />
       <KeepingSettings config={config} />
       <DesktopSettings />
+      <BrowserNotifySettings />
       <AboutCard />
     </div>
   );
