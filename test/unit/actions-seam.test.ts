@@ -36,7 +36,7 @@ describe('the action registry', () => {
         },
       },
     });
-    expect(actions.kinds()).toEqual(['script']);
+    expect(actions.kinds()).toContain('script');
     expect(actions.get('script')?.configSchema).toBe(scriptActionSchema);
     actions.stop();
   });

@@ -3,14 +3,25 @@
 import type { ActionRegistry } from './types';
 import { createActionRegistry } from './registry';
 import { createScriptAction, type ScriptActionOptions } from './script/action';
+import { createForwardAction, type ForwardActionOptions } from './forward/action';
+import { createEmailAction, type EmailActionOptions } from './email/action';
 
 export interface BuiltinActionOptions {
   script: ScriptActionOptions;
+  /** Without it (a registry built for a test of other kinds) a forward attempt fails: nothing to queue it in. */
+  forward?: ForwardActionOptions;
+  email?: EmailActionOptions;
 }
+
+const NO_OUTBOX: ForwardActionOptions = {
+  outbox: { forward: () => Promise.reject(new Error('This Hookdock has no outbox to queue the forward in.')) },
+};
 
 export function createBuiltinActions(opts: BuiltinActionOptions): ActionRegistry {
   return createActionRegistry([
     createScriptAction(opts.script),
+    createForwardAction(opts.forward ?? NO_OUTBOX),
+    createEmailAction(opts.email),
     // one line per kind
   ]);
 }

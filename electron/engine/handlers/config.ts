@@ -4,6 +4,7 @@
 // needs to know it.
 import { randomBytes } from 'node:crypto';
 import type { ApiHandlers } from '../../../shared/api';
+import { mapActionSecrets, type ActionConfig } from '../../../shared/actions';
 import { SECRET_MASK, type Config } from '../../../shared/config';
 import { toPublicConfig } from '../config/public';
 import { notFound } from '../util/errors';
@@ -71,7 +72,16 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
 
     saveAutomation: (automation) =>
       edit((draft) => {
-        draft.automations = upsert(draft.automations, automation);
+        // A masked action secret coming back means "unchanged": keep the stored one (same kind only).
+        const stored = draft.automations.find((a) => a.id === automation.id)?.action;
+        const storedSecrets = new Map<string, string>();
+        if (stored && stored.kind === automation.action?.kind) {
+          mapActionSecrets(stored, (v, p) => (storedSecrets.set(p, v), v));
+        }
+        const action = mapActionSecrets(automation.action, (v, p) =>
+          v === SECRET_MASK ? (storedSecrets.get(p) ?? '') : v,
+        ) as ActionConfig | undefined;
+        draft.automations = upsert(draft.automations, action ? { ...automation, action } : automation);
       }),
 
     deleteAutomation: ({ id }) =>
