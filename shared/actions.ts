@@ -17,6 +17,9 @@ export const scriptActionSchema = z
   })
   .strict();
 
+/** The public config's mask for a secret that is set (equals SECRET_MASK; shared/config.ts imports this file). */
+const MASKED = '••••••••';
+
 /** Request headers that are Hookdock's to set on a forward (framing, signature, loop guard), never copied. */
 export const FORWARD_RESERVED_HEADERS = [
   'host',
@@ -38,9 +41,12 @@ export const forwardActionSchema = z
   .object({
     kind: z.literal('forward'),
     url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    // The mask (SECRET_MASK of shared/config.ts) is what the UI sends back for "unchanged":
+    // the saveAutomation handler puts the stored secret in its place.
     secret: z
       .string()
       .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64>')
+      .or(z.literal(MASKED))
       .optional(),
     body: z.string().optional(),
     headers: z

@@ -81,6 +81,8 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
         const action = mapActionSecrets(automation.action, (v, p) =>
           v === SECRET_MASK ? (storedSecrets.get(p) ?? '') : v,
         ) as ActionConfig | undefined;
+        // A forward whose masked secret had nothing stored behind it is unsigned.
+        if (action?.kind === 'forward' && !action.secret) delete action.secret;
         draft.automations = upsert(draft.automations, action ? { ...automation, action } : automation);
       }),
 

@@ -72,6 +72,9 @@ export function forwardTarget(
     };
   }
   const secret = automation.action.secret || null;
+  if (secret && !secret.startsWith('whsec_')) {
+    return { error: `The forward's signing secret in automation "${automation.id}" is not set: paste it again.` };
+  }
   registerSecret(secret);
   const body = 'text' in d.forward.body ? d.forward.body.text : Buffer.from(d.forward.body.base64, 'base64');
   return { target: { url: d.forward.url, secret, timeoutMs: FORWARD_TIMEOUT_MS, body, headers: d.forward.headers } };
