@@ -195,6 +195,48 @@ describe('the forward action', () => {
     expect(run.status).toBe('succeeded');
   });
 
+  it('a forward that failed with 410 is sent again by Retry now, to the same URL with the same bytes', async () => {
+    target = await startTarget([410, 200]);
+    h = await startHarness(dir, config({ kind: 'forward', url: target.url, secret: SINK_SECRET }));
+    const failed = deliveryWhere(h.bus, settled);
+    await h.fire(shopifyOrder());
+    const first = await failed;
+    expect(first.status).toBe('failed');
+    const delivered = deliveryWhere(h.bus, (d) => d.status === 'delivered');
+    await h.automations.outbox.retryNow(first.id);
+    const done = await delivered;
+    expect(done.id).toBe(first.id);
+    expect(done.attempts.map((a) => a.statusCode)).toEqual([410, 200]);
+    expect(target.requests[1].body.equals(Buffer.from(BODY, 'utf8'))).toBe(true);
+    expect(target.requests[1].headers['webhook-id']).toBe(target.requests[0].headers['webhook-id']);
+  });
+
+  it('queues one delivery per run: an attempt run again after a crash gets the same one back', async () => {
+    target = await startTarget([200]);
+    h = await startHarness(dir, config({ kind: 'forward', url: target.url }));
+    const { id } = await h.store.appendEvent(shopifyOrder());
+    const input = {
+      url: target.url,
+      automationId: 'to-agent',
+      headers: {},
+      body: { text: BODY },
+      type: 'orders/create',
+      eventId: id,
+      runId: 'run_1',
+    };
+    const a = await h.automations.outbox.forward(input);
+    const b = await h.automations.outbox.forward(input);
+    const c = await h.automations.outbox.forward({ ...input, runId: 'run_2' });
+    expect(b.id).toBe(a.id);
+    expect(c.id).not.toBe(a.id);
+    expect(
+      h.automations
+        .deliveriesForEvent(id)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([a.id, c.id].sort());
+  });
+
   it('a "Test it" run forwards nothing', async () => {
     target = await startTarget([200]);
     h = await startHarness(dir, config({ kind: 'forward', url: target.url }));
