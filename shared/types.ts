@@ -141,6 +141,12 @@ export interface Delivery {
   createdAt: IsoTime;
   /** The Hookdock-Trail of the event that caused this send (install ids it passed through), if any. */
   trail?: string;
+  /**
+   * Set on a forward action's delivery (README "forward"): sent to `url` rather than to a
+   * destination, with these exact body bytes and headers; signed with the secret the
+   * automation holds (looked up per attempt, never stored here). destinationId is then the URL.
+   */
+  forward?: { url: string; automationId: string; headers: Record<string, string>; body: EventBody };
 }
 
 export type TunnelState = 'off' | 'connecting' | 'online' | 'reconnecting' | 'error';

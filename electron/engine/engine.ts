@@ -75,7 +75,7 @@ export function createEngine(options: EngineOptions): Engine {
   const countWatchers = new Set<() => void>();
   const scheduler = createJobScheduler(workDeps, countWatchers);
   const outbox = createEngineOutbox(workDeps, scheduler, { fetch: options.fetch, version, dataDir });
-  const actions = createEngineActions(workDeps, { spawn: options.spawn });
+  const actions = createEngineActions(workDeps, { spawn: options.spawn }, outbox);
   const automations: AutomationsService = createAutomationsService(workDeps, {
     scheduler,
     outbox,

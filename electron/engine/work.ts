@@ -67,8 +67,8 @@ export interface ScriptHostOptions {
   liveIntervalMs?: number;
 }
 
-/** The built-in action kinds, with event files under DATA_DIR/tmp. */
-export function createEngineActions(deps: EngineDeps, script: ScriptHostOptions = {}): ActionRegistry {
+/** The built-in action kinds, with event files under DATA_DIR/tmp; forwards go to `outbox`. */
+export function createEngineActions(deps: EngineDeps, script: ScriptHostOptions = {}, outbox: Outbox): ActionRegistry {
   return createBuiltinActions({
     script: { logger: deps.logger, tmpDir: join(deps.dataDir, 'tmp'), ...script },
     notify: {
@@ -78,6 +78,7 @@ export function createEngineActions(deps: EngineDeps, script: ScriptHostOptions 
         return listeners;
       },
     },
+    forward: { outbox },
   });
 }
 
@@ -95,6 +96,6 @@ export function createAutomations(opts: AutomationsOptions): Automations {
   const scheduler = opts.scheduler ?? createJobScheduler(opts, countWatchers);
   const outbox = opts.outbox ?? createEngineOutbox(opts, scheduler, opts);
   const { spawn, nodePath, killGraceMs, liveIntervalMs } = opts;
-  const actions = createEngineActions(opts, { spawn, nodePath, killGraceMs, liveIntervalMs });
+  const actions = createEngineActions(opts, { spawn, nodePath, killGraceMs, liveIntervalMs }, outbox);
   return createAutomationsService(opts, { scheduler, outbox, actions, countWatchers });
 }

@@ -1,5 +1,6 @@
 // The config as it leaves the engine (UI, dashboard API): no secret in clear.
 import type { PublicConfig } from '../../../shared/api';
+import { mapActionSecrets, type ActionConfig } from '../../../shared/actions';
 import { SECRET_MASK, type Config } from '../../../shared/config';
 
 /** The URL a provider must post to for this source. */
@@ -25,9 +26,11 @@ export function toPublicConfig(
       hasSecret: Boolean(s.secret),
       webhookUrl: baseUrl ? webhookUrl(baseUrl, s.id) : null,
     })),
-    automations: config.automations.map((a) =>
-      a.action.kind === 'agent' && a.action.apiKey ? { ...a, action: { ...a.action, apiKey: SECRET_MASK } } : a,
-    ),
+    // An action's secret that is set shows as the mask; an empty one stays empty (not set).
+    automations: config.automations.map((a) => ({
+      ...a,
+      action: mapActionSecrets(a.action, (v) => (v ? SECRET_MASK : v)) as ActionConfig,
+    })),
     destinations: config.destinations.map((d) => ({ ...d, secret: SECRET_MASK, hasSecret: Boolean(d.secret) })),
     tunnel: {
       ...config.tunnel,

@@ -1,8 +1,10 @@
-// Secrets at rest in config.json: sources[].secret, destinations[].secret and
+// Secrets at rest in config.json: sources[].secret, destinations[].secret,
+// actions' secrets (automations[].action: shared/actions.ts ACTION_SECRET_PATHS) and
 // tunnel.authtoken go through the host's SecretCodec (the OS keychain on the
 // desktop) on their way to and from the file. Without a codec (headless) they
 // are stored as written, in a file only this user can read (0600).
 import { randomBytes } from 'node:crypto';
+import { mapActionSecrets } from '../../../shared/actions';
 import type { Config } from '../../../shared/config';
 import type { SecretCodec } from '../types';
 
@@ -34,12 +36,12 @@ export function mapSecretFields(raw: unknown, fn: (value: string, path: string) 
         : item,
     );
   }
+  // Actions' secrets (a forward's signing secret, an SMTP password): shared/actions.ts ACTION_SECRET_PATHS.
   if (Array.isArray(raw.automations)) {
-    // An agent action's API key (actions/agent/).
-    out.automations = raw.automations.map((a: unknown, i) =>
-      isObject(a) && isObject(a.action) && a.action.kind === 'agent' && typeof a.action.apiKey === 'string'
-        ? { ...a, action: { ...a.action, apiKey: fn(a.action.apiKey, `automations[${i}].action.apiKey`) } }
-        : a,
+    out.automations = raw.automations.map((item: unknown, i) =>
+      isObject(item) && isObject(item.action)
+        ? { ...item, action: mapActionSecrets(item.action, (v, p) => fn(v, `automations[${i}].action.${p}`)) }
+        : item,
     );
   }
   if (isObject(raw.tunnel) && typeof raw.tunnel.authtoken === 'string') {

@@ -4,6 +4,7 @@
 // needs to know it.
 import { randomBytes } from 'node:crypto';
 import type { ApiHandlers } from '../../../shared/api';
+import { mapActionSecrets, type ActionConfig } from '../../../shared/actions';
 import { SECRET_MASK, type Config } from '../../../shared/config';
 import { toPublicConfig } from '../config/public';
 import { notFound } from '../util/errors';
@@ -71,7 +72,18 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
 
     saveAutomation: (automation) =>
       edit((draft) => {
-        draft.automations = upsert(draft.automations, keepAgentKey(automation, draft));
+        // A masked action secret coming back means "unchanged": keep the stored one (same kind only).
+        const stored = draft.automations.find((a) => a.id === automation.id)?.action;
+        const storedSecrets = new Map<string, string>();
+        if (stored && stored.kind === automation.action?.kind) {
+          mapActionSecrets(stored, (v, p) => (storedSecrets.set(p, v), v));
+        }
+        const action = mapActionSecrets(automation.action, (v, p) =>
+          v === SECRET_MASK ? (storedSecrets.get(p) ?? '') : v,
+        ) as ActionConfig | undefined;
+        // A forward whose masked secret had nothing stored behind it is unsigned.
+        if (action?.kind === 'forward' && !action.secret) delete action.secret;
+        draft.automations = upsert(draft.automations, action ? { ...automation, action } : automation);
       }),
 
     deleteAutomation: ({ id }) =>
@@ -110,16 +122,4 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
 
 function dropUndefined<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** An agent action's apiKey coming back masked keeps the stored one; a new value replaces it; none clears it. */
-function keepAgentKey<A extends Config['automations'][number]>(automation: A, draft: Config): A {
-  const { action } = automation;
-  if (action.kind !== 'agent') return automation;
-  const stored = draft.automations.find((a) => a.id === automation.id)?.action;
-  const typed = typedSecret(action.apiKey);
-  const apiKey = typed ?? (stored?.kind === 'agent' && action.apiKey !== undefined ? stored.apiKey : undefined);
-  const next = { ...action, apiKey };
-  if (apiKey === undefined) delete next.apiKey;
-  return { ...automation, action: next };
 }

@@ -1,6 +1,5 @@
 // One HTTP attempt of a delivery: the signed POST, its timeout, and what the
 // answer means (delivered, retry, retry after, gone). Never throws.
-import type { DestinationConfig } from '../../../shared/config';
 import type { Delivery, DeliveryAttempt } from '../../../shared/types';
 import type { Clock } from '../util/clock';
 import { LOOP_HEADER, loopDeliveryError, outgoingTrail, TRAIL_HEADER } from '../util/loop-guard';
@@ -92,9 +91,22 @@ function describeNetworkError(err: unknown): string {
   return `Could not reach the destination: ${msg}`;
 }
 
+/**
+ * Where and what one attempt sends: a destination's JSON body, or a forward's bytes and headers.
+ * `secret` null: unsigned (a forward without a secret). `timeoutMs` per attempt.
+ */
+export interface DeliveryTarget {
+  url: string;
+  secret: string | null;
+  timeoutMs: number;
+  body: string | Uint8Array;
+  /** Request headers besides Hookdock's own (user-agent, webhook-*, Hookdock-Trail), which win. */
+  headers: Record<string, string>;
+}
+
 export async function attemptDelivery(input: {
   delivery: Delivery;
-  dest: DestinationConfig;
+  target: DeliveryTarget;
   attempt: number;
   clock: Clock;
   fetch: typeof fetch;
@@ -103,8 +115,8 @@ export async function attemptDelivery(input: {
   /** This install's id (util/loop-guard.ts), added to the delivery's trail. */
   installId: string;
 }): Promise<AttemptResult> {
-  const { delivery: d, dest, clock } = input;
-  const body = deliveryBody(d);
+  const { delivery: d, target: dest, clock } = input;
+  const body = dest.body;
   const started = clock.now();
   const timestamp = Math.floor(started / 1000);
   // One controller for both the timeout and Hookdock stopping. (Not AbortSignal.any
@@ -128,15 +140,16 @@ export async function attemptDelivery(input: {
   try {
     const res = await input.fetch(dest.url, {
       method: 'POST',
-      body,
+      // A Buffer is a valid fetch body; lib.dom's BodyInit only names ArrayBuffer-backed views.
+      body: body as string | Uint8Array<ArrayBuffer>,
       redirect: 'manual',
       signal: ctl.signal,
       headers: {
-        'content-type': 'application/json',
+        ...dest.headers,
         'user-agent': input.userAgent,
         'webhook-id': d.webhookId,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': sign(dest.secret, d.webhookId, timestamp, body),
+        ...(dest.secret ? { 'webhook-signature': sign(dest.secret, d.webhookId, timestamp, body) } : {}),
         [TRAIL_HEADER]: outgoingTrail(d.trail, input.installId),
       },
     });

@@ -4,7 +4,7 @@
 import { findDestination, type Config, type DestinationConfig } from '../../../shared/config';
 import type { Delivery, DeliveryAttempt, DeliveryStatus, Page } from '../../../shared/types';
 import { LIVE_DELIVERY } from '../../../shared/statuses';
-import { DEFAULT_OUTBOX_RETRY, toRetryPolicy } from '../jobs/backoff';
+import { DEFAULT_OUTBOX_RETRY, toRetryPolicy, type RetryPolicy } from '../jobs/backoff';
 import type { JobHandler, JobRecord, Scheduler } from '../jobs/scheduler';
 import type { Store } from '../store/types';
 import type { Bus } from '../util/bus';
@@ -13,7 +13,8 @@ import { notFound } from '../util/errors';
 import { newId } from '../util/ids';
 import { registerSecret, type Logger } from '../util/logger';
 import { installIdFor, TRAIL_HEADER } from '../util/loop-guard';
-import { attemptDelivery } from './http';
+import { deliveryBody, attemptDelivery, type DeliveryTarget } from './http';
+import { newForwardDelivery, forwardRetryPolicy, forwardTarget, type ForwardInput } from './forward';
 
 export const OUTBOX_JOB_KIND = 'outbox';
 
@@ -32,6 +33,12 @@ export interface Outbox {
     eventId: string | null;
     runId: string | null;
   }): Promise<Delivery>;
+  /**
+   * A forward action's send (outbox/forward.ts): stored as a pending delivery to `url` with these
+   * exact body bytes and headers, then attempted like any other. Idempotent per run: a run that
+   * already queued its forward (an attempt retried after a crash) gets that delivery back.
+   */
+  forward(input: ForwardInput): Promise<Delivery>;
   /** Newest first. */
   list(q: { status?: DeliveryStatus; limit: number; cursor?: string }): Page<Delivery>;
   get(id: string): Delivery | undefined;
@@ -121,12 +128,27 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     return { ...d, status: 'failed', nextAttemptAt: null, attempts: [...d.attempts, attempt] };
   }
 
-  async function enqueue(d: Delivery, dest: DestinationConfig): Promise<void> {
-    await opts.scheduler.enqueue({
-      kind: OUTBOX_JOB_KIND,
-      refId: d.id,
-      policy: toRetryPolicy(dest.retry, DEFAULT_OUTBOX_RETRY),
-    });
+  async function enqueue(d: Delivery, dest: DestinationConfig | RetryPolicy): Promise<void> {
+    const policy = 'url' in dest ? toRetryPolicy(dest.retry, DEFAULT_OUTBOX_RETRY) : dest;
+    await opts.scheduler.enqueue({ kind: OUTBOX_JOB_KIND, refId: d.id, policy });
+  }
+
+  /** What one attempt sends: a destination's signed JSON, or a forward's own bytes; or why it cannot. */
+  function targetFor(d: Delivery): { target: DeliveryTarget; retry: RetryPolicy } | { error: string } {
+    if (d.forward) {
+      const found = forwardTarget({ ...d, forward: d.forward }, opts.getConfig());
+      return 'error' in found
+        ? found
+        : { ...found, retry: forwardRetryPolicy(opts.getConfig(), d.forward.automationId) };
+    }
+    const found = destinationFor(d.destinationId);
+    if ('error' in found) return found;
+    const { dest } = found;
+    const headers = { 'content-type': 'application/json' };
+    return {
+      target: { url: dest.url, secret: dest.secret, timeoutMs: dest.timeoutMs, body: deliveryBody(d), headers },
+      retry: toRetryPolicy(dest.retry, DEFAULT_OUTBOX_RETRY),
+    };
   }
 
   const handler: JobHandler = {
@@ -134,7 +156,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const d = col.get(job.refId);
       // Pruned by retention: nothing left to deliver.
       if (!d || d.status === 'delivered') return { ok: true };
-      const found = destinationFor(d.destinationId);
+      const found = targetFor(d);
       if ('error' in found) {
         await save(withError(d, found.error));
         return { ok: false, error: found.error, stop: true };
@@ -144,7 +166,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const number = delivering.attempts.length + 1;
       const result = await attemptDelivery({
         delivery: delivering,
-        dest: found.dest,
+        target: found.target,
         attempt: number,
         clock,
         fetch: doFetch,
@@ -160,6 +182,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         return { ok: true };
       }
       await save({ ...delivering, attempts });
+      if (result.gone && d.forward) {
+        // A forward's URL is the automation's, not a destination's: stop this delivery only.
+        log.warn('A forward URL answered 410 Gone; not retrying.', { automation: d.forward.automationId });
+        return { ok: false, error: result.attempt.error ?? 'Gone', stop: true };
+      }
       if (result.gone) {
         log.warn('A destination answered 410 Gone; turning it off.', { destination: d.destinationId });
         await opts
@@ -218,6 +245,18 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       return d;
     },
 
+    async forward(input) {
+      const done = this.forEvent(input.eventId).find((d) => d.runId === input.runId && d.forward);
+      if (done) return done;
+      const d = newForwardDelivery(input, clock.now());
+      const trail = await upstreamTrail(input.eventId);
+      if (trail) d.trail = trail;
+      await save(d);
+      index(d);
+      await enqueue(d, forwardRetryPolicy(opts.getConfig(), input.automationId));
+      return d;
+    },
+
     list(q) {
       const limit = Math.max(1, Math.min(q.limit, 1000));
       const all: Delivery[] = [];
@@ -254,13 +293,14 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       // Delivered, or failed before it ever had a job (unknown destination): send it again.
       // A send line without a type can never be sent: the script must be fixed, and the event replayed.
       if (!d.type) return save(withError(d, 'This send has no "type": correct the script and replay the event.'));
-      const found = job ? null : destinationFor(d.destinationId);
+      const found = job ? null : targetFor(d);
       if (found && 'error' in found) return save(withError(d, found.error));
       // Reset first: once the job is queued, its attempt is the only writer.
-      const destinationId = found ? found.dest.id : d.destinationId;
+      const dest = found && !d.forward ? findDestination(opts.getConfig().destinations, d.destinationId) : undefined;
+      const destinationId = dest ? dest.id : d.destinationId;
       const reset = await save({ ...d, destinationId, status: 'pending', nextAttemptAt: null });
       if (job) await opts.scheduler.retryNow(id);
-      else if (found) await enqueue(reset, found.dest);
+      else if (found) await enqueue(reset, found.retry);
       return col.get(id) ?? reset;
     },
 
@@ -277,9 +317,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     async recover() {
       for (const d of col.values()) {
         if (!LIVE.has(d.status) || opts.scheduler.jobFor(d.id)) continue;
-        const found = destinationFor(d.destinationId);
+        const found = targetFor(d);
         if ('error' in found) await save(withError(d, found.error));
-        else await enqueue(d, found.dest);
+        else await enqueue(d, found.retry);
       }
     },
   };

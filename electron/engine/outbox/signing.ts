@@ -11,10 +11,14 @@ export function secretKey(secret: string): Buffer {
   return Buffer.from(b64, 'base64');
 }
 
-/** The `webhook-signature` header value for one attempt. */
-export function sign(secret: string, webhookId: string, timestampSeconds: number, body: string): string {
+/**
+ * The `webhook-signature` header value for one attempt: the body as a string (UTF-8) or as
+ * the exact bytes sent (a forwarded body that is not UTF-8 is signed byte for byte).
+ */
+export function sign(secret: string, webhookId: string, timestampSeconds: number, body: string | Uint8Array): string {
   const mac = createHmac('sha256', secretKey(secret))
-    .update(`${webhookId}.${timestampSeconds}.${body}`)
+    .update(`${webhookId}.${timestampSeconds}.`)
+    .update(body)
     .digest('base64');
   return `v1,${mac}`;
 }
