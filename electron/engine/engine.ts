@@ -17,6 +17,7 @@ import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createGapProtection } from './gaps';
 import { createCheckScriptHandlers } from './handlers/check-script';
+import { createAutomationToolHandlers } from './handlers/automation-tools';
 import { createTestDeliveryHandlers } from './handlers/test-delivery';
 import { createReceiverApp } from './receiver/app';
 import { listenReceiver, type ReceiverServer } from './receiver/listen';
@@ -131,6 +132,7 @@ export function createEngine(options: EngineOptions): Engine {
     createConfigHandlers(ctx),
     createTestEventHandlers(ctx),
     createCheckScriptHandlers(),
+    createAutomationToolHandlers({ getEvent: (id) => store.getEvent(id), dataDir }),
     createTestDeliveryHandlers({
       config: () => config.current(),
       outbox: () => outbox,
