@@ -61,7 +61,6 @@ export function ConditionsEditor({
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `value`
   }, [key, samples.picked]);
 
   if (handWritten) {
