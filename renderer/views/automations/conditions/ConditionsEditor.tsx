@@ -63,6 +63,29 @@ export function ConditionsEditor({
     };
   }, [key, samples.picked]);
 
+  const previewBlock =
+    samples.events.length > 0 ? (
+      <div className="condition-preview">
+        <label className="field-label">
+          Would this past event match?{' '}
+          <Select
+            value={samples.picked ?? ''}
+            onChange={samples.pick}
+            options={samples.events.map((e) => [e.id, `${e.summary ?? e.type} · ${formatTime(e.receivedAt)}`] as const)}
+          />
+        </label>
+        {preview && (
+          <p className={`preview-${preview.state}`} role="status">
+            {preview.text}
+          </p>
+        )}
+      </div>
+    ) : (
+      <p className="field-hint">
+        No past event of this type yet: send a test event from the source’s page to try conditions on it.
+      </p>
+    );
+
   if (handWritten) {
     return (
       <div className="conditions">
@@ -77,6 +100,7 @@ export function ConditionsEditor({
         >
           Replace them with simple conditions
         </Button>
+        {previewBlock}
       </div>
     );
   }
@@ -126,37 +150,20 @@ export function ConditionsEditor({
               placeholder={row.op === 'in' ? 'NL, BE' : '100'}
             />
           )}
-          <Button size="sm" variant="ghost" onClick={() => update(rows.filter((_, j) => j !== i))}>
-            Remove condition {i + 1}
+          <Button
+            size="sm"
+            variant="ghost"
+            aria-label={`Remove condition ${i + 1}`}
+            onClick={() => update(rows.filter((_, j) => j !== i))}
+          >
+            Remove
           </Button>
         </div>
       ))}
       <Button size="sm" onClick={() => update([...rows, { field: '', op: 'eq', value: '' }])}>
         Add a condition
       </Button>
-      {samples.events.length > 0 ? (
-        <div className="condition-preview">
-          <label className="field-label">
-            Would this past event match?{' '}
-            <Select
-              value={samples.picked ?? ''}
-              onChange={samples.pick}
-              options={samples.events.map(
-                (e) => [e.id, `${e.summary ?? e.type} · ${formatTime(e.receivedAt)}`] as const,
-              )}
-            />
-          </label>
-          {preview && (
-            <p className={`preview-${preview.state}`} role="status">
-              {preview.text}
-            </p>
-          )}
-        </div>
-      ) : (
-        <p className="field-hint">
-          No past event of this type yet: send a test event from the source’s page to try conditions on it.
-        </p>
-      )}
+      {previewBlock}
     </div>
   );
 }
