@@ -36,6 +36,8 @@ const API_METHOD_NAMES = {
   deleteAutomation: 1,
   checkScript: 1,
   testRunAutomation: 1,
+  previewConditions: 1,
+  writeStarterScript: 1,
   saveDestination: 1,
   deleteDestination: 1,
   sendTestDelivery: 1,

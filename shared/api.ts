@@ -14,6 +14,7 @@ import {
   type Config,
 } from './config';
 import { DELIVERY_STATUSES, EVENT_STATUSES } from './statuses';
+import { STARTER_LANGUAGES } from './starters';
 import type { Gap } from './gaps';
 import type { Delivery, EventStatus, EventSummary, HookEvent, Page, Run, Status } from './types';
 
@@ -80,6 +81,12 @@ export const apiArgs = {
     .strict(),
   /** Runs the automation once against a stored event, now, without retries; returns the finished run. */
   testRunAutomation: z.object({ id: z.string().min(1), eventId: z.string().min(1) }).strict(),
+  /** Would this stored event meet these conditions (shared/conditions.ts)? Nothing is run or saved. */
+  previewConditions: z
+    .object({ conditions: z.record(z.string(), z.unknown()), eventId: z.string().min(1).max(200) })
+    .strict(),
+  /** Writes a starter script into DATA_DIR/scripts/ (kept as it is when already there) for the owner to edit. */
+  writeStarterScript: z.object({ language: z.enum(STARTER_LANGUAGES) }).strict(),
   /** secret omitted keeps the stored one; "generate" makes a new whsec_ secret. */
   saveDestination: destinationSchema.extend({ secret: z.string().optional() }),
   deleteDestination: byId,
@@ -144,6 +151,10 @@ export interface ApiResults {
   /** problem: a sentence saying what to fix, or null when the script looks runnable. */
   checkScript: { problem: string | null };
   testRunAutomation: Run;
+  /** error: a sentence saying what to fix in the conditions (then matches is false). */
+  previewConditions: { matches: boolean; error: string | null };
+  /** path: the script's absolute path (use it as the script action's command); created: false when it was already there. */
+  writeStarterScript: { path: string; created: boolean };
   saveDestination: PublicConfig;
   deleteDestination: PublicConfig;
   sendTestDelivery: Delivery;
@@ -183,6 +194,8 @@ export const apiRoutes: { [M in ApiMethod]: { method: HttpMethod; path: string }
   deleteAutomation: { method: 'DELETE', path: '/api/automations/:id' },
   checkScript: { method: 'POST', path: '/api/automations/check-script' },
   testRunAutomation: { method: 'POST', path: '/api/automations/:id/test-run' },
+  previewConditions: { method: 'POST', path: '/api/automations/preview-conditions' },
+  writeStarterScript: { method: 'POST', path: '/api/automations/starter-script' },
   saveDestination: { method: 'PUT', path: '/api/destinations/:id' },
   deleteDestination: { method: 'DELETE', path: '/api/destinations/:id' },
   sendTestDelivery: { method: 'POST', path: '/api/destinations/:id/test' },

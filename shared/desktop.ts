@@ -18,7 +18,11 @@ export interface SecretsStorageStatus {
 }
 
 /** What "Reveal in folder" may show: never an arbitrary path from the renderer. */
-export type RevealTarget = { target: 'dataDir' } | { target: 'script'; automationId: string };
+export type RevealTarget =
+  | { target: 'dataDir' }
+  | { target: 'script'; automationId: string }
+  /** DATA_DIR/scripts, where starter scripts are written. */
+  | { target: 'scripts' };
 
 /** Desktop preferences kept in DATA_DIR/desktop.json (not in config.json: the headless host has no use for them). */
 export interface DesktopPreferences {

@@ -18,6 +18,7 @@ import { createTestEventHandlers } from './handlers/test-event';
 import { createGapProtection } from './gaps';
 import { createCheckScriptHandlers } from './handlers/check-script';
 import { createTemplateHandlers } from './templates/handlers';
+import { createAutomationToolHandlers } from './handlers/automation-tools';
 import { createTestDeliveryHandlers } from './handlers/test-delivery';
 import { createReceiverApp } from './receiver/app';
 import { listenReceiver, type ReceiverServer } from './receiver/listen';
@@ -132,6 +133,7 @@ export function createEngine(options: EngineOptions): Engine {
     createConfigHandlers(ctx),
     createTestEventHandlers(ctx),
     createCheckScriptHandlers(),
+    createAutomationToolHandlers({ getEvent: (id) => store.getEvent(id), dataDir }),
     createTestDeliveryHandlers({
       config: () => config.current(),
       outbox: () => outbox,

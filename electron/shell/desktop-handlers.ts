@@ -13,6 +13,7 @@ export const desktopArgs = {
   revealInFolder: z.discriminatedUnion('target', [
     z.object({ target: z.literal('dataDir') }).strict(),
     z.object({ target: z.literal('script'), automationId: z.string().min(1).max(64) }).strict(),
+    z.object({ target: z.literal('scripts') }).strict(),
   ]),
   getLaunchAtLogin: empty,
   setLaunchAtLogin: z.object({ enabled: z.boolean() }).strict(),

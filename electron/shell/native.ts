@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { App, BaseWindow, Dialog, Shell } from 'electron';
 import type { Config } from '../../shared/config';
 import type { RevealTarget } from '../../shared/desktop';
+import { STARTER_DIR } from '../engine/actions/script/starters';
 import { badRequest, notFound } from '../engine/util/errors';
 
 export async function pickScript(
@@ -32,6 +33,7 @@ export function revealPath(
   exists: (file: string) => boolean,
 ): { kind: 'folder' | 'file'; path: string } {
   if (target.target === 'dataDir') return { kind: 'folder', path: dataDir };
+  if (target.target === 'scripts') return { kind: 'folder', path: path.join(dataDir, STARTER_DIR) };
   const automation = config.automations.find((a) => a.id === target.automationId);
   if (!automation) throw notFound('That automation');
   if (automation.action.kind !== 'script') throw badRequest('Only a script automation has a file to show.');

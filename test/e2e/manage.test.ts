@@ -109,6 +109,7 @@ describe('automations', () => {
     );
     await app.page.evaluate(() => (window.location.hash = '#/automations'));
     await app.page.getByRole('link', { name: 'New automation' }).click();
+    await app.page.getByRole('button', { name: 'Start from scratch instead' }).click();
     await app.page.getByLabel('Name').fill('Tell me about refunds');
     await app.page.getByLabel('Source').selectOption('payments');
     await app.page.getByRole('button', { name: 'Charge refunded' }).click();

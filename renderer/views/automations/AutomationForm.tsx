@@ -1,7 +1,9 @@
-// "When [source] sends [event types] run [script]": the automation as a
-// sentence, with the details (arguments, folder, time limit, retries) below.
+// "When [source] sends [event types] (only when …) do [kind]": the automation as a
+// sentence. Script fields are this form's own; other kinds bring their form (kinds/).
 import { useEffect, useId, useState } from 'react';
+import type { ActionConfig } from '../../../shared/actions';
 import type { AutomationConfig, PublicConfig } from '../../../shared/api';
+import type { Conditions } from '../../../shared/conditions';
 import { errorMessage, getApi } from '../../api';
 import { desktop, desktopCall } from '../../app/desktop';
 import { Button } from '../../components/Button';
@@ -10,26 +12,42 @@ import { SaveForm, useSaveForm, type FieldErrors } from '../../components/Form';
 import { NumberInput, Select, TextInput } from '../../components/inputs';
 import { slugify, uniqueId } from '../../lib/format';
 import { allCommonTypes, providerInfo } from '../../lib/providers';
+import { ConditionsEditor } from './conditions/ConditionsEditor';
 import { EventTypePicker } from './EventTypePicker';
+import { KIND_FORMS, kindForm } from './kinds';
 import { RetrySchedule, retryCount, retryFor } from './RetrySchedule';
 import { checkScript, useScriptCheck } from './scriptCheck';
 
+/** A new automation's starting point (a recipe): what the form opens with. */
+export type AutomationDraft = Pick<AutomationConfig, 'name' | 'source' | 'events' | 'conditions' | 'action'>;
+
 export function AutomationForm({
   existing,
+  draft = null,
   config,
   onSaved,
   onCancel,
 }: {
   existing: AutomationConfig | null;
+  draft?: AutomationDraft | null;
   config: PublicConfig;
   onSaved: (config: PublicConfig, id: string) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState(existing?.name ?? '');
-  const [source, setSource] = useState(existing?.source ?? config.sources[0]?.id ?? '*');
-  const [events, setEvents] = useState<string[]>(existing?.events ?? []);
-  // The form edits script actions (the only kind so far); other kinds get their own form.
-  const script = existing?.action.kind === 'script' ? existing.action : undefined;
+  const base = existing ?? draft;
+  const [name, setName] = useState(base?.name ?? '');
+  const [source, setSource] = useState(base?.source ?? config.sources[0]?.id ?? '*');
+  const [events, setEvents] = useState<string[]>(base?.events ?? []);
+  const [conditions, setConditions] = useState<Conditions | undefined>(base?.conditions);
+  const [kind, setKind] = useState<ActionConfig['kind']>(base?.action.kind ?? 'script');
+  // Each kind's fields as last edited, so switching kinds back and forth loses nothing.
+  const [actions, setActions] = useState<Partial<Record<ActionConfig['kind'], ActionConfig>>>(
+    base ? { [base.action.kind]: base.action } : {},
+  );
+  const entry = kindForm(kind);
+  const action = entry ? (actions[kind] ?? entry.blank()) : null;
+  const savedAction = existing?.action.kind === kind ? existing.action : null;
+  const script = base?.action.kind === 'script' ? base.action : undefined;
   const [command, setCommand] = useState(script?.command ?? '');
   const [args, setArgs] = useState((script?.args ?? []).join('\n'));
   const [cwd, setCwd] = useState(script?.cwd ?? '');
@@ -42,7 +60,7 @@ export function AutomationForm({
     .split('\n')
     .map((a) => a.trim())
     .filter(Boolean);
-  const scriptProblem = useScriptCheck(command, argList, cwd.trim() || null);
+  const scriptProblem = useScriptCheck(kind === 'script' ? command : '', argList, cwd.trim() || null);
   // A warning the owner has seen at save: a second save keeps the automation anyway (the script may come later).
   const [acknowledged, setAcknowledged] = useState<string | null>(null);
 
@@ -62,14 +80,16 @@ export function AutomationForm({
   const form = useSaveForm(async () => {
     const problems: FieldErrors = {};
     if (!events.length) problems.events = 'Pick at least one kind of event (or type * for every event).';
-    if (!command.trim()) problems.command = 'Say which script to run: its full path, like /home/me/scripts/refund.sh.';
+    if (entry && action) Object.assign(problems, entry.validate(action));
+    else if (!command.trim())
+      problems.command = 'Say which script to run: its full path, like /home/me/scripts/refund.sh.';
     const t = Number(timeout);
     const r = Number(retries);
     if (!timeout.trim() || !Number.isFinite(t) || t <= 0)
       problems.timeout = 'The time limit must be a number of seconds above 0.';
     if (!retries.trim() || !Number.isInteger(r) || r < 0 || r > 99)
       problems.retries = 'Retries must be a whole number from 0 to 99.';
-    if (command.trim() && !problems.command) {
+    if (!entry && command.trim() && !problems.command) {
       const problem = await checkScript(command, argList, cwd.trim() || null);
       if (problem && problem !== acknowledged) {
         setAcknowledged(problem);
@@ -90,15 +110,17 @@ export function AutomationForm({
       enabled: existing?.enabled ?? true,
       source,
       events,
-      // Kept as they are: this form does not edit conditions yet (README "Automations").
-      ...(existing?.conditions ? { conditions: existing.conditions } : {}),
-      action: {
-        kind: 'script',
-        command: command.trim(),
-        args: argList,
-        cwd: cwd.trim() || null,
-        timeoutSeconds: t,
-      },
+      ...(conditions ? { conditions } : {}),
+      action:
+        entry && action
+          ? (entry.toSave?.(action, savedAction) ?? action)
+          : {
+              kind: 'script',
+              command: command.trim(),
+              args: argList,
+              cwd: cwd.trim() || null,
+              timeoutSeconds: t,
+            },
       retry,
     });
     onSaved(next, id);
@@ -144,29 +166,56 @@ export function AutomationForm({
             </p>
           )}
         </div>
-        <span className="sentence-word">run</span>
-        <Field
-          label="Script"
-          className="sentence-field"
-          hint={
-            scriptProblem && !form.fieldErrors.command ? (
-              <span className="field-warning">{scriptProblem}</span>
-            ) : (
-              'The full path of the program or script. It gets the event as JSON on its input.'
-            )
-          }
-          error={form.fieldErrors.command}
-        >
-          <TextInput
-            className="code-input"
-            value={command}
-            onChange={setCommand}
-            placeholder="/home/me/scripts/on-refund.sh"
-            spellCheck={false}
+        <span className="sentence-word">only when</span>
+        <div className="field sentence-field">
+          <span className="field-label">Conditions (optional)</span>
+          <ConditionsEditor source={source} events={events} value={conditions} onChange={setConditions} />
+        </div>
+        <span className="sentence-word">do</span>
+        <Field label="Action" className="sentence-field">
+          <Select
+            value={kind}
+            onChange={setKind}
+            options={[['script', 'Run my script'] as const, ...KIND_FORMS.map((k) => [k.kind, k.label] as const)]}
           />
         </Field>
       </div>
-      {pick && (
+      {entry && action && (
+        <div className="kind-fields">
+          <entry.Form
+            value={action}
+            onChange={(next) => setActions((a) => ({ ...a, [kind]: next }))}
+            errors={form.fieldErrors}
+            saved={savedAction}
+          />
+        </div>
+      )}
+      {!entry && (
+        <div className="sentence-grid">
+          <span className="sentence-word">run</span>
+          <Field
+            label="Script"
+            className="sentence-field"
+            hint={
+              scriptProblem && !form.fieldErrors.command ? (
+                <span className="field-warning">{scriptProblem}</span>
+              ) : (
+                'The full path of the program or script. It gets the event as JSON on its input.'
+              )
+            }
+            error={form.fieldErrors.command}
+          >
+            <TextInput
+              className="code-input"
+              value={command}
+              onChange={setCommand}
+              placeholder="/home/me/scripts/on-refund.sh"
+              spellCheck={false}
+            />
+          </Field>
+        </div>
+      )}
+      {!entry && pick && (
         <Button
           size="sm"
           onClick={async () => {
@@ -182,19 +231,28 @@ export function AutomationForm({
         </Button>
       )}
       <details className="more-options" open={detailsOpen} onToggle={(e) => setDetailsOpen(e.currentTarget.open)}>
-        <summary>Arguments, folder, time limit and retries</summary>
+        <summary>{entry ? 'Retries' : 'Arguments, folder, time limit and retries'}</summary>
+        {!entry && (
+          <div className="field-row">
+            <Field label="Arguments" hint="One per line. Nothing from the event is ever added here.">
+              <textarea
+                className="textarea code-input"
+                rows={3}
+                value={args}
+                onChange={(e) => setArgs(e.target.value)}
+              />
+            </Field>
+            <Field label="Working folder" hint="Where it runs. Empty: Hookdock's own folder.">
+              <TextInput className="code-input" value={cwd} onChange={setCwd} spellCheck={false} />
+            </Field>
+          </div>
+        )}
         <div className="field-row">
-          <Field label="Arguments" hint="One per line. Nothing from the event is ever added here.">
-            <textarea className="textarea code-input" rows={3} value={args} onChange={(e) => setArgs(e.target.value)} />
-          </Field>
-          <Field label="Working folder" hint="Where it runs. Empty: Hookdock's own folder.">
-            <TextInput className="code-input" value={cwd} onChange={setCwd} spellCheck={false} />
-          </Field>
-        </div>
-        <div className="field-row">
-          <Field label="Time limit (seconds)" hint="Stopped if it runs longer." error={form.fieldErrors.timeout}>
-            <NumberInput min={1} value={timeout} onChange={setTimeoutSeconds} />
-          </Field>
+          {!entry && (
+            <Field label="Time limit (seconds)" hint="Stopped if it runs longer." error={form.fieldErrors.timeout}>
+              <NumberInput min={1} value={timeout} onChange={setTimeoutSeconds} />
+            </Field>
+          )}
           <Field
             label="Retries when it fails"
             hint={<RetrySchedule retries={retries} existing={existing?.retry} />}

@@ -14,6 +14,7 @@ import { LoadingPage } from '../../components/Loading';
 import { Toggle } from '../../components/Toggle';
 import { toast, toastOnError } from '../../components/Toast';
 import { AutomationForm } from './AutomationForm';
+import { NewAutomation } from './NewAutomation';
 import { TestRun } from './TestRun';
 import { useNames } from '../../lib/names';
 
@@ -55,15 +56,23 @@ export function AutomationsView({ edit }: { edit: string | null }) {
           ← All automations
         </a>
         <PageHeader title={existing ? existing.name || existing.id : 'New automation'} />
-        <Card>
-          <AutomationForm
-            key={existing?.id ?? 'new'}
-            existing={existing}
+        {existing ? (
+          <Card>
+            <AutomationForm
+              key={existing.id}
+              existing={existing}
+              config={config}
+              onSaved={(next, id) => saved(next, id, false)}
+              onCancel={() => navigate(href('automations'))}
+            />
+          </Card>
+        ) : (
+          <NewAutomation
             config={config}
-            onSaved={(next, id) => saved(next, id, !existing)}
+            onSaved={(next, id) => saved(next, id, true)}
             onCancel={() => navigate(href('automations'))}
           />
-        </Card>
+        )}
         {existing && (
           <Card title="Test it" labelledBy="test-run-title">
             <TestRun
