@@ -27,6 +27,7 @@ import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import { detectLoop, installIdFor, LOOP_HEADER, TRAIL_HEADER } from '../util/loop-guard';
 import { createAdmission } from './admission';
+import { lingerAfterAnswer } from './linger';
 import { buildEvent, flattenHeaders } from './event';
 import { parseDelivery } from './formats';
 import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
@@ -290,6 +291,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const status = Number(e.status ?? e.statusCode);
     if (status === 413) {
       res.shouldKeepAlive = false; // the rest of an oversized body is not worth reading
+      lingerAfterAnswer(res); // but the sender must still see the 413, not a reset
       const limit = deps.getConfig().limits.maxBodyBytes;
       sendError(
         res,
