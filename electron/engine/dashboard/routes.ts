@@ -13,7 +13,13 @@ export function registerApiRoutes(app: Express, handlers: ApiHandlers, logger: L
     const verb = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
     app[verb](route.path, (req, res) => {
       void callMethod(method, req, handlers, logger).then(({ status, body }) => {
-        res.status(status).json(body);
+        try {
+          res.status(status).json(body);
+        } catch (err) {
+          // An answer that cannot be serialized must still be answered, never left hanging.
+          logger.error(`API ${method} answer could not be sent`, { error: err });
+          if (!res.headersSent) res.status(500).json(toErrorBody(err).body);
+        }
       });
     });
   }

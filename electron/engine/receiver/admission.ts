@@ -11,6 +11,7 @@
 // (limits.ratePerSecond, limits.burst) is spent by failed verifications only,
 // checked after verifying; a `none` source, where nothing can fail, spends it on
 // every request.
+import { lingerAfterAnswer } from './linger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config, SourceConfig } from '../../../shared/config';
 import { createStallWatch, STALL_MS } from '../util/http-guard';
@@ -133,6 +134,7 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
       if (uploads.reserve(req, res, bytes, inFlightBodyBudget(limits.maxBodyBytes))) return true;
       res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SEC));
       res.shouldKeepAlive = false; // its body is never read: the connection cannot carry another request
+      lingerAfterAnswer(res); // but the sender must still see the 503, not a reset
       sendJson(res, 503, {
         error: {
           code: 'busy',

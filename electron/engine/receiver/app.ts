@@ -21,11 +21,13 @@ import express, {
 import type { Config, SourceConfig } from '../../../shared/config';
 import type { EventSummary } from '../../../shared/types';
 import type { Store, StoredEvent } from '../store/types';
+import { MAX_JSON_DEPTH } from '../store/event-payload';
 import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import { detectLoop, installIdFor, LOOP_HEADER, TRAIL_HEADER } from '../util/loop-guard';
 import { createAdmission } from './admission';
+import { lingerAfterAnswer } from './linger';
 import { buildEvent, flattenHeaders } from './event';
 import { parseDelivery } from './formats';
 import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
@@ -175,7 +177,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     let invalidJson = false;
     if (result.ok && !parsed.documented) {
       invalidJson = true;
-      result = { ...result, ok: false, reason: invalidJsonReason(provider, headers['content-type']) };
+      result = { ...result, ok: false, reason: invalidJsonReason(provider, headers['content-type'], parsed.tooDeep) };
     }
     const event = buildEvent({ source, raw, parsed, headers, result, now, test: testMark !== null });
 
@@ -291,6 +293,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const status = Number(e.status ?? e.statusCode);
     if (status === 413) {
       res.shouldKeepAlive = false; // the rest of an oversized body is not worth reading
+      lingerAfterAnswer(res); // but the sender must still see the 413, not a reset
       const limit = deps.getConfig().limits.maxBodyBytes;
       sendError(
         res,
@@ -338,7 +341,10 @@ function createHttpError(status: number): Error {
   return Object.assign(new Error(`HTTP ${status}`), { status });
 }
 
-function invalidJsonReason(provider: Provider, contentType: string | undefined): string {
+function invalidJsonReason(provider: Provider, contentType: string | undefined, tooDeep = false): string {
+  if (tooDeep) {
+    return `The body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, which ${provider.label} never sends: it is kept here, but no automation runs on it.`;
+  }
   const form = /x-www-form-urlencoded/i.test(contentType ?? '');
   if (form && provider.formPayloadField) {
     return `${provider.label} sent this form-encoded without JSON in its "${provider.formPayloadField}" field: check the webhook's content type setting at ${provider.label}.`;

@@ -14,15 +14,17 @@ export interface ParsedBody {
   /** Parsed JSON, or the body as text (lossy for a body that is not UTF-8: `body.base64` keeps its bytes). */
   payload: unknown;
   json: boolean;
+  /** Valid-looking JSON nested deeper than MAX_JSON_DEPTH: the payload is the text. */
+  tooDeep?: boolean;
 }
 
 export function parseBody(raw: Buffer): ParsedBody {
   if (!isUtf8(raw)) return { body: { base64: raw.toString('base64') }, payload: raw.toString('utf8'), json: false };
   const text = raw.toString('utf8');
-  const { payload, json } = payloadOfText(text);
+  const { payload, json, tooDeep } = payloadOfText(text);
   // The store may then keep the text alone, and parse it again when the event is read.
   if (json) notePayloadParsedFrom(payload, text);
-  return { body: { text }, payload, json };
+  return tooDeep ? { body: { text }, payload, json, tooDeep } : { body: { text }, payload, json };
 }
 
 /** Node lower-cases header names already; repeated headers become one comma-joined value. */

@@ -7,6 +7,7 @@
 // puts them (XML is handed on as its text).
 import type { ParsedBody } from './event';
 import { parseBody } from './event';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../store/event-payload';
 import type { Provider } from './types';
 
 const FORM = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
@@ -36,6 +37,7 @@ export function parseDelivery(provider: Provider, raw: Buffer, contentType: stri
   if (!field || !FORM.test(type)) return { ...parsed, documented: false };
   const value = new URLSearchParams(parsed.body.text).get(field);
   if (value === null) return { ...parsed, documented: false };
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return { ...parsed, tooDeep: true, documented: false };
   try {
     return { body: parsed.body, payload: JSON.parse(value) as unknown, json: true, documented: true };
   } catch {

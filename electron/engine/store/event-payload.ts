@@ -14,10 +14,43 @@ export function notePayloadParsedFrom(payload: unknown, text: string): void {
   if (payload !== null && typeof payload === 'object') parsedFrom.set(payload, text);
 }
 
-/** Parsed JSON, or the text itself when it is not JSON (a byte-order mark first is allowed). */
-export function payloadOfText(text: string): { payload: unknown; json: boolean } {
+/**
+ * Deepest nesting of arrays and objects a payload is parsed with. JSON.parse reads
+ * any depth, but JSON.stringify, structured clone and recursive readers (the
+ * dashboard's answers, the SSE stream, a script's stdin envelope) overflow the
+ * stack a few thousand levels down; no provider nests more than a few dozen.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** Whether `text` nests `[`/`{` more than `max` levels deep (brackets inside strings do not count). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  return false;
+}
+
+/**
+ * Parsed JSON, or the text itself when it is not JSON (a byte-order mark first is
+ * allowed) or nests deeper than MAX_JSON_DEPTH (`tooDeep`: kept as text so that
+ * everything that serializes the payload keeps working).
+ */
+export function payloadOfText(text: string): { payload: unknown; json: boolean; tooDeep?: boolean } {
   // Some senders (.NET) put a byte-order mark first; JSON.parse refuses it, we don't.
   const jsonText = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (nestsDeeperThan(jsonText, MAX_JSON_DEPTH)) return { payload: text, json: false, tooDeep: true };
   if (jsonText.trim() !== '') {
     try {
       return { payload: JSON.parse(jsonText), json: true };

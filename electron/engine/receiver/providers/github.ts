@@ -34,7 +34,7 @@ export const github: Provider = {
   formPayloadField: 'payload',
   verify(req, payload) {
     const event = header(req, 'X-GitHub-Event');
-    const action = bodyField(payload, 'action');
+    const action = bodyField(payload, 'action', req.rawBody);
     const type = event ? (action ? `${event}.${action}` : event) : 'unknown';
     const eventId = header(req, 'X-GitHub-Delivery');
     const legacy = !header(req, HEADER) ? header(req, LEGACY_HEADER) : null;

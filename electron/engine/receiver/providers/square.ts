@@ -18,8 +18,8 @@ export const square: Provider = {
   label: 'Square',
   jsonBody: true,
   verify(req, payload) {
-    const type = bodyType(payload);
-    const eventId = bodyField(payload, 'event_id');
+    const type = bodyType(payload, req.rawBody);
+    const eventId = bodyField(payload, 'event_id', req.rawBody);
     const signed = requireSignature(req, HEADER, 'Square');
     if ('problem' in signed) return rejected(signed.problem, type, eventId);
     const given = fromBase64(signed.signature);

@@ -41,7 +41,7 @@ export const standardWebhooks: Provider = {
   label: 'Standard Webhooks',
   jsonBody: true,
   verify(req, payload) {
-    const type = bodyType(payload);
+    const type = bodyType(payload, req.rawBody);
     const family = !header(req, 'webhook-signature') && header(req, 'svix-signature') ? 'svix' : 'webhook';
     const id = header(req, `${family}-id`);
     const { source } = req;

@@ -42,8 +42,8 @@ export const stripe: Provider = {
   label: 'Stripe',
   jsonBody: true,
   verify(req, payload) {
-    const type = bodyType(payload);
-    const eventId = bodyField(payload, 'id');
+    const type = bodyType(payload, req.rawBody);
+    const eventId = bodyField(payload, 'id', req.rawBody);
     const signed = requireSignature(req, HEADER, 'Stripe');
     if ('problem' in signed) return rejected(signed.problem, type, eventId);
     const { t, v1 } = parseStripeSignature(signed.signature);

@@ -134,14 +134,23 @@ export function writeJsonPath(target: Record<string, unknown>, path: string, val
   });
 }
 
-/** A top-level field of a JSON body as a string (see `scalar`), or null: where most senders put the event id. */
-export function bodyField(payload: unknown, name: string): string | null {
-  return scalar(asRecord(payload)?.[name]);
+/**
+ * A top-level field of a JSON body as a string (see `scalar`), or null: where most
+ * senders put the event id. A number is read as its exact digits from `rawBody`
+ * when given, as `extract` does: JSON.parse rounds integers past 2^53, so
+ * `{"id":123456789012345678901}` and `...902` would otherwise be one duplicate key.
+ */
+export function bodyField(payload: unknown, name: string, rawBody?: Buffer): string | null {
+  const value = asRecord(payload)?.[name];
+  if (typeof value === 'number' && rawBody) {
+    return scalar(asRecord(parseWithExactNumbers(rawBody.toString('utf8')))?.[name]) ?? scalar(value);
+  }
+  return scalar(value);
 }
 
-/** The body's `type` field, or "unknown". */
-export function bodyType(payload: unknown): string {
-  return bodyField(payload, 'type') ?? 'unknown';
+/** The body's `type` field (a number as its exact digits, see `bodyField`), or "unknown". */
+export function bodyType(payload: unknown, rawBody?: Buffer): string {
+  return bodyField(payload, 'type', rawBody) ?? 'unknown';
 }
 
 export function header(req: ProviderRequest, name: string): string | null {
