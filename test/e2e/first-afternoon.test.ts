@@ -6,7 +6,7 @@
 // too); and a source waiting for its secret points at the button that exists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/serve';
-import { postHook, screenshot, Session, shopifyHeaders, shopifyOrder, waitFor } from './_support';
+import { openDashboard, postHook, screenshot, Session, shopifyHeaders, shopifyOrder, waitFor } from './_support';
 
 const app = new Session();
 const consoleErrors: string[] = [];
@@ -73,5 +73,28 @@ describe('a new owner looking around', () => {
     expect(await result.innerText()).toContain('open Sources and click "Paste its secret" on it');
     expect(await card.getByRole('button', { name: 'Paste its secret' }).count()).toBe(1);
     await screenshot(page, 'qa1-sources-waiting-for-secret');
+  }, 120_000);
+
+  it("reads the whole search hint at the desktop window's minimum width (720 px)", async () => {
+    const page = await openDashboard(app.browser, app.served, '#/feed');
+    await page.setViewportSize({ width: 720, height: 800 });
+    const search = page
+      .getByRole('searchbox')
+      .or(page.getByPlaceholder(/^Search/))
+      .first();
+    await search.waitFor();
+    // The placeholder's drawn width (in the input's own font) against the room the input gives it.
+    const fit = await search.evaluate((el) => {
+      const input = el as HTMLInputElement;
+      const cs = getComputedStyle(input);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const room = input.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      return { text: input.placeholder, needs: ctx.measureText(input.placeholder).width, room };
+    });
+    expect(fit.text).toMatch(/^Search orders, emails, ids/);
+    expect(fit.needs).toBeLessThanOrEqual(fit.room);
+    await screenshot(page, 'qa1-feed-720-search');
+    await page.context().close();
   }, 120_000);
 });
