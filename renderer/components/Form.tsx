@@ -54,7 +54,8 @@ export function useSaveForm(
       } else if (problem && Object.keys(problem).length) {
         setFieldErrors(problem);
         const n = Object.keys(problem).length;
-        setError(n === 1 ? 'Fix the field marked below.' : `Fix the ${n} fields marked below.`);
+        // The message sits under the fields (see SaveForm), so they are "above" it.
+        setError(n === 1 ? 'Fix the field marked above.' : `Fix the ${n} fields marked above.`);
         setProblemRound((r) => r + 1);
       } else setFieldErrors({});
     } catch (err) {
@@ -105,7 +106,11 @@ export function SaveForm({
   useEffect(() => {
     if (!form.problemRound) return;
     // The first marked control in reading order: a Field's control, or an input inside a marked group.
-    const first = ref.current?.querySelector<HTMLElement>('[aria-invalid="true"], .has-error input, .has-error button');
+    // A marked group's own input (where its message is) beats its chips: the owner types the fix there.
+    const el = ref.current;
+    const first =
+      el?.querySelector<HTMLElement>('[aria-invalid="true"], .has-error input') ??
+      el?.querySelector<HTMLElement>('.has-error button');
     first?.focus();
   }, [form.problemRound]);
   return (

@@ -131,7 +131,7 @@ describe('an owner reads the feed', () => {
     expect(await orderRow.locator('.feed-source-name').textContent()).toBe('My shop');
     expect(await orderRow.locator('.status-pill').textContent()).toBe('Retrying');
     const fake = page.locator(`.feed-row[data-event-id="${rejectedId}"]`);
-    expect(await fake.locator('.unverified-tag').textContent()).toBe('Unverified — not from Shopify');
+    expect(await fake.locator('.unverified-tag').textContent()).toBe('Unverified — may not be from Shopify');
     expect(await fake.textContent()).not.toContain('Evil Person');
     // The whole reason is the row's description, which a keyboard or screen reader user gets on focus.
     const reason = (await api<{ verification: { reason: string } }>(app.served, 'GET', `/api/events/${rejectedId}`))
@@ -225,7 +225,7 @@ describe('the event page', () => {
     await page.evaluate((id) => (window.location.hash = `#/events/${id}`), rejectedId);
     const note = page.getByRole('note', { name: 'Why it was rejected' });
     await note.waitFor();
-    expect(await note.textContent()).toContain('Unverified — not from Shopify');
+    expect(await note.textContent()).toContain('Unverified — may not be from Shopify');
     // Its made-up content is not summarised like a real order in the heading.
     expect(await page.locator('h1').textContent()).not.toContain('Evil Person');
     await page.setViewportSize({ width: 720, height: 800 });

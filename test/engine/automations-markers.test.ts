@@ -14,7 +14,7 @@ import { postHook, sampleSources, signedRequest } from '../helpers/sign';
 import { makeTempDir, removeDir, waitFor } from '../helpers/tmp';
 import { reportOf, script } from './automations-harness';
 
-const sources = sampleSources().filter((s) => s.id === 'shop' || s.id === 'payments');
+const sources = sampleSources().filter((s) => s.id === 'shop' || s.id === 'payments' || s.id === 'woo');
 const shop = sources.find((s) => s.id === 'shop')!;
 const once = { maxAttempts: 1, initialDelayMs: 10, maxDelayMs: 10 };
 
@@ -44,6 +44,14 @@ beforeAll(async () => {
           id: 'sender',
           source: 'shop',
           events: ['never.*'],
+          run: { command: script('sends.mjs'), args: [JSON.stringify([{ destination: 'sink', type: 't', data: {} }])] },
+          retry: once,
+        },
+        // WooCommerce: every event sends onward to the sink.
+        {
+          id: 'woo-sender',
+          source: 'woo',
+          events: ['*'],
           run: { command: script('sends.mjs'), args: [JSON.stringify([{ destination: 'sink', type: 't', data: {} }])] },
           retry: once,
         },
@@ -135,6 +143,20 @@ describe('a test event', () => {
     const after = (await h().getStatus({})).counts;
     expect(after.runsFailed).toBe(before.runsFailed);
     expect(after.eventsToday).toBe(before.eventsToday);
+  });
+
+  it("runs the owner's automations on it, but sends nothing onward: a made-up order stays out of the books", async () => {
+    const before = (await h().getStatus({})).counts;
+    const sent = await h().sendTestEvent({ id: 'woo', runAutomations: true });
+    expect(sent).toMatchObject({ statusCode: 200, automationsStarted: 1 });
+    const [run] = await runsOf(sent.eventId!, 1);
+    expect(run).toMatchObject({ automationId: 'woo-sender', status: 'succeeded', test: true });
+    expect(run!.attempts[0]!.error).toBe('1 send line(s) were not sent: a run on a test event sends nothing onward.');
+    const { deliveries } = await h().getEvent({ id: sent.eventId! });
+    expect(deliveries).toEqual([]);
+    const after = (await h().getStatus({})).counts;
+    expect(after.deliveriesFailed).toBe(before.deliveriesFailed);
+    expect((await h().listOutbox({ limit: 50 })).items.filter((d) => d.eventId === sent.eventId)).toEqual([]);
   });
 
   it('cannot be faked from outside: an unknown token is an ordinary header', async () => {

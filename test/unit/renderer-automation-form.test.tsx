@@ -71,7 +71,7 @@ describe('the automation form', () => {
     expect(alerts).toContain('Pick at least one kind of event (or type * for every event).');
     expect(alerts).toContain('Say which script to run: its full path, like /home/me/scripts/refund.sh.');
     expect(alerts).toContain('Retries must be a whole number from 0 to 99.');
-    expect(alerts).toContain('Fix the 3 fields marked below.');
+    expect(alerts).toContain('Fix the 3 fields marked above.');
     // Next to its field: the script field's error is its aria description.
     const script = view.getByLabelText('Script');
     expect(script.getAttribute('aria-invalid')).toBe('true');
@@ -79,8 +79,13 @@ describe('the automation form', () => {
     expect(described.map((id) => document.getElementById(id)?.textContent)).toContain(
       'Say which script to run: its full path, like /home/me/scripts/refund.sh.',
     );
-    // Focus is on the first problem in reading order: the event type picker, before the script.
+    // The summary sits under the fields, so its words point up at them.
+    const summary = view.getAllByRole('alert').find((a) => a.textContent === 'Fix the 3 fields marked above.')!;
+    expect(script.compareDocumentPosition(summary) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    // Focus is on the first problem in reading order: the event type picker, before the script,
+    // and in it the box where a type is typed (its message is under that box), not the first chip.
     await waitFor(() => expect(document.activeElement?.closest('.type-picker')).not.toBeNull());
+    expect(document.activeElement?.tagName).toBe('INPUT');
     expect(saved).toHaveLength(0);
   });
 

@@ -60,6 +60,25 @@ describe('a delivery in the Outbox', () => {
     );
   });
 
+  it("shows Hookdock's reason for not sending as a sentence, and the other side's answer as code", () => {
+    const reason = 'There is no destination "Bookkeeper": add it in the Outbox (Destinations), then retry this send.';
+    const unsent: Delivery = {
+      ...failed,
+      attempts: [{ attempt: 1, at: at(14, 0), statusCode: null, durationMs: 0, responseBody: null, error: reason }],
+    };
+    const view = render(
+      <ul>
+        <DeliveryItem delivery={unsent} />
+        <DeliveryItem delivery={{ ...failed, id: 'dlv_2' }} />
+      </ul>,
+    );
+    const [first, second] = [...view.container.querySelectorAll('.delivery-response')];
+    expect(first!.textContent).toBe(`Not sent: ${reason}`);
+    expect(first!.querySelector('code')).toBeNull();
+    expect(second!.textContent).toBe('Last answer: 422 in 120 ms: {"error":"sheet is locked"}');
+    expect(second!.querySelector('code')?.textContent).toBe('422 in 120 ms: {"error":"sheet is locked"}');
+  });
+
   it('words an attempt outcome', () => {
     expect(attemptOutcome({ ...failed.attempts[1]!, error: null })).toBe('422 in 120 ms');
     expect(attemptOutcome(failed.attempts[0]!)).toBe('Connection refused');

@@ -94,6 +94,33 @@ describe('a source form', () => {
   });
 });
 
+describe('renaming a source', () => {
+  const hintOf = (view: ReturnType<typeof render>) => {
+    const input = view.getByLabelText('Name');
+    return view.container.querySelector(`#${CSS.escape(input.getAttribute('aria-describedby')!)}`)?.textContent;
+  };
+
+  it('says the address stays, and it does, when the name of a saved source changes', () => {
+    appStore.set({ config: config() });
+    const c = appStore.get().config!;
+    const view = render(<SourceForm existing={c.sources[0]} takenIds={[]} onSaved={() => {}} onCancel={() => {}} />);
+    expect(hintOf(view)).toBe(
+      'Shown in the feed and lists. Renaming keeps the address below, so nothing changes in the service.',
+    );
+    fireEvent.change(view.getByLabelText('Name'), { target: { value: 'The big shop' } });
+    expect(view.getByTestId('new-source-url').textContent).toMatch(/\/hooks\/shop$/);
+  });
+
+  it("says a new source's address is made from its name, and it is", () => {
+    appStore.set({ config: config() });
+    const view = render(<SourceForm existing={null} takenIds={['shop']} onSaved={() => {}} onCancel={() => {}} />);
+    fireEvent.click(view.getByRole('button', { name: /Shopify/ }));
+    expect(hintOf(view)).toBe('Shown in the feed and lists; the address below is made from it.');
+    fireEvent.change(view.getByLabelText('Name'), { target: { value: 'The big shop' } });
+    expect(view.getByTestId('new-source-url').textContent).toMatch(/\/hooks\/the-big-shop$/);
+  });
+});
+
 describe('a form that saves', () => {
   it('shows its own check without calling the API, then the API refusal', async () => {
     const calls: unknown[] = [];

@@ -130,7 +130,7 @@ describe('feed row summary per provider', () => {
     );
     expect(container.querySelector('.status-pill')!.textContent).toBe('Rejected');
     // Marked unverified, never summarised like a real order; the reason in full, also in the row's name.
-    expect(container.querySelector('.unverified-tag')!.textContent).toBe('Unverified — not from Shopify');
+    expect(container.querySelector('.unverified-tag')!.textContent).toBe('Unverified — may not be from Shopify');
     expect(container.querySelector('.rejected-reason')!.textContent).toBe('The Shopify signature did not match.');
     expect(container.querySelector('.feed-summary')!.textContent).not.toContain(event.summary ?? '\u0000');
     expect(container.querySelector('.feed-ran')).toBeNull();

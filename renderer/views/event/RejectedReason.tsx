@@ -1,11 +1,15 @@
 // A rejected request, shown so it cannot pass for the real thing: the full reason
-// (readable, and reachable by keyboard), "Unverified — not from <provider>", and a
+// (readable, and reachable by keyboard), "Unverified — may not be from <provider>", and a
 // link to the source's settings where the secret is fixed.
 import { providerInfo } from '../../lib/providers';
 
-/** "Unverified — not from Shopify": what a request that failed its check is called on screen. */
+/**
+ * "Unverified — may not be from Shopify": what a request that failed its check is
+ * called on screen. Not "not from": a wrong or missing secret in Hookdock makes the
+ * real provider's requests fail too, and the owner must not conclude they were forged.
+ */
 export function unverifiedLabel(provider: string): string {
-  return `Unverified — not from ${providerInfo(provider).name}`;
+  return `Unverified — may not be from ${providerInfo(provider).name}`;
 }
 
 export function RejectedReason({

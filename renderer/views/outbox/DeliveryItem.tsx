@@ -55,8 +55,18 @@ export function DeliveryItem({
           )}
         </div>
         <div className="delivery-response small">
-          <span className="muted">{notSent(d) ? 'Not sent: ' : 'Last answer: '}</span>
-          <code className="wrap">{lastResponse(d)}</code>
+          {notSent(d) ? (
+            // Hookdock's own sentence (no such destination, a malformed line): prose, not the other side's bytes.
+            <>
+              <span className="muted">Not sent: </span>
+              <span className="delivery-reason">{lastResponse(d)}</span>
+            </>
+          ) : (
+            <>
+              <span className="muted">Last answer: </span>
+              <code className="wrap">{lastResponse(d)}</code>
+            </>
+          )}
         </div>
         <DeliveryAttempts delivery={d} />
       </div>

@@ -23,11 +23,12 @@ type Destination = PublicConfig['destinations'][number];
 export function Destinations({ config }: { config: PublicConfig }) {
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Destination | null>(null);
-  const [shownSecret, setShownSecret] = useState<{ id: string; secret: string } | null>(null);
+  // `label` is the name the owner typed ("Bookkeeper"), else the id: names, not ids.
+  const [shownSecret, setShownSecret] = useState<{ label: string; secret: string } | null>(null);
   const list = config.destinations;
-  const done = (secret: string | null, id: string) => {
+  const done = (secret: string | null, label: string) => {
     setEditing(null);
-    if (secret) setShownSecret({ id, secret });
+    if (secret) setShownSecret({ label, secret });
   };
   return (
     <Card
@@ -47,8 +48,8 @@ export function Destinations({ config }: { config: PublicConfig }) {
       </p>
       {shownSecret && (
         <div className="notice tone-info" role="status">
-          <strong>Secret for {shownSecret.id}:</strong> copy it now and give it to the receiving service; it is hidden
-          after you leave.
+          <strong>Secret for {shownSecret.label}:</strong> copy it now and give it to the receiving service; it is
+          hidden after you leave.
           <div className="url-box">
             <code>{shownSecret.secret}</code>
             <CopyButton text={shownSecret.secret} what="secret" />
@@ -143,7 +144,8 @@ function DestinationForm({
 }: {
   existing: Destination | null;
   taken: string[];
-  onDone: (generatedSecret: string | null, id: string) => void;
+  /** `label`: what the owner calls it (the name typed, else the id). */
+  onDone: (generatedSecret: string | null, label: string) => void;
   onCancel: () => void;
 }) {
   const [name, setName] = useState(existing?.name ?? existing?.id ?? '');
@@ -168,7 +170,7 @@ function DestinationForm({
     });
     appStore.set({ config: next });
     toast(existing ? 'Destination saved.' : `Destination added. Scripts send to it as "${id}".`);
-    onDone(generated ?? (secret.trim() || null), id);
+    onDone(generated ?? (secret.trim() || null), name.trim() || id);
   });
   return (
     <SaveForm
@@ -181,9 +183,14 @@ function DestinationForm({
         <Field
           label="Name"
           hint={
-            <>
-              Scripts send to it as <code data-testid="destination-id">{formId}</code> (or by this name, in any case).
-            </>
+            name.trim() || existing ? (
+              <>
+                Scripts send to it as <code data-testid="destination-id">{formId}</code> (or by this name, in any case).
+              </>
+            ) : (
+              // Without a name the id comes from the URL at save: do not promise one that will not be used.
+              'Scripts send to it by this name, or by the id made from it (shown here once you type one).'
+            )
           }
         >
           <TextInput value={name} onChange={setName} placeholder="Bookkeeper" />

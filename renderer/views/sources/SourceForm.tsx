@@ -136,7 +136,14 @@ export function SourceForm({
           </Button>
         )}
       </div>
-      <Field label="Name" hint="Shown in the feed and lists; the address below is made from it.">
+      <Field
+        label="Name"
+        hint={
+          existing
+            ? 'Shown in the feed and lists. Renaming keeps the address below, so nothing changes in the service.'
+            : 'Shown in the feed and lists; the address below is made from it.'
+        }
+      >
         <TextInput value={name} onChange={setName} placeholder={`My ${info.name} shop`} />
       </Field>
       <div className="field">

@@ -37,6 +37,14 @@ export function WebhookUrl({ source }: { source: Source }) {
   );
 }
 
+/**
+ * A set-up step as the card shows it: once a secret is saved the card's button says
+ * "Edit", not "Paste its secret", so the step names the button that is there.
+ */
+export function stepFor(step: string, source: Source): string {
+  return source.hasSecret ? step.replace('"Paste its secret"', '"Edit"') : step;
+}
+
 export function SourceSetup({ source }: { source: Source }) {
   const info = providerInfo(source.provider);
   const [busy, setBusy] = useState(false);
@@ -62,7 +70,7 @@ export function SourceSetup({ source }: { source: Source }) {
       <h3 className="setup-title">2. In {info.name}</h3>
       <ol className="steps">
         {info.steps.map((s) => (
-          <li key={s}>{s}</li>
+          <li key={s}>{stepFor(s, source)}</li>
         ))}
       </ol>
       <h3 className="setup-title">3. Check that it works</h3>

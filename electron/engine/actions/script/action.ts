@@ -69,8 +69,11 @@ export function createScriptAction(opts: ScriptActionOptions): ActionKind<Script
     const ok = result.error === null && !signal.aborted;
     const notes: string[] = result.error ? [result.error] : [];
     if (result.note) notes.push(result.note); // exited 0, but processes it left running were ended
-    if (ok && ctx.reason === 'test' && collector.sends.length > 0) {
-      notes.push(`${collector.sends.length} send line(s) were not sent: a test run sends nothing onward.`);
+    // A test (a "Test it" run, or any run on a made-up test event) must not put a made-up
+    // order in the owner's bookkeeping or CRM: its sends are named, never sent (issue #11).
+    if (ok && ctx.test && collector.sends.length > 0) {
+      const what = ctx.reason === 'test' ? 'a test run' : 'a run on a test event';
+      notes.push(`${collector.sends.length} send line(s) were not sent: ${what} sends nothing onward.`);
     } else if (ok) notes.push(...(await queueSends(ctx, collector)));
     else if (collector.sends.length > 0) {
       notes.push(

@@ -20,6 +20,7 @@ import {
   noSecret,
   rejected,
   writeJsonPath,
+  sourceName,
 } from './util';
 
 type HmacSettings = NonNullable<SourceConfig['hmac']>;
@@ -50,7 +51,7 @@ export const hmac: Provider = {
     // Senders disagree on the case of "sha256=": the prefix carries no secret, so compare it loosely.
     if (prefix && value.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) {
       return rejected(
-        `The ${settings.header} header does not start with "${prefix}": check the prefix setting of source "${source.id}".`,
+        `The ${settings.header} header does not start with "${prefix}": check the prefix setting of source "${sourceName(source)}".`,
         type,
         eventId,
       );
@@ -59,7 +60,7 @@ export const hmac: Provider = {
     const expected = hmacOf(settings.algorithm, source.secret, req.rawBody);
     if (!digestsEqual(expected, settings.encoding === 'hex' ? fromHex(given) : fromBase64(given))) {
       return rejected(
-        `The signature in ${settings.header} did not match: check the secret of source "${source.id}" and its settings (${settings.algorithm}, ${settings.encoding}${prefix ? `, prefix "${prefix}"` : ''}).`,
+        `The signature in ${settings.header} did not match: check the secret of source "${sourceName(source)}" and its settings (${settings.algorithm}, ${settings.encoding}${prefix ? `, prefix "${prefix}"` : ''}).`,
         type,
         eventId,
       );

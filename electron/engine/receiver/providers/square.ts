@@ -8,7 +8,17 @@
 // Duplicates: `event_id`, which Square keeps on every retry of an event.
 import { randomUUID } from 'node:crypto';
 import type { Provider } from '../types';
-import { accepted, bodyField, bodyType, digestsEqual, fromBase64, hmac, rejected, requireSignature } from './util';
+import {
+  accepted,
+  bodyField,
+  bodyType,
+  digestsEqual,
+  fromBase64,
+  hmac,
+  rejected,
+  requireSignature,
+  sourceName,
+} from './util';
 
 const HEADER = 'X-Square-Hmacsha256-Signature';
 
@@ -29,7 +39,7 @@ export const square: Provider = {
     }
     if (!matched) {
       return rejected(
-        `The Square signature did not match: check the signature key of source "${req.source.id}", and that the notification URL registered with Square is exactly ${req.url} (set "notificationUrl" on the source if Square posts to another address).`,
+        `The Square signature did not match: check the signature key of source "${sourceName(req.source)}", and that the notification URL registered with Square is exactly ${req.url} (set "notificationUrl" on the source if Square posts to another address).`,
         type,
         eventId,
       );

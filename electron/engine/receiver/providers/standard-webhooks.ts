@@ -20,6 +20,7 @@ import {
   noSecret,
   rejected,
   timestampProblem,
+  sourceName,
 } from './util';
 
 /** The HMAC key of a `whsec_<base64>` secret (the prefix is optional), or null. */
@@ -52,7 +53,7 @@ export const standardWebhooks: Provider = {
     const key = standardWebhooksKey(source.secret);
     if (!key)
       return rejected(
-        `The signing secret of source "${source.id}" does not look like whsec_<base64>: copy it again from the sender.`,
+        `The signing secret of source "${sourceName(source)}" does not look like whsec_<base64>: copy it again from the sender.`,
         type,
         id,
       );

@@ -210,12 +210,21 @@ export function missingHeader(name: string, label: string): string {
   return `The request is missing header ${name}, so Hookdock cannot tell it really comes from ${label}. Check that only ${label} sends to this URL.`;
 }
 
-export function mismatch(label: string, what: string, source: SourceConfig): string {
-  return `The ${label} signature did not match: check the ${what} of source "${source.id}" in Hookdock.`;
+/**
+ * How a source is named in a sentence the owner reads: the name they typed
+ * ("My shop"), else its id for hand-written configs without one.
+ */
+export function sourceName(source: Pick<SourceConfig, 'id' | 'name'>): string {
+  return source.name || source.id;
 }
 
+export function mismatch(label: string, what: string, source: SourceConfig): string {
+  return `The ${label} signature did not match: check the ${what} of source "${sourceName(source)}" in Hookdock.`;
+}
+
+/** Names the button the Sources page shows a source without a secret: "Paste its secret". */
 export function noSecret(source: SourceConfig): string {
-  return `Source "${source.name || source.id}" is waiting for its signing secret: paste it in Hookdock under Sources → Edit, then send the webhook again.`;
+  return `Source "${sourceName(source)}" is waiting for its signing secret: in Hookdock, open Sources and click "Paste its secret" on it, then send the webhook again.`;
 }
 
 /** Both directions: a timestamp from the future means a wrong clock, or a forged request. */
