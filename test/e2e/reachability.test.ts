@@ -43,6 +43,10 @@ describe('Reachability badge', () => {
     const badge = page.locator('.app-header .reachability');
     await page.locator('.app-header .reachability[data-state="reachable"]').waitFor();
     expect(await badge.textContent()).toMatch(/^Reachable · checked /);
+    // The header's address pill shows the owner's URL, not "No public address".
+    expect(await page.getByLabel('Public address').locator('.tunnel-url').textContent()).toBe(
+      forwarder.url.replace('http://', ''),
+    );
     await screenshot(page, 'header-reachable');
 
     forwarder.drop();
