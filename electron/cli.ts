@@ -10,7 +10,9 @@ import { explainArgsError } from './cli-usage';
 import { createDashboardServer, loadOrCreateToken, type DashboardServer } from './engine/dashboard';
 import { createEngine } from './engine/engine';
 import { watchUnreachable } from './engine/gaps/exit-watch';
+import { parsePublicUrl } from './engine/tunnel/owner-url';
 import type { Engine } from './engine/types';
+import type { Reachability } from '../shared/gaps';
 import { systemClock } from './engine/util/clock';
 import { createLogger } from './engine/util/logger';
 
@@ -26,10 +28,13 @@ Options (each also an environment variable):
   --host H              HOOKDOCK_HOST            receiver address (default 127.0.0.1)
   --dashboard-port N    HOOKDOCK_DASHBOARD_PORT  dashboard port, always on 127.0.0.1 (default 8788; 0 = any free port)
   --tunnel ngrok|none   HOOKDOCK_TUNNEL          default: ngrok when an authtoken is configured, else none
+  --public-url URL      HOOKDOCK_PUBLIC_URL      your own tunnel's or reverse proxy's https:// address for this
+                                                 receiver; used for webhook URLs and reachability checks (no ngrok)
   --exit-when-unreachable MINUTES
                         HOOKDOCK_EXIT_WHEN_UNREACHABLE
                                                  exit with code 3 when the public URL has been unreachable that
-                                                 long, so a supervisor (systemd, Docker) restarts Hookdock
+                                                 long (fractions allowed, e.g. 0.5), so a supervisor
+                                                 (systemd, Docker) restarts Hookdock
                         HOOKDOCK_DASHBOARD_TOKEN dashboard token (default: random, kept in the data folder)
                         NGROK_AUTHTOKEN          ngrok authtoken (default: from config.json)
   -h, --help            show this help
@@ -54,6 +59,15 @@ interface ServeOptions {
   dashboardToken: string | undefined;
   ngrokAuthtoken: string | undefined;
   exitWhenUnreachableMinutes: number | null;
+  publicUrl: string | undefined;
+  /** Test-only (HOOKDOCK_PROBE_INTERVAL_MS / HOOKDOCK_PROBE_RETRY_MS): reachability probe timings, ms. */
+  probeIntervalMs: number | undefined;
+  probeRetryMs: number | undefined;
+}
+
+/** A test-only timing from the environment: a positive whole number of ms, else the default. */
+function testMs(value: string | undefined): number | undefined {
+  return value && /^\d+$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
 }
 
 function parsePort(value: string, name: string): number {
@@ -72,6 +86,7 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
     'dashboard-port': { type: 'string' },
     tunnel: { type: 'string' },
     'exit-when-unreachable': { type: 'string' },
+    'public-url': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   } as const;
@@ -101,13 +116,29 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
   const host = values.host ?? env.HOOKDOCK_HOST;
   if (dataDir === '' || host === '') throw new UsageError('--data-dir and --host cannot be empty.');
   const exitAfter = values['exit-when-unreachable'] ?? env.HOOKDOCK_EXIT_WHEN_UNREACHABLE;
-  if (exitAfter !== undefined && !/^\d+$/.test(exitAfter.trim())) {
+  if (exitAfter !== undefined && !/^(\d+(\.\d+)?|\.\d+)$/.test(exitAfter.trim())) {
     throw new UsageError(
-      `${values['exit-when-unreachable'] !== undefined ? '--exit-when-unreachable' : 'HOOKDOCK_EXIT_WHEN_UNREACHABLE'} must be a whole number of minutes, not "${exitAfter}".`,
+      `${values['exit-when-unreachable'] !== undefined ? '--exit-when-unreachable' : 'HOOKDOCK_EXIT_WHEN_UNREACHABLE'} must be a number of minutes (such as 10 or 0.5), not "${exitAfter}".`,
+    );
+  }
+  const publicUrlName = values['public-url'] !== undefined ? '--public-url' : 'HOOKDOCK_PUBLIC_URL';
+  const rawPublicUrl = values['public-url'] ?? (env.HOOKDOCK_PUBLIC_URL || undefined);
+  let publicUrl: string | undefined;
+  try {
+    publicUrl = rawPublicUrl === undefined ? undefined : parsePublicUrl(rawPublicUrl, publicUrlName);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (publicUrl && tunnel === 'ngrok') {
+    throw new UsageError(
+      `${publicUrlName} is your own public address, so it cannot be used with --tunnel ngrok; pick one.`,
     );
   }
   return {
     exitWhenUnreachableMinutes: exitAfter === undefined ? null : Number(exitAfter),
+    publicUrl,
+    probeIntervalMs: testMs(env.HOOKDOCK_PROBE_INTERVAL_MS),
+    probeRetryMs: testMs(env.HOOKDOCK_PROBE_RETRY_MS),
     dataDir: dataDir ?? defaultDataDir(env),
     port: parsePort(values.port ?? env.HOOKDOCK_PORT ?? '8787', values.port !== undefined ? '--port' : 'HOOKDOCK_PORT'),
     host: host ?? '127.0.0.1',
@@ -154,11 +185,14 @@ async function serve(opts: ServeOptions): Promise<void> {
     host: opts.host,
     tunnel: opts.tunnel,
     ngrokAuthtoken: opts.ngrokAuthtoken,
+    publicUrl: opts.publicUrl,
+    gaps: { probeIntervalMs: opts.probeIntervalMs, probeRetryMs: opts.probeRetryMs },
     version: pkg.version,
     logger,
   });
   let dashboard: DashboardServer | null = null;
   let ready = false;
+  let attention: string | null = null;
   let stopping = false;
 
   const stopAndExit = () => {
@@ -224,6 +258,13 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
   releaseLog();
   ready = true;
+  // Headless attention: the desktop notification's sentence, once per failing streak, where a supervisor logs.
+  const sayAttention = (r: Reachability) => {
+    if (r.attention && r.attention !== attention) process.stderr.write(`hookdock: ${r.attention}\n`);
+    attention = r.attention;
+  };
+  engine.bus.on('reachability.changed', sayAttention);
+  sayAttention(engine.gaps.reachability());
   if (opts.exitWhenUnreachableMinutes !== null) {
     watchUnreachable(
       engine.bus,

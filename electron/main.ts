@@ -10,6 +10,7 @@ import {
   nativeImage,
   Notification,
   powerSaveBlocker,
+  powerMonitor,
   protocol,
   safeStorage,
   session,
@@ -82,6 +83,7 @@ startDesktopApp({
   },
   launchAtLogin,
   powerSaveBlocker,
+  powerMonitor,
   // HOOKDOCK_PORT as for `hookdock serve` (default 8787, the port a tunnel forwards).
   createEngine: (options) => createEngine({ ...options, ...receiverPort(process.env.HOOKDOCK_PORT) }),
   readFile: (file) => readFile(file),

@@ -29,6 +29,7 @@ import { installIdFor } from './util/loop-guard';
 import { createStore } from './store';
 import { startRetention } from './store/retention';
 import { createTunnel, type NgrokLike } from './tunnel';
+import { withOwnerPublicUrl } from './tunnel/owner-url';
 import type { AutomationsService, Engine, EngineDeps, EngineOptions, TunnelService } from './types';
 import { createBus } from './util/bus';
 import { openFileLimit, receiverConnectionCap } from './util/fd-limit';
@@ -85,7 +86,7 @@ export function createEngine(options: EngineOptions): Engine {
   });
 
   // ---- tunnel --------------------------------------------------------------
-  const tunnel: TunnelService = createTunnel({
+  const ngrokTunnel: TunnelService = createTunnel({
     bus,
     logger: logger.child('tunnel'),
     clock,
@@ -94,10 +95,11 @@ export function createEngine(options: EngineOptions): Engine {
     receiverHost: () => host,
     getConfig: () => config.current(),
     envAuthtoken: options.ngrokAuthtoken,
-    override: options.tunnel,
+    override: options.publicUrl ? 'none' : options.tunnel,
     dataDir,
     version,
   });
+  const tunnel = options.publicUrl ? withOwnerPublicUrl(ngrokTunnel, options.publicUrl) : ngrokTunnel;
   // ---- end tunnel ----------------------------------------------------------
 
   const testMarks = createTestMarks();

@@ -20,6 +20,11 @@ export interface EngineOptions {
   tunnel?: 'ngrok' | 'none';
   /** NGROK_AUTHTOKEN: used when the config has none. */
   ngrokAuthtoken?: string;
+  /**
+   * The owner's own public URL (their tunnel or reverse proxy, checked by tunnel/owner-url.ts
+   * parsePublicUrl): webhook URLs, Square's signed URL and the reachability probe use it; ngrok stays off.
+   */
+  publicUrl?: string;
   version?: string;
   logger?: Logger;
   clock?: Clock;

@@ -32,6 +32,7 @@ import { createSecretCodec, secretsStatus, trackCodecUse, type SafeStorageLike }
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, hardenApp, hardenSession } from './security';
 import { createTrayController, type TrayLike } from './tray';
 import { trayIconPath, type TrayState } from './tray-state';
+import { watchWake, type PowerMonitorLike } from './wake';
 import { createWindowManager, type WindowLike } from './window';
 
 export interface DesktopDeps {
@@ -58,6 +59,8 @@ export interface DesktopDeps {
   launchAtLogin: LaunchAtLogin;
   /** Electron's powerSaveBlocker; absent in tests that do not care (then no keep-awake). */
   powerSaveBlocker?: PowerSaveBlockerLike;
+  /** Electron's powerMonitor: waking probes at once (wake.ts); absent in tests that do not care. */
+  powerMonitor?: PowerMonitorLike;
   createEngine(options: EngineOptions): Engine;
   readFile(file: string): Promise<Uint8Array>;
   exists(file: string): boolean;
@@ -185,6 +188,8 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     gaps: startupGaps.items,
     now: deps.clock.now(),
   });
+
+  if (deps.powerMonitor) watchWake(deps.powerMonitor, running.gaps, logger);
 
   const trusted = (event: Parameters<typeof isTrustedSender>[0]) =>
     isTrustedSender(event, () => win.current()?.webContents ?? null);

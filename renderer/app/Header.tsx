@@ -73,9 +73,10 @@ export function Header({ route }: { route: Route }) {
 function TunnelBadge({ status }: { status: Status }) {
   const t = status.tunnel;
   const url = status.publicUrl ?? t.url;
-  if (t.state === 'online' && url) {
+  // 'off' with a URL: the owner's own tunnel or proxy (serve --public-url); the reachability badge says if it works.
+  if ((t.state === 'online' || t.state === 'off') && url) {
     return (
-      <div className="tunnel tone-success" aria-label="Public address">
+      <div className={`tunnel tone-${t.state === 'online' ? 'success' : 'muted'}`} aria-label="Public address">
         <span className="dot" aria-hidden="true" />
         <span className="tunnel-url" title={url}>
           {url.replace(/^https?:\/\//, '')}

@@ -330,6 +330,15 @@ describe('desktop app wiring', () => {
     expect(JSON.parse(await readFile(path.join(dir, 'desktop.json'), 'utf8')).keepAwake).toBe(true);
   });
 
+  it('subscribes to powerMonitor resume and unlock-screen (shell/wake.ts; behaviour in wake.test.ts)', async () => {
+    const t = setup();
+    const power = new EventEmitter();
+    t.deps.powerMonitor = power as never;
+    await startDesktopApp(t.deps);
+    expect(power.listenerCount('resume')).toBe(1);
+    expect(power.listenerCount('unlock-screen')).toBe(1);
+  });
+
   it('quit drains the engine before exiting: every acknowledged event survives', async () => {
     const t = setup();
     const desktop = (await startDesktopApp(t.deps))!;

@@ -70,6 +70,7 @@ export const dialog = { showOpenDialog: async () => ({ canceled: true, filePaths
 export const clipboard = { writeText() {} };
 export const safeStorage = { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' };
 export const powerSaveBlocker = { start: () => 1, stop() {}, isStarted: () => false };
+export const powerMonitor = { on() {}, removeListener() {} };
 
 // Once main has wired everything: look at it, then quit like the tray's Quit does.
 const started = Date.now();
