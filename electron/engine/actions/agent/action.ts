@@ -5,12 +5,13 @@
 // under the rule in reply.ts. Retries are the one scheduler's, not the SDK's.
 import OpenAI from 'openai';
 import { agentActionSchema, type AgentActionConfig, type AgentAttemptResult } from '../../../../shared/actions';
-import { envelopeJson, envelopeOf } from '../script/envelope';
+import { envelopeJson } from '../script/envelope';
 import { checkDestinations } from '../script/sends';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types';
 import { describeAgentError } from './errors';
 import { buildMessages } from './prompt';
 import { capReply, sendFromReply } from './reply';
+import { templateEnvelope } from '../../templates';
 import { renderTemplate } from './template';
 
 /** What an agent attempt records as its `result`. */
@@ -28,7 +29,7 @@ export function createAgentAction(): ActionKind<AgentActionConfig> {
       const run = { id: ctx.runId, reason: ctx.reason, test: ctx.test };
       // No template: the envelope as a script gets it, ids beyond 2^53 kept from the body's own text.
       data = action.message.trim()
-        ? await renderTemplate(action.message, envelopeOf(event, run))
+        ? await renderTemplate(action.message, templateEnvelope(event, ctx.test))
         : envelopeJson(event, run);
     } catch (err) {
       await ctx.ready;
