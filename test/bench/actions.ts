@@ -7,6 +7,8 @@
 // when the run shows its attempt running (the 'running' run.updated push, bookkeeping sent
 // after the action may act, so it can come after the notification).
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigInput } from '../../shared/config';
@@ -42,7 +44,8 @@ async function bench(name: string, action: (dir: string) => Record<string, unkno
         const offRun = h.bus.on('run.updated', (r) => {
           if (r.eventId !== stored.id) return;
           if (!started && r.attempts.length > 0) started = performance.now();
-          if (name === 'csv' && r.status === 'succeeded') effect = performance.now();
+          // csv: the row is written and synced; forward: the delivery is durably queued in the outbox.
+          if (name !== 'notify' && r.status === 'succeeded') effect = performance.now();
           if (r.status === 'succeeded' || r.status === 'failed') {
             offRun();
             resolve();
@@ -67,7 +70,12 @@ async function bench(name: string, action: (dir: string) => Record<string, unkno
     await h.close();
     await rm(dir, { recursive: true, force: true });
   }
-  const what = name === 'csv' ? 'row written and synced' : 'notification emitted (action start)';
+  const what =
+    name === 'csv'
+      ? 'row written and synced'
+      : name === 'forward'
+        ? 'delivery queued in the outbox'
+        : 'notification emitted (action start)';
   console.log(`${name}: event -> ${what} ${fmt(effects)} (target for start: p50 <= 5, p99 <= 20)`);
   console.log(`${name}: event -> run shows the attempt running ${fmt(starts)}`);
 }
@@ -86,3 +94,13 @@ await bench('csv', (dir) => ({
     { name: 'Total', value: '{{ payload.total_price | money }}' },
   ],
 }));
+
+// The forward's destination: a local server that answers 200 (deliveries go on in the background).
+const sink = createServer((req, res) => req.resume().on('end', () => res.end('ok')));
+await new Promise<void>((ok) => sink.listen(0, '127.0.0.1', ok));
+await bench('forward', () => ({
+  kind: 'forward',
+  url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`,
+  headers: [],
+}));
+sink.close();
