@@ -37,7 +37,7 @@ export const agentActionSchema = z
      * A Liquid template over the envelope: the user message, inside the data markers. Empty
      * (the default): the whole envelope as JSON, the payload's numbers with their exact digits.
      */
-    message: z.string().max(20_000).default(''),
+    message: templateString.pipe(z.string().max(20_000)).default(''),
     /** Seconds before the request is given up (a failed attempt, retried). */
     timeoutSeconds: z.number().positive().max(3600).default(60),
   })
@@ -81,7 +81,7 @@ export const forwardActionSchema = z
       .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must look like whsec_<base64>')
       .or(z.literal(MASKED))
       .optional(),
-    body: z.string().optional(),
+    body: templateString.optional(),
     headers: z
       .array(
         z
@@ -111,9 +111,9 @@ export const emailActionSchema = z
       })
       .strict(),
     from: z.string().min(1),
-    to: z.string().min(1),
-    subject: z.string().default(''),
-    body: z.string().default(''),
+    to: templateString.pipe(z.string().min(1)),
+    subject: templateString.default(''),
+    body: templateString.default(''),
   })
   .strict();
 

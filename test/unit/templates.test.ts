@@ -190,3 +190,29 @@ describe('lock-down', () => {
       );
   });
 });
+
+describe('every templated action field is checked on save', () => {
+  it('refuses a template that does not parse in forward, email and agent fields, naming the field', async () => {
+    const { actionSchema } = await import('../../shared/actions');
+    const bad = '{{ payload.name ';
+    const cases: [Record<string, unknown>, string][] = [
+      [{ kind: 'forward', url: 'https://example.com/h', body: bad }, 'body'],
+      [
+        { kind: 'email', smtp: { host: 'smtp.example.com' }, from: 'a@example.com', to: 'b@example.com', subject: bad },
+        'subject',
+      ],
+      [{ kind: 'email', smtp: { host: 'smtp.example.com' }, from: 'a@example.com', to: bad, body: 'x' }, 'to'],
+      [{ kind: 'agent', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3', message: bad }, 'message'],
+    ];
+    for (const [action, field] of cases) {
+      const r = actionSchema.safeParse(action);
+      expect(r.success, field).toBe(false);
+      expect(r.error!.issues.map((i) => i.path.join('.'))).toContain(field);
+    }
+    // A good template in the same fields passes.
+    expect(
+      actionSchema.safeParse({ kind: 'forward', url: 'https://example.com/h', body: '{"id": "{{ payload.id }}"}' })
+        .success,
+    ).toBe(true);
+  });
+});
