@@ -15,6 +15,20 @@ export const scriptActionSchema = z
     cwd: z.string().nullable().default(null),
     /** Seconds before the script's whole process group is killed. */
     timeoutSeconds: z.number().positive().max(86_400).default(60),
+    /**
+     * Extra environment variables, each value a Liquid template over the envelope
+     * (`{"ORDER_ID": "{{ payload.id }}"}`). Payload text reaches the script here or on stdin,
+     * never on its command line. Names are Hookdock's own when they start with HOOKDOCK_.
+     */
+    env: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name is letters, digits and _ (not starting with a digit)')
+          .refine((n) => !/^HOOKDOCK_/i.test(n), 'names starting with HOOKDOCK_ are set by Hookdock itself'),
+        templateString,
+      )
+      .optional(),
   })
   .strict();
 

@@ -120,6 +120,8 @@ export function AutomationForm({
               args: argList,
               cwd: cwd.trim() || null,
               timeoutSeconds: t,
+              // Variables set by hand in config.json: this form does not edit them, so it keeps them.
+              ...(script?.env ? { env: script.env } : {}),
             },
       retry,
     });

@@ -4,6 +4,7 @@
 import { scriptActionSchema, type ScriptActionConfig } from '../../../../shared/actions';
 import type { Logger } from '../../util/logger';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types';
+import { renderFields, templateEnvelope } from '../../templates';
 import { envelopeJson } from './envelope';
 import { describeEnded, endInterruptedRuns } from './process-tree';
 import { createScriptLauncher } from './launcher/launcher';
@@ -40,6 +41,18 @@ export function createScriptAction(opts: ScriptActionOptions): ActionKind<Script
     const collector = new SendCollector();
     // runScript prepares (event file, checks) while `ready` syncs, and spawns only after it;
     // it rejects with ready's error when the job could not be saved.
+    // The owner's extra variables, templates over the envelope (never on the command line).
+    let extraEnv: Record<string, string> = {};
+    if (action.env && Object.keys(action.env).length > 0) {
+      try {
+        const rendered = await renderFields(action.env, templateEnvelope(event, ctx.test));
+        // An environment value cannot hold a NUL byte: drop any, rather than fail the spawn.
+        extraEnv = Object.fromEntries(Object.entries(rendered).map(([k, v]) => [k, v.replaceAll('\0', '')]));
+      } catch (err) {
+        await ctx.ready; // the attempt is recorded only once its job is saved
+        return { ok: false, error: (err as Error).message };
+      }
+    }
     const result = await runScript({
       command: action.command,
       args: action.args,
@@ -47,6 +60,7 @@ export function createScriptAction(opts: ScriptActionOptions): ActionKind<Script
       timeoutSeconds: action.timeoutSeconds,
       envelopeJson: envelopeJson(event, { id: ctx.runId, reason: ctx.reason, test: ctx.test }),
       env: {
+        ...extraEnv,
         HOOKDOCK_EVENT_ID: event.id,
         HOOKDOCK_EVENT_TYPE: event.type,
         HOOKDOCK_SOURCE: event.source,
