@@ -232,7 +232,9 @@ function spawnAndWait(
       const signal = exit?.signal ?? null;
       let error: string | null = null;
       let note: string | null = null;
-      const leftovers = what && `It left processes running, so Hookdock ${what}.`;
+      // The script's own process is no leftover (when its helper died, its end is known before it is gone).
+      const others = describeEnded(ended.filter((p) => p.pid !== child.pid));
+      const leftovers = others && `It left processes running, so Hookdock ${others}.`;
       if (spawnError) error = spawnErrorMessage(spawnError, invocation, input.command);
       else if (aborted)
         error = `Hookdock stopped while this attempt ran; it runs again when Hookdock starts.${what ? ` Hookdock ${what}.` : ''}`;
