@@ -2,7 +2,7 @@
 // endpoint answered, the model's reply as text (never as HTML), and token usage.
 import type { AgentAttemptResult } from '../../../shared/actions';
 import type { Attempt } from '../../../shared/types';
-import { durationBetween, formatDateTime, formatDuration, formatTime } from '../../lib/format';
+import { AttemptMeta } from './AttemptMeta';
 
 export function AgentAttempt({ attempt: a }: { attempt: Attempt }) {
   const result = (a.result ?? null) as AgentAttemptResult | null;
@@ -21,18 +21,7 @@ export function AgentAttempt({ attempt: a }: { attempt: Attempt }) {
       data-attempt={a.attempt}
       data-kind="agent"
     >
-      <div className="attempt-meta">
-        <strong>Attempt {a.attempt}</strong>
-        <time className="attempt-clock" dateTime={a.startedAt} title={formatDateTime(a.startedAt)}>
-          at {formatTime(a.startedAt)}
-        </time>
-        <span className="attempt-outcome">{outcome}</span>
-        <span className="muted">
-          {running
-            ? `since ${formatDateTime(a.startedAt)}`
-            : formatDuration(durationBetween(a.startedAt, a.finishedAt))}
-        </span>
-      </div>
+      <AttemptMeta attempt={a} outcome={outcome} running={running} />
       {result?.reply ? (
         <div className="output">
           <pre className="code-block output-stdout" aria-label={`Reply of attempt ${a.attempt}`} tabIndex={0}>

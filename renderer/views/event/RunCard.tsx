@@ -2,16 +2,10 @@ import { startedAttempt } from '../../../shared/attempts';
 import type { Attempt, Run } from '../../../shared/types';
 import { StatusPill } from '../../components/Badge';
 import { Button } from '../../components/Button';
-import {
-  RUN_REASON,
-  durationBetween,
-  formatDateTime,
-  formatDuration,
-  formatRelative,
-  formatTime,
-} from '../../lib/format';
+import { RUN_REASON, formatDateTime, formatRelative } from '../../lib/format';
 import { runWord } from '../../lib/statusWords';
 import { AgentAttempt } from './AgentAttempt';
+import { AttemptMeta } from './AttemptMeta';
 
 export type LiveOutput = Map<string, { stdout: string; stderr: string }>;
 export const liveKey = (runId: string, attempt: number) => `${runId}:${attempt}`;
@@ -104,18 +98,7 @@ function AttemptItem({ attempt: a, live }: { attempt: Attempt; live?: { stdout: 
   const ok = !running && a.exitCode === 0 && !a.error;
   return (
     <li className={`attempt ${running ? 'is-running' : ok ? 'is-ok' : 'is-bad'}`} data-attempt={a.attempt}>
-      <div className="attempt-meta">
-        <strong>Attempt {a.attempt}</strong>
-        <time className="attempt-clock" dateTime={a.startedAt} title={formatDateTime(a.startedAt)}>
-          at {formatTime(a.startedAt)}
-        </time>
-        <span className="attempt-outcome">{outcome}</span>
-        <span className="muted">
-          {running
-            ? `since ${formatDateTime(a.startedAt)}`
-            : formatDuration(durationBetween(a.startedAt, a.finishedAt))}
-        </span>
-      </div>
+      <AttemptMeta attempt={a} outcome={outcome} running={running} />
       {stdout || stderr ? (
         <div className="output" aria-live={running ? 'polite' : undefined}>
           {stdout && (
