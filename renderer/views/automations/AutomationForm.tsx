@@ -15,6 +15,7 @@ import { allCommonTypes, providerInfo } from '../../lib/providers';
 import { ConditionsEditor } from './conditions/ConditionsEditor';
 import { EventTypePicker } from './EventTypePicker';
 import { KIND_FORMS, kindForm } from './kinds';
+import { TemplateSampleProvider } from './kinds/TemplatePreview';
 import { RetrySchedule, retryCount, retryFor } from './RetrySchedule';
 import { checkScript, useScriptCheck } from './scriptCheck';
 
@@ -182,12 +183,14 @@ export function AutomationForm({
       </div>
       {entry && action && (
         <div className="kind-fields">
-          <entry.Form
-            value={action}
-            onChange={(next) => setActions((a) => ({ ...a, [kind]: next }))}
-            errors={form.fieldErrors}
-            saved={savedAction}
-          />
+          <TemplateSampleProvider source={source} types={events}>
+            <entry.Form
+              value={action}
+              onChange={(next) => setActions((a) => ({ ...a, [kind]: next }))}
+              errors={form.fieldErrors}
+              saved={savedAction}
+            />
+          </TemplateSampleProvider>
         </div>
       )}
       {!entry && (

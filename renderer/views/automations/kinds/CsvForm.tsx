@@ -3,6 +3,7 @@ import { Button } from '../../../components/Button';
 import { Field } from '../../../components/Field';
 import { TextInput } from '../../../components/inputs';
 import { TEMPLATE_HINT, type KindConfig, type KindEntry, type KindFormProps } from './types';
+import { TemplatePreview } from './TemplatePreview';
 
 type Csv = KindConfig<'csv'>;
 
@@ -34,6 +35,7 @@ function CsvForm({ value, onChange, errors }: KindFormProps<Csv>) {
             <Field label={`Column ${i + 1} value`}>
               <TextInput className="code-input" value={c.value} onChange={(v) => setColumn(i, { value: v })} />
             </Field>
+            <TemplatePreview template={c.value} />
             <Button
               size="sm"
               variant="ghost"
