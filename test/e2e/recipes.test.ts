@@ -1,7 +1,7 @@
 // The "New automation" recipes in a real browser against a real `hookdock serve`
 // (issue #12, section 5): "Notify me of refunds over an amount" for a Stripe source,
-// tried on past refunds (one over, one under the amount) before saving, saved with its
-// conditions; and "Run my own script", whose starter script is written into
+// tried on past refunds (one over, one under the amount) before saving, its notification
+// title previewed on the newest refund, saved with its conditions; and "Run my own script", whose starter script is written into
 // DATA_DIR/scripts and then runs on a stored event.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -87,6 +87,10 @@ describe('recipes', () => {
     await expect.poll(() => preview.innerText()).toBe('Yes — this event would run it.');
     await page.getByLabel('Condition 1 value').fill('10000');
     await expect.poll(() => preview.innerText()).toBe('No — this event would not run it.');
+    // The notify title is previewed on the newest stored refund (150.00 EUR), rendered by the engine.
+    const titlePreview = page.locator('.kind-fields .template-preview').first();
+    await expect.poll(() => titlePreview.locator('.template-preview-text').innerText()).toBe('Refund: 150 EUR');
+    expect(await titlePreview.locator('.field-hint').innerText()).toMatch(/^On the event of .+ \(.+\)$/);
     await screenshot(page, 'recipes-refund-form');
     await page.setViewportSize({ width: 720, height: 900 });
     await screenshot(page, 'recipes-refund-form-720');

@@ -35,7 +35,6 @@ function CsvForm({ value, onChange, errors }: KindFormProps<Csv>) {
             <Field label={`Column ${i + 1} value`}>
               <TextInput className="code-input" value={c.value} onChange={(v) => setColumn(i, { value: v })} />
             </Field>
-            <TemplatePreview template={c.value} />
             <Button
               size="sm"
               variant="ghost"
@@ -44,6 +43,7 @@ function CsvForm({ value, onChange, errors }: KindFormProps<Csv>) {
             >
               Remove column {i + 1}
             </Button>
+            <TemplatePreview template={c.value} />
           </div>
         ))}
         {errors.columns && (
