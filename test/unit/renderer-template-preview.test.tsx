@@ -44,8 +44,6 @@ describe('the template preview', () => {
     calls = [];
     const real = createTemplateHandlers({ store: { getEvent: async (id) => events.find((e) => e.id === id) } });
     setApi({
-      listEvents: async () => ({ items: events, nextCursor: null }),
-      getEvent: async ({ id }: { id: string }) => events.find((e) => e.id === id),
       previewTemplate: (args: Parameters<Client['previewTemplate']>[0]) => {
         calls.push(args.template);
         return real.previewTemplate(args);
@@ -60,13 +58,13 @@ describe('the template preview', () => {
   function Harness({ initial }: { initial: KindConfig<'notify'> }) {
     const [value, setValue] = useState(initial);
     return (
-      <TemplateSampleProvider source="shop" types={['orders/create']}>
+      <TemplateSampleProvider sample={events[0]}>
         <notifyKind.Form value={value} onChange={setValue} errors={{}} saved={null} />
       </TemplateSampleProvider>
     );
   }
 
-  it('shows the text the engine renders on the newest stored event, id exact and names intact', async () => {
+  it('shows the text the engine renders on a stored event, id exact and names intact', async () => {
     const view = render(
       <Harness
         initial={{

@@ -1,14 +1,13 @@
 // Under each templated field of an action (issue #12 section 3, "a template is checked on save
 // and previewed on a past event"): a syntax problem at once, checked here with the shared
 // checker (no round trip), and the text the template makes on the newest stored event of the
-// automation's source and type, rendered by the engine (previewTemplate) exactly as a run
+// automation's source and type (or the one picked for the conditions), rendered by the engine (previewTemplate) exactly as a run
 // would. The rendered text is React text, never HTML: a payload cannot inject markup.
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { EventSummary } from '../../../../shared/types';
 import { templateProblem } from '../../../../shared/templates';
 import { errorMessage, getApi } from '../../../api';
 import { formatTime } from '../../../lib/format';
-import { useSamples } from '../conditions/useSamples';
 
 /** Wait this long after the last keystroke before asking the engine (milliseconds). */
 export const PREVIEW_DEBOUNCE_MS = 300;
@@ -16,20 +15,12 @@ export const PREVIEW_DEBOUNCE_MS = 300;
 const SampleContext = createContext<EventSummary | null>(null);
 
 /**
- * Gives the template previews below it the newest usable stored event of `source` (an id, or
- * '*') and the first exact type of `types` (the rule of conditions/useSamples.ts).
+ * Gives the template previews below it the past event to render on: the one the conditions'
+ * "Would this past event match?" shows (the newest stored event of the automation's source and
+ * first exact type, per conditions/useSamples.ts, unless the owner picks another); null: none.
  */
-export function TemplateSampleProvider({
-  source,
-  types,
-  children,
-}: {
-  source: string;
-  types: string[];
-  children: ReactNode;
-}) {
-  const samples = useSamples(source, types);
-  return <SampleContext.Provider value={samples.events[0] ?? null}>{children}</SampleContext.Provider>;
+export function TemplateSampleProvider({ sample, children }: { sample: EventSummary | null; children: ReactNode }) {
+  return <SampleContext.Provider value={sample}>{children}</SampleContext.Provider>;
 }
 
 /** "On the event of 14:02 (Order #1042 — $59.00)": which event the preview used. */
