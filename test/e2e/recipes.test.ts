@@ -1,7 +1,7 @@
 // The "New automation" recipes in a real browser against a real `hookdock serve`
 // (issue #12, section 5): "Notify me of refunds over an amount" for a Stripe source,
-// tried on past refunds (one over, one under the amount) before saving, saved with its
-// conditions; and "Run my own script", whose starter script is written into
+// tried on past refunds (one over, one under the amount) before saving, its notification
+// title previewed on the newest refund, saved with its conditions; and "Run my own script", whose starter script is written into
 // DATA_DIR/scripts and then runs on a stored event.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,11 +70,11 @@ describe('recipes', () => {
     expect(await page.getByLabel('Action').inputValue()).toBe('notify');
 
     // The fields offered come from the real stored refund.
-    const offered = await page
-      .locator('datalist option')
-      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(offered).toContain('payload.data.object.amount_refunded');
-    expect(offered).toContain('headers.stripe-signature');
+    // (They arrive after the form is shown: await them rather than read too early.)
+    const offered = () =>
+      page.locator('datalist option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    await expect.poll(offered).toContain('payload.data.object.amount_refunded');
+    expect(await offered()).toContain('headers.stripe-signature');
 
     const preview = page.locator('.condition-preview [role="status"]');
     const picker = page.locator('.condition-preview select');
@@ -87,6 +87,15 @@ describe('recipes', () => {
     await expect.poll(() => preview.innerText()).toBe('Yes — this event would run it.');
     await page.getByLabel('Condition 1 value').fill('10000');
     await expect.poll(() => preview.innerText()).toBe('No — this event would not run it.');
+    // The notify title is previewed, rendered by the engine, on the stored refund picked above
+    // (45.00 EUR), then on the newest one (150.00 EUR) when that is picked.
+    const titlePreview = page.locator('.kind-fields .template-preview').first();
+    const titleText = () => titlePreview.locator('.template-preview-text').innerText();
+    await expect.poll(titleText).toBe('Refund: 45 EUR');
+    expect(await titlePreview.locator('.field-hint').innerText()).toMatch(/^On the event of .+ \(Refund of €45\.00/);
+    await picker.selectOption(ids.big);
+    await expect.poll(titleText).toBe('Refund: 150 EUR');
+    expect(await titlePreview.locator('.field-hint').innerText()).toMatch(/^On the event of .+ \(Refund of €150\.00/);
     await screenshot(page, 'recipes-refund-form');
     await page.setViewportSize({ width: 720, height: 900 });
     await screenshot(page, 'recipes-refund-form-720');

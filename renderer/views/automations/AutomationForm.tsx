@@ -4,6 +4,7 @@ import { useEffect, useId, useState } from 'react';
 import type { ActionConfig } from '../../../shared/actions';
 import type { AutomationConfig, PublicConfig } from '../../../shared/api';
 import type { Conditions } from '../../../shared/conditions';
+import type { EventSummary } from '../../../shared/types';
 import { errorMessage, getApi } from '../../api';
 import { desktop, desktopCall } from '../../app/desktop';
 import { Button } from '../../components/Button';
@@ -15,6 +16,7 @@ import { allCommonTypes, providerInfo } from '../../lib/providers';
 import { ConditionsEditor } from './conditions/ConditionsEditor';
 import { EventTypePicker } from './EventTypePicker';
 import { KIND_FORMS, kindForm } from './kinds';
+import { TemplateSampleProvider } from './kinds/TemplatePreview';
 import { RetrySchedule, retryCount, retryFor } from './RetrySchedule';
 import { checkScript, useScriptCheck } from './scriptCheck';
 
@@ -55,6 +57,8 @@ export function AutomationForm({
   const [detailsOpen, setDetailsOpen] = useState(Boolean(script && (script.args.length || script.cwd)));
   const [retries, setRetries] = useState(String(existing?.retry ? retryCount(existing.retry) : 7));
   const [seen, setSeen] = useState<{ source: string; type: string }[]>([]);
+  // The past event the conditions are tried on; the action's template previews render on it too.
+  const [sample, setSample] = useState<EventSummary | null>(null);
   const typesLabel = useId();
   const argList = args
     .split('\n')
@@ -171,7 +175,13 @@ export function AutomationForm({
         <span className="sentence-word">only when</span>
         <div className="field sentence-field">
           <span className="field-label">Conditions (optional)</span>
-          <ConditionsEditor source={source} events={events} value={conditions} onChange={setConditions} />
+          <ConditionsEditor
+            source={source}
+            events={events}
+            value={conditions}
+            onChange={setConditions}
+            onSample={setSample}
+          />
         </div>
         <span className="sentence-word">do</span>
         <Field label="Action" className="sentence-field">
@@ -184,12 +194,14 @@ export function AutomationForm({
       </div>
       {entry && action && (
         <div className="kind-fields">
-          <entry.Form
-            value={action}
-            onChange={(next) => setActions((a) => ({ ...a, [kind]: next }))}
-            errors={form.fieldErrors}
-            saved={savedAction}
-          />
+          <TemplateSampleProvider sample={sample}>
+            <entry.Form
+              value={action}
+              onChange={(next) => setActions((a) => ({ ...a, [kind]: next }))}
+              errors={form.fieldErrors}
+              saved={savedAction}
+            />
+          </TemplateSampleProvider>
         </div>
       )}
       {!entry && (

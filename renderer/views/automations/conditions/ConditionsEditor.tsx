@@ -3,6 +3,7 @@
 // event match?" answered by the engine (previewConditions) with the engine's own rules.
 import { useEffect, useId, useState } from 'react';
 import type { Conditions } from '../../../../shared/conditions';
+import type { EventSummary } from '../../../../shared/types';
 import { errorMessage, getApi } from '../../../api';
 import { Button } from '../../../components/Button';
 import { Select, TextInput } from '../../../components/inputs';
@@ -17,11 +18,14 @@ export function ConditionsEditor({
   events,
   value,
   onChange,
+  onSample,
 }: {
   source: string;
   events: string[];
   value: Conditions | undefined;
   onChange: (next: Conditions | undefined) => void;
+  /** Told the past event picked for the preview (null: none stored), so the action's template previews use it too. */
+  onSample?: (event: EventSummary | null) => void;
 }) {
   const initial = conditionsToRows(value);
   const [rows, setRows] = useState<ConditionRow[]>(initial?.rows ?? []);
@@ -30,6 +34,10 @@ export function ConditionsEditor({
   const samples = useSamples(source, events);
   const [preview, setPreview] = useState<Preview>(null);
   const listId = useId();
+  const sample = samples.events.find((e) => e.id === samples.picked) ?? null;
+  useEffect(() => {
+    onSample?.(sample);
+  }, [sample]); // the callback may be a new function each render
 
   const update = (nextRows: ConditionRow[], nextMode = mode) => {
     setRows(nextRows);

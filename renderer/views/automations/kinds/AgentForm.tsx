@@ -3,6 +3,7 @@ import { Field } from '../../../components/Field';
 import { SecretField } from '../../../components/Form';
 import { TextInput } from '../../../components/inputs';
 import { isHttpUrl, TEMPLATE_HINT, type KindConfig, type KindEntry, type KindFormProps } from './types';
+import { TemplatePreview } from './TemplatePreview';
 
 type Agent = KindConfig<'agent'>;
 
@@ -49,6 +50,7 @@ function AgentForm({ value, onChange, errors, saved }: KindFormProps<Agent>) {
           onChange={(e) => onChange({ ...value, message: e.target.value })}
         />
       </Field>
+      <TemplatePreview template={value.message} />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { Button } from '../../../components/Button';
 import { Field } from '../../../components/Field';
 import { TextInput } from '../../../components/inputs';
 import { TEMPLATE_HINT, type KindConfig, type KindEntry, type KindFormProps } from './types';
+import { TemplatePreview } from './TemplatePreview';
 
 type Csv = KindConfig<'csv'>;
 
@@ -42,6 +43,7 @@ function CsvForm({ value, onChange, errors }: KindFormProps<Csv>) {
             >
               Remove column {i + 1}
             </Button>
+            <TemplatePreview template={c.value} />
           </div>
         ))}
         {errors.columns && (

@@ -3,6 +3,7 @@ import { Field } from '../../../components/Field';
 import { SecretField } from '../../../components/Form';
 import { NumberInput, TextInput } from '../../../components/inputs';
 import { TEMPLATE_HINT, type KindConfig, type KindEntry, type KindFormProps } from './types';
+import { TemplatePreview } from './TemplatePreview';
 
 type Email = KindConfig<'email'>;
 
@@ -18,9 +19,11 @@ function EmailForm({ value, onChange, errors, saved }: KindFormProps<Email>) {
           <TextInput type="email" value={value.from} onChange={(from) => onChange({ ...value, from })} />
         </Field>
       </div>
+      <TemplatePreview template={value.to} />
       <Field label="Subject" hint={TEMPLATE_HINT} error={errors.subject}>
         <TextInput value={value.subject} onChange={(subject) => onChange({ ...value, subject })} />
       </Field>
+      <TemplatePreview template={value.subject} />
       <Field label="Message">
         <textarea
           className="textarea"
@@ -29,6 +32,7 @@ function EmailForm({ value, onChange, errors, saved }: KindFormProps<Email>) {
           onChange={(e) => onChange({ ...value, body: e.target.value })}
         />
       </Field>
+      <TemplatePreview template={value.body} />
       <fieldset className="smtp-fields">
         <legend className="field-label">Your mail server (SMTP)</legend>
         <div className="field-row">

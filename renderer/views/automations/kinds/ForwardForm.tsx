@@ -4,6 +4,7 @@ import { Field } from '../../../components/Field';
 import { SecretField } from '../../../components/Form';
 import { TextInput } from '../../../components/inputs';
 import { isHttpUrl, TEMPLATE_HINT, type KindConfig, type KindEntry, type KindFormProps } from './types';
+import { TemplatePreview } from './TemplatePreview';
 
 type Forward = KindConfig<'forward'>;
 
@@ -59,6 +60,7 @@ function ForwardForm({ value, onChange, errors, saved }: KindFormProps<Forward>)
           />
         </Field>
       )}
+      {ownBody && <TemplatePreview template={value.body ?? ''} />}
     </>
   );
 }

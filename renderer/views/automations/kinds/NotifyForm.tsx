@@ -2,6 +2,7 @@
 import { Field } from '../../../components/Field';
 import { TextInput } from '../../../components/inputs';
 import { TEMPLATE_HINT, type KindEntry, type KindConfig, type KindFormProps } from './types';
+import { TemplatePreview } from './TemplatePreview';
 
 type Notify = KindConfig<'notify'>;
 
@@ -11,6 +12,7 @@ function NotifyForm({ value, onChange, errors }: KindFormProps<Notify>) {
       <Field label="Notification title" hint={TEMPLATE_HINT} error={errors.title}>
         <TextInput value={value.title} onChange={(title) => onChange({ ...value, title })} />
       </Field>
+      <TemplatePreview template={value.title} />
       <Field label="Notification text" error={errors.body}>
         <textarea
           className="textarea"
@@ -19,6 +21,7 @@ function NotifyForm({ value, onChange, errors }: KindFormProps<Notify>) {
           onChange={(e) => onChange({ ...value, body: e.target.value })}
         />
       </Field>
+      <TemplatePreview template={value.body} />
     </>
   );
 }
