@@ -144,6 +144,8 @@ export class EventIndex {
       const first = this.dedupe.get(key);
       if (first === undefined || summary.id < first) this.dedupe.set(key, summary.id);
     }
+    // A stranger's unsigned request names whatever type it likes: rejected requests stay out of the type lists.
+    if (summary.status === 'rejected') return true;
     let bySource = this.types.get(summary.source);
     if (!bySource) this.types.set(summary.source, (bySource = new Map()));
     const t = bySource.get(summary.type);
@@ -200,7 +202,7 @@ export class EventIndex {
       this.countToday(entry.s, -1);
       const key = dedupeKey(entry.s);
       if (key && this.dedupe.get(key) === id) this.dedupe.delete(key);
-      const bySource = this.types.get(entry.s.source);
+      const bySource = entry.s.status === 'rejected' ? undefined : this.types.get(entry.s.source);
       const t = bySource?.get(entry.s.type);
       if (t && --t.count <= 0) bySource!.delete(entry.s.type);
       if (bySource && !bySource.size) this.types.delete(entry.s.source);

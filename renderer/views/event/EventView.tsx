@@ -22,6 +22,7 @@ import { DeliveryItem } from '../outbox/DeliveryItem';
 import { EditReplayDialog } from './EditReplayDialog';
 import { ReplayDialog } from './ReplayDialog';
 import { exportFileName, exportJson, toCurl } from './eventExport';
+import { NoRunsYet } from './NoRunsYet';
 import { PayloadPanel } from './PayloadPanel';
 import { RejectedReason, unverifiedLabel } from './RejectedReason';
 import { RunCard, liveKey, type LiveOutput } from './RunCard';
@@ -216,9 +217,7 @@ export function EventView({ id }: { id: string }) {
                     it&rdquo;, or when you replay it.
                   </>
                 ) : (
-                  <>
-                    No automation matched this event. <a href="#/automations/new">Create one</a>
-                  </>
+                  <NoRunsYet event={event} automations={config?.automations ?? []} />
                 )}
               </p>
             ) : (
