@@ -28,7 +28,7 @@ describe('NoRunsYet', () => {
         event={event}
         automations={[
           automation({ source: 'pay' }),
-          automation({ events: ['refunds/create'] }),
+          automation({ events: ['refunds/*'] }),
           automation({ enabled: false }),
         ]}
       />,
@@ -41,7 +41,10 @@ describe('NoRunsYet', () => {
     const { container } = render(
       <NoRunsYet
         event={event}
-        automations={[automation({ name: 'Tell me' }), automation({ id: 'a2', name: '', source: '*', events: ['*'] })]}
+        automations={[
+          automation({ name: 'Tell me' }),
+          automation({ id: 'a2', name: '', source: '*', events: ['orders/*'] }),
+        ]}
       />,
     );
     expect(container.textContent).toBe(

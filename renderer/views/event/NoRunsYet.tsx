@@ -1,4 +1,5 @@
 // The event page's line for an arrived event that ran nothing.
+import { automationMatches } from '../../../shared/automation-match';
 import type { AutomationConfig } from '../../../shared/config';
 import type { HookEvent } from '../../../shared/types';
 
@@ -7,12 +8,7 @@ import type { HookEvent } from '../../../shared/types';
  * automation made since that would match it now is named, with the way to run it: Replay.
  */
 export function NoRunsYet({ event, automations }: { event: HookEvent; automations: AutomationConfig[] }) {
-  const now = automations.filter(
-    (a) =>
-      a.enabled &&
-      (a.source === '*' || a.source === event.source) &&
-      a.events.some((t) => t === '*' || t === event.type),
-  );
+  const now = automations.filter((a) => automationMatches(a, event));
   if (now.length === 0) {
     return (
       <>
