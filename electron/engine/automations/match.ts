@@ -1,7 +1,5 @@
 // Which automations an event fires (ARCHITECTURE.md "Contract: config"). Pure; the rule itself
 // lives in shared/automation-match.ts, which the renderer uses too.
-//
-// pattern never surprises them the way a regular expression would.
 import type { AutomationConfig, Config } from '../../../shared/config';
 import { NEVER_RUNS } from '../../../shared/statuses';
 import { automationMatches, type MatchableEvent } from '../../../shared/automation-match';
