@@ -27,6 +27,15 @@ export function Dialog({
     if (!d || !open) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!d.open) d.showModal?.();
+    // The browser focuses the first focusable element, the × in the header: start instead on
+    // what the dialog is about (an element marked data-autofocus, else the body's first field),
+    // else on the footer's first button (Cancel: the safe choice for a confirmation).
+    const focusable = ':is(input, select, textarea, button, a[href], [tabindex]):not([disabled]):not([tabindex="-1"])';
+    const first =
+      d.querySelector<HTMLElement>('[data-autofocus]') ??
+      d.querySelector<HTMLElement>(`.dialog-body ${focusable}`) ??
+      d.querySelector<HTMLElement>(`.dialog-footer ${focusable}`);
+    first?.focus();
     return () => {
       if (d.open) d.close?.();
       // The opener may be gone (a deleted row): then the browser's default stands.
