@@ -98,6 +98,7 @@ export function FeedToolbar({
       />
       <Select
         aria-label="Event type"
+        className="type-filter"
         value={filters.type}
         onChange={(type) => onChange({ ...filters, type })}
         options={[['', 'All event types'], ...types.map((t) => [t, `${humanizeType(t)} (${t})`] as const)]}
