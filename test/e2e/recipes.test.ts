@@ -91,10 +91,10 @@ describe('recipes', () => {
     // (45.00 EUR), then on the newest one (150.00 EUR) when that is picked.
     const titlePreview = page.locator('.kind-fields .template-preview').first();
     const titleText = () => titlePreview.locator('.template-preview-text').innerText();
-    await expect.poll(titleText).toBe('Refund: 45 EUR');
+    await expect.poll(titleText).toBe('Refund: 45.00 EUR');
     expect(await titlePreview.locator('.field-hint').innerText()).toMatch(/^On the event of .+ \(Refund of €45\.00/);
     await picker.selectOption(ids.big);
-    await expect.poll(titleText).toBe('Refund: 150 EUR');
+    await expect.poll(titleText).toBe('Refund: 150.00 EUR');
     expect(await titlePreview.locator('.field-hint').innerText()).toMatch(/^On the event of .+ \(Refund of €150\.00/);
     await screenshot(page, 'recipes-refund-form');
     await page.setViewportSize({ width: 720, height: 900 });

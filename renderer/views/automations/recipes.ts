@@ -69,11 +69,11 @@ const FACTS: Record<string, ProviderFacts> = {
   stripe: {
     orders: ['checkout.session.completed'],
     orderTitle:
-      'New order: {{ payload.data.object.amount_total | divided_by: 100.0 }} {{ payload.data.object.currency | upcase }}',
+      'New order: {{ payload.data.object.amount_total | money_cents }} {{ payload.data.object.currency | upcase }}',
     refunds: ['charge.refunded'],
     refundAmount: { field: 'payload.data.object.amount_refunded', perUnit: 100 },
     refundText:
-      '{{ payload.data.object.amount_refunded | divided_by: 100.0 }} {{ payload.data.object.currency | upcase }}',
+      '{{ payload.data.object.amount_refunded | money_cents }} {{ payload.data.object.currency | upcase }}',
   },
   shopify: {
     orders: ['orders/create'],
@@ -97,7 +97,7 @@ const FACTS: Record<string, ProviderFacts> = {
     refunds: ['refund.created'],
     refundAmount: { field: 'payload.data.object.refund.amount_money.amount', perUnit: 100 },
     refundText:
-      '{{ payload.data.object.refund.amount_money.amount | divided_by: 100.0 }} {{ payload.data.object.refund.amount_money.currency }}',
+      '{{ payload.data.object.refund.amount_money.amount | money_cents }} {{ payload.data.object.refund.amount_money.currency }}',
   },
 };
 
