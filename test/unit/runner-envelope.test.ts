@@ -2,7 +2,7 @@
 // JSON (ids past 2^53 keep their digits), the text as a string when it is not.
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../electron/engine/store/types';
-import { envelopeJson, envelopeOf } from '../../electron/engine/actions/script/envelope';
+import { envelopeJson, envelopeOf } from '../../electron/engine/actions/envelope';
 import { editedCopy } from '../../electron/engine/automations/handlers';
 
 function event(body: StoredEvent['body'], payload: unknown): StoredEvent {

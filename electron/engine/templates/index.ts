@@ -8,6 +8,7 @@
 // (for comparisons in `{% if %}` and for filters).
 import { isSafeNumber, parse } from 'lossless-json';
 import { renderTemplate, type TemplateEnvelope } from '../../../shared/templates';
+import { envelopeOf } from '../actions/envelope';
 import type { StoredEvent } from '../store/types';
 
 /** The payload for templates: the body's JSON read losslessly, else what the receiver stored. */
@@ -26,16 +27,9 @@ export function templatePayload(event: Pick<StoredEvent, 'body' | 'payload'>): u
  * `test` is true for a test event or a "Test it" run.
  */
 export function templateEnvelope(event: StoredEvent, test = false): TemplateEnvelope {
-  return {
-    id: event.id,
-    source: event.source,
-    provider: event.provider,
-    type: event.type,
-    receivedAt: event.receivedAt,
-    headers: event.headers,
-    payload: templatePayload(event),
-    test: event.test === true || test,
-  };
+  // The script's envelope (actions/envelope.ts) less `run`, with the payload read losslessly.
+  const { run: _run, ...envelope } = envelopeOf(event);
+  return { ...envelope, test: envelope.test || test, payload: templatePayload(event) };
 }
 
 /**

@@ -5,7 +5,7 @@
 // under the rule in reply.ts. Retries are the one scheduler's, not the SDK's.
 import OpenAI from 'openai';
 import { agentActionSchema, type AgentActionConfig, type AgentAttemptResult } from '../../../../shared/actions';
-import { envelopeJson } from '../script/envelope';
+import { envelopeJson } from '../envelope';
 import { checkDestinations } from '../script/sends';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types';
 import { describeAgentError } from './errors';

@@ -5,7 +5,7 @@ import { scriptActionSchema, type ScriptActionConfig } from '../../../../shared/
 import type { Logger } from '../../util/logger';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types';
 import { renderFields, templateEnvelope } from '../../templates';
-import { envelopeJson } from './envelope';
+import { envelopeJson } from '../envelope';
 import { describeEnded, endInterruptedRuns } from './process-tree';
 import { createScriptLauncher } from './launcher/launcher';
 import type { SpawnScript } from './launcher/types';

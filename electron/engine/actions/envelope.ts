@@ -5,8 +5,8 @@
 // which rounds integers past 2^53 (Shopify ids such as 820982911946155508), so
 // re-serializing it would hand the script an id the provider never sent. When
 // the body is JSON text, its own bytes go in as the payload value instead.
-import type { RunReason } from '../../../../shared/types';
-import type { StoredEvent } from '../../store/types';
+import type { RunReason } from '../../../shared/types';
+import type { StoredEvent } from '../store/types';
 
 /** The run the script is started for: why it runs ('event' | 'replay' | 'test') and whether it is a test. */
 export interface EnvelopeRun {
