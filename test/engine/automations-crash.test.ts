@@ -1,15 +1,13 @@
 // kill -9 of Hookdock while a script runs: the run is attempted again after
 // the restart (at-least-once), with HOOKDOCK_ATTEMPT 2, and the interrupted
 // attempt is closed with a note.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { makeTempDir, removeDir, waitFor } from '../helpers/tmp';
-import { allSettled, script, startHarness, writeConfig, type Harness } from './automations-harness';
+import { allSettled, script, startCrashHost, startHarness, writeConfig, type Harness } from './automations-harness';
 
-const HOST = fileURLToPath(new URL('../fixtures/scripts/automations-host.ts', import.meta.url));
 let dir: string;
 let h: Harness | undefined;
 const orphans: number[] = [];
@@ -46,17 +44,9 @@ it('re-attempts a run that was running when Hookdock was killed with SIGKILL', a
     tunnel: { provider: 'none' },
   });
 
-  const host = spawn(process.execPath, ['--import', 'tsx', HOST, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  host.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const eventId = await waitFor(
-    () => {
-      if (host.exitCode !== null) throw new Error(`the host exited with ${host.exitCode}`);
-      return /fired (\S+)/.exec(out)?.[1];
-    },
-    20_000,
-    'the host to fire an event',
-  );
+  const host = await startCrashHost(dir);
+
+  const { eventId } = host;
   await waitFor(
     () => existsSync(attempts) && readFileSync(attempts, 'utf8').startsWith('1 '),
     10_000,
@@ -64,9 +54,7 @@ it('re-attempts a run that was running when Hookdock was killed with SIGKILL', a
   );
   orphans.push(Number(readFileSync(attempts, 'utf8').split(' ')[1]));
 
-  const exited = new Promise((ok) => host.once('exit', ok));
-  host.kill('SIGKILL');
-  await exited;
+  await host.kill();
 
   h = await startHarness(dir);
   await waitFor(

@@ -2,6 +2,7 @@
 // on a config.json in a temp dir, real child processes, and an HTTP sink on
 // port 0 as the outbox's destination. restart() stops everything and reopens
 // the same data dir, like a process restart.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { writeFile } from 'node:fs/promises';
@@ -166,3 +167,32 @@ export async function startHarness(
 export const allSettled = (runs: Run[]) => runs.every((r) => r.status === 'succeeded' || r.status === 'failed');
 export const reportOf = (stdout: string) =>
   JSON.parse(stdout.split('\n').find((l) => l.startsWith('{"report"'))!).report;
+
+const CRASH_HOST = fileURLToPath(new URL('../fixtures/scripts/automations-host.ts', import.meta.url));
+
+/**
+ * A real Hookdock engine in its own process (fixtures/scripts/automations-host.ts) on the
+ * config already in `dir`, after it has fired one event: for kill -9 tests. `kill()` is
+ * SIGKILL, resolved once the process is gone.
+ */
+export async function startCrashHost(dir: string): Promise<{ eventId: string; kill: () => Promise<void> }> {
+  const host = spawn(process.execPath, ['--import', 'tsx', CRASH_HOST, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  host.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  const eventId = await waitFor(
+    () => {
+      if (host.exitCode !== null) throw new Error(`the host exited with ${host.exitCode}`);
+      return /fired (\S+)/.exec(out)?.[1];
+    },
+    20_000,
+    'the host to fire an event',
+  );
+  return {
+    eventId,
+    kill: async () => {
+      const exited = new Promise((ok) => host.once('exit', ok));
+      host.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -2,16 +2,14 @@
 // daemon outlives the killed host (nothing could end it then), and is ended when
 // Hookdock starts again, before the run is attempted again; the interrupted
 // attempt's note names it.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { isAlive } from '../helpers/process';
 import { makeTempDir, removeDir, waitFor } from '../helpers/tmp';
-import { startHarness, writeConfig, type Harness } from './automations-harness';
+import { startCrashHost, startHarness, writeConfig, type Harness } from './automations-harness';
 
-const HOST = fileURLToPath(new URL('../fixtures/scripts/automations-host.ts', import.meta.url));
 const ESCAPE = fileURLToPath(new URL('../fixtures/scripts/escape.sh', import.meta.url));
 let dir: string;
 let h: Harness | undefined;
@@ -48,24 +46,19 @@ it.runIf(process.platform === 'linux')(
       ],
       tunnel: { provider: 'none' },
     });
-    const host = spawn(process.execPath, ['--import', 'tsx', HOST, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    host.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const eventId = await waitFor(
-      () => {
-        if (host.exitCode !== null) throw new Error(`the host exited with ${host.exitCode}`);
-        return /fired (\S+)/.exec(out)?.[1];
-      },
-      20_000,
-      'the host to fire an event',
-    );
+    const host = await startCrashHost(dir);
+    const { eventId } = host;
     await waitFor(() => existsSync(pidFile), 20_000, 'the daemon to start');
     const pid = Number(readFileSync(pidFile, 'utf8'));
     strays.push(pid);
+    // Until it has exec'd sleep (the script waits for that too): the note names it "sleep".
+    await waitFor(
+      () => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep',
+      20_000,
+      'the daemon to exec sleep',
+    );
 
-    const exited = new Promise((ok) => host.once('exit', ok));
-    host.kill('SIGKILL');
-    await exited;
+    await host.kill();
     expect(isAlive(pid)).toBe(true); // escaped: nothing of Hookdock was left to end it
 
     h = await startHarness(dir);
