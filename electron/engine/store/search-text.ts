@@ -51,7 +51,9 @@ export function foldText(text: string): string {
 /**
  * The search text of an event: id, source, type, provider event id, then the
  * summary and payload leaves of a verified event, or the rejection reason of a
- * rejected one; folded (see foldText), newline-separated, at most
+ * rejected one; folded (see foldText), space-separated (a query's words hold no
+ * whitespace, so none spans two parts; and a space, unlike a newline, needs no
+ * escaping when the sidecar is serialised at every checkpoint), at most
  * SEARCH_TEXT_MAX characters. Payload leaves are taken depth-first in document
  * order, strings and finite numbers only, links/ids/timestamps left out, each
  * at most LEAF_MAX characters, repeats skipped.
@@ -61,7 +63,7 @@ export function searchTextOf(e: EventSummary & { payload?: unknown }): string {
   if (e.providerEventId) parts.push(e.providerEventId);
   if (e.status === 'rejected' || !e.verification?.ok) {
     if (e.verification?.reason) parts.push(e.verification.reason);
-    return clip(foldText(parts.join('\n')));
+    return clip(foldText(parts.join(' ')));
   }
   if (e.summary) parts.push(e.summary);
   let length = parts.reduce((n, p) => n + p.length + 1, 0);
@@ -84,7 +86,7 @@ export function searchTextOf(e: EventSummary & { payload?: unknown }): string {
   };
   // A payload that is not JSON is its text: searched as one leaf.
   visit(e.payload, 0);
-  return clip(foldText(parts.join('\n')));
+  return clip(foldText(parts.join(' ')));
 }
 
 function clip(text: string): string {
