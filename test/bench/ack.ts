@@ -7,11 +7,11 @@
 // Source: an `hmac` source (HMAC-SHA256, hex, X-Signature), so every request
 // pays a realistic but small signature check; events carry unique ids.
 // Run: node --expose-gc --import tsx test/bench/ack.ts   (or npm run bench ack)
+// With HOOKDOCK_BENCH_BASELINE=/path/to/old/checkout (dist/ built) it first compares
+// that build's acks/s and CPU per ack with this one's (_ack-baseline.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,105 +21,26 @@ import type { StoredEvent } from '../../electron/engine/store/types';
 import { newId } from '../../electron/engine/util/ids';
 import { memoryLogger } from '../../electron/engine/util/logger';
 import { ROOT, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
+import { compareWithBaseline } from './_ack-baseline';
+import {
+  BODY_BYTES,
+  CONCURRENCY,
+  CONFIG,
+  cpuUs,
+  makeBody,
+  median,
+  nonOk,
+  round,
+  signedHeaders,
+  type RoundResult,
+} from './_ack-client';
 
-const CONCURRENCY = 48;
 const ROUND_MS = 3000;
 const ROUNDS = 3;
 const PREFILL = 100_000;
-const BODY_BYTES = 1024;
-
-const SECRET = 'bench-hmac-secret-' + randomBytes(8).toString('hex');
-const SOURCE = {
-  id: 'bench',
-  provider: 'hmac',
-  secret: SECRET,
-  hmac: { header: 'X-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
-  eventType: { jsonPath: '$.type' },
-  eventId: { jsonPath: '$.id' },
-};
-// Signed requests never spend the rate budget (receiver/admission.ts); kept high for older builds.
-const CONFIG = { sources: [SOURCE], tunnel: { provider: 'none' }, limits: { ratePerSecond: 1e6, burst: 1e6 } };
-
-// ---- bodies -----------------------------------------------------------------
-const runTag = randomBytes(4).toString('hex');
-let seq = 0;
-function makeBody(): string {
-  const base = {
-    id: `ord_${runTag}_${String(++seq).padStart(9, '0')}`,
-    type: 'order.created',
-    total: '59.00',
-    currency: 'EUR',
-    customer: { email: 'shop@example.com', name: 'A. Customer' },
-    note: '',
-  };
-  base.note = 'x'.repeat(Math.max(0, BODY_BYTES - JSON.stringify(base).length));
-  return JSON.stringify(base);
-}
-function signedHeaders(body: string): Record<string, string> {
-  return {
-    'Content-Type': 'application/json',
-    'X-Signature': 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex'),
-  };
-}
-
-// ---- client -------------------------------------------------------------------
-function post(agent: http.Agent, url: URL, body: string): Promise<number> {
-  return new Promise((ok, fail) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { ...signedHeaders(body), 'Content-Length': Buffer.byteLength(body) } },
-      (res) => {
-        res.resume();
-        res.on('end', () => ok(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-}
-
-interface RoundResult {
-  acksPerSec: number;
-  /** The server's main-thread CPU per 200 (µs): steadier than acks/s on a shared machine. */
-  cpuUsPerAck: number;
-  errors: number;
-  latencies: number[];
-}
-
-async function round(receiverUrl: string, ms: number): Promise<RoundResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const url = new URL(`${receiverUrl}/hooks/bench`);
-  const latencies: number[] = [];
-  let acks = 0;
-  let errors = 0;
-  const start = performance.now();
-  const deadline = start + ms;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < deadline) {
-        const body = makeBody();
-        const t0 = performance.now();
-        const status = await post(agent, url, body).catch(() => 0);
-        latencies.push(performance.now() - t0);
-        if (status === 200) acks++;
-        else {
-          errors++;
-          nonOk.set(status, (nonOk.get(status) ?? 0) + 1);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  agent.destroy();
-  return { acksPerSec: acks / seconds, cpuUsPerAck: NaN, errors, latencies };
-}
-
-/** Every non-200 by status across all rounds (0: the request failed without an answer). */
-const nonOk = new Map<number, number>();
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Summary {
   acksPerSec: number;
@@ -138,16 +59,6 @@ function summarize(rounds: RoundResult[]): Summary {
 }
 
 /** Alternates rounds over the targets, so all of them see the same background load. */
-/** CPU time (µs) the process's main thread (the event loop) has used; NaN where /proc is missing. */
-function mainThreadCpuUs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in USER_HZ (100/s)
-  } catch {
-    return NaN;
-  }
-}
-
 async function compare(
   targets: { name: string; url: string; pid?: number }[],
 ): Promise<{ summaries: Summary[]; rounds: RoundResult[][] }> {
@@ -156,9 +67,9 @@ async function compare(
   for (let i = 0; i < ROUNDS; i++) {
     const parts: string[] = [];
     for (const [k, t] of targets.entries()) {
-      const cpu0 = mainThreadCpuUs(t.pid);
+      const cpu0 = cpuUs(t.pid, true);
       const r = await round(t.url, ROUND_MS);
-      r.cpuUsPerAck = (mainThreadCpuUs(t.pid) - cpu0) / ((r.acksPerSec * ROUND_MS) / 1000);
+      r.cpuUsPerAck = (cpuUs(t.pid, true) - cpu0) / ((r.acksPerSec * ROUND_MS) / 1000);
       results[k].push(r);
       parts.push(`${t.name} ${r.acksPerSec.toFixed(0)}/s`);
     }
@@ -281,6 +192,9 @@ async function prefill(dataDir: string, count: number): Promise<number> {
 async function main() {
   const began = performance.now();
   await ensureBuilt();
+  // An older build to compare with (_ack-baseline.ts): its rounds first, then the usual figures.
+  const baseline = process.env.HOOKDOCK_BENCH_BASELINE;
+  if (baseline) await compareWithBaseline(baseline, Number(process.env.HOOKDOCK_BENCH_BASELINE_ROUNDS) || undefined);
   const emptyDir = await mkdtemp(join(tmpdir(), 'hookdock-bench-empty-'));
   const fullDir = await mkdtemp(join(tmpdir(), 'hookdock-bench-full-'));
   const procs: ChildProcess[] = [];

@@ -5,7 +5,10 @@
 //   2. serve's RSS while 200 connections each declare a 5 MB body with a bad
 //      signature, send all but its last byte and stall (goal <= 300 MiB), and after
 //      they close (goal: back within 50 MiB of before);
-//   3. under a 1,024 open-file limit (prlimit), with 1,100 idle connections held,
+//   3. the same 200 stalled uploads with 300 slowloris connections on top: serve's RSS
+//      and V8 heap idle, at the peak and 3 s after they close (goal: back within 50 MiB
+//      of idle; _slowloris.ts);
+//   4. under a 1,024 open-file limit (prlimit), with 1,100 idle connections held,
 //      genuine posts answered and the dashboard reachable (goal: all).
 // Run: node --expose-gc --import tsx test/bench/strangers.ts   (or npm run bench strangers)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -17,6 +20,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, cleanEnv, ensureBuilt, serveArgs, startServe } from '../helpers/serve';
+import { stalledAndSlowloris } from './_slowloris';
 
 const SECRET = 'bench-shop-secret-' + randomBytes(8).toString('hex');
 const CONFIG = { sources: [{ id: 'shop', provider: 'shopify', secret: SECRET }], tunnel: { provider: 'none' } };
@@ -170,7 +174,7 @@ async function stalledUploads(dir: string): Promise<void> {
   }
 }
 
-// ---- 3. idle connections under a file limit -------------------------------------------
+// ---- 4. idle connections under a file limit -------------------------------------------
 async function idleConnections(dir: string): Promise<void> {
   if (spawnSync('prlimit', ['--version']).status !== 0) {
     console.log('  idle connections: skipped (no prlimit on this machine)');
@@ -228,13 +232,20 @@ async function idleConnections(dir: string): Promise<void> {
   }
 }
 
+// ---- 3. stalled uploads and slowloris ---------------------------------------------------
+function stalledPlusSlowloris(dir: string): Promise<void> {
+  const headers = ['Content-Type: application/json', 'X-Shopify-Topic: orders/create', 'X-Shopify-Hmac-Sha256: AAAA'];
+  return stalledAndSlowloris(dir, 'shop', headers);
+}
+
 async function main() {
   await ensureBuilt();
   console.log(`strangers bench: genuine senders while a stranger floods, stalls uploads and holds connections`);
   for (const [name, run] of [
     ['1. unsigned flood', flood],
     ['2. stalled uploads', stalledUploads],
-    ['3. idle connections', idleConnections],
+    ['3. stalled uploads and slowloris', stalledPlusSlowloris],
+    ['4. idle connections', idleConnections],
   ] as const) {
     const dir = await mkdtemp(join(tmpdir(), 'hookdock-bench-strangers-'));
     try {
