@@ -237,6 +237,26 @@ describe('GitHub connector: recovery asks GitHub to redeliver', () => {
     expect(pages[1]!.path).toMatch(/cursor=/);
   });
 
+  it('an organisation hook: its deliveries and redeliveries go through /orgs/{org}/hooks', async () => {
+    const c = connector();
+    const org = ctx({ account: 'org:octo-co' });
+    const { subscription: sub } = await c.create(org, {
+      url: 'https://a.example/hooks/code',
+      events: ['push'],
+      secret: SECRET,
+    });
+    const d = gh.addDelivery({
+      hookId: Number(sub.id),
+      guid: 'o1',
+      delivered_at: new Date(now - HOUR).toISOString(),
+      status_code: 500,
+      event: 'push',
+    });
+    expect((await c.recover!(org, sub, { from: now - 2 * HOUR, to: now })).redelivered).toBe(1);
+    expect(gh.redeliveryRequests).toEqual([d.id]);
+    expect(gh.requests.at(-1)!.path).toBe(`/orgs/octo-co/hooks/${sub.id}/deliveries/${d.id}/attempts`);
+  });
+
   it('a second recovery of the same span asks nothing again once the redeliveries got through', async () => {
     const c = connector();
     const { subscription: sub } = await c.create(ctx(), {

@@ -75,7 +75,11 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Pro
     provider: 'github',
     defaultApiBase: GITHUB_API_BASE,
 
-    /** POST {hooks} with the secret Hookdock generated; returns that secret (GitHub never shows it back). */
+    /**
+     * POST {hooks} with the secret Hookdock generated; returns that secret (GitHub never shows it
+     * back). GitHub sends a signed `ping` to the URL as soon as the hook exists, so the caller keeps
+     * `req.secret` on the source before calling this, or the ping is rejected.
+     */
     async create(ctx, req) {
       const target = githubTarget(ctx.account);
       const answer = await githubCall(
