@@ -193,6 +193,15 @@ describe('GitHub connector: errors the owner can act on', () => {
     expect(secondary.retryAfterMs).toBe(45_000);
   });
 
+  it('a server that accepts and never answers: unreachable once the timeout passes', async () => {
+    gh.hangNext();
+    const err = await failure(createGithubConnector({ timeoutMs: 500 }).get(ctx(), '1000'));
+    expect(err.kind).toBe('unreachable');
+    expect(err.message).toBe(
+      `GitHub did not answer within 1 second (${new URL(gh.baseUrl).host}); Hookdock tries again at its next check.`,
+    );
+  });
+
   it('no answer at all: unreachable, naming the host', async () => {
     const closed = await startFakeGithub();
     const base = closed.baseUrl;
@@ -303,6 +312,19 @@ describe('GitHub connector: recovery asks GitHub to redeliver', () => {
     expect(gh.redeliveryRequests).toEqual([recent.id]);
     expect(result.notes).toHaveLength(1);
     expect(result.notes[0]).toMatch(/^GitHub keeps webhook deliveries for 3 days only/);
+  });
+
+  it('a deleted hook: nothing to redeliver, and a note saying why', async () => {
+    const c = connector();
+    const { subscription: sub } = await c.create(ctx(), {
+      url: 'https://a.example/hooks/code',
+      events: ['push'],
+      secret: SECRET,
+    });
+    gh.hooks.delete(Number(sub.id));
+    const result = await c.recover!(ctx(), sub, { from: now - HOUR, to: now });
+    expect(result.redelivered).toBe(0);
+    expect(result.notes).toEqual([expect.stringContaining('was deleted')]);
   });
 
   it('a rate limit while listing: ConnectError rate-limited (asking again later is safe)', async () => {

@@ -56,6 +56,8 @@ export interface FakeGithub {
   redeliveryRequests: number[];
   /** Status the next redeliveries get (default 200: they got through). */
   redeliveryStatus: number;
+  /** The next request is accepted and never answered (a server that hangs). */
+  hangNext(): void;
   /** The next request is answered with this rate limit. */
   rateLimitNext(kind: { primaryResetAt: number } | { retryAfterSeconds: number }): void;
   /** Adds a delivery of `hookId` (ids grow with time: newest has the largest id). */
@@ -79,6 +81,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
   let nextHookId = 1000;
   let nextDeliveryId = 50_000;
   let rateLimit: { primaryResetAt: number } | { retryAfterSeconds: number } | null = null;
+  let hang = false;
   const fake = {
     tokens: new Map<string, FakeToken>(),
     hooks: new Map<number, FakeHook>(),
@@ -87,6 +90,9 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     redeliveryRequests: [] as number[],
     redeliveryStatus: 200,
   } as FakeGithub;
+  fake.hangNext = () => {
+    hang = true;
+  };
   fake.rateLimitNext = (kind) => {
     rateLimit = kind;
   };
@@ -125,6 +131,10 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       const url = new URL(req.url ?? '/', fake.baseUrl);
       const body: unknown = text ? JSON.parse(text) : undefined;
       fake.requests.push({ method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body });
+      if (hang) {
+        hang = false;
+        return; // answered never; close() ends the connection
+      }
 
       if (rateLimit) {
         const limit = rateLimit;

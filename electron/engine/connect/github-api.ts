@@ -4,7 +4,7 @@
 // Source: docs.github.com/rest ("Repository webhooks", "Organization webhooks",
 // "Rate limits for the REST API", "Using pagination in the REST API").
 import { parseRetryAfter } from '../outbox/http';
-import { callProvider, joinUrl, jsonOf, redact, type ApiAnswer } from './provider-http';
+import { DEFAULT_CALL_ENV, callProvider, joinUrl, jsonOf, redact, type ApiAnswer, type CallEnv } from './provider-http';
 import { ConnectError, type ConnectorContext } from './types';
 
 export const GITHUB_API_BASE = 'https://api.github.com';
@@ -67,21 +67,26 @@ export async function githubCall(
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   pathOrUrl: string,
   body?: unknown,
-  now: () => number = Date.now,
+  env: CallEnv = DEFAULT_CALL_ENV,
 ): Promise<ApiAnswer> {
-  const answer = await callProvider(ctx, 'GitHub', {
-    method,
-    url: /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : joinUrl(ctx.apiBase, pathOrUrl),
-    headers: {
-      accept: 'application/vnd.github+json',
-      'x-github-api-version': GITHUB_API_VERSION,
-      authorization: `Bearer ${ctx.credential}`,
-      'user-agent': 'Hookdock',
+  const answer = await callProvider(
+    ctx,
+    'GitHub',
+    {
+      method,
+      url: /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : joinUrl(ctx.apiBase, pathOrUrl),
+      headers: {
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': GITHUB_API_VERSION,
+        authorization: `Bearer ${ctx.credential}`,
+        'user-agent': 'Hookdock',
+      },
+      body,
     },
-    body,
-  });
+    env.timeoutMs,
+  );
   if (answer.status >= 200 && answer.status < 300) return answer;
-  throw githubError(answer, ctx, target, op, now());
+  throw githubError(answer, ctx, target, op, env.now());
 }
 
 /**

@@ -7,7 +7,7 @@
 // receiver's duplicate key (GUID + hook id) makes it a duplicate if the first
 // delivery did arrive after all. GitHub sends it signed: nothing is rebuilt here.
 import { githubCall, nextLink, type GithubTarget } from './github-api';
-import { jsonOf } from './provider-http';
+import { jsonOf, type CallEnv } from './provider-http';
 import { ConnectError, type ConnectorContext, type RecoveryResult, type Subscription } from './types';
 
 /** How long GitHub keeps a hook's deliveries (github.com; GitHub Enterprise Server keeps 7 days). */
@@ -60,10 +60,10 @@ export async function recoverGithub(
   target: GithubTarget,
   sub: Subscription,
   span: { from: number; to: number },
-  now: () => number,
+  env: CallEnv,
 ): Promise<RecoveryResult> {
   const notes: string[] = [];
-  const oldest = now() - GITHUB_DELIVERY_RETENTION_MS;
+  const oldest = env.now() - GITHUB_DELIVERY_RETENTION_MS;
   const from = Math.max(span.from, oldest);
   if (span.from < oldest) {
     notes.push(
@@ -82,7 +82,17 @@ export async function recoverGithub(
       );
       break;
     }
-    const answer = await githubCall(ctx, target, 'hook', 'GET', url, undefined, now);
+    let answer;
+    try {
+      answer = await githubCall(ctx, target, 'hook', 'GET', url, undefined, env);
+    } catch (err) {
+      if (!(err instanceof ConnectError) || err.kind !== 'not-found') throw err;
+      // The hook is gone, and GitHub deleted its deliveries with it (the manager re-creates the hook).
+      notes.push(
+        `The GitHub webhook on ${target.name} was deleted, and its failed deliveries with it: they cannot be redelivered.`,
+      );
+      return { deliveries: [], redelivered: 0, notes };
+    }
     const items = jsonOf(answer.text);
     if (!Array.isArray(items)) {
       throw new ConnectError(
@@ -101,7 +111,7 @@ export async function recoverGithub(
   const refused: string[] = [];
   for (const d of toRedeliver(listed, from, span.to)) {
     try {
-      await githubCall(ctx, target, 'delivery', 'POST', `${hook}/deliveries/${d.id}/attempts`, undefined, now);
+      await githubCall(ctx, target, 'delivery', 'POST', `${hook}/deliveries/${d.id}/attempts`, undefined, env);
       redelivered++;
     } catch (err) {
       if (err instanceof ConnectError && (err.kind === 'invalid' || err.kind === 'not-found')) {

@@ -6,7 +6,7 @@
 // "Delete a repository webhook").
 import { GITHUB_API_BASE, githubCall, githubTarget, type GithubTarget } from './github-api';
 import { recoverGithub } from './github-recover';
-import { jsonOf } from './provider-http';
+import { DEFAULT_CALL_ENV, jsonOf, type CallEnv } from './provider-http';
 import { ConnectError, type ConnectorContext, type ProviderConnector, type Subscription } from './types';
 
 /** A hook as GitHub answers it (the fields Hookdock reads). */
@@ -56,15 +56,17 @@ function hookPath(target: GithubTarget, id: string): string {
 export interface GithubConnectorOptions {
   /** The clock, ms since epoch (GitHub's 3-day delivery window and rate-limit resets are read against it). */
   now?: () => number;
+  /** How long to wait for each answer, ms (default 30 s). */
+  timeoutMs?: number;
 }
 
 /** A GitHub connector on the given clock; `githubConnector` is the one on the system clock. */
 export function createGithubConnector(options: GithubConnectorOptions = {}): ProviderConnector {
-  const now = options.now ?? Date.now;
+  const env: CallEnv = { now: options.now ?? Date.now, timeoutMs: options.timeoutMs ?? DEFAULT_CALL_ENV.timeoutMs };
   const get = async (ctx: ConnectorContext, id: string): Promise<Subscription | null> => {
     const target = githubTarget(ctx.account);
     try {
-      const answer = await githubCall(ctx, target, 'hook', 'GET', hookPath(target, id), undefined, now);
+      const answer = await githubCall(ctx, target, 'hook', 'GET', hookPath(target, id), undefined, env);
       return toSubscription(hookOf(answer.text));
     } catch (err) {
       if (err instanceof ConnectError && err.kind === 'not-found') return null;
@@ -94,7 +96,7 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Pro
           events: githubEventNames(req.events),
           config: { url: req.url, content_type: 'json', secret: req.secret, insecure_ssl: '0' },
         },
-        now,
+        env,
       );
       return { subscription: toSubscription(hookOf(answer.text)), secret: req.secret };
     },
@@ -117,14 +119,14 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Pro
           'PATCH',
           `${path}/config`,
           { url: change.url, content_type: 'json', insecure_ssl: '0' },
-          now,
+          env,
         );
       }
       if (change.events !== undefined || change.enabled !== undefined) {
         const body: Record<string, unknown> = {};
         if (change.events !== undefined) body.events = githubEventNames(change.events);
         if (change.enabled !== undefined) body.active = change.enabled;
-        const answer = await githubCall(ctx, target, 'hook', 'PATCH', path, body, now);
+        const answer = await githubCall(ctx, target, 'hook', 'PATCH', path, body, env);
         return toSubscription(hookOf(answer.text));
       }
       const after = await get(ctx, id);
@@ -140,14 +142,14 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Pro
     async delete(ctx, id) {
       const target = githubTarget(ctx.account);
       try {
-        await githubCall(ctx, target, 'hook', 'DELETE', hookPath(target, id), undefined, now);
+        await githubCall(ctx, target, 'hook', 'DELETE', hookPath(target, id), undefined, env);
       } catch (err) {
         if (err instanceof ConnectError && err.kind === 'not-found') return;
         throw err;
       }
     },
 
-    recover: (ctx, sub, span) => recoverGithub(ctx, githubTarget(ctx.account), sub, span, now),
+    recover: (ctx, sub, span) => recoverGithub(ctx, githubTarget(ctx.account), sub, span, env),
   };
 }
 

@@ -11,6 +11,15 @@ export interface ApiAnswer {
   text: string;
 }
 
+/** What every call of a connector shares: its clock (ms since epoch) and how long to wait for an answer. */
+export interface CallEnv {
+  now: () => number;
+  /** A provider that accepts the connection and never answers must not hold a check forever. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_CALL_ENV: CallEnv = { now: Date.now, timeoutMs: 30_000 };
+
 export interface ApiCall {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** An absolute URL (a Link header's `next`) or a path joined to `base`. */
@@ -23,22 +32,38 @@ export interface ApiCall {
 /**
  * Sends `call` with `ctx.fetch`. Answers every HTTP status (the caller decides what an error is);
  * throws ConnectError `unreachable` when no answer came (DNS, refused, reset), naming the provider
- * (`label`, e.g. "GitHub") and the host, never the credential. An abort through `ctx.signal` is
+ * (`label`, e.g. "GitHub") and the host, never the credential, and also when the whole answer took
+ * longer than `timeoutMs` (a server that accepts and never speaks). An abort through `ctx.signal` is
  * rethrown as it is, so the manager can tell a shutdown from a failure.
  */
-export async function callProvider(ctx: ConnectorContext, label: string, call: ApiCall): Promise<ApiAnswer> {
+export async function callProvider(
+  ctx: ConnectorContext,
+  label: string,
+  call: ApiCall,
+  timeoutMs: number = DEFAULT_CALL_ENV.timeoutMs,
+): Promise<ApiAnswer> {
   const headers: Record<string, string> = { ...call.headers };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
   let res: Response;
+  let text: string;
   try {
     res = await ctx.fetch(call.url, {
       method: call.method,
       headers,
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      signal: ctx.signal,
+      signal,
     });
+    text = await res.text();
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
+    if (timeout.aborted) {
+      throw new ConnectError(
+        'unreachable',
+        `${label} did not answer within ${secondsText(timeoutMs)} (${hostOf(call.url)}); Hookdock tries again at its next check.`,
+      );
+    }
     const host = hostOf(call.url);
     const why = redact(err instanceof Error ? causeText(err) : String(err), ctx.credential);
     throw new ConnectError(
@@ -46,7 +71,7 @@ export async function callProvider(ctx: ConnectorContext, label: string, call: A
       `Hookdock could not reach ${label} at ${host} (${why}). Check this computer's internet connection; Hookdock tries again at its next check.`,
     );
   }
-  return { status: res.status, headers: res.headers, text: await res.text() };
+  return { status: res.status, headers: res.headers, text };
 }
 
 /** `path` on `base` (a trailing slash on the base and a leading one on the path are one slash). */
@@ -70,6 +95,11 @@ export function jsonOf(text: string): unknown {
 export function redact(text: string, secret: string): string {
   if (!secret || secret.length < 4) return text;
   return text.split(secret).join('[your token]');
+}
+
+function secondsText(ms: number): string {
+  const n = Math.max(1, Math.round(ms / 1000));
+  return n === 1 ? '1 second' : `${n} seconds`;
 }
 
 function hostOf(url: string): string {

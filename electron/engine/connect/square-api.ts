@@ -3,7 +3,7 @@
 // answers turned into sentences. Source: developer.squareup.com "Handling errors",
 // "Square API versioning", "Webhook Subscriptions API", "Events API".
 import { parseRetryAfter } from '../outbox/http';
-import { callProvider, joinUrl, jsonOf, redact, type ApiAnswer } from './provider-http';
+import { DEFAULT_CALL_ENV, callProvider, joinUrl, jsonOf, redact, type ApiAnswer, type CallEnv } from './provider-http';
 import { ConnectError, type ConnectorContext } from './types';
 
 export const SQUARE_API_BASE = 'https://connect.squareup.com';
@@ -50,20 +50,25 @@ export async function squareCall(
   path: string,
   body?: unknown,
   events: string[] = [],
-  now: () => number = Date.now,
+  env: CallEnv = DEFAULT_CALL_ENV,
 ): Promise<ApiAnswer> {
-  const answer = await callProvider(ctx, 'Square', {
-    method,
-    url: joinUrl(squareApiBase(ctx), path),
-    headers: {
-      authorization: `Bearer ${ctx.credential}`,
-      'square-version': SQUARE_VERSION,
-      accept: 'application/json',
+  const answer = await callProvider(
+    ctx,
+    'Square',
+    {
+      method,
+      url: joinUrl(squareApiBase(ctx), path),
+      headers: {
+        authorization: `Bearer ${ctx.credential}`,
+        'square-version': SQUARE_VERSION,
+        accept: 'application/json',
+      },
+      body,
     },
-    body,
-  });
+    env.timeoutMs,
+  );
   if (answer.status >= 200 && answer.status < 300) return answer;
-  throw squareError(answer, ctx, events, now());
+  throw squareError(answer, ctx, events, env.now());
 }
 
 interface SquareErrorItem {

@@ -8,6 +8,7 @@
 // Source: developer.squareup.com "Events API" overview, SearchEvents (POST /v2/events),
 // "Subscribe to Event Notifications" (notification body and headers).
 import { parse, stringify } from 'lossless-json';
+import type { CallEnv } from './provider-http';
 import { squareCall, squareEnvironment } from './square-api';
 import {
   ConnectError,
@@ -61,11 +62,11 @@ export async function recoverSquare(
   ctx: ConnectorContext,
   sub: Subscription,
   span: { from: number; to: number },
-  now: () => number,
+  env: CallEnv,
 ): Promise<RecoveryResult> {
   const environment = squareEnvironment(ctx.account);
   const notes: string[] = [];
-  const oldest = now() - SQUARE_EVENT_RETENTION_MS;
+  const oldest = env.now() - SQUARE_EVENT_RETENTION_MS;
   const from = Math.max(span.from, oldest);
   if (span.from < oldest) {
     notes.push(
@@ -95,7 +96,7 @@ export async function recoverSquare(
       '/v2/events',
       { limit: PAGE, query, ...(cursor ? { cursor } : {}) },
       sub.events,
-      now,
+      env,
     );
     const result = readPage(answer.text);
     for (const event of result.events) {

@@ -6,7 +6,7 @@
 // (CreateWebhookSubscription, RetrieveWebhookSubscription, UpdateWebhookSubscription,
 // DeleteWebhookSubscription) and /events-api (EnableEvents).
 import { randomUUID } from 'node:crypto';
-import { jsonOf } from './provider-http';
+import { DEFAULT_CALL_ENV, jsonOf, type CallEnv } from './provider-http';
 import { SQUARE_API_BASE, SQUARE_VERSION, squareCall } from './square-api';
 import { recoverSquare } from './square-recover';
 import { ConnectError, type ConnectorContext, type ProviderConnector, type Subscription } from './types';
@@ -62,11 +62,13 @@ export function squareSourceFields(sub: Subscription): { notificationUrl: string
 export interface SquareConnectorOptions {
   /** The clock, ms since epoch (Square's 28-day event window is read against it). */
   now?: () => number;
+  /** How long to wait for each answer, ms (default 30 s). */
+  timeoutMs?: number;
 }
 
 /** A Square connector on the given clock; `squareConnector` is the one on the system clock. */
 export function createSquareConnector(options: SquareConnectorOptions = {}): ProviderConnector {
-  const now = options.now ?? Date.now;
+  const env: CallEnv = { now: options.now ?? Date.now, timeoutMs: options.timeoutMs ?? DEFAULT_CALL_ENV.timeoutMs };
   return {
     provider: 'square',
     defaultApiBase: SQUARE_API_BASE,
@@ -89,7 +91,7 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Pro
           subscription: { name, event_types: req.events, notification_url: req.url, api_version: SQUARE_VERSION },
         },
         req.events,
-        now,
+        env,
       );
       const sub = subscriptionOf(answer.text);
       if (!sub.signature_key) {
@@ -98,13 +100,13 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Pro
           'Square created the subscription but sent no signature key; Hookdock tries again at its next check.',
         );
       }
-      await squareCall(ctx, 'PUT', '/v2/events/enable', undefined, [], now).catch(() => undefined);
+      await squareCall(ctx, 'PUT', '/v2/events/enable', undefined, [], env).catch(() => undefined);
       return { subscription: toSubscription(sub), secret: sub.signature_key };
     },
 
     async get(ctx, id) {
       try {
-        const answer = await squareCall(ctx, 'GET', subscriptionPath(id), undefined, [], now);
+        const answer = await squareCall(ctx, 'GET', subscriptionPath(id), undefined, [], env);
         return toSubscription(subscriptionOf(answer.text));
       } catch (err) {
         if (err instanceof ConnectError && err.kind === 'not-found') return null;
@@ -121,21 +123,21 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Pro
       }
       if (change.events !== undefined) subscription.event_types = change.events;
       if (change.enabled !== undefined) subscription.enabled = change.enabled;
-      const answer = await squareCall(ctx, 'PUT', subscriptionPath(id), { subscription }, change.events ?? [], now);
+      const answer = await squareCall(ctx, 'PUT', subscriptionPath(id), { subscription }, change.events ?? [], env);
       return toSubscription(subscriptionOf(answer.text));
     },
 
     /** Deleting a subscription that is already gone succeeds (the wanted state is reached). */
     async delete(ctx: ConnectorContext, id: string) {
       try {
-        await squareCall(ctx, 'DELETE', subscriptionPath(id), undefined, [], now);
+        await squareCall(ctx, 'DELETE', subscriptionPath(id), undefined, [], env);
       } catch (err) {
         if (err instanceof ConnectError && err.kind === 'not-found') return;
         throw err;
       }
     },
 
-    recover: (ctx, sub, span) => recoverSquare(ctx, sub, span, now),
+    recover: (ctx, sub, span) => recoverSquare(ctx, sub, span, env),
   };
 }
 
