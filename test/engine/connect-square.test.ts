@@ -10,6 +10,7 @@ import { buildEvent, parseBody } from '../../electron/engine/receiver/event';
 import { square } from '../../electron/engine/receiver/providers/square';
 import { hmac } from '../../electron/engine/receiver/providers/util';
 import { FAKE_MERCHANT, startFakeSquare, type FakeSquare } from '../helpers/fake-square';
+import { openStore, tempDir } from './store-helpers';
 
 const TOKEN = 'EAAAl-personal-access-token-0123456789';
 const URL_ = 'https://me.ngrok.app/hooks/pos';
@@ -270,6 +271,56 @@ describe('Square connector: recovery through the Events API', () => {
     expect(late.event.type).toBe('payment.created');
     expect(late.key).toBe(recovered.key);
     expect(late.key).toBe(eventId);
+  });
+
+  it('in the real store, a late signed webhook for a recovered event is a duplicate of it (and the other way round)', async () => {
+    const { c, sub, signatureKey } = await connected();
+    const at = new Date(now - HOUR).toISOString();
+    const first = sq.addEvent({
+      event_id: 'late-1',
+      type: 'payment.created',
+      created_at: at,
+      dataJson: paymentData('PA', 100),
+    });
+    const second = sq.addEvent({
+      event_id: 'late-2',
+      type: 'payment.created',
+      created_at: at,
+      dataJson: paymentData('PB', 200),
+    });
+    const { deliveries } = await c.recover!(ctx(), sub, { from: now - 2 * HOUR, to: now });
+    const src = source(signatureKey);
+    const signed = (json: string) => ({
+      headers: {
+        'content-type': 'application/json',
+        'x-square-hmacsha256-signature': hmac('sha256', signatureKey, URL_, json).toString('base64'),
+      },
+      body: json,
+    });
+    // Stored as the Connect manager stores a recovery: no signature to check, so verification is skipped.
+    const asRecovered = (d: RecoveredDelivery) => ({
+      ...stored(src, d).event,
+      status: 'received' as const,
+      verification: { ok: true, reason: "Recovered from Square's Events API" },
+    });
+    const { dir, cleanup } = await tempDir();
+    const store = await openStore(dir);
+    try {
+      const recovered = await store.appendEvent(asRecovered(deliveries[0]!));
+      const lateWebhook = stored(src, signed(first)).event;
+      expect(lateWebhook.verification.ok).toBe(true);
+      expect(await store.appendEvent(lateWebhook)).toMatchObject({ id: recovered.id, duplicate: true });
+
+      const webhookFirst = await store.appendEvent(stored(src, signed(second)).event);
+      expect(webhookFirst.duplicate).toBe(false);
+      expect(await store.appendEvent(asRecovered(deliveries[1]!))).toMatchObject({
+        id: webhookFirst.id,
+        duplicate: true,
+      });
+    } finally {
+      await store.close();
+      await cleanup();
+    }
   });
 
   it('clamps the span to the 28 days Square keeps events, and says so', async () => {
