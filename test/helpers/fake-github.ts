@@ -12,6 +12,7 @@
 // Auth: `Authorization: Bearer <token>`; an unknown token is 401 "Bad credentials"; a token without
 // access to the repository is 404 (GitHub hides it), one with access but no Webhooks permission 403.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { postDelivery, type FakeGithubPayload } from './fake-github-send';
 
 export interface FakeHook {
   id: number;
@@ -54,12 +55,22 @@ export interface FakeGithub {
   requests: FakeGithubRequest[];
   /** Delivery ids GitHub was asked to redeliver, in order. */
   redeliveryRequests: number[];
-  /** Status the next redeliveries get (default 200: they got through). */
+  /** Redeliveries GitHub made, as they finished: the status the receiver answered. */
+  redelivered: { guid: string; status: number }[];
+  /** Resolves once `n` redeliveries have finished (GitHub redelivers after answering 202). */
+  whenRedelivered(n: number): Promise<void>;
+  /** Status the next redeliveries of hand-added deliveries get (default 200: they got through). */
   redeliveryStatus: number;
   /** The next request is accepted and never answered (a server that hangs). */
   hangNext(): void;
   /** The next request is answered with this rate limit. */
   rateLimitNext(kind: { primaryResetAt: number } | { retryAfterSeconds: number }): void;
+  /**
+   * GitHub sends an event to the hook: really POSTs it, signed (fake-github-send.ts), unless `lost`
+   * (the computer was off), and records the delivery with the status it got, or `recordAs` (GitHub
+   * timed out although the request arrived). A redelivery of it is then really POSTed too.
+   */
+  send(hookId: number, p: FakeGithubPayload, opts?: { lost?: boolean; recordAs?: number }): Promise<FakeDelivery>;
   /** Adds a delivery of `hookId` (ids grow with time: newest has the largest id). */
   addDelivery(
     d: Omit<FakeDelivery, 'id' | 'redelivery' | 'action'> & { redelivery?: boolean; action?: string | null },
@@ -88,6 +99,7 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     deliveries: [] as FakeDelivery[],
     requests: [] as FakeGithubRequest[],
     redeliveryRequests: [] as number[],
+    redelivered: [] as { guid: string; status: number }[],
     redeliveryStatus: 200,
   } as FakeGithub;
   fake.hangNext = () => {
@@ -100,6 +112,27 @@ export async function startFakeGithub(): Promise<FakeGithub> {
     const delivery: FakeDelivery = { redelivery: false, action: null, ...d, id: nextDeliveryId++ };
     fake.deliveries.push(delivery);
     return delivery;
+  };
+
+  const payloads = new Map<string, FakeGithubPayload>();
+  const waiters: { n: number; ok: () => void }[] = [];
+  fake.whenRedelivered = (count) =>
+    new Promise<void>((ok) => {
+      if (fake.redelivered.length >= count) ok();
+      else waiters.push({ n: count, ok });
+    });
+  fake.send = async (hookId, p, opts = {}) => {
+    const hook = fake.hooks.get(hookId)!;
+    payloads.set(p.guid, p);
+    const status = opts.lost ? 0 : await postDelivery(hook, p);
+    return fake.addDelivery({
+      hookId,
+      guid: p.guid,
+      event: p.event,
+      action: p.action,
+      delivered_at: new Date().toISOString(),
+      status_code: opts.recordAs ?? status,
+    });
   };
 
   const hookJson = (h: FakeHook) => {
@@ -315,11 +348,17 @@ export async function startFakeGithub(): Promise<FakeGithub> {
         const original = fake.deliveries.find((d) => d.id === Number(m[6]) && d.hookId === hook.id);
         if (!original) return send(res, 404, { message: 'Not Found' });
         fake.redeliveryRequests.push(original.id);
-        fake.addDelivery({
-          ...original,
-          redelivery: true,
-          status_code: fake.redeliveryStatus,
-          delivered_at: new Date().toISOString(),
+        const payload = payloads.get(original.guid);
+        // Deliveries added by hand carry no payload: their redelivery gets `redeliveryStatus`.
+        void (payload ? postDelivery(hook, payload) : Promise.resolve(fake.redeliveryStatus)).then((status) => {
+          fake.addDelivery({
+            ...original,
+            redelivery: true,
+            status_code: status,
+            delivered_at: new Date().toISOString(),
+          });
+          fake.redelivered.push({ guid: original.guid, status });
+          for (const w of waiters.filter((x) => fake.redelivered.length >= x.n)) w.ok();
         });
         return send(res, 202, {});
       }
