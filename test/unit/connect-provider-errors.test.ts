@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { githubError, githubTarget, nextLink } from '../../electron/engine/connect/github-api';
 import { githubEventNames } from '../../electron/engine/connect/github';
-import { toRedeliver, type GithubDelivery } from '../../electron/engine/connect/github-recover';
+import { recoverGithub, toRedeliver, type GithubDelivery } from '../../electron/engine/connect/github-recover';
 import { scopesFor, squareError } from '../../electron/engine/connect/square-api';
 import type { ApiAnswer } from '../../electron/engine/connect/provider-http';
 import type { ConnectorContext } from '../../electron/engine/connect/types';
@@ -111,6 +111,38 @@ describe('GitHub paging and redelivery choice', () => {
       1_000_000,
     );
     expect(picked.map((x) => x.id)).toEqual([3, 2]);
+  });
+});
+
+describe('the token goes to the API host only', () => {
+  it('a Link next page on another host is not followed', async () => {
+    const asked: string[] = [];
+    const fakeFetch = (async (url: string) => {
+      asked.push(url);
+      const item = {
+        id: 1,
+        guid: 'g',
+        delivered_at: new Date().toISOString(),
+        redelivery: false,
+        status_code: 200,
+        event: 'push',
+        action: null,
+      };
+      return new Response(JSON.stringify([item]), {
+        status: 200,
+        headers: { link: '<https://evil.example/repos/octo/shop/hooks/1/deliveries?cursor=x>; rel="next"' },
+      });
+    }) as unknown as typeof fetch;
+    const now = Date.now();
+    const result = await recoverGithub(
+      { ...ctx, fetch: fakeFetch },
+      githubTarget('octo/shop'),
+      { id: '1', url: 'https://a.example/hooks/code', events: ['push'], enabled: true },
+      { from: now - 1000, to: now },
+      { now: () => now, timeoutMs: 5000 },
+    );
+    expect(asked).toEqual(['https://api.github.com/repos/octo/shop/hooks/1/deliveries?per_page=100']);
+    expect(result.notes).toEqual([expect.stringContaining('https://evil.example')]);
   });
 });
 

@@ -105,6 +105,13 @@ export async function recoverGithub(
     // Newest first: once a page reaches back past `from`, older pages hold nothing in the span.
     if (deliveries.length === 0 || deliveries.some((d) => Date.parse(d.delivered_at) < from)) break;
     url = nextLink(answer.headers.get('link'));
+    if (url && !sameOrigin(url, ctx.apiBase)) {
+      // The token goes with every request: never to a host other than the API's.
+      notes.push(
+        `GitHub's next page of deliveries pointed at another address (${originOf(url)}); Hookdock did not follow it.`,
+      );
+      break;
+    }
   }
 
   let redelivered = 0;
@@ -127,4 +134,16 @@ export async function recoverGithub(
     );
   }
   return { deliveries: [], redelivered, notes };
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an unreadable address';
+  }
+}
+
+function sameOrigin(url: string, base: string): boolean {
+  return originOf(url) === originOf(base) && originOf(url) !== 'an unreadable address';
 }
