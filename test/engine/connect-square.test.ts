@@ -349,6 +349,18 @@ describe('Square connector: recovery through the Events API', () => {
     expect(Date.parse(start)).toBe(now - 28 * 24 * HOUR);
   });
 
+  it('event search off and refused: the subscription still works, and recovery says why it may find nothing', async () => {
+    sq.refuseEnable = true;
+    const { c, sub } = await connected();
+    expect(sq.eventsEnabled).toBe(false);
+    const result = await c.recover!(ctx(), sub, { from: now - HOUR, to: now });
+    expect(result.deliveries).toEqual([]);
+    expect(result.notes).toEqual([
+      expect.stringMatching(/^Square did not switch on its event search \(Square refused: /),
+    ]);
+    expect(result.notes[0]).toContain('You do not have permission to enable events.');
+  });
+
   it('a rate limit during the search: ConnectError rate-limited', async () => {
     const { c, sub } = await connected();
     sq.rateLimitNext(5);

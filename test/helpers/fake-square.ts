@@ -46,6 +46,8 @@ export interface FakeSquare {
   subscriptions: Map<string, FakeSquareSubscription>;
   events: FakeSquareEvent[];
   eventsEnabled: boolean;
+  /** PUT /v2/events/enable answers 403 FORBIDDEN. */
+  refuseEnable: boolean;
   requests: FakeSquareRequest[];
   /** The next request is answered 429 RATE_LIMITED (with Retry-After when given). */
   rateLimitNext(retryAfterSeconds?: number): void;
@@ -86,6 +88,7 @@ export async function startFakeSquare(): Promise<FakeSquare> {
     subscriptions: new Map(),
     events: [],
     eventsEnabled: false,
+    refuseEnable: false,
     requests: [],
   } as unknown as FakeSquare;
   fake.rateLimitNext = (retryAfterSeconds) => {
@@ -215,6 +218,8 @@ export async function startFakeSquare(): Promise<FakeSquare> {
         }
       }
       if (url.pathname === '/v2/events/enable' && req.method === 'PUT') {
+        if (fake.refuseEnable)
+          return error(res, 403, 'AUTHENTICATION_ERROR', 'FORBIDDEN', 'You do not have permission to enable events.');
         fake.eventsEnabled = true;
         return send(res, 200, {});
       }

@@ -74,6 +74,7 @@ export async function recoverSquare(
     );
   }
   if (from >= span.to) return { deliveries: [], redelivered: 0, notes };
+  await enableSearch(ctx, env, notes);
 
   const query = {
     filter: {
@@ -108,6 +109,22 @@ export async function recoverSquare(
     cursor = result.cursor;
   }
   return { deliveries, redelivered: 0, notes };
+}
+
+/**
+ * Event search stays on once on (PUT /v2/events/enable is harmless when it is); asking again here
+ * covers a create whose own attempt failed. A refusal is a note, not a failure: the events of the
+ * gap may still be searchable.
+ */
+async function enableSearch(ctx: ConnectorContext, env: CallEnv, notes: string[]): Promise<void> {
+  try {
+    await squareCall(ctx, 'PUT', '/v2/events/enable', undefined, [], env);
+  } catch (err) {
+    if (!(err instanceof ConnectError) || err.kind === 'rate-limited' || err.kind === 'auth') throw err;
+    notes.push(
+      `Square did not switch on its event search (${err.message}) Only events that happen while it is on can be fetched back after a gap.`,
+    );
+  }
 }
 
 function readPage(text: string): { events: SquareEvent[]; cursor?: string } {

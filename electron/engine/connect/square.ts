@@ -77,7 +77,7 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Pro
      * Creates the subscription and returns Square's `signature_key` as the secret (Square makes it;
      * `req.secret` is not used). Also switches on event search (PUT /v2/events/enable; Square keeps
      * events searchable only from then on), so a later gap can be recovered; a failure there does
-     * not undo the subscription (recover says what it could not find).
+     * not undo the subscription (recover tries again and says so in its notes).
      */
     async create(ctx, req) {
       requireHttps(req.url);
