@@ -72,6 +72,9 @@ export async function recoverGithub(
   }
   if (from >= span.to) return { deliveries: [], redelivered: 0, notes };
 
+  if (!/^\d+$/.test(sub.id)) {
+    throw new ConnectError('invalid', `"${sub.id}" is not a GitHub webhook id; Hookdock creates the webhook again.`);
+  }
   const hook = `${target.hooksPath}/${sub.id}`;
   const listed: GithubDelivery[] = [];
   let url: string | null = `${hook}/deliveries?per_page=100`;
