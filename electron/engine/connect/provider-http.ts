@@ -1,0 +1,121 @@
+// One HTTP call to a provider's API for a connector (GitHub, Square): JSON in and
+// out through the injected fetch, a network failure turned into a ConnectError
+// sentence, and the owner's credential kept out of every message. Each connector
+// maps the provider's own error bodies (connect/github-api.ts, square-api.ts).
+import { ConnectError, type ConnectorContext } from './types';
+
+/** What a provider answered: status, headers, and the body as text (JSON is parsed by the caller). */
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** What every call of a connector shares: its clock (ms since epoch) and how long to wait for an answer. */
+export interface CallEnv {
+  now: () => number;
+  /** A provider that accepts the connection and never answers must not hold a check forever. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_CALL_ENV: CallEnv = { now: Date.now, timeoutMs: 30_000 };
+
+export interface ApiCall {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** An absolute URL (a Link header's `next`) or a path joined to `base`. */
+  url: string;
+  headers: Record<string, string>;
+  /** Sent as JSON when present. */
+  body?: unknown;
+}
+
+/**
+ * Sends `call` with `ctx.fetch`. Answers every HTTP status (the caller decides what an error is);
+ * throws ConnectError `unreachable` when no answer came (DNS, refused, reset), naming the provider
+ * (`label`, e.g. "GitHub") and the host, never the credential, and also when the whole answer took
+ * longer than `timeoutMs` (a server that accepts and never speaks). An abort through `ctx.signal` is
+ * rethrown as it is, so the manager can tell a shutdown from a failure.
+ */
+export async function callProvider(
+  ctx: ConnectorContext,
+  label: string,
+  call: ApiCall,
+  timeoutMs: number = DEFAULT_CALL_ENV.timeoutMs,
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { ...call.headers };
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  let res: Response;
+  let text: string;
+  try {
+    res = await ctx.fetch(call.url, {
+      method: call.method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      signal,
+    });
+    text = await res.text();
+  } catch (err) {
+    if (ctx.signal?.aborted) throw err;
+    if (timeout.aborted) {
+      throw new ConnectError(
+        'unreachable',
+        `${label} did not answer within ${secondsText(timeoutMs)} (${hostOf(call.url)}); Hookdock tries again at its next check.`,
+      );
+    }
+    const host = hostOf(call.url);
+    const why = redact(err instanceof Error ? causeText(err) : String(err), ctx.credential);
+    throw new ConnectError(
+      'unreachable',
+      `Hookdock could not reach ${label} at ${host} (${why}). Check this computer's internet connection; Hookdock tries again at its next check.`,
+    );
+  }
+  return { status: res.status, headers: res.headers, text };
+}
+
+/** `path` on `base` (a trailing slash on the base and a leading one on the path are one slash). */
+export function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
+}
+
+/** Parses JSON text; undefined when it is not JSON (a proxy's HTML error page). */
+export function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `text` with every occurrence of `secret` replaced, for provider messages quoted to the owner: a
+ * provider echoing the request (or a proxy's error page) must not carry the token into a sentence.
+ */
+export function redact(text: string, secret: string): string {
+  if (!secret || secret.length < 4) return text;
+  return text.split(secret).join('[your token]');
+}
+
+function secondsText(ms: number): string {
+  const n = Math.max(1, Math.round(ms / 1000));
+  return n === 1 ? '1 second' : `${n} seconds`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'its API address';
+  }
+}
+
+// undici's "fetch failed" says nothing; the cause ("ECONNREFUSED 127.0.0.1:1") does.
+function causeText(err: Error): string {
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' ? code : cause.message;
+  }
+  return err.message;
+}
