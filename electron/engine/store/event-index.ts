@@ -27,6 +27,7 @@ export function toSummary(e: StoredEvent | EventSummary): EventSummary {
     receivedAt: e.receivedAt,
     providerEventId: e.providerEventId ?? null,
     ...(e.dedupeKey ? { dedupeKey: e.dedupeKey } : {}),
+    ...(e.resourceKey ? { resourceKey: e.resourceKey } : {}),
     verification: e.verification,
     summary: e.summary ?? null,
     sizeBytes: e.sizeBytes ?? 0,
@@ -69,6 +70,24 @@ export function dedupeKey(e: {
   return `${e.source}\u0000${key}`;
 }
 
+/**
+ * How the event's resource key (EventSummary.resourceKey, receiver/providers/resource-key.ts)
+ * takes part in deduplication, or null when it has none (or is rejected). `key` is per source,
+ * like dedupeKey's. A recovered copy (Connect) has it as its dedupe key, so a webhook's resource
+ * key is looked up among the dedupe keys; a webhook's is kept in a map of its own, where only a
+ * recovered copy looks. Webhooks never match one another by it: between webhooks, only a retry
+ * of the same delivery is a duplicate (README, duplicate keys).
+ */
+export function resourceKey(e: {
+  source: string;
+  dedupeKey?: string | null;
+  resourceKey?: string | null;
+  status: EventStatus;
+}): { key: string; recovered: boolean } | null {
+  if (!e.resourceKey || e.status === 'rejected') return null;
+  return { key: `${e.source}\u0000${e.resourceKey}`, recovered: e.dedupeKey === e.resourceKey };
+}
+
 export function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
 }
@@ -93,6 +112,8 @@ export class EventIndex {
   /** Ids ascending; ids are time-ordered (util/ids.ts), so this is oldest first. */
   private order: string[] = [];
   private readonly dedupe = new Map<string, string>();
+  /** Webhooks' resource keys (see resourceKey()) -> the first event id. */
+  private readonly resources = new Map<string, string>();
   /** source -> type -> stat (nested, to avoid building a key string per event at load). */
   private readonly types = new Map<string, Map<string, TypeStat>>();
   /**
@@ -119,6 +140,11 @@ export class EventIndex {
     return this.dedupe.get(key);
   }
 
+  /** The first event that a new event with this resource key (see resourceKey()) duplicates, if any. */
+  findResourceDuplicate(res: { key: string; recovered: boolean }): string | undefined {
+    return res.recovered ? this.resources.get(res.key) : this.dedupe.get(res.key);
+  }
+
   /**
    * Adds, or replaces (returning false). `bulk` (loading at open) appends unordered; call finishBulk() after.
    * `text` is the event's search text (searchTextOf of the full event); without it only the summary's fields are searched.
@@ -143,6 +169,11 @@ export class EventIndex {
     if (key) {
       const first = this.dedupe.get(key);
       if (first === undefined || summary.id < first) this.dedupe.set(key, summary.id);
+    }
+    const res = resourceKey(summary);
+    if (res && !res.recovered) {
+      const first = this.resources.get(res.key);
+      if (first === undefined || summary.id < first) this.resources.set(res.key, summary.id);
     }
     let bySource = this.types.get(summary.source);
     if (!bySource) this.types.set(summary.source, (bySource = new Map()));
@@ -200,6 +231,8 @@ export class EventIndex {
       this.countToday(entry.s, -1);
       const key = dedupeKey(entry.s);
       if (key && this.dedupe.get(key) === id) this.dedupe.delete(key);
+      const res = resourceKey(entry.s);
+      if (res && this.resources.get(res.key) === id) this.resources.delete(res.key);
       const bySource = this.types.get(entry.s.source);
       const t = bySource?.get(entry.s.type);
       if (t && --t.count <= 0) bySource!.delete(entry.s.type);
