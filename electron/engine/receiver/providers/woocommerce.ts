@@ -41,7 +41,14 @@ export const woocommerce: Provider = {
     }
     const webhook = header(req, 'X-WC-Webhook-ID');
     const key = dedupeKeyOf([webhook && `webhook ${webhook}`, eventId, type], req.rawBody);
-    return verifyBodyHmacBase64(req, SENDER, type, eventId, key, resourceKeyOf('woocommerce', type, payload, req.rawBody));
+    return verifyBodyHmacBase64(
+      req,
+      SENDER,
+      type,
+      eventId,
+      key,
+      resourceKeyOf('woocommerce', type, payload, req.rawBody),
+    );
   },
   sample(source, _url, now) {
     const orderId = 1000 + Math.floor(Math.random() * 90_000);
