@@ -77,7 +77,8 @@ export async function recoverWoocommerce(
   const found: (RecoveredDelivery & { at: number })[] = [];
   if (topics.length) {
     const query = new URLSearchParams({
-      modified_after: wooTime(span.from),
+      // A second early: WordPress's "after" may be exclusive, and the query has whole seconds.
+      modified_after: wooTime(span.from - 1000),
       dates_are_gmt: 'true',
       per_page: '100',
       orderby: 'id',
