@@ -4,43 +4,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { shopifyConnector } from '../../electron/engine/connect/shopify';
 import { ConnectError, type ConnectorContext } from '../../electron/engine/connect/types';
-import { startFakeShopify, type FakeOrder, type FakeShopify } from '../helpers/fake-shopify';
+import { order, shopTime, startFakeShopify, type FakeShopify } from '../helpers/fake-shopify';
 
 const URL_1 = 'https://abc.ngrok.app/hooks/shop';
 const URL_2 = 'https://xyz.ngrok.app/hooks/shop';
 const HOUR = 3_600_000;
 const FROM = Date.parse('2026-11-29T10:00:00Z');
 const TO = FROM + 4 * HOUR;
-
-/** Shopify writes times in the shop's zone: `2026-11-29T05:00:00-05:00`. */
-export function shopTime(ms: number): string {
-  return new Date(ms - 5 * HOUR).toISOString().slice(0, 19) + '-05:00';
-}
-
-export function order(
-  id: number,
-  createdMs: number,
-  updatedMs = createdMs,
-  extra: Record<string, unknown> = {},
-): FakeOrder {
-  return {
-    id,
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    name: `#${id}`,
-    email: 'jane@example.com',
-    created_at: shopTime(createdMs),
-    updated_at: shopTime(updatedMs),
-    processed_at: shopTime(createdMs),
-    cancelled_at: null,
-    financial_status: 'paid',
-    fulfillment_status: null,
-    total_price: '59.00',
-    currency: 'USD',
-    fulfillments: [],
-    refunds: [],
-    ...extra,
-  };
-}
 
 let fake: FakeShopify;
 let ctx: ConnectorContext;

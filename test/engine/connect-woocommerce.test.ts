@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { woocommerceConnector } from '../../electron/engine/connect/woocommerce';
 import { ConnectError, type ConnectorContext } from '../../electron/engine/connect/types';
-import { startFakeWoocommerce, type FakeWooOrder, type FakeWoocommerce } from '../helpers/fake-woocommerce';
+import { gmt, startFakeWoocommerce, wooOrder, type FakeWoocommerce } from '../helpers/fake-woocommerce';
 
 const URL_1 = 'https://abc.ngrok.app/hooks/store';
 const URL_2 = 'https://xyz.ngrok.app/hooks/store';
@@ -12,32 +12,6 @@ const SECRET = 'hd_0123456789abcdef0123456789abcdef';
 const HOUR = 3_600_000;
 const FROM = Date.parse('2026-11-29T10:00:00Z');
 const TO = FROM + 4 * HOUR;
-
-/** WooCommerce's `*_gmt` times: UTC without a zone. */
-export const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19);
-
-export function wooOrder(
-  id: number,
-  createdMs: number,
-  modifiedMs = createdMs,
-  extra: Record<string, unknown> = {},
-): FakeWooOrder {
-  return {
-    id,
-    number: String(id),
-    status: 'processing',
-    currency: 'EUR',
-    date_created: gmt(createdMs + HOUR),
-    date_created_gmt: gmt(createdMs),
-    date_modified: gmt(modifiedMs + HOUR),
-    date_modified_gmt: gmt(modifiedMs),
-    total: '59.00',
-    billing: { first_name: 'Jane', last_name: 'Doe', email: 'jane@example.com' },
-    line_items: [{ id: 1, name: 'Ceramic mug', quantity: 2, total: '54.00' }],
-    refunds: [],
-    ...extra,
-  };
-}
 
 let fake: FakeWoocommerce;
 let ctx: ConnectorContext;

@@ -273,3 +273,36 @@ export async function startFakeShopify(opts: { token?: string } = {}): Promise<F
       }),
   };
 }
+
+const HOUR = 3_600_000;
+
+/** Shopify writes times in the shop's zone: `2026-11-29T05:00:00-05:00`. */
+export function shopTime(ms: number): string {
+  return new Date(ms - 5 * HOUR).toISOString().slice(0, 19) + '-05:00';
+}
+
+/** A REST Order as orders.json returns it (and an orders/* webhook carries it). */
+export function order(
+  id: number,
+  createdMs: number,
+  updatedMs = createdMs,
+  extra: Record<string, unknown> = {},
+): FakeOrder {
+  return {
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${id}`,
+    email: 'jane@example.com',
+    created_at: shopTime(createdMs),
+    updated_at: shopTime(updatedMs),
+    processed_at: shopTime(createdMs),
+    cancelled_at: null,
+    financial_status: 'paid',
+    fulfillment_status: null,
+    total_price: '59.00',
+    currency: 'USD',
+    fulfillments: [],
+    refunds: [],
+    ...extra,
+  };
+}

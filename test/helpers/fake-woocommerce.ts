@@ -213,3 +213,32 @@ export async function startFakeWoocommerce(): Promise<FakeWoocommerce> {
       }),
   };
 }
+
+const HOUR = 3_600_000;
+
+/** WooCommerce's `*_gmt` times: UTC without a zone. */
+export const gmt = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+
+/** A wc/v3 order as GET /orders returns it (and an order.* webhook carries it). */
+export function wooOrder(
+  id: number,
+  createdMs: number,
+  modifiedMs = createdMs,
+  extra: Record<string, unknown> = {},
+): FakeWooOrder {
+  return {
+    id,
+    number: String(id),
+    status: 'processing',
+    currency: 'EUR',
+    date_created: gmt(createdMs + HOUR),
+    date_created_gmt: gmt(createdMs),
+    date_modified: gmt(modifiedMs + HOUR),
+    date_modified_gmt: gmt(modifiedMs),
+    total: '59.00',
+    billing: { first_name: 'Jane', last_name: 'Doe', email: 'jane@example.com' },
+    line_items: [{ id: 1, name: 'Ceramic mug', quantity: 2, total: '54.00' }],
+    refunds: [],
+    ...extra,
+  };
+}
