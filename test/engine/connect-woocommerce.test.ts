@@ -157,6 +157,13 @@ describe('WooCommerce connector: what the owner is told', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it('a site that moved: invalid, naming where to, and the key is not sent on', async () => {
+    const err = await failure(woocommerceConnector.get({ ...ctx, apiBase: `${fake.url}/moved` }, '11'));
+    expect(err.kind).toBe('invalid');
+    expect(err.message).toContain('redirect to https://www.shop.example.com');
+    expect(fake.requests.map((r) => r.path)).toEqual(['/moved/wp-json/wc/v3/webhooks/11?context=edit']);
+  });
+
   it('a host that limits: rate-limited with its Retry-After', async () => {
     fake.limit(1, '30');
     const err = await failure(woocommerceConnector.get(ctx, '11'));

@@ -6,7 +6,7 @@
 // context=edit; DELETE needs force=true, else 501 woocommerce_rest_trash_not_supported;
 // 404 woocommerce_rest_webhook_invalid_id), orders with modified_after / modified_before
 // (dates_are_gmt) and X-WP-Total / X-WP-TotalPages paging (per_page at most 100),
-// 404 rest_no_route for anything else, and 429 with Retry-After when a test asks.
+// 404 rest_no_route for anything else, 301 under /moved/ (a site that moved), and 429 with Retry-After when a test asks.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -186,6 +186,12 @@ export async function startFakeWoocommerce(): Promise<FakeWoocommerce> {
         authorization,
         body: text ? body : undefined,
       });
+      // A site that moved (http to https, or to www): WordPress answers 301 before any auth.
+      if (url.pathname.startsWith('/moved/')) {
+        res.writeHead(301, { Location: `https://www.shop.example.com${url.pathname.slice('/moved'.length)}` });
+        res.end();
+        return;
+      }
       if (limited.n > 0) {
         limited.n--;
         return wpError(res, 429, 'too_many_requests', 'Too many requests.', { 'Retry-After': limited.retryAfter });

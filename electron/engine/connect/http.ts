@@ -13,18 +13,34 @@ export interface ApiAnswer {
 
 /**
  * Sends one request with `ctx.fetch` (and `ctx.signal`). `label` names the provider in the
- * sentence of a connection failure (ConnectError 'unreachable'); HTTP errors are answers, left
- * to the caller to map. An abort by `ctx.signal` is rethrown as it is.
+ * sentence of a connection failure (ConnectError 'unreachable') and of a redirect (ConnectError
+ * 'invalid': never followed, so the credential never goes elsewhere); other HTTP errors are
+ * answers, left to the caller to map. An abort by `ctx.signal` is rethrown as it is.
  */
 export async function send(ctx: ConnectorContext, label: string, url: string, init: RequestInit): Promise<ApiAnswer> {
   let res: Response;
   try {
-    res = await ctx.fetch(url, { ...init, signal: ctx.signal, redirect: 'error' });
+    // Redirects are not followed: the credential must go only where the owner pointed it.
+    res = await ctx.fetch(url, { ...init, signal: ctx.signal, redirect: 'manual' });
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
     throw new ConnectError(
       'unreachable',
       `Hookdock could not reach ${label} at ${new URL(url).origin}: check the address and this computer's internet connection, then try again.`,
+    );
+  }
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel();
+    const to = res.headers.get('location');
+    let where = 'another address';
+    try {
+      if (to) where = new URL(to, url).origin;
+    } catch {
+      // an unreadable Location: say "another address"
+    }
+    throw new ConnectError(
+      'invalid',
+      `${label} answered from ${new URL(url).origin} with a redirect to ${where}: enter that address in the source instead.`,
     );
   }
   const text = await res.text();

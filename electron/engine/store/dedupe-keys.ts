@@ -8,7 +8,8 @@
 // its event was received.
 import type { EventSummary } from '../../../shared/types';
 import type { StoredCollection } from './collections';
-import { dedupeKey, resourceKey } from './event-index';
+import { dedupeKey } from './event-index';
+import { resourceKey } from './resource-keys';
 
 /** 7 days, in ms: the least time a duplicate key is kept, whatever `retention.days` says. */
 export const DEDUPE_KEEP_MS = 7 * 86_400_000;

@@ -6,6 +6,7 @@ import type { EventStatus, EventSummary, Page } from '../../../shared/types';
 import type { EventQuery, StoredEvent } from './types';
 import { matchesTerms, searchTerms, searchTextOf } from './search-text';
 import { SearchBlocks } from './search-blocks';
+import { resourceKey } from './resource-keys';
 
 /** Where an event's full data is: a segment number, or PENDING (only in the journal, held in memory). */
 export const PENDING = -1;
@@ -68,24 +69,6 @@ export function dedupeKey(e: {
   const key = e.dedupeKey ?? e.providerEventId;
   if (e.status === 'rejected' || key == null) return null;
   return `${e.source}\u0000${key}`;
-}
-
-/**
- * How the event's resource key (EventSummary.resourceKey, receiver/providers/resource-key.ts)
- * takes part in deduplication, or null when it has none (or is rejected). `key` is per source,
- * like dedupeKey's. A recovered copy (Connect) has it as its dedupe key, so a webhook's resource
- * key is looked up among the dedupe keys; a webhook's is kept in a map of its own, where only a
- * recovered copy looks. Webhooks never match one another by it: between webhooks, only a retry
- * of the same delivery is a duplicate (README, duplicate keys).
- */
-export function resourceKey(e: {
-  source: string;
-  dedupeKey?: string | null;
-  resourceKey?: string | null;
-  status: EventStatus;
-}): { key: string; recovered: boolean } | null {
-  if (!e.resourceKey || e.status === 'rejected') return null;
-  return { key: `${e.source}\u0000${e.resourceKey}`, recovered: e.dedupeKey === e.resourceKey };
 }
 
 export function encodeCursor(id: string): string {
