@@ -52,7 +52,7 @@ export interface EventSummary {
   dedupeKey?: string | null;
   /**
    * Shopify and WooCommerce order topics: the resource and change the event is about
-   * (`shopify:orders/updated:<id>:<updated_at>`), shared with Connect's recovered copy of it, so
+   * (`shopify:orders/updated:<id>:<updated_at as Unix seconds>`), shared with Connect's recovered copy of it, so
    * whichever arrives second is a duplicate. On a recovered event it equals `dedupeKey`.
    */
   resourceKey?: string | null;

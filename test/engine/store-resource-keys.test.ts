@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeEvent, openStore, tempDir } from './store-helpers';
 
 const DAY = 86_400_000;
-const RESOURCE = 'shopify:orders/updated:1042:2026-11-29T11:00:00Z';
+const RESOURCE = 'shopify:orders/updated:1042:1764414000';
 let dir: string;
 let cleanup: () => Promise<void>;
 const opened: { close(): Promise<void> }[] = [];

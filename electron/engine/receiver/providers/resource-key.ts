@@ -10,7 +10,7 @@
 // "updated" topic, whose webhook body carries the order version it describes
 // (Shopify `updated_at`, WooCommerce `date_modified_gmt`: the webhook for that
 // update and the order read back from the REST API later have the same id and
-// the same update time). Times are normalised to UTC ISO seconds.
+// the same update time). Times are written as Unix seconds, so a zone never matters.
 //
 // Only topics recovery can rebuild have one (connect/shopify-recover.ts,
 // connect/woocommerce-recover.ts); for any other topic, or a body without the
@@ -35,17 +35,30 @@ export const RESOURCE_TOPICS: Record<'shopify' | 'woocommerce', Record<string, s
   },
 };
 
-/** An ISO-ish time as UTC ISO seconds; WooCommerce's `*_gmt` fields carry no zone (they are UTC). Null if unreadable. */
+// ISO 8601 date-time to the second, fraction and zone optional (no zone: UTC, as WooCommerce's `*_gmt`).
+const TIME = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?$/i;
+
+/**
+ * A time as Unix seconds (a string), or null if unreadable. Read by hand, not with Date.parse
+ * and toISOString: this runs on every order webhook, and that pair cost about three times as much.
+ */
 export function utcSeconds(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length < 10) return null;
-  const zoned = /(?:Z|[+-]\d\d:?\d\d)$/i.test(value) ? value : `${value}Z`;
-  const ms = Date.parse(zoned);
-  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) + 'Z' : null;
+  if (typeof value !== 'string') return null;
+  const m = TIME.exec(value);
+  if (!m) return null;
+  let seconds = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000;
+  const zone = m[7];
+  if (zone && zone.length > 1) {
+    // 06:00-05:00 is 11:00 UTC: a zone west of UTC adds.
+    const offset = +zone.slice(1, 3) * 3600 + +zone.slice(-2) * 60;
+    seconds += zone[0] === '-' ? offset : -offset;
+  }
+  return Number.isFinite(seconds) ? String(seconds) : null;
 }
 
 /**
  * The resource key of a webhook body (`payload`, already parsed; `rawBody` only
- * read again for an id past 2^53), e.g. `shopify:orders/updated:450789469:2024-01-02T15:04:05Z`,
+ * read again for an id past 2^53), e.g. `shopify:orders/updated:450789469:1704207845`,
  * or null when the topic has none or the body lacks the id or version.
  */
 export function resourceKeyOf(
