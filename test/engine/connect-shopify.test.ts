@@ -249,4 +249,30 @@ describe('Shopify connector: recovery after a gap', () => {
       'Shopify keeps no copy of missed products/create webhooks, so Hookdock could not get them back.',
     ]);
   });
+
+  it('orders/paid from the financial status and processed_at, orders/cancelled from cancelled_at', async () => {
+    fake.orders.push(
+      order(1, FROM + HOUR), // paid at checkout in the gap
+      order(2, FROM + HOUR, FROM + HOUR, { financial_status: 'pending' }), // not paid
+      order(3, FROM - 2 * HOUR, FROM + HOUR), // paid before the gap, changed in it
+      order(4, FROM - 2 * HOUR, FROM + 2 * HOUR, {
+        cancelled_at: shopTime(FROM + 2 * HOUR),
+        financial_status: 'refunded',
+      }),
+      order(5, FROM - 3 * HOUR, FROM + HOUR, { cancelled_at: shopTime(FROM - HOUR) }), // cancelled before the gap
+    );
+    const result = await shopifyConnector.recover!(ctx, sub(['orders/paid', 'orders/cancelled']), {
+      from: FROM,
+      to: TO,
+    });
+    const got = result.deliveries.map((d) => [d.headers['x-shopify-topic'], (JSON.parse(d.body) as { id: number }).id]);
+    expect(got).toEqual([
+      ['orders/paid', 1],
+      ['orders/cancelled', 4],
+    ]);
+    expect(result.deliveries[1]!.headers['x-shopify-webhook-id']).toBe('gid://shopify/WebhookSubscription/2');
+    expect(result.notes).toEqual([
+      'Orders marked as paid by hand during the gap come back as orders/updated only: Shopify records no payment time on the order.',
+    ]);
+  });
 });
