@@ -142,16 +142,22 @@ export class DurableStore implements Store {
     // (without the payload when it is the parsed body text: see event-payload.ts).
     const json = JSON.stringify(recordOf(stored));
     const written = this.write(`{"t":"ev","e":${json}}`, () => this.applyEvent(stored, json));
-    for (const k of key ? (res ? [key, res.key] : [key]) : []) {
-      this.inflightKeys.set(k, written);
-      void written
-        .catch(() => {})
-        .finally(() => {
-          if (this.inflightKeys.get(k) === written) this.inflightKeys.delete(k);
-        });
+    if (key) {
+      this.holdKey(key, written);
+      if (res && res.key !== key) this.holdKey(res.key, written);
     }
     await written;
     return { id: stored.id, duplicate: false, summary: this.index.get(stored.id)?.s ?? toSummary(stored) };
+  }
+
+  /** Marks `key` as being written by `written` until it settles (see inflightKeys). */
+  private holdKey(key: string, written: Promise<unknown>): void {
+    this.inflightKeys.set(key, written);
+    void written
+      .catch(() => {})
+      .finally(() => {
+        if (this.inflightKeys.get(key) === written) this.inflightKeys.delete(key);
+      });
   }
 
   async setEventStatus(id: string, status: EventStatus): Promise<EventSummary | undefined> {
