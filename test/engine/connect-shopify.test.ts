@@ -250,6 +250,15 @@ describe('Shopify connector: recovery after a gap', () => {
     ]);
   });
 
+  it('gives up with rate-limited once Shopify keeps answering 429 after a few waits', async () => {
+    fake.orders.push(order(1, FROM + HOUR));
+    fake.limitRest(6, '0');
+    const err = await failure(shopifyConnector.recover!(ctx, sub(['orders/create']), { from: FROM, to: TO }));
+    expect(err.kind).toBe('rate-limited');
+    expect(err.retryAfterMs).toBe(0);
+    expect(fake.requests.filter((r) => r.path.includes('orders.json'))).toHaveLength(6); // the first try and 5 waits
+  });
+
   it('orders/paid from the financial status and processed_at, orders/cancelled from cancelled_at', async () => {
     fake.orders.push(
       order(1, FROM + HOUR), // paid at checkout in the gap
