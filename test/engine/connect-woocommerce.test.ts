@@ -171,10 +171,19 @@ describe('WooCommerce connector: what the owner is told', () => {
     expect(err.retryAfterMs).toBe(30_000);
   });
 
-  it('a topic WooCommerce does not have: invalid, with what it said', async () => {
-    const err = await failure(woocommerceConnector.create(ctx, { url: URL_1, events: ['order.paid'], secret: SECRET }));
+  it('a topic WooCommerce does not have: invalid, with what it said; the webhooks made before it are removed', async () => {
+    const err = await failure(
+      woocommerceConnector.create(ctx, { url: URL_1, events: ['order.created', 'order.paid'], secret: SECRET }),
+    );
     expect(err.kind).toBe('invalid');
     expect(err.message).toContain('Invalid parameter(s): topic');
+    expect(fake.webhooks.size).toBe(0);
+  });
+
+  it('a site without the WooCommerce REST API there (rest_no_route): invalid, saying what to check', async () => {
+    const err = await failure(woocommerceConnector.get({ ...ctx, apiBase: `${fake.url}/blog` }, '11'));
+    expect(err.kind).toBe('invalid');
+    expect(err.message).toMatch(/REST API was not found at this site: check the site address/);
   });
 });
 
