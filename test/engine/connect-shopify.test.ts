@@ -153,6 +153,17 @@ describe('Shopify connector: what the owner is told', () => {
     expect(rest.message).toContain('read_orders');
   });
 
+  it('nobody listening: unreachable, naming where it tried', async () => {
+    const url = fake.url;
+    await fake.close();
+    const err = await failure(shopifyConnector.get({ ...ctx, apiBase: url }, 'gid://shopify/WebhookSubscription/1'));
+    expect(err.kind).toBe('unreachable');
+    expect(err.message).toBe(
+      `Hookdock could not reach Shopify at ${url}: check the address and this computer's internet connection, then try again.`,
+    );
+    fake = await startFakeShopify(); // for afterEach
+  });
+
   it('THROTTLED: rate-limited, with the wait the cost extensions give (at least 1 s)', async () => {
     fake.throttleGraphql(1);
     const err = await failure(shopifyConnector.get(ctx, 'gid://shopify/WebhookSubscription/1'));
