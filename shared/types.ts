@@ -50,6 +50,12 @@ export interface EventSummary {
    * per event. Absent on events stored before it existed: providerEventId is used.
    */
   dedupeKey?: string | null;
+  /**
+   * Shopify and WooCommerce order topics: the resource and change the event is about
+   * (`shopify:orders/updated:<id>:<updated_at as Unix seconds>`), shared with Connect's recovered copy of it, so
+   * whichever arrives second is a duplicate. On a recovered event it equals `dedupeKey`.
+   */
+  resourceKey?: string | null;
   verification: Verification;
   /** One human line drawn from the payload ("Order #1042 — $59.00"), or null. */
   summary: string | null;

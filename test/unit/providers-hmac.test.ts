@@ -39,6 +39,8 @@ describe('shopify', () => {
       type: 'orders/create',
       providerEventId: '98880550-7158-44d4-b7cd-2c97c8a091b5',
       dedupeKey: `orders/create | 98880550-7158-44d4-b7cd-2c97c8a091b5 | sha256:${sha256(body)}`,
+      // The order id past 2^53 keeps its exact digits (issue #14: a recovered copy meets it on this key).
+      resourceKey: 'shopify:orders/create:820982911946154500',
     });
   });
 
@@ -84,6 +86,7 @@ describe('woocommerce', () => {
       type: 'order.created',
       providerEventId: '4821',
       dedupeKey: `4821 | order.created | sha256:${sha256(body)}`,
+      resourceKey: 'woocommerce:order.created:73',
     });
   });
 

@@ -65,6 +65,7 @@ export function buildEvent(args: {
     receivedAt: new Date(now).toISOString(),
     providerEventId: result.providerEventId ?? `sha256:${sha256Hex(raw)}`,
     ...(result.dedupeKey ? { dedupeKey: result.dedupeKey } : {}),
+    ...(result.resourceKey ? { resourceKey: result.resourceKey } : {}),
     verification: { ok: result.ok, reason: result.reason },
     summary,
     sizeBytes: raw.length,

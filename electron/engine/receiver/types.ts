@@ -17,6 +17,12 @@ export interface ProviderRequest {
    */
   otherUrls?: string[];
   now: number;
+  /**
+   * Rebuilt by Connect from the provider's API after a gap (connect/recovered-event.ts), never
+   * set for an HTTP request: there is no signature to check, and the duplicate key is the
+   * resource key (providers/resource-key.ts). Only providers Connect recovers for read it.
+   */
+  recovered?: boolean;
 }
 
 export interface ProviderResult {
@@ -33,6 +39,12 @@ export interface ProviderResult {
    * unique per event. Absent: providerEventId (or the body's SHA-256) is the key.
    */
   dedupeKey?: string;
+  /**
+   * The resource and change this delivery is about (providers/resource-key.ts), shared by a
+   * webhook and Hookdock's recovered copy of it: a recovered event's duplicate key is this,
+   * and the store finds a webhook by it too, so whichever comes second is the duplicate.
+   */
+  resourceKey?: string;
   /**
    * Rejected, yet answered 2xx: a provider's own unsigned handshake (WooCommerce's
    * ping when a webhook is saved) that would otherwise make the provider refuse the URL.

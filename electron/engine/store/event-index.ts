@@ -6,6 +6,7 @@ import type { EventStatus, EventSummary, Page } from '../../../shared/types';
 import type { EventQuery, StoredEvent } from './types';
 import { matchesTerms, searchTerms, searchTextOf } from './search-text';
 import { SearchBlocks } from './search-blocks';
+import { resourceKey } from './resource-keys';
 
 /** Where an event's full data is: a segment number, or PENDING (only in the journal, held in memory). */
 export const PENDING = -1;
@@ -27,6 +28,7 @@ export function toSummary(e: StoredEvent | EventSummary): EventSummary {
     receivedAt: e.receivedAt,
     providerEventId: e.providerEventId ?? null,
     ...(e.dedupeKey ? { dedupeKey: e.dedupeKey } : {}),
+    ...(e.resourceKey ? { resourceKey: e.resourceKey } : {}),
     verification: e.verification,
     summary: e.summary ?? null,
     sizeBytes: e.sizeBytes ?? 0,
@@ -93,6 +95,8 @@ export class EventIndex {
   /** Ids ascending; ids are time-ordered (util/ids.ts), so this is oldest first. */
   private order: string[] = [];
   private readonly dedupe = new Map<string, string>();
+  /** Webhooks' resource keys (see resourceKey()) -> the first event id. */
+  private readonly resources = new Map<string, string>();
   /** source -> type -> stat (nested, to avoid building a key string per event at load). */
   private readonly types = new Map<string, Map<string, TypeStat>>();
   /**
@@ -119,6 +123,11 @@ export class EventIndex {
     return this.dedupe.get(key);
   }
 
+  /** The first event that a new event with this resource key (see resourceKey()) duplicates, if any. */
+  findResourceDuplicate(res: { key: string; recovered: boolean }): string | undefined {
+    return res.recovered ? this.resources.get(res.key) : this.dedupe.get(res.key);
+  }
+
   /**
    * Adds, or replaces (returning false). `bulk` (loading at open) appends unordered; call finishBulk() after.
    * `text` is the event's search text (searchTextOf of the full event); without it only the summary's fields are searched.
@@ -143,6 +152,11 @@ export class EventIndex {
     if (key) {
       const first = this.dedupe.get(key);
       if (first === undefined || summary.id < first) this.dedupe.set(key, summary.id);
+    }
+    const res = resourceKey(summary);
+    if (res && !res.recovered) {
+      const first = this.resources.get(res.key);
+      if (first === undefined || summary.id < first) this.resources.set(res.key, summary.id);
     }
     // A stranger's unsigned request names whatever type it likes: rejected requests stay out of the type lists.
     if (summary.status === 'rejected') return true;
@@ -202,6 +216,8 @@ export class EventIndex {
       this.countToday(entry.s, -1);
       const key = dedupeKey(entry.s);
       if (key && this.dedupe.get(key) === id) this.dedupe.delete(key);
+      const res = resourceKey(entry.s);
+      if (res && this.resources.get(res.key) === id) this.resources.delete(res.key);
       const bySource = entry.s.status === 'rejected' ? undefined : this.types.get(entry.s.source);
       const t = bySource?.get(entry.s.type);
       if (t && --t.count <= 0) bySource!.delete(entry.s.type);

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../util/logger';
 import { type Collection, type EventQuery, type Store, type StoredEvent } from './types';
 import type { Faults } from './durable-file';
 import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
+import { resourceKey } from './resource-keys';
 import { searchTextOf } from './search-text';
 import { Journal } from './journal';
 import { HealthTracker, closedError, keepJournalBytes, normalize } from './store-health';
@@ -118,17 +119,19 @@ export class DurableStore implements Store {
   async appendEvent(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
     this.assertOpen();
     const key = dedupeKey(event);
+    const res = resourceKey(event);
     if (key) {
-      const inflight = this.inflightKeys.get(key);
+      // Same provider event (or the same resource change: a webhook and its recovered copy) arriving
+      // twice at once: decide after the first is written (or failed).
+      const inflight = this.inflightKeys.get(key) ?? (res ? this.inflightKeys.get(res.key) : undefined);
       if (inflight) {
-        // Same provider event arriving twice at once: decide after the first is written (or failed).
         await inflight.catch(() => {});
         return this.appendEvent(event);
       }
-      const firstId = this.index.findDuplicate(key);
+      const firstId = this.index.findDuplicate(key) ?? (res ? this.index.findResourceDuplicate(res) : undefined);
       if (firstId !== undefined) return { id: firstId, duplicate: true, summary: await this.bumpRedelivery(firstId) };
       // Its first event was pruned by retention, less than 7 days after it came.
-      const prunedId = this.retired.find(key);
+      const prunedId = this.retired.find(key) ?? (res ? this.retired.findResource(res) : undefined);
       if (prunedId !== undefined)
         return { id: prunedId, duplicate: true, summary: { ...toSummary(event), id: prunedId, status: 'duplicate' } };
     }
@@ -140,15 +143,21 @@ export class DurableStore implements Store {
     const json = JSON.stringify(recordOf(stored));
     const written = this.write(`{"t":"ev","e":${json}}`, () => this.applyEvent(stored, json));
     if (key) {
-      this.inflightKeys.set(key, written);
-      void written
-        .catch(() => {})
-        .finally(() => {
-          if (this.inflightKeys.get(key) === written) this.inflightKeys.delete(key);
-        });
+      this.holdKey(key, written);
+      if (res && res.key !== key) this.holdKey(res.key, written);
     }
     await written;
     return { id: stored.id, duplicate: false, summary: this.index.get(stored.id)?.s ?? toSummary(stored) };
+  }
+
+  /** Marks `key` as being written by `written` until it settles (see inflightKeys). */
+  private holdKey(key: string, written: Promise<unknown>): void {
+    this.inflightKeys.set(key, written);
+    void written
+      .catch(() => {})
+      .finally(() => {
+        if (this.inflightKeys.get(key) === written) this.inflightKeys.delete(key);
+      });
   }
 
   async setEventStatus(id: string, status: EventStatus): Promise<EventSummary | undefined> {

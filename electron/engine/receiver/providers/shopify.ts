@@ -7,6 +7,9 @@
 // body. The key is topic + event id (else X-Shopify-Webhook-Id, the same on each
 // retry of one delivery) + body hash: a retry collapses, different content never does.
 //
+// Recovered copies (Connect, issue #14) and late webhooks meet on the resource key
+// (resource-key.ts): topic + order (or refund) id, + updated_at for orders/updated.
+//
 // Header families: the classic `X-Shopify-*`, and the same names without `X-`
 // (`Shopify-Hmac-Sha256`, `Shopify-Topic`, `Shopify-Webhook-Id`, ...) that
 // Shopify's Events deliveries use (shopify.dev/docs/apps/build/events/verify-deliveries)
@@ -14,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Provider } from '../types';
 import { dedupeKeyOf } from './dedupe-key';
+import { resourceKeyOf } from './resource-key';
 import { bodyHmacBase64, header, verifyBodyHmacBase64, type BodyHmacBase64 } from './util';
 
 const SENDER: BodyHmacBase64 = {
@@ -31,12 +35,13 @@ export const shopify: Provider = {
   jsonBody: true,
   // WebhookSubscriptionFormat is JSON or XML (shopify.dev Admin API): both are accepted.
   xmlBody: true,
-  verify(req) {
+  verify(req, payload) {
     const prefix = !header(req, SENDER.header) && header(req, UNPREFIXED.header) ? 'Shopify-' : 'X-Shopify-';
     const type = header(req, `${prefix}Topic`) ?? 'unknown';
     const eventId = header(req, `${prefix}Event-Id`) ?? header(req, `${prefix}Webhook-Id`);
     const key = eventId ? dedupeKeyOf([type, eventId], req.rawBody) : null;
-    return verifyBodyHmacBase64(req, prefix === 'X-Shopify-' ? SENDER : UNPREFIXED, type, eventId, key);
+    const resource = resourceKeyOf('shopify', type, payload, req.rawBody);
+    return verifyBodyHmacBase64(req, prefix === 'X-Shopify-' ? SENDER : UNPREFIXED, type, eventId, key, resource);
   },
   sample(source, _url, now) {
     const orderId = 5_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000);

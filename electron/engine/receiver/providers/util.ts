@@ -194,14 +194,23 @@ export function verifyBodyHmacBase64(
   type: string,
   eventId: string | null,
   dedupeKey?: string | null,
+  resourceKey?: string | null,
 ): ProviderResult {
+  // Connect's recovered copy (ProviderRequest.recovered): read from the provider's API, not posted, so nothing is
+  // signed. It has no event id of its own: the resource key names it (else its topic and body).
+  if (req.recovered) {
+    if (!resourceKey) return accepted(type, eventId, `${type} | recovered | sha256:${sha256Hex(req.rawBody)}`);
+    return { ...accepted(type, resourceKey, resourceKey), resourceKey };
+  }
   const signed = requireSignature(req, sender.header, sender.label);
   if ('problem' in signed) return rejected(signed.problem, type, eventId);
   const expected = hmac('sha256', signed.secret, req.rawBody);
   if (!digestsEqual(expected, fromBase64(signed.signature))) {
     return rejected(mismatch(sender.label, sender.secretName, req.source), type, eventId);
   }
-  return accepted(type, eventId, dedupeKey);
+  const ok = accepted(type, eventId, dedupeKey);
+  if (resourceKey) ok.resourceKey = resourceKey;
+  return ok;
 }
 
 // The sentences. They name the thing to check, never the secret itself.

@@ -6,9 +6,12 @@
 // Duplicates: X-WC-Webhook-Delivery-ID is a hash of the webhook id and the current
 // Unix second (WC_Webhook::get_new_delivery_id), so every delivery of that webhook
 // within one second shares it. The key is webhook id + delivery id + topic + body
-// hash: only a byte-identical resend of one delivery is a duplicate.
+// hash: only a byte-identical resend of one delivery is a duplicate. Recovered
+// copies (Connect, issue #14) and late webhooks meet on the resource key
+// (resource-key.ts): topic + order id, + date_modified_gmt for order.updated.
 import type { Provider } from '../types';
 import { dedupeKeyOf } from './dedupe-key';
+import { resourceKeyOf } from './resource-key';
 import { bodyHmacBase64, header, verifyBodyHmacBase64, type BodyHmacBase64 } from './util';
 
 const SENDER: BodyHmacBase64 = {
@@ -23,7 +26,7 @@ export const woocommerce: Provider = {
   id: 'woocommerce',
   label: 'WooCommerce',
   jsonBody: true,
-  verify(req) {
+  verify(req, payload) {
     const type = header(req, 'X-WC-Webhook-Topic') ?? 'unknown';
     const eventId = header(req, 'X-WC-Webhook-Delivery-ID');
     if (!header(req, SENDER.header) && req.rawBody.length < 64 && PING.test(req.rawBody.toString('latin1'))) {
@@ -38,7 +41,14 @@ export const woocommerce: Provider = {
     }
     const webhook = header(req, 'X-WC-Webhook-ID');
     const key = dedupeKeyOf([webhook && `webhook ${webhook}`, eventId, type], req.rawBody);
-    return verifyBodyHmacBase64(req, SENDER, type, eventId, key);
+    return verifyBodyHmacBase64(
+      req,
+      SENDER,
+      type,
+      eventId,
+      key,
+      resourceKeyOf('woocommerce', type, payload, req.rawBody),
+    );
   },
   sample(source, _url, now) {
     const orderId = 1000 + Math.floor(Math.random() * 90_000);
