@@ -65,7 +65,8 @@ function removeOrThrow<T extends { id: string }>(list: T[], id: string, what: st
 }
 
 export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
-  const publicConfig = (config: Config) => toPublicConfig(config, baseUrl(ctx), ctx.config.secretsStorage?.());
+  const publicConfig = (config: Config) =>
+    toPublicConfig(config, baseUrl(ctx), ctx.config.secretsStorage?.(), (id) => ctx.managed?.(id) ?? null);
   const edit = async (mutate: (draft: Config) => void) => publicConfig(await ctx.config.update(mutate));
 
   return {
