@@ -39,6 +39,8 @@ export interface FakeRequest {
   path: string;
   authorization: string | undefined;
   status: number;
+  /** When the answer was sent (ms). */
+  at: number;
 }
 
 /** What a key may do: all (a secret key), or a restricted key's permissions. */
@@ -223,6 +225,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
           path: new URL(req.url ?? '/', 'http://fake').pathname,
           authorization: req.headers.authorization,
           status: res.statusCode,
+          at: Date.now(),
         };
         requests.push(entry);
         for (const w of [...waiters]) {
