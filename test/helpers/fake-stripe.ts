@@ -55,6 +55,8 @@ export interface FakeStripe {
   addKey(key: string, perms?: KeyPermissions): void;
   /** The next `count` API requests are answered 429 with `Retry-After: retryAfterSec`. */
   rateLimitNext(count: number, retryAfterSec: number): void;
+  /** The next `count` API requests are answered `status` (a Stripe outage: 500, 503). */
+  failNext(count: number, status: number): void;
   deleteEndpoint(id: string): void;
   disableEndpoint(id: string): void;
   /** Adds an event (created in unix seconds; default now). */
@@ -94,6 +96,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const requests: FakeRequest[] = [];
   const waiters: { method: string; prefix: string; after: number; resolve: (r: FakeRequest) => void }[] = [];
   let limited = { count: 0, retryAfterSec: 0 };
+  let failing = { count: 0, status: 500 };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req_'), ...headers });
@@ -122,6 +125,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         },
         { 'retry-after': String(limited.retryAfterSec) },
       );
+    }
+    if (failing.count > 0) {
+      failing.count--;
+      return send(res, failing.status, { error: { type: 'api_error', message: 'An unknown error occurred.' } });
     }
     const perms = keys.get(key);
     if (!perms) {
@@ -249,6 +256,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     requests,
     addKey: (key, perms = 'all') => void keys.set(key, perms),
     rateLimitNext: (count, retryAfterSec) => void (limited = { count, retryAfterSec }),
+    failNext: (count, status) => void (failing = { count, status }),
     deleteEndpoint: (eid) => void endpoints.delete(eid),
     disableEndpoint: (eid) => {
       const e = endpoints.get(eid);

@@ -70,7 +70,7 @@ async function create(
     events: want.connect.events,
     secret: generatedSecret(),
   });
-  const state = activeState(base, connector.provider, subscription, now, base ? 'repaired' : 'active', null);
+  const state = activeState(base, connector.provider, subscription, now, 'active', null);
   state.lastAction = `${action} at ${clockTime(now)}`;
   return { state, ...(secret ? { secret } : {}) };
 }
