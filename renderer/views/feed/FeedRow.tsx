@@ -56,6 +56,14 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, index, onFocu
               Test
             </span>
           )}
+          {event.recovered && (
+            <span
+              className="tag tag-recovered"
+              title="Missed while Hookdock was away; fetched from the provider's API."
+            >
+              Recovered
+            </span>
+          )}
           {event.replayOf && <span className="tag">edited replay</span>}
           {event.redeliveries > 0 && <span className="tag">sent {event.redeliveries + 1}×</span>}
         </span>
