@@ -1,0 +1,76 @@
+// Connecting Stripe from the dashboard, in Chromium against a real `hookdock serve`
+// whose Stripe API base is a fake Stripe server (test/helpers/fake-stripe.ts; no real
+// Stripe API is called): the owner pastes a restricted key and picks event types;
+// Hookdock creates the endpoint at the source's webhook URL, shows it as managed,
+// and a webhook signed with the secret Stripe gave back is accepted.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PublicConfig } from '../../shared/api';
+import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe';
+import { dashboardApi, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
+import { makeTempDir, removeDir } from '../helpers/tmp';
+import { launchBrowser, openDashboard, problemsOf, screenshot, type Served } from './_support';
+
+const KEY = 'rk_test_' + 'E2eK3yAb4Cd5Ef6Gh7Ij8Kl9';
+
+let dir: string | undefined;
+let serve: ServeProcess | null = null;
+let browser: Browser | null = null;
+let fake: FakeStripe | null = null;
+
+beforeAll(() => ensureBuilt(), 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  await fake?.close();
+  await removeDir(dir);
+});
+
+describe('Connect Stripe from the dashboard', () => {
+  it('creates the endpoint with the webhook URL and events, shows it managed, and its webhooks verify', async () => {
+    fake = await startFakeStripe();
+    fake.addKey(KEY, { webhookEndpoints: 'write', events: 'read' });
+    dir = await makeTempDir();
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        sources: [{ id: 'payments', name: 'Payments', provider: 'stripe' }],
+        tunnel: { provider: 'none' },
+      }),
+    );
+    serve = await startServe(dir, { env: { NODE_ENV: 'production', HOOKDOCK_STRIPE_API_BASE: fake.url } });
+
+    browser = await launchBrowser();
+    const page = await openDashboard(browser, { dashboardUrl: serve.dashboardUrl } as Served, '#/sources');
+    const card = page.locator('[data-source-id="payments"]');
+    await card.getByRole('button', { name: 'Connect with an API key' }).click();
+    await card.getByLabel('Restricted API key').fill(KEY);
+    await card.getByRole('checkbox', { name: 'checkout.session.completed' }).check();
+    await card.getByRole('checkbox', { name: 'charge.refunded' }).check();
+    await card.getByRole('button', { name: 'Connect', exact: true }).click();
+
+    await card.getByTestId('managed').waitFor();
+    await expect.poll(() => card.getByTestId('managed-state').textContent()).toBe('Active');
+    expect(fake.endpoints.size).toBe(1);
+    const endpoint = [...fake.endpoints.values()][0]!;
+    expect(endpoint.url).toBe(`${serve.receiverUrl}/hooks/payments`);
+    expect(endpoint.enabled_events).toEqual(['checkout.session.completed', 'charge.refunded']);
+    expect(await card.getByTestId('managed-subscription').textContent()).toBe(endpoint.id);
+    expect(await card.getByTestId('managed-action').textContent()).toMatch(/^Created the Stripe subscription at/);
+    expect(await card.textContent()).toContain('managed by Hookdock');
+    await screenshot(page, 'connect-stripe-managed');
+
+    const answer = await fake.deliver(endpoint.id, fake.addEvent('charge.refunded'));
+    expect(answer).toMatchObject({ status: 200, body: { duplicate: false } });
+
+    // The key never reaches the browser: the config answer carries the mask.
+    const { body } = await dashboardApi<PublicConfig>(serve, '/api/config');
+    expect(JSON.stringify(body)).not.toContain(KEY);
+    expect(body.sources[0]!.connect).toMatchObject({ hasCredential: true });
+    expect(await page.content()).not.toContain(KEY);
+    expect(serve.stdout() + serve.stderr()).not.toContain(KEY);
+    expect(problemsOf(page)).toEqual([]);
+  });
+});
