@@ -25,7 +25,8 @@ import { createConnectorRegistry, type ConnectorRegistry } from './registry';
 import { recoverGap } from './gap-recovery';
 import { createConnectState, type SourceState } from './state';
 import { ConnectError, type ConnectorContext, type ProviderConnector } from './types';
-import { createWaits } from './waits';
+import { errorState, managedStatus, publicStatus } from './status';
+import { createWaits, retryRateLimited } from './waits';
 
 export interface ConnectManagerOptions {
   dataDir: string;
@@ -107,19 +108,11 @@ export function createConnectManager(opts: ConnectManagerOptions): ConnectManage
     bus.emit('connect.changed', { source: sourceId, managed: next ? publicStatus(next) : null });
   }
 
-  /** Rate limits: waits what the provider asked (Retry-After), else backs off 1 s, 2 s, 4 s… */
-  async function politely<T>(fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (!(err instanceof ConnectError) || err.kind !== 'rate-limited' || attempt >= RATE_LIMIT_TRIES) throw err;
-        const wait = err.retryAfterMs ?? Math.min(60_000, 1000 * 2 ** (attempt - 1));
-        log.info(`The provider asked Hookdock to slow down: waiting ${Math.round(wait / 1000)} s`);
-        await waits.sleep(wait);
-      }
-    }
-  }
+  const politely = <T>(fn: () => Promise<T>) =>
+    retryRateLimited(fn, RATE_LIMIT_TRIES, (ms) => {
+      log.info(`The provider asked Hookdock to slow down: waiting ${Math.round(ms / 1000)} s`);
+      return waits.sleep(ms);
+    });
 
   /** One pass for one source: `ensure` (only what changed) or `check` (ask the provider). */
   async function pass(sourceId: string, kind: 'ensure' | 'check'): Promise<PassResult | null> {
@@ -166,18 +159,7 @@ export function createConnectManager(opts: ConnectManagerOptions): ConnectManage
         : new ConnectError('provider', 'Something unexpected went wrong inside Hookdock; it will try again later.');
     if (!(err instanceof ConnectError)) log.error('Connect failed unexpectedly', { source: sourceId, error: err });
     else log.warn(`${sourceId}: ${e.message}`);
-    const at = new Date(now()).toISOString();
-    await setState(sourceId, {
-      provider: connector.provider,
-      subscriptionId: current?.subscriptionId ?? null,
-      url: current?.url ?? null,
-      events: current?.events ?? [],
-      connectedAt: current?.connectedAt ?? now(),
-      lastAction: current?.lastAction ?? null,
-      lastCheckedAt: at,
-      state: 'error',
-      error: e.message,
-    });
+    await setState(sourceId, errorState(current, connector.provider, e.message, now()));
     if (e.kind === 'unreachable' || e.kind === 'provider' || e.kind === 'rate-limited') {
       const n = (retryCount.get(sourceId) ?? 0) + 1;
       retryCount.set(sourceId, n);
@@ -215,7 +197,10 @@ export function createConnectManager(opts: ConnectManagerOptions): ConnectManage
     for (const s of cfg.sources) {
       if (!s.connect || !registry.get(s.provider)) continue;
       wanted.add(s.id);
-      void enqueue(s.id, () => pass(s.id, 'ensure').then(() => undefined));
+      // A new key or account may be another account at the provider: ask, don't assume.
+      const before = lastConnect.get(s.id)?.connect;
+      const changed = before && (before.credential !== s.connect.credential || before.account !== s.connect.account);
+      void enqueue(s.id, () => pass(s.id, changed ? 'check' : 'ensure').then(() => undefined));
     }
     for (const id of new Set([...state.ids(), ...lastConnect.keys()])) {
       if (wanted.has(id)) continue;
@@ -284,29 +269,11 @@ export function createConnectManager(opts: ConnectManagerOptions): ConnectManage
       await Promise.all([...chains.values()]);
       await state.flush();
     },
-    managed(sourceId) {
-      const s = state.get(sourceId);
-      if (s) return publicStatus(s);
-      const source = config.current().sources.find((x) => x.id === sourceId);
-      return source?.connect
-        ? { state: 'connecting', subscriptionId: null, url: null, lastCheckedAt: null, error: null, lastAction: null }
-        : null;
-    },
+    managed: (sourceId) => managedStatus(state.get(sourceId), config.current(), sourceId, registry),
     reports: (gapId) => state.reports().filter((r) => r.gapId === gapId),
     checkAll,
     async idle() {
       while (chains.size) await Promise.all([...chains.values()]);
     },
-  };
-}
-
-function publicStatus(s: SourceState): ManagedStatus {
-  return {
-    state: s.state,
-    subscriptionId: s.subscriptionId,
-    url: s.url,
-    lastCheckedAt: s.lastCheckedAt,
-    error: s.error,
-    lastAction: s.lastAction,
   };
 }

@@ -1,6 +1,7 @@
 // The Connect manager's timers on the injected clock: sleeps (rate limits) and
 // callbacks later (retries, the periodic check), all cancelled at once on stop.
 import type { Clock } from '../util/clock';
+import { ConnectError } from './types';
 
 export interface Waits {
   /** Aborted on cancelAll(): handed to connectors so a stop does not wait on the network. */
@@ -39,4 +40,23 @@ export function createWaits(clock: Clock): Waits {
       pending.clear();
     },
   };
+}
+
+/**
+ * Runs `fn`; when it fails with a rate-limited ConnectError, sleeps what the provider asked
+ * (Retry-After, `retryAfterMs`), else 1 s, 2 s, 4 s… (at most 60 s), and tries again, up to `tries` in all.
+ */
+export async function retryRateLimited<T>(
+  fn: () => Promise<T>,
+  tries: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof ConnectError) || err.kind !== 'rate-limited' || attempt >= tries) throw err;
+      await sleep(err.retryAfterMs ?? Math.min(60_000, 1000 * 2 ** (attempt - 1)));
+    }
+  }
 }
