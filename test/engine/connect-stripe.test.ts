@@ -191,6 +191,25 @@ describe('Connect: Stripe', () => {
     expect(fake.requests.filter((r) => r.path === '/v1/events').length).toBe(2); // 105 events: two pages
   });
 
+  it('a gap that ends while running (the public URL unreachable) is recovered, and the check re-creates a deleted endpoint', async () => {
+    await writeConfig(connected());
+    const e = await boot();
+    const first = onlyEndpoint();
+    const from = Date.now();
+    e.gaps.ledger.open('unreachable', from);
+    const missed = fake.addEvent('charge.succeeded', { created: Math.floor(from / 1000) });
+    fake.deleteEndpoint(first.id); // Stripe gave up on the URL meanwhile
+    const recovered = new Promise((ok) => e.bus.on('connect.recovered', ok));
+    e.gaps.ledger.close('unreachable', Date.now());
+    expect(await recovered).toMatchObject({ source: 'payments', recovered: 1, recreated: 1, reenabled: 0, notes: [] });
+    const second = onlyEndpoint();
+    expect(second.id).not.toBe(first.id);
+    const page = await e.handlers.listEvents({ source: 'payments', limit: 10 });
+    expect(page.items.map((x) => [x.providerEventId, x.recovered])).toEqual([[missed.id, true]]);
+    // The late webhook, signed with the re-created endpoint's secret: a duplicate.
+    expect(await fake.deliver(second.id, missed)).toMatchObject({ status: 200, body: { duplicate: true } });
+  });
+
   it('a key Stripe refuses gives the owner a sentence to act on, and the key appears nowhere', async () => {
     const wrong = 'rk_test_' + 'Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2';
     await writeConfig({
