@@ -73,4 +73,43 @@ describe('Connect Stripe from the dashboard', () => {
     expect(serve.stdout() + serve.stderr()).not.toContain(KEY);
     expect(problemsOf(page)).toEqual([]);
   });
+
+  it('after Hookdock was away, shows what Connect got back, with a Recovered badge, and moves the endpoint to the new port', async () => {
+    const before = [...fake!.endpoints.values()][0]!;
+    await browser?.close();
+    browser = null;
+    await serve!.stop();
+    // As if it had stopped without a clean exit 10 minutes ago, while Stripe went on.
+    await writeFile(
+      join(dir!, 'heartbeat'),
+      JSON.stringify({ at: new Date(Date.now() - 600_000).toISOString(), pid: 1 }),
+    );
+    const missed = fake!.addEvent('checkout.session.completed', {
+      object: { id: 'cs_test_1', object: 'checkout.session', amount_total: 4200, currency: 'eur' },
+    });
+    serve = await startServe(dir!, { env: { NODE_ENV: 'production', HOOKDOCK_STRIPE_API_BASE: fake!.url } });
+
+    browser = await launchBrowser();
+    const page = await openDashboard(browser, { dashboardUrl: serve.dashboardUrl } as Served, '#/feed');
+    const panel = page.getByRole('region', { name: 'While you were away' });
+    await panel.getByTestId('away-connect').waitFor();
+    expect(await panel.getByTestId('away-connect').textContent()).toBe('Payments: Hookdock got back 1 missed event.');
+    const row = page.locator('.feed-row', { hasText: 'Recovered' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('checkout.session.completed');
+    await screenshot(page, 'connect-recovered-feed');
+
+    // The receiver came back on another port: the endpoint was pointed there.
+    const after = [...fake!.endpoints.values()][0]!;
+    expect(after.id).toBe(before.id);
+    expect(after.url).toBe(`${serve.receiverUrl}/hooks/payments`);
+    const { body } = await dashboardApi<{ items: { providerEventId: string; recovered?: boolean }[] }>(
+      serve,
+      '/api/events?source=payments',
+    );
+    expect(body.items.filter((e) => e.providerEventId === missed.id)).toEqual([
+      expect.objectContaining({ recovered: true }),
+    ]);
+    expect(problemsOf(page)).toEqual([]);
+  });
 });

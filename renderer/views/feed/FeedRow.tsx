@@ -50,7 +50,7 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, index, onFocu
       </span>
       <span className="feed-what">
         <span className="feed-label">
-          {label}
+          <span className="feed-label-text">{label}</span>
           {event.test && (
             <span className="tag tag-test" title='Made by Hookdock&apos;s "Send a test event"; not counted.'>
               Test
