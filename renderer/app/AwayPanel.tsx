@@ -6,7 +6,7 @@ import type { RecoveryReport } from '../../shared/connect';
 import type { Gap, GapCause } from '../../shared/gaps';
 import { getApi } from '../api';
 import { Button } from '../components/Button';
-import { durationBetween, formatDateTime, formatDuration } from '../lib/format';
+import { durationBetween, formatDateTime, formatDuration, plural } from '../lib/format';
 import { useNames } from '../lib/names';
 
 const SEEN_KEY = 'hookdock.gapsSeen';
@@ -30,10 +30,10 @@ function readSeen(): string[] {
 
 /** "Hookdock got back 3 missed events and re-created the deleted subscription." */
 export function recoveryWords(r: RecoveryReport): string {
-  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   const did: string[] = [];
   if (r.recovered) did.push(`got back ${plural(r.recovered, 'missed event')}`);
-  if (r.redelivered) did.push(`asked for ${plural(r.redelivered, 'failed delivery')} to be sent again`);
+  if (r.redelivered)
+    did.push(`asked for ${plural(r.redelivered, 'failed delivery', 'failed deliveries')} to be sent again`);
   if (r.recreated) did.push('re-created the deleted subscription');
   if (r.reenabled) did.push('re-enabled the disabled subscription');
   if (did.length === 0)

@@ -97,6 +97,23 @@ describe('Connect manager', () => {
     expect(manager.managed('payments')?.lastAction).toMatch(/^Updated the subscribed event types at/);
   });
 
+  it('runs one operation per source at a time, however many changes come at once', async () => {
+    await start();
+    const busy = [
+      config.update((d) => void (d.sources[0]!.connect!.events = ['a.one'])),
+      manager.checkAll(),
+      config.update((d) => void (d.sources[0]!.connect!.events = ['a.two'])),
+      manager.checkAll(),
+    ];
+    base = 'https://three.example.test';
+    bus.emit('tunnel.urlChanged', { previous: null, url: base });
+    await Promise.all(busy);
+    await manager.idle();
+    expect(fake.maxInFlight()).toBe(1);
+    expect(fake.endpoints.size).toBe(1);
+    expect(endpoint()).toMatchObject({ url: 'https://three.example.test/hooks/payments', enabled_events: ['a.two'] });
+  });
+
   it('deletes the endpoint when the source is removed', async () => {
     await start();
     expect(fake.endpoints.size).toBe(1);

@@ -51,6 +51,8 @@ export interface FakeStripe {
   endpoints: Map<string, FakeEndpoint>;
   events: FakeEvent[];
   requests: FakeRequest[];
+  /** The most requests that were being answered at once (Hookdock sends one per source at a time). */
+  maxInFlight(): number;
   /** Registers an API key with its permissions. */
   addKey(key: string, perms?: KeyPermissions): void;
   /** The next `count` API requests are answered 429 with `Retry-After: retryAfterSec`. */
@@ -220,7 +222,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     return error(res, 404, `Unrecognized request URL (${req.method}: ${path}).`);
   };
 
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => inFlight--);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -254,6 +261,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     endpoints,
     events,
     requests,
+    maxInFlight: () => maxInFlight,
     addKey: (key, perms = 'all') => void keys.set(key, perms),
     rateLimitNext: (count, retryAfterSec) => void (limited = { count, retryAfterSec }),
     failNext: (count, status) => void (failing = { count, status }),
