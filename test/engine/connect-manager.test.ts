@@ -29,7 +29,7 @@ let manager: ConnectManager;
 const bus = createBus();
 const logger = memoryLogger();
 
-async function start(retryMs = 60_000) {
+async function start(retryMs = 60_000, checkEveryMs?: number) {
   await writeFile(
     join(dir, 'config.json'),
     JSON.stringify({
@@ -53,6 +53,7 @@ async function start(retryMs = 60_000) {
     gaps: () => [],
     registry: createConnectorRegistry(undefined, { HOOKDOCK_STRIPE_API_BASE: fake.url }),
     retryMs,
+    checkEveryMs,
   });
   await manager.start();
   await manager.idle();
@@ -112,6 +113,19 @@ describe('Connect manager', () => {
     expect(fake.maxInFlight()).toBe(1);
     expect(fake.endpoints.size).toBe(1);
     expect(endpoint()).toMatchObject({ url: 'https://three.example.test/hooks/payments', enabled_events: ['a.two'] });
+  });
+
+  it('checks every subscription on its own every checkEveryMs, and re-creates one deleted meanwhile', async () => {
+    await start(60_000, 50);
+    const first = endpoint();
+    const repaired = new Promise<void>((ok) =>
+      bus.on('connect.changed', ({ managed }) => managed?.state === 'repaired' && ok()),
+    );
+    fake.deleteEndpoint(first.id);
+    await repaired;
+    expect(fake.endpoints.size).toBe(1);
+    expect(endpoint().id).not.toBe(first.id);
+    expect(manager.managed('payments')?.lastAction).toMatch(/^Re-created the subscription Stripe had deleted at/);
   });
 
   it('deletes the endpoint when the source is removed', async () => {

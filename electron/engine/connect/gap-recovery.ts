@@ -81,5 +81,6 @@ export async function recoverGap(args: RecoverGapArgs): Promise<StoredReport> {
         : `Hookdock could not get the missed ${label} events back: something unexpected went wrong (see the log).`,
     );
   }
+  report.notes = [...new Set(report.notes)];
   return report;
 }

@@ -145,16 +145,8 @@ export async function check(
     );
     return { state, ...(!sub.enabled ? { reenabled: true } : {}) };
   }
-  return {
-    state: activeState(
-      current,
-      connector.provider,
-      sub,
-      now,
-      current.state === 'repaired' ? 'repaired' : 'active',
-      null,
-    ),
-  };
+  // Nothing wrong this time: `repaired` gives way to `active` (lastAction still says what was done).
+  return { state: activeState(current, connector.provider, sub, now, 'active', null) };
 }
 
 /** Deletes the subscription (Connect removed, or the source). Already gone counts as done. */
