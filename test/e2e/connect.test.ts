@@ -49,6 +49,7 @@ describe('Connect Stripe from the dashboard', () => {
     await card.getByLabel('Restricted API key').fill(KEY);
     await card.getByRole('checkbox', { name: 'checkout.session.completed' }).check();
     await card.getByRole('checkbox', { name: 'charge.refunded' }).check();
+    await screenshot(page, 'connect-stripe-form');
     await card.getByRole('button', { name: 'Connect', exact: true }).click();
 
     await card.getByTestId('managed').waitFor();
