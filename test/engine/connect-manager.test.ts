@@ -26,6 +26,8 @@ let base: string;
 let config: ConfigService;
 let store: ReturnType<typeof createStore>;
 let manager: ConnectManager;
+/** What start() started, stopped after each test. */
+const started: (() => Promise<void>)[] = [];
 const bus = createBus();
 const logger = memoryLogger();
 
@@ -56,6 +58,11 @@ async function start(retryMs = 60_000, checkEveryMs?: number) {
     checkEveryMs,
   });
   await manager.start();
+  started.push(
+    () => manager.stop(),
+    () => store.close(),
+    () => config.stop(),
+  );
   await manager.idle();
 }
 
@@ -67,9 +74,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await manager?.stop();
-  await store?.close();
-  await config?.stop();
+  for (const stop of started.splice(0)) await stop();
   await fake.close();
   await removeDir(dir);
 });
@@ -169,5 +174,17 @@ describe('Connect manager', () => {
     const encoded = createSecretsAtRest(codec).encode(raw);
     expect(JSON.stringify(encoded)).not.toContain(KEY);
     expect(createSecretsAtRest(codec).decode(encoded).raw).toEqual(raw);
+
+    // Through the config service on a real file: a hand-typed credential is saved back encoded.
+    await writeFile(join(dir, 'config.json'), JSON.stringify(raw));
+    const svc = createConfigService({ dataDir: dir, bus, logger, secretCodec: codec, pollMs: 50, debounceMs: 10 });
+    await svc.start();
+    try {
+      expect(svc.current().sources[0]!.connect?.credential).toBe(KEY);
+      await waitFor(async () => !(await readFile(join(dir, 'config.json'), 'utf8')).includes(KEY), 30_000);
+      expect(await readFile(join(dir, 'config.json'), 'utf8')).toContain('enc:');
+    } finally {
+      await svc.stop();
+    }
   });
 });
