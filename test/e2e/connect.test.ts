@@ -99,6 +99,9 @@ describe('Connect Stripe from the dashboard', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('checkout.session.completed');
     await screenshot(page, 'connect-recovered-feed');
+    await row.click();
+    await page.getByTestId('recovered-notice').waitFor();
+    expect(await page.getByTestId('recovered-notice').textContent()).toContain('fetched from the provider');
 
     // The receiver came back on another port: the endpoint was pointed there.
     const after = [...fake!.endpoints.values()][0]!;

@@ -70,6 +70,7 @@ describe('Connect: Stripe', () => {
     const endpoint = onlyEndpoint();
     expect(endpoint.url).toBe(`${e.receiverUrl()}/hooks/payments`);
     expect(endpoint.enabled_events).toEqual(EVENTS);
+    expect(endpoint.api_version).toMatch(/^\d{4}-\d{2}-\d{2}/); // the SDK's, as the events list answers
     expect(fake.requests.find((r) => r.method === 'POST')?.authorization).toBe(`Bearer ${KEY}`);
 
     const s = await source(e);

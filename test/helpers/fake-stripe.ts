@@ -18,6 +18,7 @@ export interface FakeEndpoint {
   enabled_events: string[];
   status: 'enabled' | 'disabled';
   description: string | null;
+  api_version: string | null;
   created: number;
   livemode: false;
   secret: string;
@@ -164,6 +165,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         enabled_events: events,
         status: 'enabled',
         description: typeof form.description === 'string' ? form.description : null,
+        api_version: typeof form.api_version === 'string' ? form.api_version : null,
         created: Math.floor(Date.now() / 1000),
         livemode: false,
         secret: 'whsec_' + randomBytes(24).toString('base64url'),

@@ -115,6 +115,9 @@ export const stripeConnector: ProviderConnector = {
         url: req.url,
         enabled_events: req.events as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
         description: 'Hookdock',
+        // The API version the events list answers in (the SDK's): a recovered event and a
+        // webhook for the same event then have the same shape for the owner's automations.
+        api_version: Stripe.API_VERSION as Stripe.WebhookEndpointCreateParams.ApiVersion,
       }),
     );
     return { subscription: toSubscription(endpoint), secret: endpoint.secret ?? null };
