@@ -9,6 +9,7 @@ import './styles/feed.css';
 import './styles/event.css';
 import './styles/pages.css';
 import './styles/gaps.css';
+import './styles/connect.css';
 import './styles/automations.css';
 
 const root = document.getElementById('root');

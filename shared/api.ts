@@ -16,6 +16,7 @@ import {
 import { DELIVERY_STATUSES, EVENT_STATUSES } from './statuses';
 import { STARTER_LANGUAGES } from './starters';
 import type { Gap } from './gaps';
+import type { ManagedStatus, PublicConnect } from './connect';
 import type { Delivery, EventStatus, EventSummary, HookEvent, Page, Run, Status } from './types';
 
 const eventStatus = z.enum(EVENT_STATUSES);
@@ -34,6 +35,19 @@ export const sourceInputSchema = z
     hmac: hmacSchema.optional(),
     eventType: extractorSchema.optional(),
     eventId: extractorSchema.optional(),
+    /**
+     * Connect (issue #14): omitted keeps the stored `connect`, null removes it (Hookdock then
+     * deletes the subscription); a missing or masked credential keeps the stored one.
+     */
+    connect: z
+      .object({
+        credential: z.string().optional(),
+        events: z.array(z.string().min(1).max(200)).min(1).max(200),
+        account: z.string().max(500).optional(),
+      })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -124,7 +138,14 @@ export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof apiArgs)[M]>;
 
 /** The config as it leaves the engine: secrets masked (see SECRET_MASK), `hasSecret` tells if one is set. */
 export type PublicConfig = Omit<Config, 'sources' | 'destinations' | 'tunnel'> & {
-  sources: (Config['sources'][number] & { hasSecret: boolean; webhookUrl: string | null })[];
+  sources: (Omit<Config['sources'][number], 'connect'> & {
+    hasSecret: boolean;
+    webhookUrl: string | null;
+    /** The credential masked; `hasCredential` says one is stored. */
+    connect?: PublicConnect;
+    /** What Hookdock last saw of the subscription it keeps; null for a source set up by hand. */
+    managed: ManagedStatus | null;
+  })[];
   destinations: (Config['destinations'][number] & { hasSecret: boolean })[];
   tunnel: Config['tunnel'] & { hasAuthtoken: boolean };
   /** os-keychain: secrets encrypted with the system keychain; plain-file: in a file only this user can read (0600). */

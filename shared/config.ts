@@ -5,6 +5,7 @@ import { actionSchema, legacyRunSchema, type ActionConfig } from './actions';
 import { conditionsSchema } from './conditions';
 import { PROVIDERS } from './types';
 import { looksLikeSecret } from './secret-shape';
+import { CONNECTABLE_PROVIDERS } from './connect';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use letters, digits, "-" or "_" (at most 64)');
 
@@ -24,6 +25,19 @@ export const hmacSchema = z
 
 export const providerSchema = z.enum(PROVIDERS);
 
+/**
+ * A source's `connect` (shared/connect.ts ConnectConfig): the owner's API credential for
+ * the provider (a secret, like `secret`), the event types to subscribe to, and `account`
+ * where the provider needs one (shop domain, repository, site URL).
+ */
+export const connectSchema = z
+  .object({
+    credential: z.string().min(1, 'paste the API key or token Hookdock should use'),
+    events: z.array(z.string().min(1).max(200)).min(1, 'pick at least one event type').max(200),
+    account: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+
 export const sourceSchema = z
   .object({
     id,
@@ -34,9 +48,18 @@ export const sourceSchema = z
     hmac: hmacSchema.optional(),
     eventType: extractorSchema.optional(),
     eventId: extractorSchema.optional(),
+    /** Hookdock creates and keeps the subscription with this credential (issue #14). */
+    connect: connectSchema.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (s.connect && !(CONNECTABLE_PROVIDERS as readonly string[]).includes(s.provider)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['connect'],
+        message: `Hookdock cannot connect a ${s.provider} source through an API: remove "connect" and paste the secret instead`,
+      });
+    }
     // No secret is allowed: Stripe, Shopify and Square show it only after an endpoint with the
     // source's URL exists. Such a source rejects every request (401) until the secret is pasted.
     if (s.provider === 'hmac' && !s.hmac) {

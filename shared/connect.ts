@@ -1,7 +1,16 @@
 // Connect: Hookdock creates and keeps a source's webhook subscription with the
 // owner's API credential for that provider (issue #14; ARCHITECTURE.md wave 2,
 // "Connect"). Pure types shared by the engine, the API and the renderer.
-import type { IsoTime } from './types';
+import type { IsoTime, ProviderId } from './types';
+
+/** Providers whose webhook subscriptions Hookdock can create through their API. */
+export const CONNECTABLE_PROVIDERS = [
+  'stripe',
+  'shopify',
+  'woocommerce',
+  'square',
+  'github',
+] as const satisfies readonly ProviderId[];
 
 /**
  * What a source's `connect` holds in config.json (and `PUT /api/sources/:id`).
@@ -56,4 +65,15 @@ export interface RecoveryReport {
   /** Sentences for what could not be done and why. */
   notes: string[];
   at: IsoTime;
+}
+
+/**
+ * `connect` as it leaves the engine (API answers, the renderer): the credential is the
+ * mask (shared/config.ts SECRET_MASK), `hasCredential` says whether one is stored.
+ */
+export interface PublicConnect {
+  credential: string;
+  hasCredential: boolean;
+  events: string[];
+  account?: string;
 }

@@ -1,5 +1,6 @@
 // Push events: name -> payload. The engine bus emits these; IPC and SSE forward
 // them unchanged, so the renderer sees the same thing in both hosts.
+import type { ManagedStatus, RecoveryReport } from './connect';
 import type { Gap, Reachability } from './gaps';
 import type { Delivery, EventSummary, Run, Status, TunnelStatus } from './types';
 
@@ -22,6 +23,10 @@ export interface PushEvents {
   'reachability.changed': Reachability;
   /** A gap was recorded, or an open one ended. */
   'gap.changed': Gap;
+  /** A connected source's subscription changed state (Connect, issue #14); `managed` null once disconnected. */
+  'connect.changed': { source: string; managed: ManagedStatus | null };
+  /** Connect recovered what it could of a gap for one source (shown in "While you were away"). */
+  'connect.recovered': RecoveryReport & { gapId: string };
   /**
    * A notify action fired (electron/engine/actions/notify/): the desktop shows it as a
    * notification, an open browser dashboard as a browser notification; clicking opens the event.
@@ -56,6 +61,8 @@ export const PUSH_EVENT_NAMES: readonly PushEventName[] = [
   'status.changed',
   'reachability.changed',
   'gap.changed',
+  'connect.changed',
+  'connect.recovered',
   'notify',
 ];
 

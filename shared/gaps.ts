@@ -1,5 +1,6 @@
 // Gap protection: spans when Hookdock was not receiving, and whether the
 // public URL can be reached from outside right now. Shared by engine and UI.
+import type { RecoveryReport } from './connect';
 import type { IsoTime, ProviderId } from './types';
 
 /** Why Hookdock was not receiving: not running, the computer slept, the tunnel was down, the probe failed. */
@@ -22,6 +23,8 @@ export interface Gap {
   to: IsoTime | null;
   cause: GapCause;
   sources: GapSource[];
+  /** What Connect did about this gap, one report per connected source (API answers only; issue #14). */
+  recoveries?: RecoveryReport[];
 }
 
 export type ReachabilityState = 'reachable' | 'unreachable' | 'unknown';

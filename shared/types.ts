@@ -70,6 +70,12 @@ export interface EventSummary {
    * The API always says true or false; stored events before this field read as false.
    */
   test?: boolean;
+  /**
+   * Not delivered by webhook: Hookdock got it back through the provider's API after a gap
+   * (Connect, issue #14). Shown with a "Recovered" badge; its duplicate key is the webhook's,
+   * so a late delivery of the same event is a duplicate. Absent on every other event.
+   */
+  recovered?: boolean;
   /** Optional: what ran for it (one entry per automation, latest run), for the feed's "what ran". */
   ran?: { automationId: string; status: RunStatus }[];
 }

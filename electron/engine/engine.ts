@@ -16,6 +16,7 @@ import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createGapProtection } from './gaps';
+import { createConnectManager } from './connect/manager';
 import { createCheckScriptHandlers } from './handlers/check-script';
 import { createTemplateHandlers } from './templates/handlers';
 import { createAutomationToolHandlers } from './handlers/automation-tools';
@@ -114,6 +115,25 @@ export function createEngine(options: EngineOptions): Engine {
     ...options.gaps,
   });
 
+  // Connect (issue #14): subscriptions kept through the providers' APIs, recovery after gaps.
+  const connect = createConnectManager({
+    dataDir,
+    bus,
+    clock,
+    logger,
+    store,
+    config,
+    fetch: options.fetch ?? globalThis.fetch,
+    webhookBase: () => tunnel.publicUrl() ?? receiverUrl(),
+    onAccepted: (summary) => {
+      void automations
+        .onEvent(summary)
+        .catch((err) => logger.error('Automations could not take a recovered event', { error: err }));
+    },
+    gaps: () => gaps.ledger.list(),
+    ...options.connect,
+  });
+
   const ctx: HandlerContext = {
     store,
     bus,
@@ -128,6 +148,7 @@ export function createEngine(options: EngineOptions): Engine {
     tunnel: () => tunnel,
     automations: () => automations,
     reachability: () => gaps.reachability(),
+    managed: (id) => connect.managed(id),
   };
 
   const handlers: ApiHandlers = combineHandlers(
@@ -142,7 +163,13 @@ export function createEngine(options: EngineOptions): Engine {
       now: () => clock.now(),
     }),
     automations.handlers, // replay, retries, outbox, pause, test runs
-    gaps.handlers, // listGaps
+    {
+      // listGaps, with what Connect recovered for each gap
+      listGaps: async (args) => {
+        const { items } = await gaps.handlers.listGaps(args);
+        return { items: items.map((g) => ({ ...g, recoveries: connect.reports(g.id) })) };
+      },
+    },
     createTemplateHandlers({ store }), // previewTemplate
   );
 
@@ -191,6 +218,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const fn of cleanups.splice(0)) fn();
     if (server) await server.drain();
     server = null;
+    await connect.stop().catch((err) => logger.warn('Connect did not stop cleanly', { error: err }));
     await automations.stop().catch((err) => logger.error('Automations did not stop cleanly', { error: err }));
     await store.close().catch((err) => logger.error('The store did not close cleanly', { error: err }));
     await config.stop();
@@ -206,6 +234,7 @@ export function createEngine(options: EngineOptions): Engine {
     receiverUrl,
     receiverPort: () => boundPort,
     gaps,
+    connect,
 
     async start() {
       await ensureWritableDir(dataDir);
@@ -231,6 +260,7 @@ export function createEngine(options: EngineOptions): Engine {
         logger.info(`Receiver listening on ${receiverUrl()}`);
         await automations.start();
         await gaps.start();
+        await connect.start();
       } catch (err) {
         server = null;
         for (const fn of undo.reverse()) await fn().catch(() => undefined);

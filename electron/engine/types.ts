@@ -5,6 +5,7 @@ import type { Config } from '../../shared/config';
 import type { Unsubscribe } from '../../shared/events';
 import type { EventSummary, Delivery, Run, TunnelStatus } from '../../shared/types';
 import type { GapOptions, GapProtection } from './gaps';
+import type { ConnectManager, ConnectManagerOptions } from './connect/manager';
 import type { Bus } from './util/bus';
 import type { Clock } from './util/clock';
 import type { Logger } from './util/logger';
@@ -52,6 +53,8 @@ export interface EngineOptions {
   };
   /** Gap protection timings and test hooks (see engine/gaps/index.ts GapOptions). */
   gaps?: Pick<GapOptions, 'heartbeatMs' | 'probeIntervalMs' | 'probeRetryMs' | 'networkSignature'>;
+  /** Connect timings and test hooks (engine/connect/manager.ts): the check interval (default 6 h), the retry wait, connectors. */
+  connect?: Pick<ConnectManagerOptions, 'checkEveryMs' | 'retryMs' | 'registry'>;
   /** Test hook handed to the store: called before every fsync; throwing simulates a failing disk (503 path). */
   storeFaults?: { beforeSync?: () => void };
 }
@@ -76,6 +79,8 @@ export interface Engine {
   receiverPort(): number;
   /** The gap ledger and the reachability checker. */
   readonly gaps: GapProtection;
+  /** Connect: the subscriptions Hookdock keeps (issue #14). */
+  readonly connect: ConnectManager;
 }
 
 export interface ConfigService {

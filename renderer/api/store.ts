@@ -110,6 +110,8 @@ export function startAppStore(api: Client): () => void {
       void refreshConfig(api);
       void refreshStatus(api);
     }),
+    // A connected source's subscription changed (Connect): its `managed` is in the config answer.
+    api.listen('connect.changed', () => void refreshConfig(api)),
     api.listen('automations.paused', ({ paused }) =>
       appStore.set((s) => ({ status: s.status ? { ...s.status, automationsPaused: paused } : s.status })),
     ),

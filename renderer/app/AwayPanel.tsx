@@ -2,10 +2,11 @@
 // and, per source, what its provider does about them. Shown until the owner
 // says "Got it"; a new gap shows it again.
 import { useEffect, useState } from 'react';
+import type { RecoveryReport } from '../../shared/connect';
 import type { Gap, GapCause } from '../../shared/gaps';
 import { getApi } from '../api';
 import { Button } from '../components/Button';
-import { durationBetween, formatDateTime, formatDuration } from '../lib/format';
+import { durationBetween, formatDateTime, formatDuration, plural } from '../lib/format';
 import { useNames } from '../lib/names';
 
 const SEEN_KEY = 'hookdock.gapsSeen';
@@ -27,6 +28,20 @@ function readSeen(): string[] {
   }
 }
 
+/** "Hookdock got back 3 missed events and re-created the deleted subscription." */
+export function recoveryWords(r: RecoveryReport): string {
+  const did: string[] = [];
+  if (r.recovered) did.push(`got back ${plural(r.recovered, 'missed event')}`);
+  if (r.redelivered)
+    did.push(`asked for ${plural(r.redelivered, 'failed delivery', 'failed deliveries')} to be sent again`);
+  if (r.recreated) did.push('re-created the deleted subscription');
+  if (r.reenabled) did.push('re-enabled the disabled subscription');
+  if (did.length === 0)
+    return r.notes.length ? 'Nothing could be recovered.' : 'Hookdock checked the subscription: nothing was missed.';
+  const text = did.length === 1 ? did[0]! : `${did.slice(0, -1).join(', ')} and ${did[did.length - 1]!}`;
+  return `Hookdock ${text}.`;
+}
+
 export function AwayPanel() {
   const [gaps, setGaps] = useState<Gap[]>([]);
   const [seen, setSeen] = useState<string[]>(readSeen);
@@ -40,10 +55,10 @@ export function AwayPanel() {
         () => undefined, // the header already says when Hookdock is not answering
       );
     load();
-    const off = api.listen('gap.changed', load);
+    const offs = [api.listen('gap.changed', load), api.listen('connect.recovered', load)];
     return () => {
       alive = false;
-      off();
+      offs.forEach((off) => off());
     };
   }, []);
 
@@ -95,6 +110,17 @@ export function AwayPanel() {
                 ))}
               </ul>
             )}
+            {(g.recoveries ?? []).map((r) => (
+              <p key={r.source} className="away-connect" data-testid="away-connect">
+                <strong title={`id: ${r.source}`}>{names.source(r.source)}</strong>: {recoveryWords(r)}
+                {r.notes.map((n) => (
+                  <span key={n} className="away-note">
+                    {' '}
+                    {n}
+                  </span>
+                ))}
+              </p>
+            ))}
           </li>
         ))}
       </ol>

@@ -2,6 +2,7 @@
 import type { PublicConfig } from '../../../shared/api';
 import { mapActionSecrets, type ActionConfig } from '../../../shared/actions';
 import { SECRET_MASK, type Config } from '../../../shared/config';
+import type { ManagedStatus } from '../../../shared/connect';
 
 /** The URL a provider must post to for this source. */
 export function webhookUrl(baseUrl: string, sourceId: string): string {
@@ -16,6 +17,8 @@ export function toPublicConfig(
   config: Config,
   baseUrl: string | null,
   secretsStorage: PublicConfig['secretsStorage'] = 'plain-file',
+  /** The Connect manager's view of each connected source (engine/connect/manager.ts). */
+  managed: (sourceId: string) => ManagedStatus | null = () => null,
 ): PublicConfig {
   return {
     ...config,
@@ -25,6 +28,10 @@ export function toPublicConfig(
       secret: s.secret ? SECRET_MASK : undefined,
       hasSecret: Boolean(s.secret),
       webhookUrl: baseUrl ? webhookUrl(baseUrl, s.id) : null,
+      connect: s.connect
+        ? { ...s.connect, credential: SECRET_MASK, hasCredential: Boolean(s.connect.credential) }
+        : undefined,
+      managed: s.connect ? managed(s.id) : null,
     })),
     // An action's secret that is set shows as the mask; an empty one stays empty (not set).
     automations: config.automations.map((a) => ({

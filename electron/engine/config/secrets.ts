@@ -1,4 +1,4 @@
-// Secrets at rest in config.json: sources[].secret, destinations[].secret,
+// Secrets at rest in config.json: sources[].secret, sources[].connect.credential, destinations[].secret,
 // actions' secrets (automations[].action: shared/actions.ts ACTION_SECRET_PATHS) and
 // tunnel.authtoken go through the host's SecretCodec (the OS keychain on the
 // desktop) on their way to and from the file. Without a codec (headless) they
@@ -30,11 +30,19 @@ export function mapSecretFields(raw: unknown, fn: (value: string, path: string) 
   for (const list of ['sources', 'destinations'] as const) {
     const items = raw[list];
     if (!Array.isArray(items)) continue;
-    out[list] = items.map((item: unknown, i) =>
-      isObject(item) && typeof item.secret === 'string'
-        ? { ...item, secret: fn(item.secret, `${list}[${i}].secret`) }
-        : item,
-    );
+    out[list] = items.map((item: unknown, i) => {
+      if (!isObject(item)) return item;
+      let copy = typeof item.secret === 'string' ? { ...item, secret: fn(item.secret, `${list}[${i}].secret`) } : item;
+      // A connected source's API credential (issue #14) is a secret like its signing secret.
+      const connect = item.connect;
+      if (isObject(connect) && typeof connect.credential === 'string') {
+        copy = {
+          ...copy,
+          connect: { ...connect, credential: fn(connect.credential, `${list}[${i}].connect.credential`) },
+        };
+      }
+      return copy;
+    });
   }
   // Actions' secrets (a forward's signing secret, an SMTP password): shared/actions.ts ACTION_SECRET_PATHS.
   if (Array.isArray(raw.automations)) {

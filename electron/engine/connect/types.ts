@@ -31,6 +31,12 @@ export interface ConnectorContext {
 export interface RecoveredDelivery {
   headers: Record<string, string>;
   body: string;
+  /**
+   * Optional: the duplicate key to store it under, when the provider's parse of these headers
+   * cannot give the key its webhook would have (e.g. a resource id + topic). Absent: the
+   * provider's own key (Stripe: the event id, the same as the webhook's).
+   */
+  dedupeKey?: string;
 }
 
 export interface RecoveryResult {

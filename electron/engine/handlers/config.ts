@@ -3,7 +3,8 @@
 // Secrets: a missing (or masked) secret keeps the stored one, so the UI never
 // needs to know it.
 import { randomBytes } from 'node:crypto';
-import type { ApiHandlers } from '../../../shared/api';
+import type { ApiHandlers, ApiParsedArgs } from '../../../shared/api';
+import type { ConnectConfig } from '../../../shared/connect';
 import { mapActionSecrets, type ActionConfig } from '../../../shared/actions';
 import { SECRET_MASK, type Config } from '../../../shared/config';
 import { toPublicConfig } from '../config/public';
@@ -33,6 +34,22 @@ function typedSecret(secret: string | undefined): string | undefined {
   return secret;
 }
 
+/**
+ * A source's `connect` after a save: omitted keeps the stored one, null removes it; a
+ * credential left out (or masked) keeps the stored credential. With none at all, zod's
+ * validation of the saved config names `connect.credential` as missing.
+ */
+function connectOf(
+  input: ApiParsedArgs<'saveSource'>['connect'],
+  stored: ConnectConfig | undefined,
+): ConnectConfig | undefined {
+  if (input === undefined) return stored;
+  if (input === null) return undefined;
+  const credential = typedSecret(input.credential) ?? stored?.credential ?? '';
+  const account = input.account?.trim() || undefined;
+  return { credential, events: input.events, ...(account ? { account } : {}) };
+}
+
 /** Replaces the item with the same id in place (keeping order), or appends it. */
 function upsert<T extends { id: string }>(list: T[], item: T): T[] {
   const i = list.findIndex((x) => x.id === item.id);
@@ -48,7 +65,8 @@ function removeOrThrow<T extends { id: string }>(list: T[], id: string, what: st
 }
 
 export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
-  const publicConfig = (config: Config) => toPublicConfig(config, baseUrl(ctx), ctx.config.secretsStorage?.());
+  const publicConfig = (config: Config) =>
+    toPublicConfig(config, baseUrl(ctx), ctx.config.secretsStorage?.(), (id) => ctx.managed?.(id) ?? null);
   const edit = async (mutate: (draft: Config) => void) => publicConfig(await ctx.config.update(mutate));
 
   return {
@@ -58,10 +76,11 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
       edit((draft) => {
         const stored = draft.sources.find((s) => s.id === input.id);
         const secret = typedSecret(input.secret) ?? stored?.secret;
-        const source = { ...input, secret };
+        const source = { ...input, secret, connect: connectOf(input.connect, stored?.connect) };
         // An unsigned source has no secret to keep.
         if (source.provider === 'none' && !typedSecret(input.secret)) delete source.secret;
         if (source.secret === undefined) delete source.secret;
+        if (source.connect === undefined) delete source.connect;
         draft.sources = upsert(draft.sources, source);
       }),
 

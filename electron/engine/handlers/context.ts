@@ -3,6 +3,7 @@
 // function of them.
 import type { TestMarks } from '../receiver/test-marks';
 import type { Reachability } from '../../../shared/gaps';
+import type { ManagedStatus } from '../../../shared/connect';
 import type { AutomationsService, EngineDeps, TunnelService } from '../types';
 
 /** The engine's shared services (EngineDeps) plus what only the handlers need. */
@@ -18,6 +19,8 @@ export interface HandlerContext extends EngineDeps {
   automations(): AutomationsService | null;
   /** The last reachability probe's outcome (engine/gaps). */
   reachability?(): Reachability;
+  /** Connect's status of a connected source (engine/connect/manager.ts); null for one set up by hand. */
+  managed?(sourceId: string): ManagedStatus | null;
 }
 
 /** Where providers post to: the public (tunnel) URL when there is one, else the local receiver. */

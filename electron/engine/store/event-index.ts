@@ -36,6 +36,7 @@ export function toSummary(e: StoredEvent | EventSummary): EventSummary {
     replayOf: e.replayOf ?? null,
     // Only when set: the flag stays out of every ordinary event's summary and record.
     ...(e.test ? { test: true } : {}),
+    ...(e.recovered ? { recovered: true } : {}),
   };
 }
 

@@ -116,7 +116,10 @@ export class DurableStore implements Store {
     return this.healthTracker.snapshot();
   }
 
-  async appendEvent(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
+  async appendEvent(
+    event: StoredEvent,
+    opts: { countRedelivery?: boolean } = {},
+  ): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
     this.assertOpen();
     const key = dedupeKey(event);
     const res = resourceKey(event);
@@ -126,10 +129,13 @@ export class DurableStore implements Store {
       const inflight = this.inflightKeys.get(key) ?? (res ? this.inflightKeys.get(res.key) : undefined);
       if (inflight) {
         await inflight.catch(() => {});
-        return this.appendEvent(event);
+        return this.appendEvent(event, opts);
       }
       const firstId = this.index.findDuplicate(key) ?? (res ? this.index.findResourceDuplicate(res) : undefined);
-      if (firstId !== undefined) return { id: firstId, duplicate: true, summary: await this.bumpRedelivery(firstId) };
+      if (firstId !== undefined) {
+        const first = opts.countRedelivery === false ? this.index.get(firstId)?.s : undefined;
+        return { id: firstId, duplicate: true, summary: first ?? (await this.bumpRedelivery(firstId)) };
+      }
       // Its first event was pruned by retention, less than 7 days after it came.
       const prunedId = this.retired.find(key) ?? (res ? this.retired.findResource(res) : undefined);
       if (prunedId !== undefined)

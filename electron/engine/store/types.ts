@@ -70,8 +70,12 @@ export interface Store {
    * nothing new but bumps the first event's `redeliveries`. Keys of pruned events
    * still count for 7 days from receipt (dedupe-keys.ts).
    * Throws StoreWriteError when it cannot persist.
+   * `countRedelivery: false` (Connect's recovery, which is no delivery) leaves `redeliveries` as it is.
    */
-  appendEvent(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }>;
+  appendEvent(
+    event: StoredEvent,
+    opts?: { countRedelivery?: boolean },
+  ): Promise<{ id: string; duplicate: boolean; summary: EventSummary }>;
   /** Durable status change; returns the new summary, or undefined for an unknown id. */
   setEventStatus(id: string, status: EventStatus): Promise<EventSummary | undefined>;
   getEvent(id: string): Promise<StoredEvent | undefined>;

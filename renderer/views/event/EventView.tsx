@@ -166,6 +166,12 @@ export function EventView({ id }: { id: string }) {
               {event.source}. It is left out of the counts, and runs automations only when you ask for it.
             </p>
           )}
+          {event.recovered && (
+            <p className="notice tone-info" data-testid="recovered-notice">
+              <strong>Recovered.</strong> Missed while Hookdock was away, and fetched from the provider&rsquo;s API
+              afterwards. If the provider delivers it late, that delivery is kept as a duplicate and runs nothing again.
+            </p>
+          )}
           {event.replayOf && (
             <p className="notice tone-info">
               This is an edited replay of <a href={href('events', event.replayOf)}>another event</a>.

@@ -50,10 +50,18 @@ export const FeedRow = memo(function FeedRow({ event, ran, active, index, onFocu
       </span>
       <span className="feed-what">
         <span className="feed-label">
-          {label}
+          <span className="feed-label-text">{label}</span>
           {event.test && (
             <span className="tag tag-test" title='Made by Hookdock&apos;s "Send a test event"; not counted.'>
               Test
+            </span>
+          )}
+          {event.recovered && (
+            <span
+              className="tag tag-recovered"
+              title="Missed while Hookdock was away; fetched from the provider's API."
+            >
+              Recovered
             </span>
           )}
           {event.replayOf && <span className="tag">edited replay</span>}

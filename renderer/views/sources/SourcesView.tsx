@@ -13,6 +13,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { Loading } from '../../components/Loading';
 import { toast, toastOnError } from '../../components/Toast';
 import { providerInfo } from '../../lib/providers';
+import { ConnectPanel } from './ConnectPanel';
 import { DeleteSourceBody } from './DeleteSourceBody';
 import { SourceForm } from './SourceForm';
 import { SourceSetup, WebhookUrl } from './SourceSetup';
@@ -99,6 +100,8 @@ export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }
                         {providerInfo(s.provider).name} ·{' '}
                         {s.provider === 'none' ? (
                           'unsigned'
+                        ) : s.connect ? (
+                          'managed by Hookdock'
                         ) : s.hasSecret ? (
                           'secret saved'
                         ) : (
@@ -118,10 +121,10 @@ export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }
                       </Button>
                       <Button
                         size="sm"
-                        variant={s.provider !== 'none' && !s.hasSecret ? 'primary' : 'ghost'}
+                        variant={s.provider !== 'none' && !s.hasSecret && !s.connect ? 'primary' : 'ghost'}
                         onClick={() => setEditing(s.id)}
                       >
-                        {s.provider !== 'none' && !s.hasSecret ? 'Paste its secret' : 'Edit'}
+                        {s.provider !== 'none' && !s.hasSecret && !s.connect ? 'Paste its secret' : 'Edit'}
                       </Button>
                       <Button
                         size="sm"
@@ -135,6 +138,7 @@ export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }
                   </div>
                   <div className="card-body source-body">
                     {open === s.id ? <SourceSetup source={s} /> : <WebhookUrl source={s} />}
+                    <ConnectPanel source={s} />
                   </div>
                 </>
               )}

@@ -1,0 +1,177 @@
+// Connect on a source card: for a provider Hookdock can set up through its API,
+// "Connect with an API key" (credential, event types, account where needed); once
+// connected, "Managed by Hookdock" with the subscription's state, id, URL, last
+// check, last action and error, and Disconnect. The credential is never shown back.
+import { useState } from 'react';
+import type { PublicConfig } from '../../../shared/api';
+import { connectKind, type ConnectKind } from '../../../shared/connect-kinds';
+import type { ManagedState } from '../../../shared/connect';
+import { getApi } from '../../api';
+import { appStore } from '../../api/store';
+import { Button } from '../../components/Button';
+import { Field } from '../../components/Field';
+import { SaveForm, SecretField, useSaveForm } from '../../components/Form';
+import { TextInput } from '../../components/inputs';
+import { toast, toastOnError } from '../../components/Toast';
+import { formatDateTime } from '../../lib/format';
+import { providerInfo } from '../../lib/providers';
+
+type Source = PublicConfig['sources'][number];
+
+const STATE_WORDS: Record<ManagedState, string> = {
+  connecting: 'Connecting…',
+  active: 'Active',
+  repaired: 'Active (repaired)',
+  error: 'Needs attention',
+  disconnected: 'Disconnected',
+};
+
+export function ConnectPanel({ source }: { source: Source }) {
+  const kind = connectKind(source.provider);
+  const [editing, setEditing] = useState(false);
+  if (!kind) return null;
+  if (editing || !source.connect) {
+    return editing ? (
+      <ConnectForm source={source} kind={kind} onDone={() => setEditing(false)} />
+    ) : (
+      <div className="connect-offer">
+        <p className="muted small">
+          Let Hookdock set up the webhook in {providerInfo(source.provider).name} and keep it working: no URL or secret
+          to copy.
+        </p>
+        <Button size="sm" onClick={() => setEditing(true)}>
+          Connect with an API key
+        </Button>
+      </div>
+    );
+  }
+  return <Managed source={source} onChange={() => setEditing(true)} />;
+}
+
+function Managed({ source, onChange }: { source: Source; onChange: () => void }) {
+  const m = source.managed;
+  const disconnect = () =>
+    toastOnError(async () => {
+      const config = await getApi().saveSource({ ...editable(source), connect: null });
+      appStore.set({ config });
+      toast('Disconnected: Hookdock deletes the webhook it made.');
+    });
+  return (
+    <section className="connect-managed" aria-label="Managed by Hookdock" data-testid="managed">
+      <div className="connect-head">
+        <strong>Managed by Hookdock</strong>
+        <span className={`tag ${m?.state === 'error' ? 'tag-danger' : 'tag-recovered'}`} data-testid="managed-state">
+          {STATE_WORDS[m?.state ?? 'connecting']}
+        </span>
+      </div>
+      {m?.error && (
+        <p className="notice tone-danger" role="alert" data-testid="managed-error">
+          {m.error}
+        </p>
+      )}
+      <dl className="connect-facts">
+        <dt>Subscription</dt>
+        <dd>
+          <code data-testid="managed-subscription">{m?.subscriptionId ?? '—'}</code>
+        </dd>
+        <dt>Sends to</dt>
+        <dd>
+          <code>{m?.url ?? '—'}</code>
+        </dd>
+        <dt>Events</dt>
+        <dd>{source.connect?.events.join(', ')}</dd>
+        <dt>Last checked</dt>
+        <dd>{m?.lastCheckedAt ? formatDateTime(m.lastCheckedAt) : 'not yet'}</dd>
+        <dt>Last action</dt>
+        <dd data-testid="managed-action">{m?.lastAction ?? '—'}</dd>
+      </dl>
+      <div className="test-row">
+        <Button size="sm" onClick={onChange}>
+          Change key or events
+        </Button>
+        <Button size="sm" variant="ghost" onClick={() => void disconnect()}>
+          Disconnect
+        </Button>
+      </div>
+    </section>
+  );
+}
+
+/** The source as saveSource takes it back (secret and credential left out: kept as stored). */
+function editable(s: Source) {
+  return {
+    id: s.id,
+    provider: s.provider,
+    ...(s.name ? { name: s.name } : {}),
+    ...(s.notificationUrl ? { notificationUrl: s.notificationUrl } : {}),
+    ...(s.hmac ? { hmac: s.hmac } : {}),
+    ...(s.eventType ? { eventType: s.eventType } : {}),
+    ...(s.eventId ? { eventId: s.eventId } : {}),
+  };
+}
+
+function ConnectForm({ source, kind, onDone }: { source: Source; kind: ConnectKind; onDone: () => void }) {
+  const name = providerInfo(source.provider).name;
+  const saved = source.connect;
+  const [credential, setCredential] = useState('');
+  const [account, setAccount] = useState(saved?.account ?? '');
+  const [picked, setPicked] = useState<string[]>((saved?.events ?? []).filter((e) => kind.commonEvents.includes(e)));
+  const [others, setOthers] = useState((saved?.events ?? []).filter((e) => !kind.commonEvents.includes(e)).join(', '));
+  const form = useSaveForm(async () => {
+    const events = [
+      ...picked,
+      ...others
+        .split(/[\s,]+/)
+        .map((e) => e.trim())
+        .filter(Boolean),
+    ];
+    if (!credential.trim() && !saved?.hasCredential)
+      return `Paste the ${kind.credentialLabel.toLowerCase()} from ${name}.`;
+    if (events.length === 0) return 'Pick at least one event type.';
+    if (kind.account && !account.trim()) return `Fill in ${kind.account.label.toLowerCase()}.`;
+    const config = await getApi().saveSource({
+      ...editable(source),
+      connect: {
+        ...(credential.trim() ? { credential: credential.trim() } : {}),
+        events: [...new Set(events)],
+        ...(account.trim() ? { account: account.trim() } : {}),
+      },
+    });
+    appStore.set({ config });
+    toast(`Connecting to ${name}…`);
+    onDone();
+  });
+  return (
+    <SaveForm className="connect-form" form={form} submitLabel={saved ? 'Save' : 'Connect'} onCancel={onDone}>
+      <SecretField
+        label={kind.credentialLabel}
+        hint={saved?.hasCredential ? 'A key is saved. Leave this empty to keep it.' : kind.credentialHint}
+        value={credential}
+        onChange={setCredential}
+        saved={Boolean(saved?.hasCredential)}
+        placeholder={kind.credentialPlaceholder}
+      />
+      {kind.account && (
+        <Field label={kind.account.label} hint={kind.account.hint}>
+          <TextInput value={account} onChange={setAccount} placeholder={kind.account.placeholder} />
+        </Field>
+      )}
+      <fieldset className="connect-events">
+        <legend className="field-label">Event types to receive</legend>
+        {kind.commonEvents.map((e) => (
+          <label key={e} className="check">
+            <input
+              type="checkbox"
+              checked={picked.includes(e)}
+              onChange={(ev) => setPicked(ev.target.checked ? [...picked, e] : picked.filter((x) => x !== e))}
+            />
+            <code>{e}</code>
+          </label>
+        ))}
+      </fieldset>
+      <Field label="Other event types (optional)" hint="Separated by commas, exactly as the provider names them.">
+        <TextInput value={others} onChange={setOthers} placeholder="invoice.upcoming, refund.created" />
+      </Field>
+    </SaveForm>
+  );
+}
