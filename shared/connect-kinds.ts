@@ -12,7 +12,7 @@ export interface ConnectKind {
   /** Placeholder showing the credential's shape, e.g. "rk_live_…". */
   credentialPlaceholder: string;
   /** Set for providers that need to know what the credential acts on. */
-  account?: { label: string; hint: string; placeholder: string };
+  account?: { label: string; hint: string; placeholder: string; optional?: boolean };
   /** Common event types (topics) to offer as checkboxes. */
   commonEvents: string[];
 }
@@ -37,7 +37,74 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       'customer.subscription.deleted',
     ],
   },
-  // Added at merge, one entry each: shopify, woocommerce (connect/shopify.ts, woocommerce.ts), github, square.
+  // shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin:
+  // a custom app's Admin API token; webhooks it creates are signed with the app's client secret.
+  shopify: {
+    credentialLabel: 'Admin API access token',
+    credentialHint:
+      'In Shopify admin: Settings > Apps and sales channels > Develop apps > Create an app, with only the "read_orders" Admin API scope; install it and copy the Admin API access token. Paste the app\'s API secret key as the source\'s signing secret: Shopify signs these webhooks with it.',
+    credentialPlaceholder: 'shpat_…',
+    account: {
+      label: 'Shop domain',
+      hint: "Your shop's myshopify.com address.",
+      placeholder: 'my-shop.myshopify.com',
+    },
+    commonEvents: [
+      'orders/create',
+      'orders/updated',
+      'orders/paid',
+      'orders/fulfilled',
+      'orders/cancelled',
+      'refunds/create',
+    ],
+  },
+  // woocommerce.github.io/woocommerce-rest-api-docs/#authentication: REST keys, Basic auth over HTTPS.
+  woocommerce: {
+    credentialLabel: 'REST API key',
+    credentialHint:
+      'In WordPress: WooCommerce > Settings > Advanced > REST API > Add key, permissions "Read/Write" (WooCommerce needs write to create webhooks). Paste it as consumer key and consumer secret joined by a colon: ck_…:cs_…',
+    credentialPlaceholder: 'ck_…:cs_…',
+    account: {
+      label: 'Site address',
+      hint: "Your shop's address, starting with https://",
+      placeholder: 'https://shop.example.com',
+    },
+    commonEvents: ['order.created', 'order.updated', 'order.deleted', 'customer.created', 'product.updated'],
+  },
+  // docs.github.com/en/rest/repos/webhooks: a fine-grained token with "Webhooks: read and write" only.
+  github: {
+    credentialLabel: 'Fine-grained personal access token',
+    credentialHint:
+      'On GitHub: Settings > Developer settings > Personal access tokens > Fine-grained tokens, for this one repository, with only the "Webhooks: read and write" repository permission (the organisation permission for an organisation hook).',
+    credentialPlaceholder: 'github_pat_…',
+    account: {
+      label: 'Repository or organisation',
+      hint: 'owner/repo, or org:name for an organisation hook.',
+      placeholder: 'acme/shop',
+    },
+    commonEvents: ['push', 'pull_request', 'issues', 'issue_comment', 'release', 'workflow_run'],
+  },
+  // developer.squareup.com/docs/webhooks/overview: subscriptions belong to the application.
+  square: {
+    credentialLabel: 'Personal access token',
+    credentialHint:
+      'In the Square Developer Console: your application > Credentials > Production (or Sandbox) access token. Square cannot narrow this token: make an application just for Hookdock.',
+    credentialPlaceholder: 'EAAA…',
+    account: {
+      label: 'Environment',
+      hint: 'Leave empty for your live account; write "sandbox" for a sandbox application.',
+      placeholder: '',
+      optional: true,
+    },
+    commonEvents: [
+      'payment.created',
+      'payment.updated',
+      'order.created',
+      'order.updated',
+      'refund.created',
+      'customer.created',
+    ],
+  },
 };
 
 export function connectKind(provider: ProviderId): ConnectKind | undefined {

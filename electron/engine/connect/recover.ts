@@ -40,13 +40,19 @@ export function readRecovered(
   const headers = flattenHeaders(delivery.headers);
   const parsed = parseDelivery(provider, raw, headers['content-type']);
   const { secret: _unused, ...unsigned } = source;
-  const read = provider.verify({ rawBody: raw, headers, source: unsigned, now, url: '' }, parsed.payload);
+  // `recovered`: providers whose webhook ids cannot be rebuilt (Shopify, WooCommerce) key it by its
+  // resource key (receiver/providers/resource-key.ts), which the webhook for the same change also carries.
+  const read = provider.verify(
+    { rawBody: raw, headers, source: unsigned, now, url: '', recovered: true },
+    parsed.payload,
+  );
   const result: ProviderResult = {
     ok: true,
     reason: `Recovered through the ${provider.label} API`,
     type: read.type,
     providerEventId: read.providerEventId,
     ...(delivery.dedupeKey ? { dedupeKey: delivery.dedupeKey } : read.dedupeKey ? { dedupeKey: read.dedupeKey } : {}),
+    ...(read.resourceKey ? { resourceKey: read.resourceKey } : {}),
   };
   return { ...buildEvent({ source, raw, parsed, headers, result, now }), recovered: true };
 }

@@ -2,18 +2,20 @@
 // provider is one file in connect/ plus one line below. The registry refuses a
 // repeated provider, and answers the API base each one talks to.
 import type { ProviderId } from '../../../shared/types';
+import { githubConnector } from './github';
+import { shopifyConnector } from './shopify';
+import { squareConnector } from './square';
 import { stripeConnector } from './stripe';
+import { woocommerceConnector } from './woocommerce';
 import type { ProviderConnector } from './types';
 
-// ---- connectors: one line each (shopify/woocommerce from h3, github/square from h4 at merge) ----
 const BUILTIN: ProviderConnector[] = [
   stripeConnector,
-  // shopifyConnector,      // connect/shopify.ts
-  // woocommerceConnector,  // connect/woocommerce.ts
-  // githubConnector,       // connect/github.ts
-  // squareConnector,       // connect/square.ts
+  shopifyConnector,
+  woocommerceConnector,
+  githubConnector,
+  squareConnector,
 ];
-// ---- end connectors ----
 
 export interface ConnectorRegistry {
   get(provider: ProviderId): ProviderConnector | undefined;

@@ -128,7 +128,7 @@ function ConnectForm({ source, kind, onDone }: { source: Source; kind: ConnectKi
     if (!credential.trim() && !saved?.hasCredential)
       return `Paste the ${kind.credentialLabel.toLowerCase()} from ${name}.`;
     if (events.length === 0) return 'Pick at least one event type.';
-    if (kind.account && !account.trim()) return `Fill in ${kind.account.label.toLowerCase()}.`;
+    if (kind.account && !kind.account.optional && !account.trim()) return `Fill in ${kind.account.label.toLowerCase()}.`;
     const config = await getApi().saveSource({
       ...editable(source),
       connect: {
