@@ -18,6 +18,8 @@ export interface HandlerContext extends EngineDeps {
   automations(): AutomationsService | null;
   /** The last reachability probe's outcome (engine/gaps). */
   reachability?(): Reachability;
+  /** Follow mode (server side): the followers' count and warnings, when the follow port is on. */
+  followers?(): { count: number; warnings: string[] };
 }
 
 /** Where providers post to: the public (tunnel) URL when there is one, else the local receiver. */
