@@ -88,9 +88,14 @@ export interface Store {
   /**
    * Drops events (and their segment files) older than `days`; runs/deliveries of
    * dropped events too. Dedupe keys of dropped events younger than 7 days are kept.
-   * `keepAfter` (follow mode's floor): no event with a larger id is dropped, whatever its age.
+   * `keepAfter` (follow mode's floor): no event with a larger id is dropped, whatever its age;
+   * `eventsKept` then counts the old events kept for it (whole segments: see segments.ts).
    */
-  prune(days: number, now: number, opts?: { keepAfter?: string }): Promise<{ eventsRemoved: number }>;
+  prune(
+    days: number,
+    now: number,
+    opts?: { keepAfter?: string },
+  ): Promise<{ eventsRemoved: number; eventsKept?: number }>;
 
   /**
    * Follow mode (engine/follow/server): ids of settled events after `after` (exclusive;
