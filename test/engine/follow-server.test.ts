@@ -133,3 +133,21 @@ describe('follow server: pages and acks', () => {
     expect((await engine.handlers.listFollowers({})).items[0]).toMatchObject({ ackedCursor: ids[2], behind: 0 });
   });
 });
+
+describe('follow server: warnings in the status', () => {
+  it('warns about a follower silent for a day, until it acknowledges', async () => {
+    let now = Date.now() - 2 * 86_400_000;
+    const { systemClock } = await import('../../electron/engine/util/clock');
+    engine = await startFollowEngine(dir, { clock: { ...systemClock, now: () => now } });
+    const id = await sendOne(engine, 1);
+    const { base, token } = await addFollower(engine, 'Shop PC');
+    expect((await engine.handlers.getStatus({})).followers).toEqual({ count: 1, warnings: [] });
+    now = Date.now();
+    const { followers } = await engine.handlers.getStatus({});
+    expect(followers?.warnings).toHaveLength(1);
+    expect(followers?.warnings[0]).toMatch(/^Follower "Shop PC" has not acknowledged any event for over a day/);
+    expect(followers?.warnings[0]).toMatch(/revoke it in Settings → Followers\.$/);
+    expect(await ack(base, token, id)).toBe(204);
+    expect((await engine.handlers.getStatus({})).followers).toEqual({ count: 1, warnings: [] });
+  });
+});
