@@ -33,8 +33,12 @@ export interface FollowAppDeps {
 
 type Authed = Request & { follower?: FollowerRecord };
 
+/** Clients whose failures are remembered at most; past it the budgets start afresh (bounded memory). */
+const MAX_CLIENTS = 10_000;
+
 export function createFollowApp(deps: FollowAppDeps): express.Express {
-  const failures = createRateLimiter();
+  let failures = createRateLimiter();
+  const clients = new Set<string>();
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -59,7 +63,13 @@ export function createFollowApp(deps: FollowAppDeps): express.Express {
       req.follower = follower;
       return next();
     }
-    const taken = failures.take(clientKey(req), deps.now(), FAIL_PER_SECOND, FAIL_BURST);
+    const key = clientKey(req);
+    if (!clients.has(key) && clients.size >= MAX_CLIENTS) {
+      clients.clear();
+      failures = createRateLimiter();
+    }
+    clients.add(key);
+    const taken = failures.take(key, deps.now(), FAIL_PER_SECOND, FAIL_BURST);
     if (!taken.ok) {
       res.setHeader('Retry-After', String(taken.retryAfterSec));
       return void sendError(
