@@ -60,3 +60,31 @@ describe('follow server: retention floor', () => {
     await store.close();
   });
 });
+
+describe('follow server: far-behind warning', () => {
+  it('warns when a follower is more than 10,000 events behind, and stops once it acknowledges', async () => {
+    const { FollowerBook } = await import('../../electron/engine/follow/server/followers');
+    const { followersStatus } = await import('../../electron/engine/follow/server/handlers');
+    const { createFollowStreams } = await import('../../electron/engine/follow/server/stream');
+    const store = await openStore(dir);
+    const events = Array.from({ length: 10_001 }, (_, i) => makeEvent(i));
+    for (let i = 0; i < events.length; i += 1000)
+      await Promise.all(events.slice(i, i + 1000).map((e) => store.appendEvent(e)));
+    const book = new FollowerBook(dir, memoryLogger(), Date.now);
+    await book.add('Warehouse PC');
+    const deps = {
+      store,
+      book,
+      streams: createFollowStreams({ store, logger: memoryLogger() }),
+      base: () => 'http://127.0.0.1:1',
+      now: Date.now,
+    };
+    const before = followersStatus(deps);
+    expect(before.warnings).toEqual([
+      'Follower "Warehouse PC" is 10,001 events behind: its events are kept until it catches up. Check that it is running, or revoke it in Settings → Followers.',
+    ]);
+    await book.ack(book.list()[0].id, events[1].id);
+    expect(followersStatus(deps).warnings).toEqual([]);
+    await store.close();
+  });
+});
