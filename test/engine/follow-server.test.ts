@@ -108,6 +108,10 @@ describe('follow server: pages and acks', () => {
     const { base, token } = await addFollower(engine);
     const p = await page(base, token, null);
     expect(p.events.map((e) => e.cursor)).toEqual([real, after]);
+    // A test event after the acknowledged cursor is not counted as behind.
+    await engine.handlers.sendTestEvent({ id: 'shop', runAutomations: false });
+    expect(await ack(base, token, after)).toBe(204);
+    expect((await engine.handlers.listFollowers({})).items[0].behind).toBe(0);
   });
 
   it('keeps each follower’s ack durably, never moving it back, across a restart', async () => {

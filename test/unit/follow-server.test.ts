@@ -74,6 +74,8 @@ describe('settled watermark', () => {
   it('moves the cursor past filtered ids, so a page is not empty while more lies ahead', () => {
     const p = settledIdsAfter(order, null, null, 1, (id) => id !== 'a1' && id !== 'a2');
     expect(p).toEqual({ ids: ['a3'], scanned: 'a3', behind: 2 });
+    // Filtered ids ahead are not counted as behind.
+    expect(settledIdsAfter(order, null, null, 1, (id) => id !== 'a4').behind).toBe(3);
   });
 
   it('holds the watermark at the smallest id in flight until it settles, and tells listeners', () => {

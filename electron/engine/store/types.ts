@@ -101,7 +101,7 @@ export interface Store {
    * Follow mode (engine/follow/server): ids of settled events after `after` (exclusive;
    * null = from the oldest), ascending, which is their commit order (store/settled.ts);
    * at most `limit`, without test events or edited copies. `scanned` is the cursor to
-   * continue after; `behind` how many settled ids lie past it.
+   * continue after; `behind` how many settled events (of those sent) lie past it.
    */
   followIds(after: string | null, limit: number): { ids: string[]; scanned: string | null; behind: number };
   /** fn runs each time an append settles (new settled events may be readable). Returns the unsubscribe. */
