@@ -146,11 +146,15 @@ export function createFollowApp(deps: FollowAppDeps): express.Express {
   return app;
 }
 
-/** The client a failed attempt is counted against: the socket's address, or for a loopback proxy its X-Forwarded-For client. */
+/**
+ * The client a failed attempt is counted against: the socket's address, or behind a loopback
+ * proxy the last X-Forwarded-For entry (the one that proxy appended; earlier ones are the
+ * client's own say, which it could vary at will to escape the budget).
+ */
 function clientKey(req: Request): string {
   const remote = req.socket.remoteAddress ?? '';
   const fwd = req.headers['x-forwarded-for'];
-  if (isLoopbackAddress(remote) && typeof fwd === 'string' && fwd) return fwd.split(',')[0].trim();
+  if (isLoopbackAddress(remote) && typeof fwd === 'string' && fwd) return fwd.split(',').pop()!.trim();
   return remote;
 }
 
