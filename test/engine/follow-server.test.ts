@@ -73,6 +73,13 @@ describe('follow server: pairing and tokens', () => {
     // A valid token still gets in while strangers are limited.
     const other = await addFollower(engine, 'Second');
     expect((await followGet(other.base, other.token, '/follow/v1/hello')).status).toBe(200);
+    // Behind a local proxy, a client is the address the proxy appended: varying the rest does not escape.
+    let proxied = 0;
+    for (let i = 0; i < 12 && proxied !== 429; i++) {
+      const xff = { 'X-Forwarded-For': `10.0.0.${i}, 203.0.113.7`, 'X-Forwarded-Proto': 'https' };
+      proxied = (await followGet(base, `hdf_y${i}`, '/follow/v1/hello', xff)).status;
+    }
+    expect(proxied).toBe(429);
   });
 });
 
