@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pkg from '../package.json';
 import { explainArgsError } from './cli-usage';
+import { FOLLOW_SERVER_ARGS, parseFollowServerOptions, type FollowServerOptions } from './cli-follow';
 import { createDashboardServer, loadOrCreateToken, type DashboardServer } from './engine/dashboard';
 import { createEngine } from './engine/engine';
 import { watchUnreachable } from './engine/gaps/exit-watch';
@@ -30,6 +31,14 @@ Options (each also an environment variable):
   --tunnel ngrok|none   HOOKDOCK_TUNNEL          default: ngrok when an authtoken is configured, else none
   --public-url URL      HOOKDOCK_PUBLIC_URL      your own tunnel's or reverse proxy's https:// address for this
                                                  receiver; used for webhook URLs and reachability checks (no ngrok)
+  --follow-port N       HOOKDOCK_FOLLOW_PORT     let followers (desktop Hookdocks) read events on this port
+                                                 (off unless given; 0 = any free port); see "Run it always on"
+  --follow-host H       HOOKDOCK_FOLLOW_HOST     follow API address (default 127.0.0.1); plain HTTP is refused
+                                                 from any other machine, so expose it through TLS
+  --follow-public-url URL
+                        HOOKDOCK_FOLLOW_PUBLIC_URL
+                                                 your own TLS proxy's https:// address for the follow port
+                                                 (pairing links start with it)
   --exit-when-unreachable MINUTES
                         HOOKDOCK_EXIT_WHEN_UNREACHABLE
                                                  exit with code 3 when the public URL has been unreachable that
@@ -50,7 +59,7 @@ function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'Hookdock');
 }
 
-interface ServeOptions {
+interface ServeOptions extends FollowServerOptions {
   dataDir: string;
   port: number;
   host: string;
@@ -87,6 +96,7 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
     tunnel: { type: 'string' },
     'exit-when-unreachable': { type: 'string' },
     'public-url': { type: 'string' },
+    ...FOLLOW_SERVER_ARGS,
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   } as const;
@@ -134,7 +144,14 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
       `${publicUrlName} is your own public address, so it cannot be used with --tunnel ngrok; pick one.`,
     );
   }
+  let follow: FollowServerOptions;
+  try {
+    follow = parseFollowServerOptions(values, env, parsePort);
+  } catch (err) {
+    throw err instanceof UsageError ? err : new UsageError((err as Error).message);
+  }
   return {
+    ...follow,
     exitWhenUnreachableMinutes: exitAfter === undefined ? null : Number(exitAfter),
     publicUrl,
     probeIntervalMs: testMs(env.HOOKDOCK_PROBE_INTERVAL_MS),
@@ -186,6 +203,9 @@ async function serve(opts: ServeOptions): Promise<void> {
     tunnel: opts.tunnel,
     ngrokAuthtoken: opts.ngrokAuthtoken,
     publicUrl: opts.publicUrl,
+    followPort: opts.followPort,
+    followHost: opts.followHost,
+    followPublicUrl: opts.followPublicUrl,
     gaps: { probeIntervalMs: opts.probeIntervalMs, probeRetryMs: opts.probeRetryMs },
     version: pkg.version,
     logger,
@@ -249,6 +269,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     printPublic(status.publicUrl);
     engine.bus.on('tunnel.changed', (t) => printPublic(t.state === 'online' ? t.url : null));
     print(`Dashboard: http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`);
+    // Followers pair with links made in the dashboard (Settings → Followers); this is their base.
+    if (engine.followPort() !== null) print(`Follow:    ${engine.followBase()}`);
     // Started, but not all is well (secrets this process cannot read): said where the owner looks first.
     if (status.configError) process.stderr.write(`hookdock: warning: ${status.configError}\n`);
   } catch (err) {

@@ -235,6 +235,11 @@ export interface Status {
   dataDir: string;
   /** Whether the public URL reaches this Hookdock (the last probe); unknown without a tunnel. */
   reachability?: Reachability;
+  /**
+   * Follow mode, server side (present when the follow port is on): how many followers, and a
+   * sentence for each that is far behind (over 10,000 events) or silent (no ack for 24 h).
+   */
+  followers?: { count: number; warnings: string[] };
 }
 
 export interface Page<T> {

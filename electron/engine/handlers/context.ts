@@ -21,6 +21,8 @@ export interface HandlerContext extends EngineDeps {
   reachability?(): Reachability;
   /** Connect's status of a connected source (engine/connect/manager.ts); null for one set up by hand. */
   managed?(sourceId: string): ManagedStatus | null;
+  /** Follow mode (server side): the followers' count and warnings, when the follow port is on. */
+  followers?(): { count: number; warnings: string[] };
 }
 
 /** Where providers post to: the public (tunnel) URL when there is one, else the local receiver. */

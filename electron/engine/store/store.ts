@@ -15,7 +15,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { createLogger, type Logger } from '../util/logger';
 import { type Collection, type EventQuery, type Store, type StoredEvent } from './types';
 import type { Faults } from './durable-file';
-import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
+import { EventIndex, PENDING, countsAsTraffic, dedupeKey, toSummary } from './event-index';
 import { resourceKey } from './resource-keys';
 import { searchTextOf } from './search-text';
 import { Journal } from './journal';
@@ -26,6 +26,7 @@ import { recordOf } from './event-payload';
 import { materialize, type HeldJson } from './segment-files';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
 import { RetiredKeys } from './dedupe-keys';
+import { SettledWatermark, settledIdsAfter } from './settled';
 import {
   loadCollections,
   StoredCollection,
@@ -77,6 +78,8 @@ export class DurableStore implements Store {
   private readonly healthTracker: HealthTracker;
   /** Dedupe keys of pruned events, kept 7 days from receipt (dedupe-keys.ts). */
   private readonly retired: RetiredKeys;
+  /** Ids being appended: what follow mode must not page past yet (settled.ts). */
+  private readonly settled = new SettledWatermark();
 
   constructor(opts: StoreOptions) {
     this.dir = path.join(opts.dataDir, 'store');
@@ -116,9 +119,31 @@ export class DurableStore implements Store {
     return this.healthTracker.snapshot();
   }
 
-  async appendEvent(
+  appendEvent(
     event: StoredEvent,
     opts: { countRedelivery?: boolean } = {},
+  ): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
+    // Registered synchronously, before anything can commit after it (settled.ts).
+    const done = this.settled.begin(event.id);
+    const appended = this.appendOnce(event, opts);
+    void appended.then(done, done);
+    return appended;
+  }
+
+  followIds(after: string | null, limit: number): { ids: string[]; scanned: string | null; behind: number } {
+    return settledIdsAfter(this.index.ids(), after, this.settled.below(), limit, (id) => {
+      const s = this.index.get(id)?.s;
+      return s !== undefined && countsAsTraffic(s);
+    });
+  }
+
+  onSettled(fn: () => void): () => void {
+    return this.settled.onSettled(fn);
+  }
+
+  private async appendOnce(
+    event: StoredEvent,
+    opts: { countRedelivery?: boolean },
   ): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
     this.assertOpen();
     const key = dedupeKey(event);
@@ -129,7 +154,7 @@ export class DurableStore implements Store {
       const inflight = this.inflightKeys.get(key) ?? (res ? this.inflightKeys.get(res.key) : undefined);
       if (inflight) {
         await inflight.catch(() => {});
-        return this.appendEvent(event, opts);
+        return this.appendOnce(event, opts);
       }
       const firstId = this.index.findDuplicate(key) ?? (res ? this.index.findResourceDuplicate(res) : undefined);
       if (firstId !== undefined) {
@@ -207,7 +232,11 @@ export class DurableStore implements Store {
     return this.getCollection(name) as unknown as Collection<T>;
   }
 
-  async prune(days: number, now: number): Promise<{ eventsRemoved: number }> {
+  async prune(
+    days: number,
+    now: number,
+    opts: { keepAfter?: string } = {},
+  ): Promise<{ eventsRemoved: number; eventsKept?: number }> {
     this.assertOpen();
     if (!(days > 0)) return { eventsRemoved: 0 };
     const cutoff = now - days * DAY;
@@ -221,16 +250,17 @@ export class DurableStore implements Store {
     }
     // Keys first, durably: a crash after the drop must not forget them (dedupe-keys.ts).
     await this.retired.keep(this.index.receivedBefore(new Date(cutoff).toISOString()), now);
+    const kept = { events: 0 };
     const dropped = await this.serialized(async () => {
       if (this.journal.rotated.length) return new Set<string>();
-      const ids = await this.segments.dropOlderThan(new Date(cutoff).toISOString());
+      const ids = await this.segments.dropOlderThan(new Date(cutoff).toISOString(), opts.keepAfter, kept);
       this.index.remove(ids);
       return ids;
     });
     const linked = ['runs', 'deliveries'].map((name) => this.getCollection(name));
     const records = (await deleteLinkedRecords(linked, this.index, dropped, cutoff)) + (await this.retired.expire(now));
     if (dropped.size || records) this.logger.info('Pruned old events', { events: dropped.size, records, days });
-    return { eventsRemoved: dropped.size };
+    return { eventsRemoved: dropped.size, ...(opts.keepAfter !== undefined ? { eventsKept: kept.events } : {}) };
   }
 
   /** Runs a checkpoint now (tests and benchmarks; normally it runs by itself). */

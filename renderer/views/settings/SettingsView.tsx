@@ -14,6 +14,7 @@ import { LoadingPage } from '../../components/Loading';
 import { toast } from '../../components/Toast';
 import { BrowserNotifySettings } from './BrowserNotifySettings';
 import { DesktopSettings } from './DesktopSettings';
+import { FollowersSettings } from './FollowersSettings';
 
 export function SettingsView() {
   const config = useAppState((s) => s.config);
@@ -23,6 +24,7 @@ export function SettingsView() {
       <PageHeader title="Settings" />
       <TunnelSettings config={config} />
       <KeepingSettings config={config} />
+      <FollowersSettings />
       <DesktopSettings />
       <BrowserNotifySettings />
       <AboutCard />
