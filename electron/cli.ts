@@ -11,6 +11,7 @@ import { createDashboardServer, loadOrCreateToken, type DashboardServer } from '
 import { createEngine } from './engine/engine';
 import { watchUnreachable } from './engine/gaps/exit-watch';
 import { parsePublicUrl } from './engine/tunnel/owner-url';
+import { parsePairingLink } from './engine/follow/client/link';
 import type { Engine } from './engine/types';
 import type { Reachability } from '../shared/gaps';
 import { systemClock } from './engine/util/clock';
@@ -35,6 +36,8 @@ Options (each also an environment variable):
                                                  exit with code 3 when the public URL has been unreachable that
                                                  long (fractions allowed, e.g. 0.5), so a supervisor
                                                  (systemd, Docker) restarts Hookdock
+  --follow LINK         HOOKDOCK_FOLLOW          receive through a Hookdock server: its pairing link (from the
+                                                 server's "Add a follower"); no tunnel is needed here then
                         HOOKDOCK_DASHBOARD_TOKEN dashboard token (default: random, kept in the data folder)
                         NGROK_AUTHTOKEN          ngrok authtoken (default: from config.json)
   -h, --help            show this help
@@ -63,6 +66,10 @@ interface ServeOptions {
   /** Test-only (HOOKDOCK_PROBE_INTERVAL_MS / HOOKDOCK_PROBE_RETRY_MS): reachability probe timings, ms. */
   probeIntervalMs: number | undefined;
   probeRetryMs: number | undefined;
+  /** Follow mode: the pairing link (a secret: never printed). */
+  follow: string | undefined;
+  /** Test-only (HOOKDOCK_FOLLOW_PING_TIMEOUT_MS): how long a silent follow stream is trusted, ms. */
+  followPingTimeoutMs: number | undefined;
 }
 
 /** A test-only timing from the environment: a positive whole number of ms, else the default. */
@@ -87,6 +94,7 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
     tunnel: { type: 'string' },
     'exit-when-unreachable': { type: 'string' },
     'public-url': { type: 'string' },
+    follow: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   } as const;
@@ -134,7 +142,24 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
       `${publicUrlName} is your own public address, so it cannot be used with --tunnel ngrok; pick one.`,
     );
   }
+  const follow = values.follow ?? (env.HOOKDOCK_FOLLOW || undefined);
+  if (follow !== undefined) {
+    try {
+      parsePairingLink(follow);
+    } catch (err) {
+      throw new UsageError(
+        `${values.follow !== undefined ? '--follow' : 'HOOKDOCK_FOLLOW'}: ${(err as Error).message}`,
+      );
+    }
+    if (tunnel === 'ngrok' || publicUrl) {
+      throw new UsageError(
+        'A follower receives through its server, so --follow cannot be used with --tunnel ngrok or --public-url.',
+      );
+    }
+  }
   return {
+    follow,
+    followPingTimeoutMs: testMs(env.HOOKDOCK_FOLLOW_PING_TIMEOUT_MS),
     exitWhenUnreachableMinutes: exitAfter === undefined ? null : Number(exitAfter),
     publicUrl,
     probeIntervalMs: testMs(env.HOOKDOCK_PROBE_INTERVAL_MS),
@@ -187,6 +212,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     ngrokAuthtoken: opts.ngrokAuthtoken,
     publicUrl: opts.publicUrl,
     gaps: { probeIntervalMs: opts.probeIntervalMs, probeRetryMs: opts.probeRetryMs },
+    follow: opts.follow,
+    followTiming: opts.followPingTimeoutMs ? { pingTimeoutMs: opts.followPingTimeoutMs } : undefined,
     version: pkg.version,
     logger,
   });
@@ -249,6 +276,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     printPublic(status.publicUrl);
     engine.bus.on('tunnel.changed', (t) => printPublic(t.state === 'online' ? t.url : null));
     print(`Dashboard: http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`);
+    if (status.follow)
+      print(`Following: ${status.follow.server || 'a server (its pairing link in config.json is not valid)'}`);
     // Started, but not all is well (secrets this process cannot read): said where the owner looks first.
     if (status.configError) process.stderr.write(`hookdock: warning: ${status.configError}\n`);
   } catch (err) {

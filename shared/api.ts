@@ -114,6 +114,12 @@ export const apiArgs = {
         .object({ concurrency: z.number().int().min(1).max(64).optional() })
         .strict()
         .optional(),
+      /** Follow mode: a pairing link to follow that server (the mask keeps the stored one), or null to stop following. */
+      follow: z
+        .object({ link: z.string().min(1).max(4096) })
+        .strict()
+        .nullable()
+        .optional(),
     })
     .strict(),
 } as const;
@@ -123,10 +129,12 @@ export type ApiArgs<M extends ApiMethod> = z.input<(typeof apiArgs)[M]>;
 export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof apiArgs)[M]>;
 
 /** The config as it leaves the engine: secrets masked (see SECRET_MASK), `hasSecret` tells if one is set. */
-export type PublicConfig = Omit<Config, 'sources' | 'destinations' | 'tunnel'> & {
+export type PublicConfig = Omit<Config, 'sources' | 'destinations' | 'tunnel' | 'follow'> & {
   sources: (Config['sources'][number] & { hasSecret: boolean; webhookUrl: string | null })[];
   destinations: (Config['destinations'][number] & { hasSecret: boolean })[];
   tunnel: Config['tunnel'] & { hasAuthtoken: boolean };
+  /** Follow mode: the pairing link masked (it carries a token); `server` its follow base, null when unreadable. */
+  follow: { link: string; server: string | null } | null;
   /** os-keychain: secrets encrypted with the system keychain; plain-file: in a file only this user can read (0600). */
   secretsStorage?: 'os-keychain' | 'plain-file';
 };

@@ -16,6 +16,7 @@ import type { HandlerContext } from './handlers/context';
 import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createGapProtection } from './gaps';
+import { createFollower } from './follow/client';
 import { createCheckScriptHandlers } from './handlers/check-script';
 import { createTemplateHandlers } from './templates/handlers';
 import { createAutomationToolHandlers } from './handlers/automation-tools';
@@ -102,6 +103,22 @@ export function createEngine(options: EngineOptions): Engine {
   const tunnel = options.publicUrl ? withOwnerPublicUrl(ngrokTunnel, options.publicUrl) : ngrokTunnel;
   // ---- end tunnel ----------------------------------------------------------
 
+  // ---- follow mode: receive through a Hookdock server; no tunnel of its own then ----
+  const follower = createFollower({
+    link: options.follow,
+    config,
+    store,
+    bus,
+    logger,
+    fetch: options.fetch,
+    timing: options.followTiming,
+    automations: () => automations,
+    onActiveChanged: (active) => {
+      if (active) void tunnel.stop();
+      else tunnel.start();
+    },
+  });
+
   const testMarks = createTestMarks();
   const gaps = createGapProtection({
     dataDir,
@@ -128,6 +145,7 @@ export function createEngine(options: EngineOptions): Engine {
     tunnel: () => tunnel,
     automations: () => automations,
     reachability: () => gaps.reachability(),
+    follow: () => follower.status(),
   };
 
   const handlers: ApiHandlers = combineHandlers(
@@ -191,6 +209,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const fn of cleanups.splice(0)) fn();
     if (server) await server.drain();
     server = null;
+    await follower.stop().catch((err) => logger.warn('Following did not stop cleanly', { error: err }));
     await automations.stop().catch((err) => logger.error('Automations did not stop cleanly', { error: err }));
     await store.close().catch((err) => logger.error('The store did not close cleanly', { error: err }));
     await config.stop();
@@ -206,6 +225,7 @@ export function createEngine(options: EngineOptions): Engine {
     receiverUrl,
     receiverPort: () => boundPort,
     gaps,
+    follower,
 
     async start() {
       await ensureWritableDir(dataDir);
@@ -236,7 +256,9 @@ export function createEngine(options: EngineOptions): Engine {
         for (const fn of undo.reverse()) await fn().catch(() => undefined);
         throw err;
       }
-      tunnel.start(); // never awaited: a slow or hung tunnel must not hold the receiver back
+      // Never awaited: a slow or hung tunnel must not hold the receiver back. A follower needs none.
+      if (!follower.active()) tunnel.start();
+      follower.start();
       cleanups.push(startRetention({ store, config, clock, logger }));
       cleanups.push(watchStatus({ bus, build: () => buildStatus(ctx), automations }));
     },

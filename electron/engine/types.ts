@@ -5,6 +5,7 @@ import type { Config } from '../../shared/config';
 import type { Unsubscribe } from '../../shared/events';
 import type { EventSummary, Delivery, Run, TunnelStatus } from '../../shared/types';
 import type { GapOptions, GapProtection } from './gaps';
+import type { Follower, FollowTiming } from './follow/client';
 import type { Bus } from './util/bus';
 import type { Clock } from './util/clock';
 import type { Logger } from './util/logger';
@@ -52,6 +53,13 @@ export interface EngineOptions {
   };
   /** Gap protection timings and test hooks (see engine/gaps/index.ts GapOptions). */
   gaps?: Pick<GapOptions, 'heartbeatMs' | 'probeIntervalMs' | 'probeRetryMs' | 'networkSignature'>;
+  /**
+   * Follow mode (issue #15): the pairing link of a Hookdock server to receive through
+   * (`--follow`, HOOKDOCK_FOLLOW); overrides config `follow.link`. While following, no tunnel.
+   */
+  follow?: string;
+  /** Follow mode timings (tests): see engine/follow/client/client.ts FollowTiming. */
+  followTiming?: FollowTiming;
   /** Test hook handed to the store: called before every fsync; throwing simulates a failing disk (503 path). */
   storeFaults?: { beforeSync?: () => void };
 }
@@ -76,6 +84,8 @@ export interface Engine {
   receiverPort(): number;
   /** The gap ledger and the reachability checker. */
   readonly gaps: GapProtection;
+  /** Follow mode: the follower (status, wake after sleep). */
+  readonly follower?: Follower;
 }
 
 export interface ConfigService {

@@ -3,6 +3,7 @@
 // function of them.
 import type { TestMarks } from '../receiver/test-marks';
 import type { Reachability } from '../../../shared/gaps';
+import type { FollowStatus } from '../../../shared/follow';
 import type { AutomationsService, EngineDeps, TunnelService } from '../types';
 
 /** The engine's shared services (EngineDeps) plus what only the handlers need. */
@@ -18,6 +19,8 @@ export interface HandlerContext extends EngineDeps {
   automations(): AutomationsService | null;
   /** The last reachability probe's outcome (engine/gaps). */
   reachability?(): Reachability;
+  /** Follow mode: the connection to the followed server, null when not following (engine/follow/client). */
+  follow?(): FollowStatus | null;
 }
 
 /** Where providers post to: the public (tunnel) URL when there is one, else the local receiver. */
