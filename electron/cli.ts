@@ -31,6 +31,14 @@ Options (each also an environment variable):
   --tunnel ngrok|none   HOOKDOCK_TUNNEL          default: ngrok when an authtoken is configured, else none
   --public-url URL      HOOKDOCK_PUBLIC_URL      your own tunnel's or reverse proxy's https:// address for this
                                                  receiver; used for webhook URLs and reachability checks (no ngrok)
+  --follow-port N       HOOKDOCK_FOLLOW_PORT     let followers (desktop Hookdocks) read events on this port
+                                                 (off unless given; 0 = any free port); see "Run it always on"
+  --follow-host H       HOOKDOCK_FOLLOW_HOST     follow API address (default 127.0.0.1); plain HTTP is refused
+                                                 from any other machine, so expose it through TLS
+  --follow-public-url URL
+                        HOOKDOCK_FOLLOW_PUBLIC_URL
+                                                 your own TLS proxy's https:// address for the follow port
+                                                 (pairing links start with it)
   --exit-when-unreachable MINUTES
                         HOOKDOCK_EXIT_WHEN_UNREACHABLE
                                                  exit with code 3 when the public URL has been unreachable that
@@ -63,6 +71,10 @@ interface ServeOptions {
   ngrokAuthtoken: string | undefined;
   exitWhenUnreachableMinutes: number | null;
   publicUrl: string | undefined;
+  /** Follow mode, server side: absent = off. */
+  followPort: number | undefined;
+  followHost: string | undefined;
+  followPublicUrl: string | undefined;
   /** Test-only (HOOKDOCK_PROBE_INTERVAL_MS / HOOKDOCK_PROBE_RETRY_MS): reachability probe timings, ms. */
   probeIntervalMs: number | undefined;
   probeRetryMs: number | undefined;
@@ -95,6 +107,9 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
     'exit-when-unreachable': { type: 'string' },
     'public-url': { type: 'string' },
     follow: { type: 'string' },
+    'follow-port': { type: 'string' },
+    'follow-host': { type: 'string' },
+    'follow-public-url': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   } as const;
@@ -157,9 +172,31 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
       );
     }
   }
+  const followPortText = values['follow-port'] ?? (env.HOOKDOCK_FOLLOW_PORT || undefined);
+  const followPort =
+    followPortText === undefined
+      ? undefined
+      : parsePort(followPortText, values['follow-port'] !== undefined ? '--follow-port' : 'HOOKDOCK_FOLLOW_PORT');
+  const followHost = values['follow-host'] ?? (env.HOOKDOCK_FOLLOW_HOST || undefined);
+  if (followHost === '') throw new UsageError('--follow-host cannot be empty.');
+  const followUrlName =
+    values['follow-public-url'] !== undefined ? '--follow-public-url' : 'HOOKDOCK_FOLLOW_PUBLIC_URL';
+  const rawFollowUrl = values['follow-public-url'] ?? (env.HOOKDOCK_FOLLOW_PUBLIC_URL || undefined);
+  let followPublicUrl: string | undefined;
+  try {
+    followPublicUrl = rawFollowUrl === undefined ? undefined : parsePublicUrl(rawFollowUrl, followUrlName);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if ((followHost !== undefined || followPublicUrl !== undefined) && followPort === undefined) {
+    throw new UsageError('--follow-host and --follow-public-url need --follow-port (or HOOKDOCK_FOLLOW_PORT).');
+  }
   return {
     follow,
     followPingTimeoutMs: testMs(env.HOOKDOCK_FOLLOW_PING_TIMEOUT_MS),
+    followPort,
+    followHost,
+    followPublicUrl,
     exitWhenUnreachableMinutes: exitAfter === undefined ? null : Number(exitAfter),
     publicUrl,
     probeIntervalMs: testMs(env.HOOKDOCK_PROBE_INTERVAL_MS),
@@ -211,6 +248,9 @@ async function serve(opts: ServeOptions): Promise<void> {
     tunnel: opts.tunnel,
     ngrokAuthtoken: opts.ngrokAuthtoken,
     publicUrl: opts.publicUrl,
+    followPort: opts.followPort,
+    followHost: opts.followHost,
+    followPublicUrl: opts.followPublicUrl,
     gaps: { probeIntervalMs: opts.probeIntervalMs, probeRetryMs: opts.probeRetryMs },
     follow: opts.follow,
     followTiming: opts.followPingTimeoutMs ? { pingTimeoutMs: opts.followPingTimeoutMs } : undefined,
@@ -278,6 +318,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     print(`Dashboard: http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`);
     if (status.follow)
       print(`Following: ${status.follow.server || 'a server (its pairing link in config.json is not valid)'}`);
+    // Followers pair with links made in the dashboard (Settings → Followers); this is their base.
+    if (engine.followPort() !== null) print(`Follow:    ${engine.followBase()}`);
     // Started, but not all is well (secrets this process cannot read): said where the owner looks first.
     if (status.configError) process.stderr.write(`hookdock: warning: ${status.configError}\n`);
   } catch (err) {

@@ -44,6 +44,9 @@ const API_METHOD_NAMES = {
   updateSettings: 1,
   listGaps: 1,
   previewTemplate: 1,
+  createFollower: 1,
+  listFollowers: 1,
+  revokeFollower: 1,
 } satisfies Record<ApiMethod, 1>;
 
 const DESKTOP_METHOD_NAMES = {

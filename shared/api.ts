@@ -16,6 +16,7 @@ import {
 import { DELIVERY_STATUSES, EVENT_STATUSES } from './statuses';
 import { STARTER_LANGUAGES } from './starters';
 import type { Gap } from './gaps';
+import type { FollowerInfo } from './follow';
 import type { Delivery, EventStatus, EventSummary, HookEvent, Page, Run, Status } from './types';
 
 const eventStatus = z.enum(EVENT_STATUSES);
@@ -96,6 +97,11 @@ export const apiArgs = {
   sendTestDelivery: byId,
   /** Renders a template (an action's text field) over a stored event, as a run would. */
   previewTemplate: z.object({ template: z.string().max(65_536), eventId: z.string().min(1).max(200) }).strict(),
+  /** Follow mode (server side): a new follower; its pairing link (with the token) is returned once. */
+  createFollower: z.object({ name: z.string().trim().min(1).max(100) }).strict(),
+  listFollowers: z.object({}).strict(),
+  /** Revokes the follower's token at once; its open stream is closed. */
+  revokeFollower: byId,
   updateSettings: z
     .object({
       tunnel: z
@@ -170,6 +176,10 @@ export interface ApiResults {
   listGaps: { items: Gap[] };
   /** text: the rendered text, or null with problem: a sentence saying what to fix. */
   previewTemplate: { text: string | null; problem: string | null };
+  /** pairingLink: `<follow base URL>/#<token>`, shown once; the server keeps only the token's hash. */
+  createFollower: { id: string; pairingLink: string };
+  listFollowers: { items: FollowerInfo[] };
+  revokeFollower: { id: string; revoked: boolean };
 }
 
 export type ApiHandlers = {
@@ -210,6 +220,9 @@ export const apiRoutes: { [M in ApiMethod]: { method: HttpMethod; path: string }
   updateSettings: { method: 'PUT', path: '/api/settings' },
   listGaps: { method: 'GET', path: '/api/gaps' },
   previewTemplate: { method: 'POST', path: '/api/templates/preview' },
+  createFollower: { method: 'POST', path: '/api/followers' },
+  listFollowers: { method: 'GET', path: '/api/followers' },
+  revokeFollower: { method: 'DELETE', path: '/api/followers/:id' },
 };
 
 export const API_METHODS = Object.keys(apiArgs) as ApiMethod[];

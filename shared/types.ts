@@ -226,6 +226,11 @@ export interface Status {
   reachability?: Reachability;
   /** Follow mode (issue #15): this computer's connection to the server it follows; null when not following. */
   follow?: FollowStatus | null;
+  /**
+   * Follow mode, server side (present when the follow port is on): how many followers, and a
+   * sentence for each that is far behind (over 10,000 events) or silent (no ack for 24 h).
+   */
+  followers?: { count: number; warnings: string[] };
 }
 
 export interface Page<T> {

@@ -39,6 +39,8 @@ import { systemClock } from './util/clock';
 import { createLogger } from './util/logger';
 import { createEngineActions, createEngineOutbox, createJobScheduler } from './work';
 import { makeDirs } from './util/mkdirs';
+import { raiseIdFloor } from './util/ids';
+import { createFollowServer, followOffHandlers } from './follow/server';
 
 export { StartupError };
 
@@ -94,6 +96,7 @@ export function createEngine(options: EngineOptions): Engine {
     ngrok: options.ngrok as NgrokLike | undefined,
     receiverPort: () => boundPort,
     receiverHost: () => host,
+    followPort: () => follow?.port() ?? 0,
     getConfig: () => config.current(),
     envAuthtoken: options.ngrokAuthtoken,
     override: options.publicUrl ? 'none' : options.tunnel,
@@ -118,6 +121,21 @@ export function createEngine(options: EngineOptions): Engine {
       else tunnel.start();
     },
   });
+  // Follow mode, server side: its own port, on only when asked for (issue #15).
+  const follow =
+    options.followPort === undefined
+      ? null
+      : createFollowServer({
+          store,
+          dataDir,
+          logger: logger.child('follow'),
+          version,
+          now: () => clock.now(),
+          getConfig: () => config.current(),
+          port: options.followPort,
+          host: options.followHost,
+          publicUrl: () => options.followPublicUrl ?? ngrokTunnel.followUrl?.() ?? null,
+        });
 
   const testMarks = createTestMarks();
   const gaps = createGapProtection({
@@ -146,6 +164,7 @@ export function createEngine(options: EngineOptions): Engine {
     automations: () => automations,
     reachability: () => gaps.reachability(),
     follow: () => follower.status(),
+    ...(follow ? { followers: () => follow.status() } : {}),
   };
 
   const handlers: ApiHandlers = combineHandlers(
@@ -162,6 +181,7 @@ export function createEngine(options: EngineOptions): Engine {
     automations.handlers, // replay, retries, outbox, pause, test runs
     gaps.handlers, // listGaps
     createTemplateHandlers({ store }), // previewTemplate
+    follow?.handlers ?? followOffHandlers(), // createFollower, listFollowers, revokeFollower
   );
 
   const receiverApp = createReceiverApp({
@@ -207,6 +227,7 @@ export function createEngine(options: EngineOptions): Engine {
       logger.warn('The tunnel did not stop cleanly', { error: err }),
     );
     for (const fn of cleanups.splice(0)) fn();
+    await follow?.stop().catch((err) => logger.warn('The follow API did not stop cleanly', { error: err }));
     if (server) await server.drain();
     server = null;
     await follower.stop().catch((err) => logger.warn('Following did not stop cleanly', { error: err }));
@@ -226,6 +247,8 @@ export function createEngine(options: EngineOptions): Engine {
     receiverPort: () => boundPort,
     gaps,
     follower,
+    followPort: () => (follow ? follow.port() : null),
+    followBase: () => (follow ? follow.base() : null),
 
     async start() {
       await ensureWritableDir(dataDir);
@@ -238,6 +261,9 @@ export function createEngine(options: EngineOptions): Engine {
           throw new StartupError(`The event store in ${dataDir} cannot be opened: ${(err as Error).message}`, err);
         });
         undo.push(() => store.close());
+        // No new id may sort before a stored one, even if the clock went back (store/settled.ts).
+        const newest = store.listEvents({ limit: 1 }).items[0];
+        if (newest) raiseIdFloor(newest.id);
         const srv = await listenReceiver({
           app: receiverApp,
           host,
@@ -249,6 +275,12 @@ export function createEngine(options: EngineOptions): Engine {
         boundPort = srv.port;
         undo.push(() => srv.drain());
         logger.info(`Receiver listening on ${receiverUrl()}`);
+        if (follow) {
+          await follow.start().catch((err: unknown) => {
+            throw new StartupError((err as Error).message, err);
+          });
+          undo.push(() => follow.stop());
+        }
         await automations.start();
         await gaps.start();
       } catch (err) {
@@ -259,7 +291,7 @@ export function createEngine(options: EngineOptions): Engine {
       // Never awaited: a slow or hung tunnel must not hold the receiver back. A follower needs none.
       if (!follower.active()) tunnel.start();
       follower.start();
-      cleanups.push(startRetention({ store, config, clock, logger }));
+      cleanups.push(startRetention({ store, config, clock, logger, floor: follow ? () => follow.floor() : undefined }));
       cleanups.push(watchStatus({ bus, build: () => buildStatus(ctx), automations }));
     },
 

@@ -51,6 +51,15 @@ export interface EngineOptions {
     keepAliveTimeoutMs?: number;
     stallMs?: number;
   };
+  /**
+   * Follow mode, server side (issue #15): the follow API's port (0 picks a free one); absent = off.
+   * Never the receiver's or the dashboard's port.
+   */
+  followPort?: number;
+  /** The follow API's bind address (default 127.0.0.1); other peers are refused over plain HTTP. */
+  followHost?: string;
+  /** The follow API's public https:// URL when the owner's own TLS proxy serves it (pairing links start with it). */
+  followPublicUrl?: string;
   /** Gap protection timings and test hooks (see engine/gaps/index.ts GapOptions). */
   gaps?: Pick<GapOptions, 'heartbeatMs' | 'probeIntervalMs' | 'probeRetryMs' | 'networkSignature'>;
   /**
@@ -86,6 +95,10 @@ export interface Engine {
   readonly gaps: GapProtection;
   /** Follow mode: the follower (status, wake after sleep). */
   readonly follower?: Follower;
+  /** The follow API's port after start(), or null when follow mode is off. */
+  followPort(): number | null;
+  /** What pairing links start with, or null when follow mode is off. */
+  followBase(): string | null;
 }
 
 export interface ConfigService {
@@ -133,6 +146,8 @@ export interface TunnelService {
   status(): TunnelStatus;
   /** The public URL while the tunnel is online (or briefly reconnecting), else null. */
   publicUrl(): string | null;
+  /** Follow mode: the follow port's public URL (its own ngrok endpoint) while online, else null. */
+  followUrl?(): string | null;
 }
 
 export interface EngineDeps {

@@ -21,6 +21,8 @@ export interface HandlerContext extends EngineDeps {
   reachability?(): Reachability;
   /** Follow mode: the connection to the followed server, null when not following (engine/follow/client). */
   follow?(): FollowStatus | null;
+  /** Follow mode (server side): the followers' count and warnings, when the follow port is on. */
+  followers?(): { count: number; warnings: string[] };
 }
 
 /** Where providers post to: the public (tunnel) URL when there is one, else the local receiver. */

@@ -26,6 +26,7 @@ export function buildStatus(ctx: HandlerContext): Status {
     dataDir: ctx.dataDir,
     ...(ctx.reachability ? { reachability: ctx.reachability() } : {}),
     follow: ctx.follow?.() ?? null,
+    ...(ctx.followers ? { followers: ctx.followers() } : {}),
   };
 }
 

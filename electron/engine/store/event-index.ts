@@ -115,6 +115,11 @@ export class EventIndex {
     return this.byId.has(id);
   }
 
+  /** Every id, ascending (read-only: follow mode pages through it, see settled.ts). */
+  ids(): readonly string[] {
+    return this.order;
+  }
+
   findDuplicate(key: string): string | undefined {
     return this.dedupe.get(key);
   }

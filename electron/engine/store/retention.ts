@@ -1,5 +1,7 @@
 // Retention: drops events older than config.retention.days at start, every hour,
-// and at once when the owner shortens the retention.
+// and at once when the owner shortens the retention. With followers (follow mode), never
+// an event a follower has not acknowledged: those are kept until it does or until
+// retention.days, whichever is later (issue #15).
 import type { ConfigService } from '../types';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
@@ -13,11 +15,18 @@ export function startRetention(opts: {
   config: ConfigService;
   clock: Clock;
   logger: Logger;
+  /** The smallest acknowledged cursor of the followers ('' = keep all; undefined = no followers). */
+  floor?: () => string | undefined;
 }): () => void {
   const { store, config, clock, logger } = opts;
   const prune = async () => {
     try {
-      const { eventsRemoved } = await store.prune(config.current().retention.days, clock.now());
+      const keepAfter = opts.floor?.();
+      const { eventsRemoved } = await store.prune(
+        config.current().retention.days,
+        clock.now(),
+        keepAfter === undefined ? {} : { keepAfter },
+      );
       if (eventsRemoved)
         logger.info(`Removed ${eventsRemoved} events older than ${config.current().retention.days} days`);
     } catch (err) {

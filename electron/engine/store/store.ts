@@ -15,7 +15,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { createLogger, type Logger } from '../util/logger';
 import { type Collection, type EventQuery, type Store, type StoredEvent } from './types';
 import type { Faults } from './durable-file';
-import { EventIndex, PENDING, dedupeKey, toSummary } from './event-index';
+import { EventIndex, PENDING, countsAsTraffic, dedupeKey, toSummary } from './event-index';
 import { searchTextOf } from './search-text';
 import { Journal } from './journal';
 import { HealthTracker, closedError, keepJournalBytes, normalize } from './store-health';
@@ -25,6 +25,7 @@ import { recordOf } from './event-payload';
 import { materialize, type HeldJson } from './segment-files';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
 import { RetiredKeys } from './dedupe-keys';
+import { SettledWatermark, settledIdsAfter } from './settled';
 import {
   loadCollections,
   StoredCollection,
@@ -76,6 +77,8 @@ export class DurableStore implements Store {
   private readonly healthTracker: HealthTracker;
   /** Dedupe keys of pruned events, kept 7 days from receipt (dedupe-keys.ts). */
   private readonly retired: RetiredKeys;
+  /** Ids being appended: what follow mode must not page past yet (settled.ts). */
+  private readonly settled = new SettledWatermark();
 
   constructor(opts: StoreOptions) {
     this.dir = path.join(opts.dataDir, 'store');
@@ -115,7 +118,26 @@ export class DurableStore implements Store {
     return this.healthTracker.snapshot();
   }
 
-  async appendEvent(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
+  appendEvent(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
+    // Registered synchronously, before anything can commit after it (settled.ts).
+    const done = this.settled.begin(event.id);
+    const appended = this.appendOnce(event);
+    void appended.then(done, done);
+    return appended;
+  }
+
+  followIds(after: string | null, limit: number): { ids: string[]; scanned: string | null; behind: number } {
+    return settledIdsAfter(this.index.ids(), after, this.settled.below(), limit, (id) => {
+      const s = this.index.get(id)?.s;
+      return s !== undefined && countsAsTraffic(s);
+    });
+  }
+
+  onSettled(fn: () => void): () => void {
+    return this.settled.onSettled(fn);
+  }
+
+  private async appendOnce(event: StoredEvent): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
     this.assertOpen();
     const key = dedupeKey(event);
     if (key) {
@@ -123,7 +145,7 @@ export class DurableStore implements Store {
       if (inflight) {
         // Same provider event arriving twice at once: decide after the first is written (or failed).
         await inflight.catch(() => {});
-        return this.appendEvent(event);
+        return this.appendOnce(event);
       }
       const firstId = this.index.findDuplicate(key);
       if (firstId !== undefined) return { id: firstId, duplicate: true, summary: await this.bumpRedelivery(firstId) };
@@ -192,7 +214,7 @@ export class DurableStore implements Store {
     return this.getCollection(name) as unknown as Collection<T>;
   }
 
-  async prune(days: number, now: number): Promise<{ eventsRemoved: number }> {
+  async prune(days: number, now: number, opts: { keepAfter?: string } = {}): Promise<{ eventsRemoved: number }> {
     this.assertOpen();
     if (!(days > 0)) return { eventsRemoved: 0 };
     const cutoff = now - days * DAY;
@@ -208,7 +230,7 @@ export class DurableStore implements Store {
     await this.retired.keep(this.index.receivedBefore(new Date(cutoff).toISOString()), now);
     const dropped = await this.serialized(async () => {
       if (this.journal.rotated.length) return new Set<string>();
-      const ids = await this.segments.dropOlderThan(new Date(cutoff).toISOString());
+      const ids = await this.segments.dropOlderThan(new Date(cutoff).toISOString(), opts.keepAfter);
       this.index.remove(ids);
       return ids;
     });

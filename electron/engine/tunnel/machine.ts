@@ -17,6 +17,8 @@ export interface TunnelTarget {
   authtoken: string;
   domain: string | null;
   serverAddr: string | null;
+  /** Follow mode: a second endpoint in the same session, forwarding to the follow port (issue #15). */
+  followAddr?: string | null;
 }
 
 export interface MachineOptions {
@@ -48,6 +50,8 @@ export interface TunnelMachine {
   stop(): Promise<void>;
   status(): TunnelStatus;
   publicUrl(): string | null;
+  /** The follow port's public URL while online, else null. */
+  followUrl(): string | null;
 }
 
 type Timer = unknown;
@@ -321,6 +325,8 @@ export function createTunnelMachine(opts: MachineOptions): TunnelMachine {
     },
     status: () => status,
     publicUrl: () => (status.state === 'online' || status.state === 'reconnecting' ? status.url : null),
+    followUrl: () =>
+      status.state === 'online' || status.state === 'reconnecting' ? (conn?.followUrl?.() ?? null) : null,
   };
 }
 

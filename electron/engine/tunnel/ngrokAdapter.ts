@@ -45,6 +45,8 @@ export interface ConnectRequest {
   domain: string | null;
   /** A custom agent ingress (tests point it at a local listener). */
   serverAddr: string | null;
+  /** Follow mode: also open a second endpoint (ngrok picks its URL) forwarding here, e.g. http://127.0.0.1:8790. */
+  followAddr?: string | null;
   version: string;
   /** The SDK lost its session; it reconnects by itself, this only reports it. */
   onDisconnect(reason: string): void;
@@ -56,6 +58,8 @@ export interface TunnelConnection {
   url: string;
   /** The listener's URL now (it may change after the SDK reconnects on its own). */
   currentUrl(): string | null;
+  /** The follow endpoint's URL now, when one was asked for. */
+  followUrl?(): string | null;
   close(): Promise<void>;
 }
 
@@ -89,10 +93,20 @@ export function createNgrokConnector(load: () => Promise<NgrokLike>): Connector 
       const listener = await endpoint.listenAndForward(req.addr);
       const url = listener.url();
       if (!url) throw new Error('ngrok gave no public URL for the tunnel');
+      // The follow port gets its own endpoint in the same session: never the receiver's URL,
+      // so the receiver port keeps serving webhooks only (invariant 5).
+      let follow: NgrokListener | null = null;
+      if (req.followAddr) {
+        let fe = session.httpEndpoint();
+        if (fe.forwardsTo) fe = fe.forwardsTo(req.followAddr);
+        follow = await fe.listenAndForward(req.followAddr);
+      }
       return {
         url,
         currentUrl: () => listener.url(),
+        ...(follow ? { followUrl: () => follow.url() } : {}),
         close: async () => {
+          await follow?.close().catch(() => undefined);
           await listener.close().catch(() => undefined);
           await session.close();
         },

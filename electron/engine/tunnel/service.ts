@@ -22,6 +22,8 @@ export interface TunnelOptions {
   /** Replaces the SDK adapter altogether (state-machine tests). */
   connector?: Connector;
   receiverPort: () => number;
+  /** Follow mode: the follow port (0 or absent: none), given a second ngrok endpoint. */
+  followPort?: () => number;
   /** The receiver's bind address; the tunnel forwards to loopback when it is a wildcard. */
   receiverHost?: () => string;
   getConfig: () => Config;
@@ -53,7 +55,13 @@ export const NEED_AUTHTOKEN =
 /** What to run, from the flag, the config and the environment. Pure. */
 export function planTunnel(
   config: Config,
-  o: { override?: 'ngrok' | 'none'; envAuthtoken?: string; addr: string; serverAddr: string | null },
+  o: {
+    override?: 'ngrok' | 'none';
+    envAuthtoken?: string;
+    addr: string;
+    serverAddr: string | null;
+    followAddr?: string | null;
+  },
 ): TunnelPlan {
   const authtoken = config.tunnel.authtoken || o.envAuthtoken || null;
   // Default: ngrok when an authtoken is configured, else none.
@@ -62,7 +70,13 @@ export function planTunnel(
   if (!authtoken) return { provider, target: null, problem: NEED_AUTHTOKEN };
   return {
     provider,
-    target: { addr: o.addr, authtoken, domain: config.tunnel.domain || null, serverAddr: o.serverAddr },
+    target: {
+      addr: o.addr,
+      authtoken,
+      domain: config.tunnel.domain || null,
+      serverAddr: o.serverAddr,
+      ...(o.followAddr ? { followAddr: o.followAddr } : {}),
+    },
     problem: null,
   };
 }
@@ -116,6 +130,7 @@ export function createTunnel(opts: TunnelOptions): TunnelService {
       envAuthtoken: opts.envAuthtoken,
       addr: addr(),
       serverAddr,
+      followAddr: opts.followPort?.() ? `http://127.0.0.1:${opts.followPort()}` : null,
     });
     const key = JSON.stringify(plan);
     if (!force && key === running) return;
@@ -189,5 +204,6 @@ export function createTunnel(opts: TunnelOptions): TunnelService {
     },
     status: () => machine.status(),
     publicUrl: () => machine.publicUrl(),
+    followUrl: () => machine.followUrl(),
   };
 }

@@ -32,6 +32,22 @@ export function newId(prefix: string, now = Date.now()): string {
   return `${prefix}_${time}${randomHex5()}`;
 }
 
+/**
+ * Never mint an id at or below `id` (one made by newId, e.g. the newest stored event's):
+ * called once the store is open, so a clock set back between two runs cannot make a new
+ * event sort before one a follower has already read (store/settled.ts).
+ */
+export function raiseIdFloor(id: string): void {
+  const at = id.indexOf('_') + 1;
+  const ms = parseInt(id.slice(at, at + 9), 36);
+  const s = parseInt(id.slice(at + 9, at + 12), 36);
+  if (!Number.isFinite(ms) || !Number.isFinite(s)) return;
+  if (ms > lastMs || (ms === lastMs && s > seq)) {
+    lastMs = ms;
+    seq = s;
+  }
+}
+
 /** The creation time encoded in an id made by newId. */
 export function idTime(id: string): number {
   const t = id.slice(id.indexOf('_') + 1, id.indexOf('_') + 10);

@@ -1,0 +1,135 @@
+// Follow mode, server side: pairing, tokens at rest, pages, acks, revocation (real engine, real HTTP).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FollowHello, FollowerInfo } from '../../shared/follow';
+import type { Engine } from '../../electron/engine/types';
+import { makeTempDir, removeDir } from '../helpers/tmp';
+import { ack, addFollower, followGet, page, sendOne, startFollowEngine, writeConfig } from './follow-server-helpers';
+
+let dir: string;
+let engine: Engine | null;
+
+beforeEach(async () => {
+  dir = await makeTempDir();
+  await writeConfig(dir);
+  engine = null;
+});
+
+afterEach(async () => {
+  await engine?.stop();
+  await removeDir(dir);
+});
+
+describe('follow server: pairing and tokens', () => {
+  it('serves the follow API on its own port, never the receiver or the dashboard port', async () => {
+    engine = await startFollowEngine(dir);
+    const port = engine.followPort();
+    expect(port).toBeGreaterThan(0);
+    expect(port).not.toBe(engine.receiverPort());
+    expect(engine.followBase()).toBe(`http://127.0.0.1:${port}`);
+    // The receiver does not answer follow routes.
+    const onReceiver = await fetch(`${engine.receiverUrl()}/follow/v1/hello`);
+    expect(onReceiver.status).toBe(404);
+  });
+
+  it('makes a one-time pairing link whose token is stored only as a SHA-256 hash', async () => {
+    engine = await startFollowEngine(dir);
+    const { id, base, token } = await addFollower(engine, 'Office laptop');
+    expect(base).toBe(engine.followBase());
+    expect(token).toMatch(/^hdf_[A-Za-z0-9_-]{43}$/);
+    const file = await readFile(join(dir, 'followers.json'), 'utf8');
+    expect(file).not.toContain(token);
+    expect(file).not.toContain(token.slice(4));
+    const { createHash } = await import('node:crypto');
+    expect(file).toContain(createHash('sha256').update(token).digest('hex'));
+    const hello = await followGet(base, token, '/follow/v1/hello');
+    expect(hello.status).toBe(200);
+    const body = (await hello.json()) as FollowHello;
+    expect(body.follower).toEqual({ id, name: 'Office laptop' });
+    expect(body.version).toBe('9.9.9-test');
+    expect(body.sources.map((s) => s.id)).toContain('shop');
+    expect(JSON.stringify(body)).not.toContain('shopify-test-secret');
+    const list = await engine.handlers.listFollowers({});
+    expect(list.items).toEqual([
+      expect.objectContaining({ id, name: 'Office laptop', ackedCursor: null, connected: false }),
+    ]);
+    expect(JSON.stringify(list)).not.toContain(token);
+  });
+
+  it('answers 401 to a missing, wrong or revoked token, and 429 after many wrong ones', async () => {
+    engine = await startFollowEngine(dir);
+    const { id, base, token } = await addFollower(engine);
+    expect((await fetch(`${base}/follow/v1/hello`)).status).toBe(401);
+    const wrong = await followGet(base, 'hdf_' + 'A'.repeat(43), '/follow/v1/hello');
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toMatch(/pairing link/);
+    await engine.handlers.revokeFollower({ id });
+    expect((await followGet(base, token, '/follow/v1/hello')).status).toBe(401);
+    expect((await followGet(base, token, '/follow/v1/events')).status).toBe(401);
+    let last = 0;
+    for (let i = 0; i < 12 && last !== 429; i++) last = (await followGet(base, `hdf_x${i}`, '/follow/v1/hello')).status;
+    expect(last).toBe(429);
+    // A valid token still gets in while strangers are limited.
+    const other = await addFollower(engine, 'Second');
+    expect((await followGet(other.base, other.token, '/follow/v1/hello')).status).toBe(200);
+  });
+});
+
+describe('follow server: pages and acks', () => {
+  it('pages stored events oldest first with full data, and says how many are behind', async () => {
+    engine = await startFollowEngine(dir);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await sendOne(engine, i));
+    const { base, token } = await addFollower(engine);
+    const first = await page(base, token, null, 2);
+    expect(first.events.map((e) => e.cursor)).toEqual(ids.slice(0, 2));
+    expect(first.next).toBe(ids[1]);
+    expect(first.behind).toBe(3);
+    const e = first.events[0].event;
+    expect(e.id).toBe(ids[0]);
+    expect(e.headers['x-shopify-topic']).toBeTruthy();
+    expect(e.payload).toMatchObject({ n: 0 });
+    expect('text' in e.body && JSON.parse(e.body.text)).toMatchObject({ n: 0 });
+    const rest = await page(base, token, first.next, 1000);
+    expect(rest.events.map((x) => x.cursor)).toEqual(ids.slice(2));
+    expect(rest.behind).toBe(0);
+    const none = await page(base, token, rest.next);
+    expect(none).toEqual({ events: [], next: ids[4], behind: 0 });
+    expect((await followGet(base, token, '/follow/v1/events?after=../etc')).status).toBe(400);
+  });
+
+  it('leaves out the owner’s test events', async () => {
+    engine = await startFollowEngine(dir);
+    const real = await sendOne(engine, 1);
+    const test = await engine.handlers.sendTestEvent({ id: 'shop', runAutomations: false });
+    expect(test.eventId).toBeTruthy();
+    const after = await sendOne(engine, 2);
+    const { base, token } = await addFollower(engine);
+    const p = await page(base, token, null);
+    expect(p.events.map((e) => e.cursor)).toEqual([real, after]);
+  });
+
+  it('keeps each follower’s ack durably, never moving it back, across a restart', async () => {
+    engine = await startFollowEngine(dir);
+    const ids = [await sendOne(engine, 1), await sendOne(engine, 2), await sendOne(engine, 3)];
+    const { id, base, token } = await addFollower(engine);
+    expect(await ack(base, token, ids[1])).toBe(204);
+    expect(await ack(base, token, ids[0])).toBe(204); // older: ignored
+    expect(await ack(base, token, 'evt_doesnotexist')).toBe(400);
+    const saved = JSON.parse(await readFile(join(dir, 'followers.json'), 'utf8')) as {
+      followers: { id: string; ackedCursor: string }[];
+    };
+    expect(saved.followers.find((f) => f.id === id)?.ackedCursor).toBe(ids[1]);
+    await engine.stop();
+    engine = await startFollowEngine(dir);
+    const [info] = (await engine.handlers.listFollowers({})).items as FollowerInfo[];
+    expect(info.ackedCursor).toBe(ids[1]);
+    expect(info.behind).toBe(1);
+    const b2 = engine.followBase()!;
+    expect(await ack(b2, token, ids[0])).toBe(204);
+    expect((await engine.handlers.listFollowers({})).items[0].ackedCursor).toBe(ids[1]);
+    expect(await ack(b2, token, ids[2])).toBe(204);
+    expect((await engine.handlers.listFollowers({})).items[0]).toMatchObject({ ackedCursor: ids[2], behind: 0 });
+  });
+});
