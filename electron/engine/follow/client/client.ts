@@ -93,29 +93,33 @@ export function createFollowClient(opts: FollowClientOptions): FollowClient {
     opts.onStatus?.(status);
   };
 
-  /** Stores, runs, then records the cursor: in that order, each durable before the next. */
-  const commit = async (batch: FollowedEvent[]) => {
-    const applied = await applyBatch(opts, batch);
-    const last = batch.at(-1)!.cursor;
+  /** Stores, runs, then records the cursor (`upTo`: a page's `next`, past events the server skipped). */
+  const commit = async (batch: FollowedEvent[], upTo?: string | null) => {
+    const applied = batch.length ? await applyBatch(opts, batch) : null;
+    const last = upTo ?? batch.at(-1)?.cursor ?? null;
+    if (last === null || last === cursor) return;
     await cursors.save(server, followerId, last);
     cursor = last;
     acks.note(last, batch.length);
-    if (applied.lastReceivedAt) setStatus({ lastEventAt: applied.lastReceivedAt });
+    if (applied?.lastReceivedAt) setStatus({ lastEventAt: applied.lastReceivedAt });
   };
 
   const catchUp = async (signal: AbortSignal) => {
     setStatus({ state: 'catching-up' });
-    let pending = wire.page(cursor, t.pageLimit, signal);
+    let after = cursor;
+    let pending = wire.page(after, t.pageLimit, signal);
     for (;;) {
       const page = await pending;
-      const more = page.behind > 0 && page.events.length > 0;
+      const next = page.next ?? page.events.at(-1)?.cursor ?? after;
+      const more = page.behind > 0 && next !== after;
       // The next page is fetched while this one is written.
       if (more) {
-        pending = wire.page(page.events.at(-1)!.cursor, t.pageLimit, signal);
+        pending = wire.page(next, t.pageLimit, signal);
         pending.catch(() => undefined);
       }
-      if (page.events.length) await commit(page.events);
+      await commit(page.events, next);
       setStatus({ behind: page.behind });
+      after = next;
       if (!more) return;
     }
   };
