@@ -4,7 +4,8 @@
 //     is emitted once the event is durable there). Goal: p50 <= 20 ms, p99 <= 100 ms.
 //  2. Catch-up speed: 100,000 events already on the server (written through the store API
 //     before it starts), then a new follower starts; events/s until it stored them all.
-//     Goal: >= 5,000 events/s.
+//     Goal: >= 5,000 events/s. Then the same gap served from memory, to tell the follower's
+//     own ingest speed from the server's page reads.
 // Run: node --expose-gc --import tsx test/bench/follow.ts   (or npm run bench follow)
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import type { StoredEvent } from '../../electron/engine/store/types';
 import { newId } from '../../electron/engine/util/ids';
 import { memoryLogger } from '../../electron/engine/util/logger';
 import type { Status } from '../../shared/types';
+import { startFakeFollowServer } from '../helpers/follow-server';
 import { dashboardApi, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
 
 const LATENCY_EVENTS = 400;
@@ -163,11 +165,40 @@ async function catchUp() {
   console.log(`  follower stored ${status.counts.events.toLocaleString('en')} events`);
 }
 
+/**
+ * The follower's own ingest speed, apart from how fast the server reads its pages: the same
+ * gap served from memory by the test's small follow API server (test/helpers/follow-server.ts).
+ */
+async function ingestOnly() {
+  const fake = await startFakeFollowServer();
+  try {
+    for (let i = 0; i < GAP; i += 10_000) fake.add(Math.min(10_000, GAP - i));
+    const followerDir = await mkdtemp(join(tmpdir(), 'hookdock-bench-follow-fol-'));
+    dirs.push(followerDir);
+    await writeFile(join(followerDir, 'config.json'), JSON.stringify({ tunnel: { provider: 'none' } }));
+    const follower = await startServe(followerDir, { args: ['--follow', fake.link], timeoutMs: 120_000 });
+    procs.push(follower);
+    const ready = performance.now();
+    for (;;) {
+      const status = (await dashboardApi<Status>(follower, '/api/status')).body;
+      if (status.counts.events >= GAP && status.follow?.state === 'following') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const secs = (performance.now() - ready) / 1000;
+    console.log(
+      `  the follower alone (pages served from memory): ${GAP.toLocaleString('en')} events in ${secs.toFixed(1)} s (${Math.round(GAP / secs).toLocaleString('en')} events/s)`,
+    );
+  } finally {
+    await fake.close();
+  }
+}
+
 async function main() {
   await ensureBuilt();
   try {
     await latency();
     await catchUp();
+    await ingestOnly();
   } finally {
     for (const p of procs) await p.stop('SIGKILL').catch(() => undefined);
     for (const d of dirs) await rm(d, { recursive: true, force: true });
