@@ -52,3 +52,24 @@ describe('parsePairingLink', () => {
     expect(isLoopbackHost('128.0.0.1')).toBe(false);
   });
 });
+
+describe('the pairing link at rest', () => {
+  it('is a secret of the config: encoded by the keychain codec, masked in API answers', async () => {
+    const { createSecretsAtRest } = await import('../../electron/engine/config/secrets');
+    const { toPublicConfig } = await import('../../electron/engine/config/public');
+    const { configSchema } = await import('../../shared/config');
+    const link = `https://abc.ngrok.app/#${TOKEN}`;
+    const codec = {
+      mode: 'os-keychain' as const,
+      encode: (p: string) => `enc:${p}`,
+      decode: (s: string) => s.slice(4),
+    };
+    const atRest = createSecretsAtRest(codec);
+    const encoded = atRest.encode({ follow: { link } }) as { follow: { link: string } };
+    expect(encoded.follow.link).toBe(`enc:${link}`);
+    expect((atRest.decode(encoded).raw as { follow: { link: string } }).follow.link).toBe(link);
+    const pub = toPublicConfig(configSchema.parse({ follow: { link } }), null);
+    expect(pub.follow).toEqual({ link: '••••••••', server: 'https://abc.ngrok.app' });
+    expect(JSON.stringify(pub)).not.toContain(TOKEN);
+  });
+});
