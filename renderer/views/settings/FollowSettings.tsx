@@ -11,6 +11,9 @@ import { SaveForm, SecretField, useSaveForm } from '../../components/Form';
 import { toast } from '../../components/Toast';
 import { followWords, serverName } from '../../../shared/follow-words';
 
+/** Ends the status words with a full stop when they do not end with one already. */
+const sentence = (words: string) => (/[.!?]$/.test(words) ? words : `${words}.`);
+
 export function FollowSettings({ config }: { config: PublicConfig }) {
   const follow = useAppState((s) => s.status?.follow ?? null);
   const [link, setLink] = useState('');
@@ -43,9 +46,11 @@ export function FollowSettings({ config }: { config: PublicConfig }) {
           role="status"
           data-testid="follow-state"
         >
-          {follow
-            ? followWords(follow)
-            : `Following ${config.follow?.server ? serverName(config.follow.server) : 'a server'}.`}{' '}
+          {sentence(
+            follow
+              ? followWords(follow)
+              : `Following ${config.follow?.server ? serverName(config.follow.server) : 'a server'}`,
+          )}{' '}
           The tunnel here is off while this computer follows a server.
         </p>
       )}
