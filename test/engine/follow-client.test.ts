@@ -257,3 +257,39 @@ describe('following from Settings', () => {
     expect(engine.config.current().follow).toBeNull();
   }, 60_000);
 });
+
+describe('after sleep', () => {
+  it('a clock jump (the computer slept) ends the live stream and catches up at once', async () => {
+    const { createFollowClient } = await import('../../electron/engine/follow/client/client');
+    const { parsePairingLink } = await import('../../electron/engine/follow/client/link');
+    const { createStore } = await import('../../electron/engine/store');
+    const { createBus } = await import('../../electron/engine/util/bus');
+    const store = createStore({ dataDir: dir, logger });
+    await store.open();
+    let clock = 1_000_000;
+    const client = createFollowClient({
+      link: parsePairingLink(fake.link),
+      store,
+      bus: createBus(),
+      automations: () => null,
+      logger,
+      now: () => clock,
+      // Pings never stop here: only the jump can end this stream.
+      timing: { clockTickMs: 20, clockJumpMs: 1000, pingTimeoutMs: 600_000 },
+    });
+    try {
+      fake.add(2);
+      client.start();
+      await until(() => fake.streamsFrom.length === 1 && client.status().state === 'following', [fake.emitter]);
+      const pagesBefore = fake.pagesAfter.length;
+      clock += 3_600_000; // an hour asleep
+      await until(() => fake.streamsFrom.length === 2, [fake.emitter]);
+      expect(fake.pagesAfter.length).toBeGreaterThan(pagesBefore); // it caught up before streaming again
+      expect(fake.pagesAfter.at(-1)).toBe('2');
+      expect(logger.lines.join('\n')).toMatch(/The clock jumped/);
+    } finally {
+      await client.stop();
+      await store.close();
+    }
+  }, 60_000);
+});
