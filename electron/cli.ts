@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pkg from '../package.json';
 import { explainArgsError } from './cli-usage';
+import { FOLLOW_SERVER_ARGS, parseFollowServerOptions, type FollowServerOptions } from './cli-follow';
 import { createDashboardServer, loadOrCreateToken, type DashboardServer } from './engine/dashboard';
 import { createEngine } from './engine/engine';
 import { watchUnreachable } from './engine/gaps/exit-watch';
@@ -61,7 +62,7 @@ function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'Hookdock');
 }
 
-interface ServeOptions {
+interface ServeOptions extends FollowServerOptions {
   dataDir: string;
   port: number;
   host: string;
@@ -71,10 +72,6 @@ interface ServeOptions {
   ngrokAuthtoken: string | undefined;
   exitWhenUnreachableMinutes: number | null;
   publicUrl: string | undefined;
-  /** Follow mode, server side: absent = off. */
-  followPort: number | undefined;
-  followHost: string | undefined;
-  followPublicUrl: string | undefined;
   /** Test-only (HOOKDOCK_PROBE_INTERVAL_MS / HOOKDOCK_PROBE_RETRY_MS): reachability probe timings, ms. */
   probeIntervalMs: number | undefined;
   probeRetryMs: number | undefined;
@@ -107,9 +104,7 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
     'exit-when-unreachable': { type: 'string' },
     'public-url': { type: 'string' },
     follow: { type: 'string' },
-    'follow-port': { type: 'string' },
-    'follow-host': { type: 'string' },
-    'follow-public-url': { type: 'string' },
+    ...FOLLOW_SERVER_ARGS,
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   } as const;
@@ -157,10 +152,10 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
       `${publicUrlName} is your own public address, so it cannot be used with --tunnel ngrok; pick one.`,
     );
   }
-  const follow = values.follow ?? (env.HOOKDOCK_FOLLOW || undefined);
-  if (follow !== undefined) {
+  const followLink = values.follow ?? (env.HOOKDOCK_FOLLOW || undefined);
+  if (followLink !== undefined) {
     try {
-      parsePairingLink(follow);
+      parsePairingLink(followLink);
     } catch (err) {
       throw new UsageError(
         `${values.follow !== undefined ? '--follow' : 'HOOKDOCK_FOLLOW'}: ${(err as Error).message}`,
@@ -172,31 +167,16 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
       );
     }
   }
-  const followPortText = values['follow-port'] ?? (env.HOOKDOCK_FOLLOW_PORT || undefined);
-  const followPort =
-    followPortText === undefined
-      ? undefined
-      : parsePort(followPortText, values['follow-port'] !== undefined ? '--follow-port' : 'HOOKDOCK_FOLLOW_PORT');
-  const followHost = values['follow-host'] ?? (env.HOOKDOCK_FOLLOW_HOST || undefined);
-  if (followHost === '') throw new UsageError('--follow-host cannot be empty.');
-  const followUrlName =
-    values['follow-public-url'] !== undefined ? '--follow-public-url' : 'HOOKDOCK_FOLLOW_PUBLIC_URL';
-  const rawFollowUrl = values['follow-public-url'] ?? (env.HOOKDOCK_FOLLOW_PUBLIC_URL || undefined);
-  let followPublicUrl: string | undefined;
+  let follow: FollowServerOptions;
   try {
-    followPublicUrl = rawFollowUrl === undefined ? undefined : parsePublicUrl(rawFollowUrl, followUrlName);
+    follow = parseFollowServerOptions(values, env, parsePort);
   } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if ((followHost !== undefined || followPublicUrl !== undefined) && followPort === undefined) {
-    throw new UsageError('--follow-host and --follow-public-url need --follow-port (or HOOKDOCK_FOLLOW_PORT).');
+    throw err instanceof UsageError ? err : new UsageError((err as Error).message);
   }
   return {
-    follow,
+    follow: followLink,
     followPingTimeoutMs: testMs(env.HOOKDOCK_FOLLOW_PING_TIMEOUT_MS),
-    followPort,
-    followHost,
-    followPublicUrl,
+    ...follow,
     exitWhenUnreachableMinutes: exitAfter === undefined ? null : Number(exitAfter),
     publicUrl,
     probeIntervalMs: testMs(env.HOOKDOCK_PROBE_INTERVAL_MS),

@@ -48,6 +48,21 @@ export function Notices() {
           </div>
         </div>
       )}
+      {status?.followers?.warnings.length ? (
+        <div className="banner tone-warning" role="alert" data-testid="followers-warning">
+          <div className="banner-text">
+            <strong>A follower is falling behind.</strong>
+            {status.followers.warnings.map((w) => (
+              <span key={w}>{w}</span>
+            ))}
+          </div>
+          <div className="banner-actions">
+            <a className="btn btn-secondary btn-sm" href="#/settings">
+              See followers
+            </a>
+          </div>
+        </div>
+      ) : null}
       {status && <DamageNotice damage={status.store.damage ?? []} dataDir={status.dataDir} />}
       {loadError && !status && (
         <div className="banner tone-danger" role="alert">

@@ -68,3 +68,64 @@ export async function sendOne(engine: Engine, n = 0): Promise<string> {
   if (r.status !== 200 || !r.json.id) throw new Error(`webhook not stored: ${r.status}`);
   return r.json.id;
 }
+
+export interface SseMessage {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+/** Opens the follow stream and reads its messages as they come (real HTTP, no EventSource polyfill). */
+export async function openStream(base: string, token: string, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/follow/v1/stream`, {
+    headers: { Authorization: `Bearer ${token}`, ...headers },
+    signal: controller.signal,
+  });
+  const messages: SseMessage[] = [];
+  const waiters: (() => void)[] = [];
+  let ended = false;
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  const done = (async () => {
+    try {
+      for (;;) {
+        const { value, done: finished } = await reader.read();
+        if (finished) break;
+        buf += decoder.decode(value, { stream: true });
+        let at: number;
+        while ((at = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, at);
+          buf = buf.slice(at + 2);
+          const m: SseMessage = {};
+          for (const line of block.split('\n')) {
+            if (line.startsWith('id: ')) m.id = line.slice(4);
+            else if (line.startsWith('event: ')) m.event = line.slice(7);
+            else if (line.startsWith('data: ')) m.data = line.slice(6);
+          }
+          if (m.event) messages.push(m);
+        }
+        for (const w of waiters.splice(0)) w();
+      }
+    } catch {
+      /* aborted or cut */
+    }
+    ended = true;
+    for (const w of waiters.splice(0)) w();
+  })();
+  /** Resolves once `n` event messages have arrived (or the stream ended). */
+  const until = async (n: number) => {
+    while (messages.filter((m) => m.event === 'event').length < n && !ended)
+      await new Promise<void>((r) => waiters.push(r));
+    return messages.filter((m) => m.event === 'event');
+  };
+  return {
+    status: res.status,
+    messages,
+    until,
+    ended: () => ended,
+    closed: done,
+    close: () => controller.abort(),
+  };
+}

@@ -73,6 +73,13 @@ describe('follow server: pairing and tokens', () => {
     // A valid token still gets in while strangers are limited.
     const other = await addFollower(engine, 'Second');
     expect((await followGet(other.base, other.token, '/follow/v1/hello')).status).toBe(200);
+    // Behind a local proxy, a client is the address the proxy appended: varying the rest does not escape.
+    let proxied = 0;
+    for (let i = 0; i < 12 && proxied !== 429; i++) {
+      const xff = { 'X-Forwarded-For': `10.0.0.${i}, 203.0.113.7`, 'X-Forwarded-Proto': 'https' };
+      proxied = (await followGet(base, `hdf_y${i}`, '/follow/v1/hello', xff)).status;
+    }
+    expect(proxied).toBe(429);
   });
 });
 
@@ -108,6 +115,10 @@ describe('follow server: pages and acks', () => {
     const { base, token } = await addFollower(engine);
     const p = await page(base, token, null);
     expect(p.events.map((e) => e.cursor)).toEqual([real, after]);
+    // A test event after the acknowledged cursor is not counted as behind.
+    await engine.handlers.sendTestEvent({ id: 'shop', runAutomations: false });
+    expect(await ack(base, token, after)).toBe(204);
+    expect((await engine.handlers.listFollowers({})).items[0].behind).toBe(0);
   });
 
   it('keeps each follower’s ack durably, never moving it back, across a restart', async () => {
@@ -131,5 +142,23 @@ describe('follow server: pages and acks', () => {
     expect((await engine.handlers.listFollowers({})).items[0].ackedCursor).toBe(ids[1]);
     expect(await ack(b2, token, ids[2])).toBe(204);
     expect((await engine.handlers.listFollowers({})).items[0]).toMatchObject({ ackedCursor: ids[2], behind: 0 });
+  });
+});
+
+describe('follow server: warnings in the status', () => {
+  it('warns about a follower silent for a day, until it acknowledges', async () => {
+    let now = Date.now() - 2 * 86_400_000;
+    const { systemClock } = await import('../../electron/engine/util/clock');
+    engine = await startFollowEngine(dir, { clock: { ...systemClock, now: () => now } });
+    const id = await sendOne(engine, 1);
+    const { base, token } = await addFollower(engine, 'Shop PC');
+    expect((await engine.handlers.getStatus({})).followers).toEqual({ count: 1, warnings: [] });
+    now = Date.now();
+    const { followers } = await engine.handlers.getStatus({});
+    expect(followers?.warnings).toHaveLength(1);
+    expect(followers?.warnings[0]).toMatch(/^Follower "Shop PC" has not acknowledged any event for over a day/);
+    expect(followers?.warnings[0]).toMatch(/revoke it in Settings → Followers\.$/);
+    expect(await ack(base, token, id)).toBe(204);
+    expect((await engine.handlers.getStatus({})).followers).toEqual({ count: 1, warnings: [] });
   });
 });

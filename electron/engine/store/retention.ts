@@ -22,11 +22,15 @@ export function startRetention(opts: {
   const prune = async () => {
     try {
       const keepAfter = opts.floor?.();
-      const { eventsRemoved } = await store.prune(
+      const { eventsRemoved, eventsKept } = await store.prune(
         config.current().retention.days,
         clock.now(),
         keepAfter === undefined ? {} : { keepAfter },
       );
+      if (eventsKept)
+        logger.info(
+          `Kept ${eventsKept} events older than ${config.current().retention.days} days: a follower has not acknowledged them yet`,
+        );
       if (eventsRemoved)
         logger.info(`Removed ${eventsRemoved} events older than ${config.current().retention.days} days`);
     } catch (err) {

@@ -197,12 +197,15 @@ export class Segments {
    * yet checkpointed are never touched.
    */
   /** `keepAfter`: a segment holding any id above it stays (a follower has not acknowledged it). */
-  async dropOlderThan(cutoffIso: string, keepAfter?: string): Promise<Set<string>> {
+  async dropOlderThan(cutoffIso: string, keepAfter?: string, kept?: { events: number }): Promise<Set<string>> {
     const dropped = new Set<string>();
     for (const meta of [...this.metas.values()]) {
       if (!meta.sealed || meta === this.hot || this.mem.has(meta.seq) || this.dirtyFull.has(meta.seq)) continue;
       if (!(meta.newestAt < cutoffIso)) continue;
-      if (keepAfter !== undefined && meta.ids.some((id) => id > keepAfter)) continue;
+      if (keepAfter !== undefined && meta.ids.some((id) => id > keepAfter)) {
+        if (kept) kept.events += meta.ids.length;
+        continue;
+      }
       await deleteSegmentFiles(this.dir, meta.seq);
       this.forget(meta.seq);
       for (const id of meta.ids) dropped.add(id);

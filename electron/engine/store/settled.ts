@@ -54,7 +54,8 @@ export class SettledWatermark {
  * Settled ids after `after` in id order (= commit order, see above), from the index's
  * ascending id list. `keep` filters (skipped ids still advance `next`). At most `limit`
  * kept ids; `scanned` is the last id looked at (the cursor to continue after);
- * `behind` counts settled ids after it, kept or not (an upper bound for the filtered count).
+ * `behind` counts the kept settled ids after it (exactly for the first COUNT_EXACTLY ids
+ * ahead, every id beyond: an upper bound only when a follower is that far behind).
  */
 export function settledIdsAfter(
   order: readonly string[],
@@ -68,8 +69,16 @@ export function settledIdsAfter(
   const ids: string[] = [];
   let i = start;
   for (; i < end && ids.length < limit; i++) if (keep(order[i])) ids.push(order[i]);
-  return { ids, scanned: i > start ? order[i - 1] : after, behind: Math.max(0, end - i) };
+  // Exact up to COUNT_EXACTLY ids ahead; past that the rest count as they stand (an upper bound).
+  let behind = 0;
+  const stop = Math.min(end, i + COUNT_EXACTLY);
+  for (let j = i; j < stop; j++) if (keep(order[j])) behind++;
+  behind += Math.max(0, end - stop);
+  return { ids, scanned: i > start ? order[i - 1] : after, behind };
 }
+
+/** How far ahead `behind` is counted id by id (filtered exactly); beyond, every id counts. */
+export const COUNT_EXACTLY = 20_000;
 
 function lowerBound(order: readonly string[], id: string): number {
   let lo = 0;

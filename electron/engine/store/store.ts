@@ -214,7 +214,11 @@ export class DurableStore implements Store {
     return this.getCollection(name) as unknown as Collection<T>;
   }
 
-  async prune(days: number, now: number, opts: { keepAfter?: string } = {}): Promise<{ eventsRemoved: number }> {
+  async prune(
+    days: number,
+    now: number,
+    opts: { keepAfter?: string } = {},
+  ): Promise<{ eventsRemoved: number; eventsKept?: number }> {
     this.assertOpen();
     if (!(days > 0)) return { eventsRemoved: 0 };
     const cutoff = now - days * DAY;
@@ -228,16 +232,17 @@ export class DurableStore implements Store {
     }
     // Keys first, durably: a crash after the drop must not forget them (dedupe-keys.ts).
     await this.retired.keep(this.index.receivedBefore(new Date(cutoff).toISOString()), now);
+    const kept = { events: 0 };
     const dropped = await this.serialized(async () => {
       if (this.journal.rotated.length) return new Set<string>();
-      const ids = await this.segments.dropOlderThan(new Date(cutoff).toISOString(), opts.keepAfter);
+      const ids = await this.segments.dropOlderThan(new Date(cutoff).toISOString(), opts.keepAfter, kept);
       this.index.remove(ids);
       return ids;
     });
     const linked = ['runs', 'deliveries'].map((name) => this.getCollection(name));
     const records = (await deleteLinkedRecords(linked, this.index, dropped, cutoff)) + (await this.retired.expire(now));
     if (dropped.size || records) this.logger.info('Pruned old events', { events: dropped.size, records, days });
-    return { eventsRemoved: dropped.size };
+    return { eventsRemoved: dropped.size, ...(opts.keepAfter !== undefined ? { eventsKept: kept.events } : {}) };
   }
 
   /** Runs a checkpoint now (tests and benchmarks; normally it runs by itself). */

@@ -88,15 +88,20 @@ export interface Store {
   /**
    * Drops events (and their segment files) older than `days`; runs/deliveries of
    * dropped events too. Dedupe keys of dropped events younger than 7 days are kept.
-   * `keepAfter` (follow mode's floor): no event with a larger id is dropped, whatever its age.
+   * `keepAfter` (follow mode's floor): no event with a larger id is dropped, whatever its age;
+   * `eventsKept` then counts the old events kept for it (whole segments: see segments.ts).
    */
-  prune(days: number, now: number, opts?: { keepAfter?: string }): Promise<{ eventsRemoved: number }>;
+  prune(
+    days: number,
+    now: number,
+    opts?: { keepAfter?: string },
+  ): Promise<{ eventsRemoved: number; eventsKept?: number }>;
 
   /**
    * Follow mode (engine/follow/server): ids of settled events after `after` (exclusive;
    * null = from the oldest), ascending, which is their commit order (store/settled.ts);
    * at most `limit`, without test events or edited copies. `scanned` is the cursor to
-   * continue after; `behind` how many settled ids lie past it.
+   * continue after; `behind` how many settled events (of those sent) lie past it.
    */
   followIds(after: string | null, limit: number): { ids: string[]; scanned: string | null; behind: number };
   /** fn runs each time an append settles (new settled events may be readable). Returns the unsubscribe. */

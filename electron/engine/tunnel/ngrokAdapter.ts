@@ -106,8 +106,7 @@ export function createNgrokConnector(load: () => Promise<NgrokLike>): Connector 
         currentUrl: () => listener.url(),
         ...(follow ? { followUrl: () => follow.url() } : {}),
         close: async () => {
-          await follow?.close().catch(() => undefined);
-          await listener.close().catch(() => undefined);
+          await Promise.all([listener.close().catch(() => undefined), follow?.close().catch(() => undefined)]);
           await session.close();
         },
       };

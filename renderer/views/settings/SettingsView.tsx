@@ -15,6 +15,7 @@ import { toast } from '../../components/Toast';
 import { BrowserNotifySettings } from './BrowserNotifySettings';
 import { DesktopSettings } from './DesktopSettings';
 import { FollowSettings } from './FollowSettings';
+import { FollowersSettings } from './FollowersSettings';
 
 export function SettingsView() {
   const config = useAppState((s) => s.config);
@@ -25,6 +26,7 @@ export function SettingsView() {
       <FollowSettings config={config} />
       <TunnelSettings config={config} />
       <KeepingSettings config={config} />
+      <FollowersSettings />
       <DesktopSettings />
       <BrowserNotifySettings />
       <AboutCard />

@@ -33,8 +33,12 @@ export interface FollowAppDeps {
 
 type Authed = Request & { follower?: FollowerRecord };
 
+/** Clients whose failures are remembered at most; past it the budgets start afresh (bounded memory). */
+const MAX_CLIENTS = 10_000;
+
 export function createFollowApp(deps: FollowAppDeps): express.Express {
-  const failures = createRateLimiter();
+  let failures = createRateLimiter();
+  const clients = new Set<string>();
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -59,7 +63,13 @@ export function createFollowApp(deps: FollowAppDeps): express.Express {
       req.follower = follower;
       return next();
     }
-    const taken = failures.take(clientKey(req), deps.now(), FAIL_PER_SECOND, FAIL_BURST);
+    const key = clientKey(req);
+    if (!clients.has(key) && clients.size >= MAX_CLIENTS) {
+      clients.clear();
+      failures = createRateLimiter();
+    }
+    clients.add(key);
+    const taken = failures.take(key, deps.now(), FAIL_PER_SECOND, FAIL_BURST);
     if (!taken.ok) {
       res.setHeader('Retry-After', String(taken.retryAfterSec));
       return void sendError(
@@ -136,11 +146,15 @@ export function createFollowApp(deps: FollowAppDeps): express.Express {
   return app;
 }
 
-/** The client a failed attempt is counted against: the socket's address, or for a loopback proxy its X-Forwarded-For client. */
+/**
+ * The client a failed attempt is counted against: the socket's address, or behind a loopback
+ * proxy the last X-Forwarded-For entry (the one that proxy appended; earlier ones are the
+ * client's own say, which it could vary at will to escape the budget).
+ */
 function clientKey(req: Request): string {
   const remote = req.socket.remoteAddress ?? '';
   const fwd = req.headers['x-forwarded-for'];
-  if (isLoopbackAddress(remote) && typeof fwd === 'string' && fwd) return fwd.split(',')[0].trim();
+  if (isLoopbackAddress(remote) && typeof fwd === 'string' && fwd) return fwd.split(',').pop()!.trim();
   return remote;
 }
 

@@ -4,8 +4,8 @@
 // follower's acknowledged cursor), then each new event as soon as its append settles
 // (the store's onSettled: before the receiver has even answered the sender).
 //
-// Backpressure: it reads at most a page ahead and writes it; when the socket stops
-// draining it pauses until 'drain'. A socket that has not drained by the next ping
+// Backpressure: it reads a page at a time and stops writing at the first write the
+// socket refuses, until 'drain'. A socket that has not drained by the next ping
 // after it (15-30 s) is closed, so a stuck follower holds no unbounded buffer: it catches up by
 // pages (GET /follow/v1/events) and reconnects.
 import type { ServerResponse } from 'node:http';
@@ -99,8 +99,14 @@ export function createFollowStreams(opts: { store: Store; logger: Logger; pingMs
           const page = await readPage(opts.store, s.cursor, MAX_PAGE);
           if (s.closed) return;
           let ok = true;
-          for (const fe of page.events) ok = s.res.write(message(fe));
-          if (page.next !== null) s.cursor = page.next;
+          // Stops at the first write the socket refuses: at most one event waits in memory
+          // beyond the socket's own buffers, however large the page's bodies are.
+          for (const fe of page.events) {
+            ok = s.res.write(message(fe));
+            s.cursor = fe.cursor;
+            if (!ok) break;
+          }
+          if (ok && page.next !== null) s.cursor = page.next;
           if (!ok) {
             s.blocked = true;
             s.res.once('drain', () => {
