@@ -235,6 +235,41 @@ describe('following a server', () => {
   }, 60_000);
 });
 
+describe('a disk that refuses writes', () => {
+  it('acknowledges nothing it could not store, says so, and catches up once the disk works', async () => {
+    let failing = false;
+    engine = createEngine({
+      dataDir: dir,
+      port: 0,
+      tunnel: 'none',
+      logger,
+      follow: fake.link,
+      followTiming: { backoffBaseMs: 20, backoffMaxMs: 200 },
+      storeFaults: {
+        beforeSync: () => {
+          if (failing) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        },
+      },
+    });
+    fake.add(3);
+    await engine.start();
+    await until(() => fake.acks.at(-1) === '3', [fake.emitter]);
+    failing = true;
+    fake.add(2);
+    const s = await until(async () => {
+      const st = await status();
+      return st.state === 'unreachable' && st;
+    });
+    expect(s.error).toMatch(/cannot be saved here: The disk is full/);
+    expect(fake.acks.map(Number).every((c) => c <= 3)).toBe(true);
+    failing = false;
+    engine.follower!.wake();
+    await until(async () => (await csvIds()).length === 5, [fake.emitter]);
+    await until(() => fake.acks.at(-1) === '5', [fake.emitter]);
+    expect([...(await csvIds())].sort()).toEqual(ids(1, 5));
+  }, 60_000);
+});
+
 describe('following from Settings', () => {
   it('takes a pasted link, masks it in the config answers, and stops on "Stop following"', async () => {
     engine = createEngine({ dataDir: dir, port: 0, tunnel: 'none', logger });

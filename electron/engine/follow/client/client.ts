@@ -10,6 +10,7 @@
 // longer than `pingTimeoutMs` (the server pings every 15 s) is taken for dead. A clock
 // jump (the computer slept) or wake() ends the session and the wait at once.
 import type { FollowedEvent, FollowHello, FollowStatus } from '../../../../shared/follow';
+import { StoreWriteError } from '../../store/types';
 import type { Logger } from '../../util/logger';
 import { createAckBatcher } from './acks';
 import { applyBatch, type ApplyDeps } from './apply';
@@ -207,7 +208,7 @@ export function createFollowClient(opts: FollowClientOptions): FollowClient {
         if (err instanceof FollowWireError) retryAfter = err.retryAfterMs ?? (err.revoked ? t.backoffMaxMs : null);
         const message = woke
           ? null
-          : err instanceof Error && /store|disk/i.test(err.name + err.message) && !(err instanceof FollowWireError)
+          : err instanceof StoreWriteError
             ? `Events from ${server} cannot be saved here: ${err.message}`
             : unreachableMessage(server, err);
         if (message) {
