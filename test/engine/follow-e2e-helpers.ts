@@ -152,6 +152,8 @@ export async function caughtUp(server: ServeProcess, follower: ServeProcess, fol
 export interface Tally {
   sent: number;
   acked: string[];
+  /** Webhooks the server did not acknowledge at first (it was down), sent again after its restart. */
+  resent?: number;
 }
 
 /** Final check of the invariants; returns the figures to print. */
@@ -160,6 +162,7 @@ export async function verify(server: ServeProcess, follower: ServeProcess, follo
   const runs = await runsPerEvent(follower, onFollower);
   const figures = {
     sent: tally.sent,
+    resentAfterServerRestart: tally.resent ?? 0,
     ackedByServer: tally.acked.length,
     storedOnServer: onServer.length,
     storedOnFollower: onFollower.length,

@@ -82,6 +82,7 @@ async function send(receiverUrl: string, tally: Tally, n: number, tag: string): 
 
 /** The provider's retry of what was not acknowledged: the same bodies again (a duplicate answers the first id). */
 async function resend(receiverUrl: string, tally: Tally, numbers: number[], tag: string) {
+  tally.resent = (tally.resent ?? 0) + numbers.length;
   for (const k of numbers) {
     const id = await post(receiverUrl, k, tag);
     if (id && !tally.acked.includes(id)) tally.acked.push(id);
