@@ -87,6 +87,14 @@ describe('Receive through a Hookdock server', () => {
     await page.goto(`${follower.dashboardBase}/#/feed`);
     await page.locator(`[data-event-id="${id}"], a[href*="${id}"]`).first().waitFor();
 
+    // The server's sources are mirrored, marked followed (no secret asked for, no webhook URL here).
+    await page.goto(`${follower.dashboardBase}/#/sources`);
+    const mirrored = page.locator('[data-source-id="shop"]');
+    expect(await mirrored.getByTestId('followed-source').textContent()).toBe(
+      'received through the Hookdock server you follow',
+    );
+    expect(await mirrored.getByTestId('waiting-secret').count()).toBe(0);
+
     await page.goto(`${follower.dashboardBase}/#/automations`);
     expect(await page.getByTestId('automations-where').textContent()).toMatch(
       new RegExp(`run on this computer, on every event that reaches it from ${host.replace('.', '\\.')}`),
