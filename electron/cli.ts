@@ -12,6 +12,7 @@ import { createDashboardServer, loadOrCreateToken, type DashboardServer } from '
 import { createEngine } from './engine/engine';
 import { watchUnreachable } from './engine/gaps/exit-watch';
 import { parsePublicUrl } from './engine/tunnel/owner-url';
+import { parsePairingLink } from './engine/follow/client/link';
 import type { Engine } from './engine/types';
 import type { Reachability } from '../shared/gaps';
 import { systemClock } from './engine/util/clock';
@@ -44,6 +45,8 @@ Options (each also an environment variable):
                                                  exit with code 3 when the public URL has been unreachable that
                                                  long (fractions allowed, e.g. 0.5), so a supervisor
                                                  (systemd, Docker) restarts Hookdock
+  --follow LINK         HOOKDOCK_FOLLOW          receive through a Hookdock server: its pairing link (from the
+                                                 server's "Add a follower"); no tunnel is needed here then
                         HOOKDOCK_DASHBOARD_TOKEN dashboard token (default: random, kept in the data folder)
                         NGROK_AUTHTOKEN          ngrok authtoken (default: from config.json)
   -h, --help            show this help
@@ -72,6 +75,10 @@ interface ServeOptions extends FollowServerOptions {
   /** Test-only (HOOKDOCK_PROBE_INTERVAL_MS / HOOKDOCK_PROBE_RETRY_MS): reachability probe timings, ms. */
   probeIntervalMs: number | undefined;
   probeRetryMs: number | undefined;
+  /** Follow mode: the pairing link (a secret: never printed). */
+  follow: string | undefined;
+  /** Test-only (HOOKDOCK_FOLLOW_PING_TIMEOUT_MS): how long a silent follow stream is trusted, ms. */
+  followPingTimeoutMs: number | undefined;
 }
 
 /** A test-only timing from the environment: a positive whole number of ms, else the default. */
@@ -96,6 +103,7 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
     tunnel: { type: 'string' },
     'exit-when-unreachable': { type: 'string' },
     'public-url': { type: 'string' },
+    follow: { type: 'string' },
     ...FOLLOW_SERVER_ARGS,
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
@@ -144,6 +152,21 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
       `${publicUrlName} is your own public address, so it cannot be used with --tunnel ngrok; pick one.`,
     );
   }
+  const followLink = values.follow ?? (env.HOOKDOCK_FOLLOW || undefined);
+  if (followLink !== undefined) {
+    try {
+      parsePairingLink(followLink);
+    } catch (err) {
+      throw new UsageError(
+        `${values.follow !== undefined ? '--follow' : 'HOOKDOCK_FOLLOW'}: ${(err as Error).message}`,
+      );
+    }
+    if (tunnel === 'ngrok' || publicUrl) {
+      throw new UsageError(
+        'A follower receives through its server, so --follow cannot be used with --tunnel ngrok or --public-url.',
+      );
+    }
+  }
   let follow: FollowServerOptions;
   try {
     follow = parseFollowServerOptions(values, env, parsePort);
@@ -151,6 +174,8 @@ function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions
     throw err instanceof UsageError ? err : new UsageError((err as Error).message);
   }
   return {
+    follow: followLink,
+    followPingTimeoutMs: testMs(env.HOOKDOCK_FOLLOW_PING_TIMEOUT_MS),
     ...follow,
     exitWhenUnreachableMinutes: exitAfter === undefined ? null : Number(exitAfter),
     publicUrl,
@@ -207,6 +232,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     followHost: opts.followHost,
     followPublicUrl: opts.followPublicUrl,
     gaps: { probeIntervalMs: opts.probeIntervalMs, probeRetryMs: opts.probeRetryMs },
+    follow: opts.follow,
+    followTiming: opts.followPingTimeoutMs ? { pingTimeoutMs: opts.followPingTimeoutMs } : undefined,
     version: pkg.version,
     logger,
   });
@@ -269,6 +296,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     printPublic(status.publicUrl);
     engine.bus.on('tunnel.changed', (t) => printPublic(t.state === 'online' ? t.url : null));
     print(`Dashboard: http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`);
+    if (status.follow)
+      print(`Following: ${status.follow.server || 'a server (its pairing link in config.json is not valid)'}`);
     // Followers pair with links made in the dashboard (Settings → Followers); this is their base.
     if (engine.followPort() !== null) print(`Follow:    ${engine.followBase()}`);
     // Started, but not all is well (secrets this process cannot read): said where the owner looks first.

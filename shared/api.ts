@@ -134,6 +134,12 @@ export const apiArgs = {
         .object({ concurrency: z.number().int().min(1).max(64).optional() })
         .strict()
         .optional(),
+      /** Follow mode: a pairing link to follow that server (the mask keeps the stored one), or null to stop following. */
+      follow: z
+        .object({ link: z.string().min(1).max(4096) })
+        .strict()
+        .nullable()
+        .optional(),
     })
     .strict(),
 } as const;
@@ -143,7 +149,7 @@ export type ApiArgs<M extends ApiMethod> = z.input<(typeof apiArgs)[M]>;
 export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof apiArgs)[M]>;
 
 /** The config as it leaves the engine: secrets masked (see SECRET_MASK), `hasSecret` tells if one is set. */
-export type PublicConfig = Omit<Config, 'sources' | 'destinations' | 'tunnel'> & {
+export type PublicConfig = Omit<Config, 'sources' | 'destinations' | 'tunnel' | 'follow'> & {
   sources: (Omit<Config['sources'][number], 'connect'> & {
     hasSecret: boolean;
     webhookUrl: string | null;
@@ -154,6 +160,8 @@ export type PublicConfig = Omit<Config, 'sources' | 'destinations' | 'tunnel'> &
   })[];
   destinations: (Config['destinations'][number] & { hasSecret: boolean })[];
   tunnel: Config['tunnel'] & { hasAuthtoken: boolean };
+  /** Follow mode: the pairing link masked (it carries a token); `server` its follow base, null when unreadable. */
+  follow: { link: string; server: string | null } | null;
   /** os-keychain: secrets encrypted with the system keychain; plain-file: in a file only this user can read (0600). */
   secretsStorage?: 'os-keychain' | 'plain-file';
 };

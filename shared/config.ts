@@ -50,6 +50,11 @@ export const sourceSchema = z
     eventId: extractorSchema.optional(),
     /** Hookdock creates and keeps the subscription with this credential (issue #14). */
     connect: connectSchema.optional(),
+    /**
+     * Mirrored from the Hookdock server this computer follows (follow mode, issue #15): its
+     * events arrive through the server, so the receiver here refuses direct webhooks for it.
+     */
+    followed: z.boolean().optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -158,6 +163,15 @@ export const configSchema = z
       })
       .strict()
       .default({ maxBodyBytes: 5 * 1024 * 1024, ratePerSecond: 200, burst: 1000, concurrency: 4 }),
+    /**
+     * Follow mode (issue #15): receive through a Hookdock server. `link` is the pairing link
+     * (it carries the follower's token: a secret, kept like sources[].secret). null: not following.
+     */
+    follow: z
+      .object({ link: z.string().min(1) })
+      .strict()
+      .nullable()
+      .default(null),
   })
   .strict()
   .superRefine((c, ctx) => {

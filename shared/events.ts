@@ -1,6 +1,7 @@
 // Push events: name -> payload. The engine bus emits these; IPC and SSE forward
 // them unchanged, so the renderer sees the same thing in both hosts.
 import type { ManagedStatus, RecoveryReport } from './connect';
+import type { FollowStatus } from './follow';
 import type { Gap, Reachability } from './gaps';
 import type { Delivery, EventSummary, Run, Status, TunnelStatus } from './types';
 
@@ -32,6 +33,8 @@ export interface PushEvents {
    * notification, an open browser dashboard as a browser notification; clicking opens the event.
    */
   notify: NotifyPush;
+  /** Follow mode: the connection to the followed server changed (state, behind, error). */
+  'follow.changed': FollowStatus;
   /** Something in Status changed (counts, store health); the full new status. */
   'status.changed': Status;
 }
@@ -64,6 +67,7 @@ export const PUSH_EVENT_NAMES: readonly PushEventName[] = [
   'connect.changed',
   'connect.recovered',
   'notify',
+  'follow.changed',
 ];
 
 export type Unsubscribe = () => void;

@@ -3,6 +3,7 @@
 import type { DELIVERY_STATUSES, EVENT_STATUSES, RUN_STATUSES } from './statuses';
 
 import type { Reachability } from './gaps';
+import type { FollowStatus } from './follow';
 
 /** The one list of providers: ProviderId and the config schema's enum are derived from it. */
 export const PROVIDERS = [
@@ -235,6 +236,8 @@ export interface Status {
   dataDir: string;
   /** Whether the public URL reaches this Hookdock (the last probe); unknown without a tunnel. */
   reachability?: Reachability;
+  /** Follow mode (issue #15): this computer's connection to the server it follows; null when not following. */
+  follow?: FollowStatus | null;
   /**
    * Follow mode, server side (present when the follow port is on): how many followers, and a
    * sentence for each that is far behind (over 10,000 events) or silent (no ack for 24 h).

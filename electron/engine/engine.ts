@@ -17,6 +17,7 @@ import { buildStatus, createEventHandlers } from './handlers/events';
 import { createTestEventHandlers } from './handlers/test-event';
 import { createGapProtection } from './gaps';
 import { createConnectManager } from './connect/manager';
+import { createFollower } from './follow/client';
 import { createCheckScriptHandlers } from './handlers/check-script';
 import { createTemplateHandlers } from './templates/handlers';
 import { createAutomationToolHandlers } from './handlers/automation-tools';
@@ -106,6 +107,21 @@ export function createEngine(options: EngineOptions): Engine {
   const tunnel = options.publicUrl ? withOwnerPublicUrl(ngrokTunnel, options.publicUrl) : ngrokTunnel;
   // ---- end tunnel ----------------------------------------------------------
 
+  // ---- follow mode: receive through a Hookdock server; no tunnel of its own then ----
+  const follower = createFollower({
+    link: options.follow,
+    config,
+    store,
+    bus,
+    logger,
+    fetch: options.fetch,
+    timing: options.followTiming,
+    automations: () => automations,
+    onActiveChanged: (active) => {
+      if (active) void tunnel.stop();
+      else tunnel.start();
+    },
+  });
   // Follow mode, server side: its own port, on only when asked for (issue #15).
   const follow =
     options.followPort === undefined
@@ -168,6 +184,7 @@ export function createEngine(options: EngineOptions): Engine {
     automations: () => automations,
     reachability: () => gaps.reachability(),
     managed: (id) => connect.managed(id),
+    follow: () => follower.status(),
     ...(follow ? { followers: () => follow.status() } : {}),
   };
 
@@ -241,6 +258,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (server) await server.drain();
     server = null;
     await connect.stop().catch((err) => logger.warn('Connect did not stop cleanly', { error: err }));
+    await follower.stop().catch((err) => logger.warn('Following did not stop cleanly', { error: err }));
     await automations.stop().catch((err) => logger.error('Automations did not stop cleanly', { error: err }));
     await store.close().catch((err) => logger.error('The store did not close cleanly', { error: err }));
     await config.stop();
@@ -257,6 +275,7 @@ export function createEngine(options: EngineOptions): Engine {
     receiverPort: () => boundPort,
     gaps,
     connect,
+    follower,
     followPort: () => (follow ? follow.port() : null),
     followBase: () => (follow ? follow.base() : null),
 
@@ -299,7 +318,9 @@ export function createEngine(options: EngineOptions): Engine {
         for (const fn of undo.reverse()) await fn().catch(() => undefined);
         throw err;
       }
-      tunnel.start(); // never awaited: a slow or hung tunnel must not hold the receiver back
+      // Never awaited: a slow or hung tunnel must not hold the receiver back. A follower needs none.
+      if (!follower.active()) tunnel.start();
+      follower.start();
       cleanups.push(startRetention({ store, config, clock, logger, floor: follow ? () => follow.floor() : undefined }));
       cleanups.push(watchStatus({ bus, build: () => buildStatus(ctx), automations }));
     },

@@ -6,6 +6,7 @@ import type { Unsubscribe } from '../../shared/events';
 import type { EventSummary, Delivery, Run, TunnelStatus } from '../../shared/types';
 import type { GapOptions, GapProtection } from './gaps';
 import type { ConnectManager, ConnectManagerOptions } from './connect/manager';
+import type { Follower, FollowTiming } from './follow/client';
 import type { Bus } from './util/bus';
 import type { Clock } from './util/clock';
 import type { Logger } from './util/logger';
@@ -64,6 +65,13 @@ export interface EngineOptions {
   gaps?: Pick<GapOptions, 'heartbeatMs' | 'probeIntervalMs' | 'probeRetryMs' | 'networkSignature'>;
   /** Connect timings and test hooks (engine/connect/manager.ts): the check interval (default 6 h), the retry wait, connectors. */
   connect?: Pick<ConnectManagerOptions, 'checkEveryMs' | 'retryMs' | 'registry'>;
+  /**
+   * Follow mode (issue #15): the pairing link of a Hookdock server to receive through
+   * (`--follow`, HOOKDOCK_FOLLOW); overrides config `follow.link`. While following, no tunnel.
+   */
+  follow?: string;
+  /** Follow mode timings (tests): see engine/follow/client/client.ts FollowTiming. */
+  followTiming?: FollowTiming;
   /** Test hook handed to the store: called before every fsync; throwing simulates a failing disk (503 path). */
   storeFaults?: { beforeSync?: () => void };
 }
@@ -90,6 +98,8 @@ export interface Engine {
   readonly gaps: GapProtection;
   /** Connect: the subscriptions Hookdock keeps (issue #14). */
   readonly connect: ConnectManager;
+  /** Follow mode: the follower (status, wake after sleep). */
+  readonly follower?: Follower;
   /** The follow API's port after start(), or null when follow mode is off. */
   followPort(): number | null;
   /** What pairing links start with, or null when follow mode is off. */

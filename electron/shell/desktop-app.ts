@@ -189,7 +189,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     now: deps.clock.now(),
   });
 
-  if (deps.powerMonitor) watchWake(deps.powerMonitor, running.gaps, logger);
+  if (deps.powerMonitor) watchWake(deps.powerMonitor, running.gaps, logger, running.follower);
 
   const trusted = (event: Parameters<typeof isTrustedSender>[0]) =>
     isTrustedSender(event, () => win.current()?.webContents ?? null);

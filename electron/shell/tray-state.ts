@@ -3,6 +3,7 @@
 // tooltip. tray.ts turns these into Electron calls.
 import path from 'node:path';
 import type { Status } from '../../shared/types';
+import { followWords } from '../../shared/follow-words';
 
 /**
  * ok: receiving, tunnel online. attention: something the owner must look at
@@ -20,10 +21,12 @@ const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? o
 export function attentionReasons(status: Status): string[] {
   const reasons: string[] = [];
   const { tunnel, counts } = status;
-  if (tunnel.provider !== 'none' && (tunnel.state === 'error' || tunnel.state === 'reconnecting')) {
+  // A follower has no tunnel of its own: its link to the server is what must work.
+  if (status.follow?.state === 'unreachable') reasons.push(followWords(status.follow));
+  if (!status.follow && tunnel.provider !== 'none' && (tunnel.state === 'error' || tunnel.state === 'reconnecting')) {
     reasons.push(tunnel.error ? `Tunnel down: ${tunnel.error}` : 'The tunnel is down.');
   }
-  if (status.reachability?.state === 'unreachable') {
+  if (!status.follow && status.reachability?.state === 'unreachable') {
     reasons.push(status.reachability.attention ?? "Webhooks can't reach Hookdock right now.");
   }
   if (counts.runsFailed > 0) reasons.push(`${plural(counts.runsFailed, 'script run')} failed for good.`);
@@ -38,6 +41,7 @@ export function trayState(status: Status | null): TrayState {
   if (!status) return 'off';
   if (attentionReasons(status).length > 0) return 'attention';
   if (status.automationsPaused) return 'paused';
+  if (status.follow) return 'ok'; // following or catching up (unreachable is attention)
   if (status.tunnel.state !== 'online') return 'off';
   return 'ok';
 }
@@ -49,6 +53,7 @@ export function statusLine(status: Status | null): string {
   if (reasons.length === 1) return reasons[0];
   if (reasons.length > 1) return `Needs attention: ${reasons.length} problems`;
   if (status.automationsPaused) return 'Automations paused';
+  if (status.follow) return followWords(status.follow);
   switch (status.tunnel.state) {
     case 'online':
       return 'All good: receiving webhooks';

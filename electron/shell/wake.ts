@@ -1,7 +1,8 @@
 // Waking from sleep: Electron's powerMonitor 'resume' (and 'unlock-screen', which
 // some systems send instead after a long sleep) triggers a heartbeat tick at once
 // (the ledger records the `asleep` gap from the clock jump) and a reachability
-// probe, instead of waiting for the next timer.
+// probe, instead of waiting for the next timer; a follower (follow mode) reconnects to its
+// server and catches up at once.
 import type { GapProtection } from '../engine/gaps';
 import type { Logger } from '../engine/util/logger';
 
@@ -18,8 +19,10 @@ export function watchWake(
   power: PowerMonitorLike,
   gaps: Pick<GapProtection, 'ledger' | 'checker'>,
   logger: Logger,
+  follower?: { wake(): void },
 ): () => void {
   const onWake = () => {
+    follower?.wake();
     void gaps.ledger
       .tick()
       .then(() => gaps.checker.probeNow())

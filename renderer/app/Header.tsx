@@ -3,6 +3,7 @@ import { useAppState } from '../api/store';
 import { CopyButton } from '../components/CopyButton';
 import { plural } from '../lib/format';
 import { ReachabilityBadge } from './ReachabilityBadge';
+import { FollowBadge } from './FollowBadge';
 import type { Route } from './router';
 
 const NAV: { name: Route['name']; label: string; hash: string }[] = [
@@ -62,8 +63,14 @@ export function Header({ route }: { route: Route }) {
             {connection === 'connecting' ? 'Connecting…' : 'Reconnecting… updates are delayed'}
           </span>
         )}
-        {status && <ReachabilityBadge status={status} />}
-        {status && <TunnelBadge status={status} />}
+        {status?.follow ? (
+          <FollowBadge follow={status.follow} />
+        ) : (
+          <>
+            {status && <ReachabilityBadge status={status} />}
+            {status && <TunnelBadge status={status} />}
+          </>
+        )}
       </div>
       {status && <Counts status={status} />}
     </header>

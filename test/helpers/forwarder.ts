@@ -1,6 +1,6 @@
 // A tiny TCP forwarder on 127.0.0.1 standing in for the owner's own tunnel or
 // reverse proxy: it forwards to the receiver, or, after drop(), cuts every
-// connection (open ones too), like a tunnel that went away.
+// connection (open ones too), like a tunnel that went away; restore() forwards again.
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export interface Forwarder {
@@ -12,6 +12,8 @@ export interface Forwarder {
   drop(): void;
   /** Connections cut since drop(). */
   dropped(): number;
+  /** Forwards again after drop() (the network came back). */
+  restore(): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,9 @@ export async function startForwarder(): Promise<Forwarder> {
       waiting = [];
     },
     dropped: () => cut,
+    restore() {
+      dropping = false;
+    },
     close: () =>
       new Promise<void>((ok) => {
         for (const s of open) s.destroy();

@@ -77,7 +77,8 @@ export async function executeAttempt(
   const started = refusal ? null : startAttempt(deps, run);
   // The run shows this attempt running once the script may start: the job is durable and
   // holds a work slot (it may wait for one while other scripts run).
-  const go = started ? saved.then(started.record) : saved;
+  // Acting waits for the run's 'running' record too: attempt numbers come from the run's attempts.
+  const go = started ? saved.then(() => started.record()) : saved;
   const event = refusal ? undefined : await deps.store.getEvent(run.eventId);
   const problem = refusal ?? (event ? null : 'The event is no longer stored (removed after the retention period).');
   if (problem) {
@@ -92,8 +93,12 @@ export async function executeAttempt(
 interface Started {
   running: Run;
   attempt: Attempt;
-  /** Saves the attempt as running, timed from now (not awaited: bookkeeping for the dashboard). */
-  record(): void;
+  /**
+   * Saves the attempt as running, timed from now. Resolves once that record is durable (a
+   * failed save is logged): the action acts only after it, so a crash from then on finds the
+   * attempt counted and the retry is attempt n+1 (a csv row's retry looks for its row first).
+   */
+  record(): Promise<void>;
 }
 
 function startAttempt(deps: AttemptDeps, run: Run): Started {
@@ -111,9 +116,10 @@ function startAttempt(deps: AttemptDeps, run: Run): Started {
       Object.assign(started, at(deps.clock.now()));
       // The scheduler's 'active' job record is durable already, so a crash from here on
       // re-runs the attempt whatever became of this one.
-      deps.runs
-        .save(started.running)
-        .catch((err) => deps.logger.error('Could not record the start of an attempt.', { run: run.id, err }));
+      return deps.runs.save(started.running).then(
+        () => undefined,
+        (err) => deps.logger.error('Could not record the start of an attempt.', { run: run.id, err }),
+      );
     },
   };
   return started;

@@ -3,6 +3,7 @@ import type { PublicConfig } from '../../../shared/api';
 import { mapActionSecrets, type ActionConfig } from '../../../shared/actions';
 import { SECRET_MASK, type Config } from '../../../shared/config';
 import type { ManagedStatus } from '../../../shared/connect';
+import { parsePairingLink } from '../follow/client/link';
 
 /** The URL a provider must post to for this source. */
 export function webhookUrl(baseUrl: string, sourceId: string): string {
@@ -44,5 +45,15 @@ export function toPublicConfig(
       authtoken: config.tunnel.authtoken ? SECRET_MASK : null,
       hasAuthtoken: Boolean(config.tunnel.authtoken),
     },
+    follow: config.follow ? { link: SECRET_MASK, server: followServer(config.follow.link) } : null,
   };
+}
+
+/** The server a pairing link points at (no token), or null for a link that does not parse. */
+function followServer(link: string): string | null {
+  try {
+    return parsePairingLink(link).server;
+  } catch {
+    return null;
+  }
 }

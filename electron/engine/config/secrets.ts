@@ -1,6 +1,6 @@
 // Secrets at rest in config.json: sources[].secret, sources[].connect.credential, destinations[].secret,
 // actions' secrets (automations[].action: shared/actions.ts ACTION_SECRET_PATHS) and
-// tunnel.authtoken go through the host's SecretCodec (the OS keychain on the
+// tunnel.authtoken and follow.link go through the host's SecretCodec (the OS keychain on the
 // desktop) on their way to and from the file. Without a codec (headless) they
 // are stored as written, in a file only this user can read (0600).
 import { randomBytes } from 'node:crypto';
@@ -54,6 +54,10 @@ export function mapSecretFields(raw: unknown, fn: (value: string, path: string) 
   }
   if (isObject(raw.tunnel) && typeof raw.tunnel.authtoken === 'string') {
     out.tunnel = { ...raw.tunnel, authtoken: fn(raw.tunnel.authtoken, 'tunnel.authtoken') };
+  }
+  // The pairing link of follow mode carries the follower's token.
+  if (isObject(raw.follow) && typeof raw.follow.link === 'string') {
+    out.follow = { ...raw.follow, link: fn(raw.follow.link, 'follow.link') };
   }
   return out;
 }

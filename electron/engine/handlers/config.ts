@@ -8,7 +8,8 @@ import type { ConnectConfig } from '../../../shared/connect';
 import { mapActionSecrets, type ActionConfig } from '../../../shared/actions';
 import { SECRET_MASK, type Config } from '../../../shared/config';
 import { toPublicConfig } from '../config/public';
-import { notFound } from '../util/errors';
+import { parsePairingLink } from '../follow/client/link';
+import { HttpError, notFound } from '../util/errors';
 import { baseUrl, type HandlerContext } from './context';
 
 type ConfigHandlers = Pick<
@@ -76,7 +77,13 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
       edit((draft) => {
         const stored = draft.sources.find((s) => s.id === input.id);
         const secret = typedSecret(input.secret) ?? stored?.secret;
-        const source = { ...input, secret, connect: connectOf(input.connect, stored?.connect) };
+        // A source mirrored from a followed server stays one when edited here.
+        const source = {
+          ...input,
+          secret,
+          connect: connectOf(input.connect, stored?.connect),
+          ...(stored?.followed ? { followed: true } : {}),
+        };
         // An unsigned source has no secret to keep.
         if (source.provider === 'none' && !typedSecret(input.secret)) delete source.secret;
         if (source.secret === undefined) delete source.secret;
@@ -135,6 +142,15 @@ export function createConfigHandlers(ctx: HandlerContext): ConfigHandlers {
         }
         if (settings.retention) draft.retention = { ...draft.retention, ...settings.retention };
         if (settings.limits) Object.assign(draft.limits, dropUndefined(settings.limits));
+        if (settings.follow === null) draft.follow = null;
+        else if (settings.follow && settings.follow.link !== SECRET_MASK) {
+          try {
+            parsePairingLink(settings.follow.link);
+          } catch (err) {
+            throw new HttpError(400, 'invalid_pairing_link', (err as Error).message);
+          }
+          draft.follow = { link: settings.follow.link.trim() };
+        }
       }),
   };
 }

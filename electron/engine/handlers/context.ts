@@ -4,6 +4,7 @@
 import type { TestMarks } from '../receiver/test-marks';
 import type { Reachability } from '../../../shared/gaps';
 import type { ManagedStatus } from '../../../shared/connect';
+import type { FollowStatus } from '../../../shared/follow';
 import type { AutomationsService, EngineDeps, TunnelService } from '../types';
 
 /** The engine's shared services (EngineDeps) plus what only the handlers need. */
@@ -21,6 +22,8 @@ export interface HandlerContext extends EngineDeps {
   reachability?(): Reachability;
   /** Connect's status of a connected source (engine/connect/manager.ts); null for one set up by hand. */
   managed?(sourceId: string): ManagedStatus | null;
+  /** Follow mode: the connection to the followed server, null when not following (engine/follow/client). */
+  follow?(): FollowStatus | null;
   /** Follow mode (server side): the followers' count and warnings, when the follow port is on. */
   followers?(): { count: number; warnings: string[] };
 }

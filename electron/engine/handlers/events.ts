@@ -25,6 +25,7 @@ export function buildStatus(ctx: HandlerContext): Status {
     configRejectedEdit: ctx.config.rejectedEdit?.() ?? null,
     dataDir: ctx.dataDir,
     ...(ctx.reachability ? { reachability: ctx.reachability() } : {}),
+    follow: ctx.follow?.() ?? null,
     ...(ctx.followers ? { followers: ctx.followers() } : {}),
   };
 }

@@ -110,6 +110,16 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       );
       return null;
     }
+    if (source.followed) {
+      // Follow mode: its webhooks go to the server this computer follows, which passes them on.
+      sendError(
+        res,
+        404,
+        'followed_source',
+        `Source "${source.id}" receives its webhooks through the Hookdock server this computer follows: point the sender at that server.`,
+      );
+      return null;
+    }
     return admission.admit(source, config.limits, req, res, deps.clock.now()) ? source : null;
   }
 

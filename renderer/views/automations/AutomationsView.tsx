@@ -17,11 +17,13 @@ import { AutomationForm } from './AutomationForm';
 import { NewAutomation } from './NewAutomation';
 import { TestRun } from './TestRun';
 import { useNames } from '../../lib/names';
+import { serverName } from '../../../shared/follow-words';
 
 export function AutomationsView({ edit }: { edit: string | null }) {
   const names = useNames();
   const config = useAppState((s) => s.config);
   const paused = useAppState((s) => s.status?.automationsPaused ?? false);
+  const follow = useAppState((s) => s.status?.follow ?? null);
   const [deleting, setDeleting] = useState<AutomationConfig | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const api = getApi();
@@ -119,6 +121,12 @@ export function AutomationsView({ edit }: { edit: string | null }) {
           </>
         }
       />
+      {follow && (
+        <p className="notice tone-muted" role="note" data-testid="automations-where">
+          These automations run on this computer, on every event that reaches it from {serverName(follow.server)}. The
+          server&rsquo;s own automations keep running on the server.
+        </p>
+      )}
       {paused && (
         <p className="notice tone-warning" role="status">
           All automations are paused. Events are still received and kept; nothing runs until you turn &ldquo;Pause
@@ -155,6 +163,7 @@ export function AutomationsView({ edit }: { edit: string | null }) {
                     When <strong>{names.source(a.source)}</strong> sends{' '}
                     <strong>{a.events.map((e) => (e.includes('*') ? e : humanizeType(e))).join(', ')}</strong>, run{' '}
                     <code>{a.action.kind === 'script' ? a.action.command.split('/').pop() : a.action.kind}</code>
+                    {follow && <span className="muted"> · Runs on this computer</span>}
                   </div>
                 </div>
                 <div className="item-actions">

@@ -14,6 +14,7 @@ import { LoadingPage } from '../../components/Loading';
 import { toast } from '../../components/Toast';
 import { BrowserNotifySettings } from './BrowserNotifySettings';
 import { DesktopSettings } from './DesktopSettings';
+import { FollowSettings } from './FollowSettings';
 import { FollowersSettings } from './FollowersSettings';
 
 export function SettingsView() {
@@ -22,6 +23,7 @@ export function SettingsView() {
   return (
     <div className="page narrow">
       <PageHeader title="Settings" />
+      <FollowSettings config={config} />
       <TunnelSettings config={config} />
       <KeepingSettings config={config} />
       <FollowersSettings />
@@ -121,6 +123,11 @@ function TunnelSettings({ config }: { config: PublicConfig }) {
           'Off: only this computer can send webhooks to Hookdock.'
         )}
       </div>
+      {config.follow && (
+        <p className="muted" data-testid="tunnel-following">
+          This computer follows a Hookdock server (above), so the tunnel stays off: your shops send to the server.
+        </p>
+      )}
       {tunnel?.provider === 'none' && config.tunnel.provider === 'ngrok' && config.tunnel.hasAuthtoken && (
         <p className="muted" data-testid="tunnel-overridden">
           Hookdock was started with the tunnel turned off (--tunnel none), so these settings apply from its next start

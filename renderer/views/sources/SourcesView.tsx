@@ -98,7 +98,9 @@ export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }
                       <div className="item-title">{s.name || s.id}</div>
                       <div className="item-sub">
                         {providerInfo(s.provider).name} ·{' '}
-                        {s.provider === 'none' ? (
+                        {s.followed ? (
+                          <span data-testid="followed-source">received through the Hookdock server you follow</span>
+                        ) : s.provider === 'none' ? (
                           'unsigned'
                         ) : s.connect ? (
                           'managed by Hookdock'
@@ -112,20 +114,24 @@ export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }
                       </div>
                     </div>
                     <div className="item-actions">
-                      <Button
-                        size="sm"
-                        aria-expanded={open === s.id}
-                        onClick={() => setOpen(open === s.id ? null : s.id)}
-                      >
-                        {open === s.id ? 'Hide set-up' : 'Set-up and test'}
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant={s.provider !== 'none' && !s.hasSecret && !s.connect ? 'primary' : 'ghost'}
-                        onClick={() => setEditing(s.id)}
-                      >
-                        {s.provider !== 'none' && !s.hasSecret && !s.connect ? 'Paste its secret' : 'Edit'}
-                      </Button>
+                      {!s.followed && (
+                        <>
+                          <Button
+                            size="sm"
+                            aria-expanded={open === s.id}
+                            onClick={() => setOpen(open === s.id ? null : s.id)}
+                          >
+                            {open === s.id ? 'Hide set-up' : 'Set-up and test'}
+                          </Button>
+                          <Button
+                            size="sm"
+                            variant={s.provider !== 'none' && !s.hasSecret && !s.connect ? 'primary' : 'ghost'}
+                            onClick={() => setEditing(s.id)}
+                          >
+                            {s.provider !== 'none' && !s.hasSecret && !s.connect ? 'Paste its secret' : 'Edit'}
+                          </Button>
+                        </>
+                      )}
                       <Button
                         size="sm"
                         variant="ghost"
@@ -137,8 +143,17 @@ export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }
                     </div>
                   </div>
                   <div className="card-body source-body">
-                    {open === s.id ? <SourceSetup source={s} /> : <WebhookUrl source={s} />}
-                    <ConnectPanel source={s} />
+                    {s.followed ? (
+                      <p className="muted">
+                        Its webhooks go to the server; this computer gets each one from there and runs your automations
+                        on it.
+                      </p>
+                    ) : open === s.id ? (
+                      <SourceSetup source={s} />
+                    ) : (
+                      <WebhookUrl source={s} />
+                    )}
+                    {!s.followed && <ConnectPanel source={s} />}
                   </div>
                 </>
               )}
