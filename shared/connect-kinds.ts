@@ -15,6 +15,8 @@ export interface ConnectKind {
   account?: { label: string; hint: string; placeholder: string; optional?: boolean };
   /** Common event types (topics) to offer as checkboxes. */
   commonEvents: string[];
+  /** Two more of this provider's event names, as the "Other event types" placeholder shows them. */
+  otherEventsExample: string;
 }
 
 export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
@@ -36,6 +38,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       'customer.subscription.created',
       'customer.subscription.deleted',
     ],
+    otherEventsExample: 'invoice.upcoming, refund.created',
   },
   // shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin:
   // a custom app's Admin API token; webhooks it creates are signed with the app's client secret.
@@ -57,6 +60,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       'orders/cancelled',
       'refunds/create',
     ],
+    otherEventsExample: 'customers/create, products/update',
   },
   // woocommerce.github.io/woocommerce-rest-api-docs/#authentication: REST keys, Basic auth over HTTPS.
   woocommerce: {
@@ -70,6 +74,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       placeholder: 'https://shop.example.com',
     },
     commonEvents: ['order.created', 'order.updated', 'order.deleted', 'customer.created', 'product.updated'],
+    otherEventsExample: 'product.created, coupon.created',
   },
   // docs.github.com/en/rest/repos/webhooks: a fine-grained token with "Webhooks: read and write" only.
   github: {
@@ -83,6 +88,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       placeholder: 'acme/shop',
     },
     commonEvents: ['push', 'pull_request', 'issues', 'issue_comment', 'release', 'workflow_run'],
+    otherEventsExample: 'star, fork',
   },
   // developer.squareup.com/docs/webhooks/overview: subscriptions belong to the application.
   square: {
@@ -104,6 +110,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       'refund.created',
       'customer.created',
     ],
+    otherEventsExample: 'refund.updated, invoice.payment_made',
   },
 };
 

@@ -2,7 +2,7 @@
 // "Connect with an API key" (credential, event types, account where needed); once
 // connected, "Managed by Hookdock" with the subscription's state, id, URL, last
 // check, last action and error, and Disconnect. The credential is never shown back.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PublicConfig } from '../../../shared/api';
 import { connectKind, type ConnectKind } from '../../../shared/connect-kinds';
 import type { ManagedState } from '../../../shared/connect';
@@ -29,29 +29,55 @@ const STATE_WORDS: Record<ManagedState, string> = {
 export function ConnectPanel({ source }: { source: Source }) {
   const kind = connectKind(source.provider);
   const [editing, setEditing] = useState(false);
+  // The button the owner pressed is gone once the form opens, closes or Disconnect is done:
+  // focus moves to what replaced it, so a keyboard owner is not sent back to the top of the page.
+  const root = useRef<HTMLDivElement>(null);
+  const focusNext = useRef<'input' | 'button' | null>(null);
+  const connected = Boolean(source.connect);
+  useEffect(() => {
+    if (!focusNext.current) return;
+    root.current?.querySelector<HTMLElement>(focusNext.current)?.focus();
+    focusNext.current = null;
+  }, [editing, connected]);
+  const edit = (open: boolean) => {
+    focusNext.current = open ? 'input' : 'button';
+    setEditing(open);
+  };
   if (!kind) return null;
-  if (editing || !source.connect) {
-    return editing ? (
-      <ConnectForm source={source} kind={kind} onDone={() => setEditing(false)} />
-    ) : (
-      <div className="connect-offer">
-        <p className="muted small">
-          Let Hookdock set up the webhook in {providerInfo(source.provider).name} and keep it working: no URL or secret
-          to copy.
-        </p>
-        <Button size="sm" onClick={() => setEditing(true)}>
-          Connect with an API key
-        </Button>
-      </div>
-    );
-  }
-  return <Managed source={source} onChange={() => setEditing(true)} />;
+  return (
+    <div ref={root}>
+      {editing ? (
+        <ConnectForm source={source} kind={kind} onDone={() => edit(false)} />
+      ) : !source.connect ? (
+        <div className="connect-offer">
+          <p className="muted small">
+            Let Hookdock set up the webhook in {providerInfo(source.provider).name} and keep it working: no URL or
+            secret to copy.
+          </p>
+          <Button size="sm" onClick={() => edit(true)}>
+            Connect with an API key
+          </Button>
+        </div>
+      ) : (
+        <Managed source={source} onChange={() => edit(true)} onDisconnect={() => (focusNext.current = 'button')} />
+      )}
+    </div>
+  );
 }
 
-function Managed({ source, onChange }: { source: Source; onChange: () => void }) {
+function Managed({
+  source,
+  onChange,
+  onDisconnect,
+}: {
+  source: Source;
+  onChange: () => void;
+  onDisconnect: () => void;
+}) {
   const m = source.managed;
   const disconnect = () =>
     toastOnError(async () => {
+      onDisconnect();
       const config = await getApi().saveSource({ ...editable(source), connect: null });
       appStore.set({ config });
       toast('Disconnected: Hookdock deletes the webhook it made.');
@@ -128,7 +154,8 @@ function ConnectForm({ source, kind, onDone }: { source: Source; kind: ConnectKi
     if (!credential.trim() && !saved?.hasCredential)
       return `Paste the ${kind.credentialLabel.toLowerCase()} from ${name}.`;
     if (events.length === 0) return 'Pick at least one event type.';
-    if (kind.account && !kind.account.optional && !account.trim()) return `Fill in ${kind.account.label.toLowerCase()}.`;
+    if (kind.account && !kind.account.optional && !account.trim())
+      return `Fill in ${kind.account.label.toLowerCase()}.`;
     const config = await getApi().saveSource({
       ...editable(source),
       connect: {
@@ -170,7 +197,7 @@ function ConnectForm({ source, kind, onDone }: { source: Source; kind: ConnectKi
         ))}
       </fieldset>
       <Field label="Other event types (optional)" hint="Separated by commas, exactly as the provider names them.">
-        <TextInput value={others} onChange={setOthers} placeholder="invoice.upcoming, refund.created" />
+        <TextInput value={others} onChange={setOthers} placeholder={kind.otherEventsExample} />
       </Field>
     </SaveForm>
   );
