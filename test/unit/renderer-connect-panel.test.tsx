@@ -1,12 +1,15 @@
 // @vitest-environment happy-dom
 // The Connect panel on a source card: the "Other event types" example names the source's
 // own provider's events, and focus follows the owner when the form opens, closes, or
-// Disconnect removes the managed card (the button pressed is gone each time).
+// Disconnect removes the managed card (the button pressed is gone each time); and the
+// card's status line does not say "managed by Hookdock" when Connect failed or when the
+// source still has no signing secret (every webhook would be refused).
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PublicConfig } from '../../shared/api';
 import { setApi, type Client } from '../../renderer/api';
 import { ConnectPanel } from '../../renderer/views/sources/ConnectPanel';
+import { SourceStatus, sourceStatus } from '../../renderer/views/sources/SourcesView';
 
 type Source = PublicConfig['sources'][number];
 const source = (provider: Source['provider'], connected = false) =>
@@ -58,5 +61,28 @@ describe('Connect panel', () => {
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Disconnect' })));
     view.rerender(<ConnectPanel source={source('stripe')} />);
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Connect with an API key' }));
+  });
+});
+
+describe("a source card's status line", () => {
+  const card = (s: Partial<Source>) => ({ ...source('shopify'), ...s }) as Source;
+  const managed = (state: string) => ({ state, subscriptionId: null, url: null, lastCheckedAt: null });
+  const connect = { hasCredential: true, events: ['orders/create'] };
+  it('says Connect needs attention when it failed, not "managed by Hookdock"', () => {
+    expect(sourceStatus(card({ connect, managed: managed('error') } as Partial<Source>))).toBe('attention');
+    render(<SourceStatus source={card({ connect, managed: managed('error') } as Partial<Source>)} />);
+    expect(screen.getByTestId('connect-attention').textContent).toContain('Connect needs attention');
+  });
+  it('says a connected source without its signing secret is waiting for it, once Connect is done', () => {
+    const noSecret = { connect, hasSecret: false };
+    expect(sourceStatus(card({ ...noSecret, managed: managed('active') } as Partial<Source>))).toBe('waiting');
+    expect(sourceStatus(card({ ...noSecret, managed: managed('connecting') } as Partial<Source>))).toBe('managed');
+    expect(sourceStatus(card({ ...noSecret, managed: null } as Partial<Source>))).toBe('managed');
+  });
+  it('keeps the words of a source set up by hand and of a managed one', () => {
+    expect(sourceStatus(card({ connect, managed: managed('active') } as Partial<Source>))).toBe('managed');
+    expect(sourceStatus(card({}))).toBe('saved');
+    expect(sourceStatus(card({ hasSecret: false }))).toBe('waiting');
+    expect(sourceStatus(card({ provider: 'none', hasSecret: false }))).toBe('unsigned');
   });
 });
