@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 // The Connect panel on a source card: the "Other event types" example names the source's
 // own provider's events, and focus follows the owner when the form opens, closes, or
-// Disconnect removes the managed card (the button pressed is gone each time); and the
+// Disconnect removes the managed card (the button pressed is gone each time); Disconnect asks
+// first, saying what stops; and the
 // card's status line does not say "managed by Hookdock" when Connect failed or when the
 // source still has no signing secret (every webhook would be refused).
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PublicConfig } from '../../shared/api';
 import { setApi, type Client } from '../../renderer/api';
@@ -58,10 +59,36 @@ describe('Connect panel', () => {
     expect(document.activeElement).toBe(screen.getByLabelText('Restricted API key'));
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Change key or events' }));
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Disconnect' })));
+    fireEvent.click(screen.getByRole('button', { name: 'Disconnect' }));
+    await act(async () =>
+      fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Disconnect' })),
+    );
     view.rerender(<ConnectPanel source={source('stripe')} />);
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Connect with an API key' }));
   });
+});
+
+it('Disconnect asks first, saying what stops, and disconnects only when confirmed', async () => {
+  const saved: unknown[] = [];
+  setApi({
+    saveSource: async (s: unknown) => {
+      saved.push(s);
+      return { sources: [source('stripe')] };
+    },
+  } as unknown as Client);
+  render(<ConnectPanel source={source('stripe', true)} />);
+  fireEvent.click(screen.getByRole('button', { name: 'Disconnect' }));
+  const dialog = screen.getByRole('dialog');
+  expect(within(dialog).getByTestId('disconnect-consequence').textContent).toContain(
+    'Stripe stops sending events to this source',
+  );
+  fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+  expect(saved).toEqual([]);
+  fireEvent.click(screen.getByRole('button', { name: 'Disconnect' }));
+  await act(async () =>
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Disconnect' })),
+  );
+  expect(saved).toEqual([expect.objectContaining({ id: 'x', connect: null })]);
 });
 
 describe("a source card's status line", () => {

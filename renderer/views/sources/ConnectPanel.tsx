@@ -9,6 +9,7 @@ import type { ManagedState } from '../../../shared/connect';
 import { getApi } from '../../api';
 import { appStore } from '../../api/store';
 import { Button } from '../../components/Button';
+import { ConfirmDialog } from '../../components/Dialog';
 import { Field } from '../../components/Field';
 import { SaveForm, SecretField, useSaveForm } from '../../components/Form';
 import { TextInput } from '../../components/inputs';
@@ -75,12 +76,16 @@ function Managed({
   onDisconnect: () => void;
 }) {
   const m = source.managed;
+  const name = providerInfo(source.provider).name;
+  // One click would delete the provider's subscription: the owner confirms, knowing what stops.
+  const [confirming, setConfirming] = useState(false);
   const disconnect = () =>
     toastOnError(async () => {
       onDisconnect();
       const config = await getApi().saveSource({ ...editable(source), connect: null });
       appStore.set({ config });
-      toast('Disconnected: Hookdock deletes the webhook it made.');
+      setConfirming(false);
+      toast(`Disconnected: Hookdock deletes the webhook it made in ${name}.`);
     });
   return (
     <section className="connect-managed" aria-label="Managed by Hookdock" data-testid="managed">
@@ -115,10 +120,23 @@ function Managed({
         <Button size="sm" onClick={onChange}>
           Change key or events
         </Button>
-        <Button size="sm" variant="ghost" onClick={() => void disconnect()}>
+        <Button size="sm" variant="ghost" onClick={() => setConfirming(true)}>
           Disconnect
         </Button>
       </div>
+      <ConfirmDialog
+        open={confirming}
+        title={`Disconnect ${source.name || source.id} from ${name}?`}
+        confirmLabel="Disconnect"
+        onClose={() => setConfirming(false)}
+        onConfirm={disconnect}
+        body={
+          <p data-testid="disconnect-consequence">
+            Hookdock deletes the webhook it made in {name}, and {name} stops sending events to this source. Connect
+            again, or set up a webhook by hand, to receive them again.
+          </p>
+        }
+      />
     </section>
   );
 }
