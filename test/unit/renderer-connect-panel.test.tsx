@@ -91,6 +91,20 @@ it('Disconnect asks first, saying what stops, and disconnects only when confirme
   expect(saved).toEqual([expect.objectContaining({ id: 'x', connect: null })]);
 });
 
+it('"Change key or events" after a refused key keeps the sentence saying what to create, and what was saved', () => {
+  const refused = 'Stripe refused the key: create a restricted key with "Webhook Endpoints: write".';
+  const failed = {
+    ...source('stripe', true),
+    managed: { state: 'error', error: refused, subscriptionId: null, url: null, lastCheckedAt: null },
+  } as unknown as Source;
+  render(<ConnectPanel source={failed} />);
+  fireEvent.click(screen.getByRole('button', { name: 'Change key or events' }));
+  expect(screen.getByTestId('connect-form-problem').textContent).toBe(refused);
+  expect(screen.getByText(/Leave this empty to try the saved one again/)).toBeTruthy();
+  expect((screen.getByRole('checkbox', { name: 'charge.refunded' }) as HTMLInputElement).checked).toBe(true);
+  expect((screen.getByLabelText('Restricted API key') as HTMLInputElement).value).toBe('');
+});
+
 describe("a source card's status line", () => {
   const card = (s: Partial<Source>) => ({ ...source('shopify'), ...s }) as Source;
   const managed = (state: string) => ({ state, subscriptionId: null, url: null, lastCheckedAt: null });

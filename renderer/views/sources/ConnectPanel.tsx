@@ -157,6 +157,7 @@ function editable(s: Source) {
 function ConnectForm({ source, kind, onDone }: { source: Source; kind: ConnectKind; onDone: () => void }) {
   const name = providerInfo(source.provider).name;
   const saved = source.connect;
+  const problem = source.managed?.state === 'error' ? source.managed.error : null;
   const [credential, setCredential] = useState('');
   const [account, setAccount] = useState(saved?.account ?? '');
   const [picked, setPicked] = useState<string[]>((saved?.events ?? []).filter((e) => kind.commonEvents.includes(e)));
@@ -188,9 +189,21 @@ function ConnectForm({ source, kind, onDone }: { source: Source; kind: ConnectKi
   });
   return (
     <SaveForm className="connect-form" form={form} submitLabel={saved ? 'Save' : 'Connect'} onCancel={onDone}>
+      {problem && (
+        // The card with this sentence is replaced by the form: the owner needs it while fixing.
+        <p className="notice tone-danger" data-testid="connect-form-problem">
+          {problem}
+        </p>
+      )}
       <SecretField
         label={kind.credentialLabel}
-        hint={saved?.hasCredential ? 'A key is saved. Leave this empty to keep it.' : kind.credentialHint}
+        hint={
+          !saved?.hasCredential
+            ? kind.credentialHint
+            : problem
+              ? `${kind.credentialHint} Leave this empty to try the saved one again.`
+              : 'A key is saved. Leave this empty to keep it.'
+        }
         value={credential}
         onChange={setCredential}
         saved={Boolean(saved?.hasCredential)}
