@@ -15,6 +15,11 @@ export interface ConnectKind {
   account?: { label: string; hint: string; placeholder: string; optional?: boolean };
   /** Common event types (topics) to offer as checkboxes. */
   commonEvents: string[];
+  /**
+   * Set where Connect leaves the source's signing secret to the owner (Shopify signs with the
+   * app's client secret): what the source form then asks for instead of the hand set-up's secret.
+   */
+  signingSecret?: { label: string; hint: string };
   /** Two more of this provider's event names, as the "Other event types" placeholder shows them. */
   otherEventsExample: string;
 }
@@ -61,6 +66,10 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       'refunds/create',
     ],
     otherEventsExample: 'customers/create, products/update',
+    signingSecret: {
+      label: "App's API secret key",
+      hint: 'In Shopify admin: Settings > Apps and sales channels > Develop apps > the app you connected with > API credentials > API secret key. Shopify signs the webhooks Hookdock made with it.',
+    },
   },
   // woocommerce.github.io/woocommerce-rest-api-docs/#authentication: REST keys, Basic auth over HTTPS.
   woocommerce: {

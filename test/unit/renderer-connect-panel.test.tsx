@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PublicConfig } from '../../shared/api';
 import { setApi, type Client } from '../../renderer/api';
 import { ConnectPanel } from '../../renderer/views/sources/ConnectPanel';
+import { SourceForm } from '../../renderer/views/sources/SourceForm';
 import { SourceStatus, sourceStatus } from '../../renderer/views/sources/SourcesView';
 
 type Source = PublicConfig['sources'][number];
@@ -126,4 +127,28 @@ describe("a source card's status line", () => {
     expect(sourceStatus(card({ hasSecret: false }))).toBe('waiting');
     expect(sourceStatus(card({ provider: 'none', hasSecret: false }))).toBe('unsigned');
   });
+});
+
+it("a connected Shopify source's form asks for the app's API secret key, not a webhook list's signing key", () => {
+  const connected = {
+    ...source('shopify', true),
+    hasSecret: false,
+    connect: { hasCredential: true, events: ['orders/paid'], account: 'my-shop.myshopify.com' },
+  } as unknown as Source;
+  const view = render(<SourceForm existing={connected} takenIds={[]} onSaved={() => {}} onCancel={() => {}} />);
+  const input = view.getByLabelText("App's API secret key");
+  const hint = view.container.querySelector(`#${CSS.escape(input.getAttribute('aria-describedby')!)}`);
+  expect(hint?.textContent).toContain('Develop apps > the app you connected with > API credentials');
+  expect(view.container.textContent).not.toContain('under the webhook list');
+  cleanup();
+  // Set up by hand, it reads as before.
+  const byHand = render(
+    <SourceForm
+      existing={{ ...source('shopify'), hasSecret: false }}
+      takenIds={[]}
+      onSaved={() => {}}
+      onCancel={() => {}}
+    />,
+  );
+  expect(byHand.getByLabelText('Webhook signing key (you can add it later)')).toBeTruthy();
 });
