@@ -56,6 +56,7 @@ describe('Connect panel', () => {
     const connected = source('stripe', true);
     setApi({ saveSource: async () => ({ sources: [source('stripe')] }) } as unknown as Client);
     const view = render(<ConnectPanel source={connected} />);
+    expect(screen.getByRole('button', { name: 'Change key or events' }).className).not.toContain('btn-primary');
     fireEvent.click(screen.getByRole('button', { name: 'Change key or events' }));
     expect(document.activeElement).toBe(screen.getByLabelText('Restricted API key'));
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
@@ -99,6 +100,7 @@ it('"Change key or events" after a refused key keeps the sentence saying what to
     managed: { state: 'error', error: refused, subscriptionId: null, url: null, lastCheckedAt: null },
   } as unknown as Source;
   render(<ConnectPanel source={failed} />);
+  expect(screen.getByRole('button', { name: 'Change key or events' }).className).toContain('btn-primary');
   fireEvent.click(screen.getByRole('button', { name: 'Change key or events' }));
   expect(screen.getByTestId('connect-form-problem').textContent).toBe(refused);
   expect(screen.getByText(/Leave this empty to try the saved one again/)).toBeTruthy();

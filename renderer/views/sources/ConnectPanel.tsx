@@ -117,7 +117,8 @@ function Managed({
         <dd data-testid="managed-action">{m?.lastAction ?? '—'}</dd>
       </dl>
       <div className="test-row">
-        <Button size="sm" onClick={onChange}>
+        {/* The error above says what to paste: this is where, so it stands out. */}
+        <Button size="sm" variant={m?.state === 'error' ? 'primary' : undefined} onClick={onChange}>
           Change key or events
         </Button>
         <Button size="sm" variant="ghost" onClick={() => setConfirming(true)}>
