@@ -93,7 +93,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
     credentialPlaceholder: 'github_pat_…',
     account: {
       label: 'Repository or organisation',
-      hint: 'owner/repo, or org:name for an organisation hook.',
+      hint: 'owner/repo, or org:name for an organisation hook (its github.com address works too).',
       placeholder: 'acme/shop',
     },
     commonEvents: ['push', 'pull_request', 'issues', 'issue_comment', 'release', 'workflow_run'],
