@@ -54,7 +54,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
     credentialPlaceholder: 'shpat_…',
     account: {
       label: 'Shop domain',
-      hint: "Your shop's myshopify.com address.",
+      hint: "Your shop's myshopify.com address (the Shopify admin's address in your browser works too).",
       placeholder: 'my-shop.myshopify.com',
     },
     commonEvents: [
