@@ -105,5 +105,13 @@ describe('Connect Shopify from the dashboard', () => {
     expect(await page.content()).not.toContain(TOKEN);
     expect(serve.stdout() + serve.stderr()).not.toContain(TOKEN);
     expect(problemsOf(page)).toEqual([]);
+
+    // At 720 px the header's public address (what Connect points the provider at) stays in the window.
+    await page.setViewportSize({ width: 720, height: 860 });
+    const chip = page.getByLabel('Public address');
+    await chip.waitFor();
+    const box = (await chip.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(720);
+    await screenshot(page, 'connect-shopify-managed-720');
   });
 });
