@@ -15,6 +15,13 @@ export interface ConnectKind {
   account?: { label: string; hint: string; placeholder: string; optional?: boolean };
   /** Common event types (topics) to offer as checkboxes. */
   commonEvents: string[];
+  /**
+   * Set where Connect leaves the source's signing secret to the owner (Shopify signs with the
+   * app's client secret): what the source form then asks for instead of the hand set-up's secret.
+   */
+  signingSecret?: { label: string; hint: string };
+  /** Two more of this provider's event names, as the "Other event types" placeholder shows them. */
+  otherEventsExample: string;
 }
 
 export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
@@ -36,6 +43,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       'customer.subscription.created',
       'customer.subscription.deleted',
     ],
+    otherEventsExample: 'invoice.upcoming, refund.created',
   },
   // shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin:
   // a custom app's Admin API token; webhooks it creates are signed with the app's client secret.
@@ -46,7 +54,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
     credentialPlaceholder: 'shpat_…',
     account: {
       label: 'Shop domain',
-      hint: "Your shop's myshopify.com address.",
+      hint: "Your shop's myshopify.com address (the Shopify admin's address in your browser works too).",
       placeholder: 'my-shop.myshopify.com',
     },
     commonEvents: [
@@ -57,6 +65,11 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       'orders/cancelled',
       'refunds/create',
     ],
+    otherEventsExample: 'customers/create, products/update',
+    signingSecret: {
+      label: "App's API secret key",
+      hint: 'In Shopify admin: Settings > Apps and sales channels > Develop apps > the app you connected with > API credentials > API secret key. Shopify signs the webhooks Hookdock made with it.',
+    },
   },
   // woocommerce.github.io/woocommerce-rest-api-docs/#authentication: REST keys, Basic auth over HTTPS.
   woocommerce: {
@@ -70,6 +83,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       placeholder: 'https://shop.example.com',
     },
     commonEvents: ['order.created', 'order.updated', 'order.deleted', 'customer.created', 'product.updated'],
+    otherEventsExample: 'product.created, coupon.created',
   },
   // docs.github.com/en/rest/repos/webhooks: a fine-grained token with "Webhooks: read and write" only.
   github: {
@@ -79,10 +93,11 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
     credentialPlaceholder: 'github_pat_…',
     account: {
       label: 'Repository or organisation',
-      hint: 'owner/repo, or org:name for an organisation hook.',
+      hint: 'owner/repo, or org:name for an organisation hook (its github.com address works too).',
       placeholder: 'acme/shop',
     },
     commonEvents: ['push', 'pull_request', 'issues', 'issue_comment', 'release', 'workflow_run'],
+    otherEventsExample: 'star, fork',
   },
   // developer.squareup.com/docs/webhooks/overview: subscriptions belong to the application.
   square: {
@@ -104,6 +119,7 @@ export const CONNECT_KINDS: Partial<Record<ProviderId, ConnectKind>> = {
       'refund.created',
       'customer.created',
     ],
+    otherEventsExample: 'refund.updated, invoice.payment_made',
   },
 };
 

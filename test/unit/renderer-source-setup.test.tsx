@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // The set-up steps name the button the source's card really shows: "Paste its
-// secret" while the source waits for its secret, "Edit" once one is saved.
+// secret" while the source waits for its secret, "Edit" once one is saved; a source
+// Hookdock connected has no steps to create a webhook by hand (that would make a second one).
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PublicConfig } from '../../shared/api';
@@ -27,4 +28,16 @@ describe('the set-up steps', () => {
       expect(saved).toContain('paste it here with "Edit"');
     },
   );
+});
+
+it('a connected source shows no steps to create the webhook by hand, and still its test button', () => {
+  const connected = {
+    ...source('shopify', true),
+    connect: { hasCredential: true, events: ['orders/create'] },
+  } as Source;
+  const { container, getByTestId, getByRole } = render(<SourceSetup source={connected} />);
+  expect(container.querySelectorAll('.steps li')).toHaveLength(0);
+  expect(container.textContent).not.toContain('Paste this URL');
+  expect(getByTestId('managed-steps').textContent).toContain('nothing to create or paste in Shopify');
+  expect(getByRole('button', { name: 'Send a test event' })).toBeTruthy();
 });

@@ -26,7 +26,12 @@ const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$/;
  * hook). Throws ConnectError `invalid` with the form to use when it is neither.
  */
 export function githubTarget(account: string | undefined): GithubTarget {
-  const a = (account ?? '').trim();
+  // Owners paste the address from their browser: github.com/acme/shop, github.com/orgs/acme.
+  const a = (account ?? '')
+    .trim()
+    .replace(/^(https?:\/\/)?(www\.)?github\.com\//i, '')
+    .replace(/^orgs\/([^/]+)\/?$/, 'org:$1')
+    .replace(/\/+$/, '');
   const org = /^org:(.+)$/.exec(a);
   if (org && NAME.test(org[1]!)) {
     return { kind: 'org', name: a, hooksPath: `/orgs/${encodeURIComponent(org[1]!)}/hooks` };

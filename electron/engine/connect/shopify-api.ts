@@ -20,6 +20,8 @@ export function shopDomain(ctx: ConnectorContext): string {
     .trim()
     .toLowerCase()
     .replace(/^https?:\/\//, '')
+    // The address the Shopify admin shows in the browser names the shop's handle.
+    .replace(/^admin\.shopify\.com\/store\/([a-z0-9][a-z0-9-]*)(\/.*)?$/, '$1.myshopify.com')
     .replace(/\/.*$/, '');
   if (!SHOP.test(shop)) {
     throw new ConnectError(

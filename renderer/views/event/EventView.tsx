@@ -16,6 +16,7 @@ import { toast, toastOnError } from '../../components/Toast';
 import { copyText, downloadText } from '../../lib/clipboard';
 import { formatBytes, formatDateTime, plural } from '../../lib/format';
 import { useNames } from '../../lib/names';
+import { providerInfo } from '../../lib/providers';
 import { eventWord } from '../../lib/statusWords';
 import { useNow } from '../../lib/useNow';
 import { DeliveryItem } from '../outbox/DeliveryItem';
@@ -266,10 +267,8 @@ export function EventView({ id }: { id: string }) {
               // Made here from another event: there is no sender's signature to speak of.
               <p className="verification">✎ Not signed: an edited copy, made in Hookdock.</p>
             ) : event.verification.ok ? (
-              <p className="verification is-ok">
-                {event.test
-                  ? `✓ Signature checked with ${names.source(event.source)}'s secret: Hookdock signed this sample as ${names.source(event.source)} would.`
-                  : `✓ Signature checked: it really came from ${names.source(event.source)}.`}
+              <p className="verification is-ok" data-testid="verification">
+                {verifiedWords(event, names.source(event.source), providerInfo(event.provider).name)}
               </p>
             ) : (
               <RejectedReason
@@ -279,7 +278,7 @@ export function EventView({ id }: { id: string }) {
                 sourceName={names.source(event.source)}
               />
             )}
-            {event.verification.ok && event.verification.reason && (
+            {event.verification.ok && event.verification.reason && !event.recovered && (
               <p className="muted small">{event.verification.reason}</p>
             )}
           </Card>
@@ -330,4 +329,20 @@ function BackLink() {
       ← Back to the feed
     </a>
   );
+}
+
+/**
+ * The Signature card of an accepted event. A recovered event carried no signature: it was
+ * read from the provider's API with the owner's key, which is what vouches for it.
+ */
+export function verifiedWords(
+  event: Pick<HookEvent, 'test' | 'recovered'>,
+  sourceName: string,
+  providerName: string,
+): string {
+  if (event.recovered)
+    return `✓ No signature to check: Hookdock fetched it from ${providerName} with your API key, so it really came from ${sourceName}.`;
+  if (event.test)
+    return `✓ Signature checked with ${sourceName}'s secret: Hookdock signed this sample as ${sourceName} would.`;
+  return `✓ Signature checked: it really came from ${sourceName}.`;
 }

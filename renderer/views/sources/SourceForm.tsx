@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { useAppState } from '../../api/store';
 import { CopyButton } from '../../components/CopyButton';
 import type { PublicConfig } from '../../../shared/api';
+import { connectKind } from '../../../shared/connect-kinds';
 import type { ProviderId } from '../../../shared/types';
 import { PROVIDERS } from '../../../shared/types';
 import { getApi } from '../../api';
@@ -110,6 +111,8 @@ export function SourceForm({
   }
 
   const info = providerInfo(provider);
+  // A connected source's webhooks are not the ones the hand set-up's hint describes.
+  const connectedSecret = existing?.connect ? connectKind(provider)?.signingSecret : undefined;
   const id = sourceId(info.name);
   const base = (status?.publicUrl ?? status?.receiverUrl ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
   const url = `${base}/hooks/${encodeURIComponent(id)}`;
@@ -159,11 +162,17 @@ export function SourceForm({
         <>
           <SecretField
             label={
-              info.secretBy === 'provider' && !existing?.hasSecret
-                ? `${info.secretLabel} (you can add it later)`
-                : info.secretLabel
+              connectedSecret
+                ? connectedSecret.label
+                : info.secretBy === 'provider' && !existing?.hasSecret
+                  ? `${info.secretLabel} (you can add it later)`
+                  : info.secretLabel
             }
-            hint={existing?.hasSecret ? 'A secret is saved. Leave this empty to keep it.' : info.secretHint}
+            hint={
+              existing?.hasSecret
+                ? 'A secret is saved. Leave this empty to keep it.'
+                : (connectedSecret?.hint ?? info.secretHint)
+            }
             value={secret}
             onChange={(v) => {
               setSecret(v);

@@ -65,15 +65,30 @@ export function SourceSetup({ source }: { source: Source }) {
   };
   return (
     <div className="source-setup">
-      <h3 className="setup-title">1. Paste this URL in {info.name}</h3>
-      <WebhookUrl source={source} />
-      <h3 className="setup-title">2. In {info.name}</h3>
-      <ol className="steps">
-        {info.steps.map((s) => (
-          <li key={s}>{stepFor(s, source)}</li>
-        ))}
-      </ol>
-      <h3 className="setup-title">3. Check that it works</h3>
+      {source.connect ? (
+        // Hookdock made the webhook itself: steps to create one by hand would make a second one.
+        <>
+          <h3 className="setup-title">1. The address Hookdock gave {info.name}</h3>
+          <WebhookUrl source={source} />
+          <p className="muted small" data-testid="managed-steps">
+            Hookdock made the webhook in {info.name} itself and keeps it working (see &ldquo;Managed by
+            Hookdock&rdquo;): there is nothing to create or paste in {info.name}.
+          </p>
+          <h3 className="setup-title">2. Check that it works</h3>
+        </>
+      ) : (
+        <>
+          <h3 className="setup-title">1. Paste this URL in {info.name}</h3>
+          <WebhookUrl source={source} />
+          <h3 className="setup-title">2. In {info.name}</h3>
+          <ol className="steps">
+            {info.steps.map((s) => (
+              <li key={s}>{stepFor(s, source)}</li>
+            ))}
+          </ol>
+          <h3 className="setup-title">3. Check that it works</h3>
+        </>
+      )}
       <div className="test-row">
         <Button onClick={sendTest} busy={busy}>
           Send a test event

@@ -20,6 +20,41 @@ import { SourceSetup, WebhookUrl } from './SourceSetup';
 
 type Source = PublicConfig['sources'][number];
 
+/**
+ * What a card's line under the name says. A managed source is not "managed" when Connect
+ * failed, nor when it still has no signing secret once connected (Shopify signs with the
+ * app's client secret, which the owner pastes): every webhook would be refused.
+ */
+export function sourceStatus(s: Source): 'unsigned' | 'attention' | 'waiting' | 'managed' | 'saved' {
+  if (s.provider === 'none') return 'unsigned';
+  if (s.connect && s.managed?.state === 'error') return 'attention';
+  if (!s.hasSecret && (!s.connect || (s.managed?.state ?? 'connecting') !== 'connecting')) return 'waiting';
+  return s.connect ? 'managed' : 'saved';
+}
+
+export function SourceStatus({ source }: { source: Source }) {
+  switch (sourceStatus(source)) {
+    case 'unsigned':
+      return <>unsigned</>;
+    case 'attention':
+      return (
+        <span className="text-danger" data-testid="connect-attention">
+          Connect needs attention (see below)
+        </span>
+      );
+    case 'waiting':
+      return (
+        <span className="text-danger" data-testid="waiting-secret">
+          waiting for its signing secret
+        </span>
+      );
+    case 'managed':
+      return <>managed by Hookdock</>;
+    case 'saved':
+      return <>secret saved</>;
+  }
+}
+
 export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }) {
   const config = useAppState((s) => s.config);
   // #/sources/<id> (e.g. from a rejected event) opens that source's form.
@@ -100,16 +135,8 @@ export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }
                         {providerInfo(s.provider).name} ·{' '}
                         {s.followed ? (
                           <span data-testid="followed-source">received through the Hookdock server you follow</span>
-                        ) : s.provider === 'none' ? (
-                          'unsigned'
-                        ) : s.connect ? (
-                          'managed by Hookdock'
-                        ) : s.hasSecret ? (
-                          'secret saved'
                         ) : (
-                          <span className="text-danger" data-testid="waiting-secret">
-                            waiting for its signing secret
-                          </span>
+                          <SourceStatus source={s} />
                         )}
                       </div>
                     </div>
@@ -125,10 +152,10 @@ export function SourcesView({ adding, edit }: { adding: boolean; edit?: string }
                           </Button>
                           <Button
                             size="sm"
-                            variant={s.provider !== 'none' && !s.hasSecret && !s.connect ? 'primary' : 'ghost'}
+                            variant={sourceStatus(s) === 'waiting' ? 'primary' : 'ghost'}
                             onClick={() => setEditing(s.id)}
                           >
-                            {s.provider !== 'none' && !s.hasSecret && !s.connect ? 'Paste its secret' : 'Edit'}
+                            {sourceStatus(s) === 'waiting' ? 'Paste its secret' : 'Edit'}
                           </Button>
                         </>
                       )}
