@@ -89,12 +89,22 @@ export function jsonOf(text: string): unknown {
 }
 
 /**
- * `text` with every occurrence of `secret` replaced, for provider messages quoted to the owner: a
- * provider echoing the request (or a proxy's error page) must not carry the token into a sentence.
+ * `text` with the credential replaced, for provider messages quoted to the owner: a provider echoing
+ * the request (or a proxy's error page) must not carry the token into a sentence. Also the forms a
+ * credential is sent in: each half of a `key:secret` pair (WooCommerce's ck_…:cs_…) and the Basic
+ * header's base64. Redact before cutting a message short, or a token cut in two keeps its first half.
  */
 export function redact(text: string, secret: string): string {
   if (!secret || secret.length < 4) return text;
-  return text.split(secret).join('[your token]');
+  const forms = new Set<string>([secret, secret.trim()]);
+  for (const part of secret.trim().split(':')) if (part.length >= 8) forms.add(part);
+  forms.add(Buffer.from(secret.trim()).toString('base64'));
+  let out = text;
+  // Longest first, so the whole credential is named once rather than as its halves.
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+    if (form.length >= 4) out = out.split(form).join('[your token]');
+  }
+  return out;
 }
 
 function secondsText(ms: number): string {
