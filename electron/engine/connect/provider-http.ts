@@ -54,9 +54,20 @@ export async function callProvider(
       headers,
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
       signal,
+      // Not followed: a 307 would send the token's request, and its body (a webhook's signing
+      // secret), to wherever the Location points.
+      redirect: 'manual',
     });
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      throw new ConnectError(
+        'invalid',
+        `${label} answered from ${hostOf(call.url)} with a redirect to ${hostOf(res.headers.get('location') ?? '', call.url)}; Hookdock did not follow it, so the token went nowhere else. Check the API address.`,
+      );
+    }
     text = await res.text();
   } catch (err) {
+    if (err instanceof ConnectError) throw err;
     if (ctx.signal?.aborted) throw err;
     if (timeout.aborted) {
       throw new ConnectError(
@@ -112,11 +123,11 @@ function secondsText(ms: number): string {
   return n === 1 ? '1 second' : `${n} seconds`;
 }
 
-function hostOf(url: string): string {
+function hostOf(url: string, base?: string): string {
   try {
-    return new URL(url).host;
+    return new URL(url, base).host;
   } catch {
-    return 'its API address';
+    return base ? 'another address' : 'its API address';
   }
 }
 
