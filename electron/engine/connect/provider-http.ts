@@ -2,6 +2,7 @@
 // out through the injected fetch, a network failure turned into a ConnectError
 // sentence, and the owner's credential kept out of every message. Each connector
 // maps the provider's own error bodies (connect/github-api.ts, square-api.ts).
+import { readCapped } from './http';
 import { ConnectError, type ConnectorContext } from './types';
 
 /** What a provider answered: status, headers, and the body as text (JSON is parsed by the caller). */
@@ -65,7 +66,7 @@ export async function callProvider(
         `${label} answered from ${hostOf(call.url)} with a redirect to ${hostOf(res.headers.get('location') ?? '', call.url)}; Hookdock did not follow it, so the token went nowhere else. Check the API address.`,
       );
     }
-    text = await res.text();
+    text = await readCapped(res, label);
   } catch (err) {
     if (err instanceof ConnectError) throw err;
     if (ctx.signal?.aborted) throw err;
