@@ -110,8 +110,9 @@ export const stripeConnector: ProviderConnector = {
   defaultApiBase: 'https://api.stripe.com',
 
   async create(ctx, req) {
+    const stripe = client(ctx);
     const endpoint = await call('create the webhook endpoint', () =>
-      client(ctx).webhookEndpoints.create({
+      stripe.webhookEndpoints.create({
         url: req.url,
         enabled_events: req.events as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
         description: 'Hookdock',
@@ -120,6 +121,16 @@ export const stripeConnector: ProviderConnector = {
         api_version: Stripe.API_VERSION as Stripe.WebhookEndpointCreateParams.ApiVersion,
       }),
     );
+    // An endpoint of Hookdock's at this very URL is left by a run that stopped (a crash, kill -9)
+    // before it saved the id: its secret was shown once and is lost, so it can only deliver events
+    // that fail their signature check. Deleted once the new one exists, so endpoints do not pile
+    // up; best effort: the new endpoint is what counts.
+    const listed = await stripe.webhookEndpoints.list({ limit: 100 }).catch(() => null);
+    for (const stale of listed?.data ?? []) {
+      if (stale.id !== endpoint.id && stale.url === req.url && stale.description === 'Hookdock') {
+        await stripe.webhookEndpoints.del(stale.id).catch(() => undefined);
+      }
+    }
     return { subscription: toSubscription(endpoint), secret: endpoint.secret ?? null };
   },
 
