@@ -20,6 +20,14 @@ export function wooSite(ctx: ConnectorContext): string {
   } catch {
     url = null;
   }
+  // `https://shop.example.com@evil.test` is evil.test: a name and password before `@` hide the
+  // host the key would go to, so such an address is refused rather than guessed at.
+  if (url && (url.username || url.password)) {
+    throw new ConnectError(
+      'invalid',
+      "The WooCommerce site address has a name or password before an @: enter just the shop's address (like https://shop.example.com).",
+    );
+  }
   if (!url || url.protocol !== 'https:') {
     throw new ConnectError(
       'invalid',
