@@ -34,7 +34,9 @@ function client(ctx: ConnectorContext): Stripe {
     host: base.hostname,
     port: base.port || (protocol === 'http' ? 80 : 443),
     protocol,
-    httpClient: Stripe.createFetchHttpClient(ctx.fetch),
+    // Redirects are not followed (as connect/http.ts): the key goes only to the API base.
+    httpClient: Stripe.createFetchHttpClient(((input: RequestInfo | URL, init?: RequestInit) =>
+      ctx.fetch(input, { ...init, redirect: 'manual' })) as typeof fetch),
     // Hookdock's manager decides on retries (Retry-After, backoff): the SDK does not retry by itself.
     maxNetworkRetries: 0,
     telemetry: false,
