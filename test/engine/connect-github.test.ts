@@ -167,11 +167,11 @@ describe('GitHub connector: errors the owner can act on', () => {
     expect(noOrg.message).toContain('organisation permission "Webhooks: read and write" on elsewhere');
   });
 
-  it("422 (the hook already exists): invalid, with GitHub's message", async () => {
-    await connector().create(ctx(), req);
-    const err = await failure(connector().create(ctx(), req));
-    expect(err.kind).toBe('invalid');
-    expect(err.message).toContain('Hook already exists on this repository');
+  it('422 (the hook already exists for this URL): the hook is adopted, not duplicated (connect-github-adopt.test.ts)', async () => {
+    const first = await connector().create(ctx(), req);
+    const again = await connector().create(ctx(), req);
+    expect(again.subscription.id).toBe(first.subscription.id);
+    expect(gh.hooks.size).toBe(1);
   });
 
   it('an account that is neither owner/repo nor org:name: invalid, saying the form', async () => {

@@ -3,6 +3,7 @@
 // (docs.github.com/rest/repos/webhooks, /rest/orgs/webhooks, "Repository webhook
 // deliveries", "Rate limits for the REST API"):
 //   POST   /repos/{o}/{r}/hooks | /orgs/{org}/hooks        201 hook, 422 "Hook already exists"
+//   GET    …/hooks                                         200 [hook] (one page)
 //   GET    …/hooks/{id}                                    200 hook, 404
 //   PATCH  …/hooks/{id}        {events, active, config?}    a `config` without `secret` REMOVES the secret (as documented)
 //   PATCH  …/hooks/{id}/config {url, content_type, …}       keeps the secret
@@ -177,6 +178,10 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       }
       const b = (body ?? {}) as Record<string, unknown>;
 
+      if (id === null && req.method === 'GET') {
+        send(res, 200, [...fake.hooks.values()].filter((h) => h.owner === owner).map(hookJson));
+        return;
+      }
       if (id === null && req.method === 'POST') {
         const config = (b.config ?? {}) as Record<string, string>;
         if (!config.url) {

@@ -2,6 +2,7 @@
 // 127.0.0.1, port 0), following the documented shapes (developer.squareup.com
 // reference: webhook-subscriptions-api, events-api; "Handling errors"):
 //   POST   /v2/webhooks/subscriptions       {idempotency_key, subscription} -> {subscription (with signature_key)}
+//   GET    /v2/webhooks/subscriptions       {subscriptions} (one page, no signature keys)
 //   GET    /v2/webhooks/subscriptions/{id}  {subscription} | 404 NOT_FOUND
 //   PUT    /v2/webhooks/subscriptions/{id}  {subscription: changes} -> {subscription}
 //   DELETE /v2/webhooks/subscriptions/{id}  {}
@@ -146,6 +147,11 @@ export async function startFakeSquare(): Promise<FakeSquare> {
         types.map((t) => SCOPES[t.split('.')[0]!]).find((s) => s && grant.missingScopes.includes(s));
 
       const subMatch = /^\/v2\/webhooks\/subscriptions(?:\/([^/]+))?$/.exec(url.pathname);
+      if (subMatch && !subMatch[1] && req.method === 'GET') {
+        // ListWebhookSubscriptions: no signature keys in the list.
+        const subscriptions = [...fake.subscriptions.values()].map(({ signature_key: _k, ...rest }) => rest);
+        return send(res, 200, { subscriptions });
+      }
       if (subMatch && !subMatch[1] && req.method === 'POST') {
         const key = String(body.idempotency_key ?? '');
         const again = byIdempotencyKey.get(key);

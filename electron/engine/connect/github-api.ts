@@ -184,7 +184,7 @@ function githubMessage(text: string, credential: string): string {
       if (typeof m === 'string' && !parts.includes(m)) parts.push(m);
     }
   }
-  return redact(parts.join(': ').replace(/\s+/g, ' ').trim().slice(0, 300), credential);
+  return redact(parts.join(': ').replace(/\s+/g, ' ').trim(), credential).slice(0, 300);
 }
 
 /** The `rel="next"` URL of a Link header (RFC 8288), or null on the last page. */

@@ -84,21 +84,34 @@ export function createGithubConnector(options: GithubConnectorOptions = {}): Pro
      */
     async create(ctx, req) {
       const target = githubTarget(ctx.account);
-      const answer = await githubCall(
-        ctx,
-        target,
-        'hooks',
-        'POST',
-        target.hooksPath,
-        {
-          name: 'web',
-          active: true,
-          events: githubEventNames(req.events),
-          config: { url: req.url, content_type: 'json', secret: req.secret, insecure_ssl: '0' },
-        },
-        env,
-      );
-      return { subscription: toSubscription(hookOf(answer.text)), secret: req.secret };
+      const events = githubEventNames(req.events);
+      const config = { url: req.url, content_type: 'json', secret: req.secret, insecure_ssl: '0' };
+      try {
+        const answer = await githubCall(
+          ctx,
+          target,
+          'hooks',
+          'POST',
+          target.hooksPath,
+          { name: 'web', active: true, events, config },
+          env,
+        );
+        return { subscription: toSubscription(hookOf(answer.text)), secret: req.secret };
+      } catch (err) {
+        // GitHub allows one hook per URL. One already there is Hookdock's own from a run that
+        // stopped (a crash, kill -9) before it saved the hook's id: adopt it with the new secret,
+        // or the source would fail "Hook already exists" at every check.
+        if (!(err instanceof ConnectError) || err.kind !== 'invalid' || !/already exists/i.test(err.message)) throw err;
+        const list = jsonOf(
+          (await githubCall(ctx, target, 'hooks', 'GET', `${target.hooksPath}?per_page=100`, undefined, env)).text,
+        );
+        const same = Array.isArray(list) ? (list as GithubHook[]).find((h) => h?.config?.url === req.url) : undefined;
+        if (!same) throw err;
+        const path = hookPath(target, String(same.id));
+        await githubCall(ctx, target, 'hook', 'PATCH', `${path}/config`, config, env);
+        const answer = await githubCall(ctx, target, 'hook', 'PATCH', path, { events, active: true }, env);
+        return { subscription: toSubscription(hookOf(answer.text)), secret: req.secret };
+      }
     },
 
     get,

@@ -17,13 +17,28 @@ export interface ApiAnswer {
  * 'invalid': never followed, so the credential never goes elsewhere); other HTTP errors are
  * answers, left to the caller to map. An abort by `ctx.signal` is rethrown as it is.
  */
-export async function send(ctx: ConnectorContext, label: string, url: string, init: RequestInit): Promise<ApiAnswer> {
+export async function send(
+  ctx: ConnectorContext,
+  label: string,
+  url: string,
+  init: RequestInit,
+  timeoutMs = ANSWER_TIMEOUT_MS,
+): Promise<ApiAnswer> {
   let res: Response;
+  // A site that accepts the connection and never answers must not hold the source's checks forever.
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  const late = () =>
+    new ConnectError(
+      'unreachable',
+      `${label} at ${new URL(url).origin} did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} s: Hookdock tries again later.`,
+    );
   try {
     // Redirects are not followed: the credential must go only where the owner pointed it.
-    res = await ctx.fetch(url, { ...init, signal: ctx.signal, redirect: 'manual' });
+    res = await ctx.fetch(url, { ...init, signal, redirect: 'manual' });
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
+    if (timeout.aborted) throw late();
     throw new ConnectError(
       'unreachable',
       `Hookdock could not reach ${label} at ${new URL(url).origin}: check the address and this computer's internet connection, then try again.`,
@@ -43,7 +58,17 @@ export async function send(ctx: ConnectorContext, label: string, url: string, in
       `${label} answered from ${new URL(url).origin} with a redirect to ${where}: enter that address in the source instead.`,
     );
   }
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await readCapped(res, label);
+  } catch (err) {
+    if (ctx.signal?.aborted || err instanceof ConnectError) throw err;
+    if (timeout.aborted) throw late();
+    throw new ConnectError(
+      'unreachable',
+      `${label} at ${new URL(url).origin} broke off its answer: Hookdock tries again later.`,
+    );
+  }
   let json: unknown;
   try {
     json = text ? (JSON.parse(text) as unknown) : undefined;
@@ -51,6 +76,40 @@ export async function send(ctx: ConnectorContext, label: string, url: string, in
     json = undefined;
   }
   return { status: res.status, headers: res.headers, json };
+}
+
+/** How long one answer may take, headers and body. */
+export const ANSWER_TIMEOUT_MS = 30_000;
+/** The largest answer read: a page of 250 orders is a few MB; more is a broken or hostile server. */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+/** The body as text, refusing (ConnectError 'provider') past MAX_ANSWER_BYTES instead of holding it all. */
+export async function readCapped(res: Response, label: string, max = MAX_ANSWER_BYTES): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  const tooLarge = () =>
+    new ConnectError(
+      'provider',
+      `${label} sent an answer larger than ${Math.round(max / 1048576)} MB: Hookdock did not read it.`,
+    );
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

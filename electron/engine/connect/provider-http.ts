@@ -2,6 +2,7 @@
 // out through the injected fetch, a network failure turned into a ConnectError
 // sentence, and the owner's credential kept out of every message. Each connector
 // maps the provider's own error bodies (connect/github-api.ts, square-api.ts).
+import { readCapped } from './http';
 import { ConnectError, type ConnectorContext } from './types';
 
 /** What a provider answered: status, headers, and the body as text (JSON is parsed by the caller). */
@@ -54,9 +55,20 @@ export async function callProvider(
       headers,
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
       signal,
+      // Not followed: a 307 would send the token's request, and its body (a webhook's signing
+      // secret), to wherever the Location points.
+      redirect: 'manual',
     });
-    text = await res.text();
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      throw new ConnectError(
+        'invalid',
+        `${label} answered from ${hostOf(call.url)} with a redirect to ${hostOf(res.headers.get('location') ?? '', call.url)}; Hookdock did not follow it, so the token went nowhere else. Check the API address.`,
+      );
+    }
+    text = await readCapped(res, label);
   } catch (err) {
+    if (err instanceof ConnectError) throw err;
     if (ctx.signal?.aborted) throw err;
     if (timeout.aborted) {
       throw new ConnectError(
@@ -89,12 +101,22 @@ export function jsonOf(text: string): unknown {
 }
 
 /**
- * `text` with every occurrence of `secret` replaced, for provider messages quoted to the owner: a
- * provider echoing the request (or a proxy's error page) must not carry the token into a sentence.
+ * `text` with the credential replaced, for provider messages quoted to the owner: a provider echoing
+ * the request (or a proxy's error page) must not carry the token into a sentence. Also the forms a
+ * credential is sent in: each half of a `key:secret` pair (WooCommerce's ck_…:cs_…) and the Basic
+ * header's base64. Redact before cutting a message short, or a token cut in two keeps its first half.
  */
 export function redact(text: string, secret: string): string {
   if (!secret || secret.length < 4) return text;
-  return text.split(secret).join('[your token]');
+  const forms = new Set<string>([secret, secret.trim()]);
+  for (const part of secret.trim().split(':')) if (part.length >= 8) forms.add(part);
+  forms.add(Buffer.from(secret.trim()).toString('base64'));
+  let out = text;
+  // Longest first, so the whole credential is named once rather than as its halves.
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+    if (form.length >= 4) out = out.split(form).join('[your token]');
+  }
+  return out;
 }
 
 function secondsText(ms: number): string {
@@ -102,11 +124,11 @@ function secondsText(ms: number): string {
   return n === 1 ? '1 second' : `${n} seconds`;
 }
 
-function hostOf(url: string): string {
+function hostOf(url: string, base?: string): string {
   try {
-    return new URL(url).host;
+    return new URL(url, base).host;
   } catch {
-    return 'its API address';
+    return base ? 'another address' : 'its API address';
   }
 }
 

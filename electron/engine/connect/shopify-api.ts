@@ -8,6 +8,7 @@
 // extensions: the wait is what the query needs beyond what is available, at the restore rate).
 import { ConnectError, type ConnectorContext } from './types';
 import { retryAfterMs, send, type ApiAnswer } from './http';
+import { redact } from './provider-http';
 
 /** The Admin API version Hookdock speaks (its GraphQL schema and its REST Order shape). */
 export const SHOPIFY_API_VERSION = '2025-07';
@@ -136,11 +137,13 @@ export async function shopifyGraphql<T>(
     );
   }
   if (errors.length || body.data === undefined) {
-    const said = errors
-      .map((e) => e.message)
-      .filter(Boolean)
-      .join('; ')
-      .slice(0, 300);
+    const said = redact(
+      errors
+        .map((e) => e.message)
+        .filter(Boolean)
+        .join('; '),
+      ctx.credential,
+    ).slice(0, 300);
     throw new ConnectError(
       'provider',
       `Shopify could not do what Hookdock asked${said ? ` (${said})` : ''}: Hookdock tries again later.`,

@@ -43,6 +43,8 @@ export const SHOPIFY_RECOVERABLE = [
 
 const PAID = new Set(['paid', 'partially_refunded', 'refunded']);
 const MAX_RATE_LIMIT_WAITS = 5;
+/** A guard against a paging loop (a Link `next` that never ends or points back): 200 pages of 250 orders. */
+const MAX_PAGES = 200;
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : NaN);
 const latest = (times: (string | undefined)[]) =>
@@ -128,7 +130,17 @@ export async function recoverShopify(
       limit: '250',
     });
     let url: string | null = `${base}/admin/api/${SHOPIFY_API_VERSION}/orders.json?${query}`;
+    const seen = new Set<string>();
     while (url) {
+      if (seen.has(url) || seen.size === MAX_PAGES) {
+        notes.push(
+          seen.has(url)
+            ? "Shopify's list of orders pointed back to a page already read: Hookdock stopped there, and orders after it may be missing."
+            : `Shopify listed more than ${MAX_PAGES * 250} orders changed since the gap began; only the first were checked.`,
+        );
+        break;
+      }
+      seen.add(url);
       const { orders, next } = await page(ctx, url);
       for (const order of orders) {
         for (const topic of topics) {

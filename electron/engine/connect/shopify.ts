@@ -12,6 +12,7 @@
 // and URL, so creating again after a partial loss makes no second copy.
 import type { ProviderConnector, Subscription, ConnectorContext } from './types';
 import { ConnectError } from './types';
+import { redact } from './provider-http';
 import { scopeFor, shopifyGraphql } from './shopify-api';
 import { recoverShopify } from './shopify-recover';
 import { topicEnum, topicName } from './shopify-topics';
@@ -43,12 +44,9 @@ const DELETE = `mutation HookdockDelete($id: ID!) {
 }`;
 
 /** userErrors are the owner's to fix (a URL Shopify refuses, a topic the app may not have): one sentence. */
-function refuse(errors: UserError[] | undefined): void {
+function refuse(errors: UserError[] | undefined, credential: string): void {
   if (!errors?.length) return;
-  const said = errors
-    .map((e) => e.message)
-    .join('; ')
-    .slice(0, 300);
+  const said = redact(errors.map((e) => e.message).join('; '), credential).slice(0, 300);
   throw new ConnectError(
     'invalid',
     `Shopify refused the webhook subscription (${said}): check the topics and the URL.`,
@@ -69,7 +67,7 @@ async function createOne(ctx: ConnectorContext, topic: string, url: string, scop
   const data = await shopifyGraphql<{
     webhookSubscriptionCreate: { userErrors: UserError[]; webhookSubscription: Node | null };
   }>(ctx, CREATE, { topic: topicEnum(topic), webhookSubscription: { callbackUrl: url, format: 'JSON' } }, scopes);
-  refuse(data.webhookSubscriptionCreate.userErrors);
+  refuse(data.webhookSubscriptionCreate.userErrors, ctx.credential);
   const made = data.webhookSubscriptionCreate.webhookSubscription;
   if (!made)
     throw new ConnectError('provider', 'Shopify did not create the webhook subscription: Hookdock tries again later.');
@@ -80,7 +78,7 @@ async function deleteOne(ctx: ConnectorContext, id: string): Promise<void> {
   const data = await shopifyGraphql<{ webhookSubscriptionDelete: { userErrors: UserError[] } }>(ctx, DELETE, { id });
   // Already gone (deleted by hand, or by Shopify after failed deliveries) is what delete wants.
   const errors = data.webhookSubscriptionDelete.userErrors.filter((e) => !/does not exist|not found/i.test(e.message));
-  refuse(errors);
+  refuse(errors, ctx.credential);
 }
 
 function toSubscription(nodes: Node[]): Subscription {
@@ -133,7 +131,7 @@ export const shopifyConnector: ProviderConnector = {
         const data = await shopifyGraphql<{
           webhookSubscriptionUpdate: { userErrors: UserError[]; webhookSubscription: Node | null };
         }>(ctx, UPDATE, { id: node.id, webhookSubscription: { callbackUrl: change.url } });
-        refuse(data.webhookSubscriptionUpdate.userErrors);
+        refuse(data.webhookSubscriptionUpdate.userErrors, ctx.credential);
         updated.push(data.webhookSubscriptionUpdate.webhookSubscription ?? node);
       }
       nodes = updated;

@@ -89,7 +89,7 @@ export function squareError(answer: ApiAnswer, ctx: ConnectorContext, events: st
   const items = ((jsonOf(answer.text) as { errors?: unknown } | undefined)?.errors ?? []) as SquareErrorItem[];
   const first: SquareErrorItem = Array.isArray(items) && items[0] ? items[0] : {};
   const code = first.code ?? '';
-  const detail = redact((first.detail ?? '').replace(/\s+/g, ' ').trim().slice(0, 300), ctx.credential);
+  const detail = redact((first.detail ?? '').replace(/\s+/g, ' ').trim(), ctx.credential).slice(0, 300);
   const said = detail ? ` (Square said: "${detail}")` : '';
   const env = squareEnvironment(ctx.account);
   if (answer.status === 401 || AUTH_CODES.has(code)) {

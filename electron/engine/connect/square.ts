@@ -14,6 +14,7 @@ import { ConnectError, type ConnectorContext, type ProviderConnector, type Subsc
 /** A WebhookSubscription as Square answers it (the fields Hookdock reads). */
 interface SquareSubscription {
   id?: string;
+  name?: string;
   enabled?: boolean;
   event_types?: string[];
   notification_url?: string;
@@ -101,6 +102,17 @@ export function createSquareConnector(options: SquareConnectorOptions = {}): Pro
         );
       }
       await squareCall(ctx, 'PUT', '/v2/events/enable', undefined, [], env).catch(() => undefined);
+      // A subscription of Hookdock's at this very URL is left by a run that stopped (kill -9) before
+      // it saved the id; its signature key is lost, so its deliveries can only fail. Deleted once
+      // the new one exists (best effort), so subscriptions do not pile up.
+      const listed = await squareCall(ctx, 'GET', '/v2/webhooks/subscriptions', undefined, [], env).catch(() => null);
+      const others =
+        (listed ? (jsonOf(listed.text) as { subscriptions?: unknown } | undefined)?.subscriptions : null) ?? [];
+      for (const stale of Array.isArray(others) ? (others as (SquareSubscription & { id?: string })[]) : []) {
+        if (stale?.id && stale.id !== sub.id && stale.notification_url === req.url && stale.name === name) {
+          await squareCall(ctx, 'DELETE', subscriptionPath(stale.id), undefined, [], env).catch(() => undefined);
+        }
+      }
       return { subscription: toSubscription(sub), secret: sub.signature_key };
     },
 

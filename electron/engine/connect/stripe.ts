@@ -34,7 +34,9 @@ function client(ctx: ConnectorContext): Stripe {
     host: base.hostname,
     port: base.port || (protocol === 'http' ? 80 : 443),
     protocol,
-    httpClient: Stripe.createFetchHttpClient(ctx.fetch),
+    // Redirects are not followed (as connect/http.ts): the key goes only to the API base.
+    httpClient: Stripe.createFetchHttpClient(((input: RequestInfo | URL, init?: RequestInit) =>
+      ctx.fetch(input, { ...init, redirect: 'manual' })) as typeof fetch),
     // Hookdock's manager decides on retries (Retry-After, backoff): the SDK does not retry by itself.
     maxNetworkRetries: 0,
     telemetry: false,
@@ -110,8 +112,9 @@ export const stripeConnector: ProviderConnector = {
   defaultApiBase: 'https://api.stripe.com',
 
   async create(ctx, req) {
+    const stripe = client(ctx);
     const endpoint = await call('create the webhook endpoint', () =>
-      client(ctx).webhookEndpoints.create({
+      stripe.webhookEndpoints.create({
         url: req.url,
         enabled_events: req.events as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
         description: 'Hookdock',
@@ -120,6 +123,16 @@ export const stripeConnector: ProviderConnector = {
         api_version: Stripe.API_VERSION as Stripe.WebhookEndpointCreateParams.ApiVersion,
       }),
     );
+    // An endpoint of Hookdock's at this very URL is left by a run that stopped (a crash, kill -9)
+    // before it saved the id: its secret was shown once and is lost, so it can only deliver events
+    // that fail their signature check. Deleted once the new one exists, so endpoints do not pile
+    // up; best effort: the new endpoint is what counts.
+    const listed = await stripe.webhookEndpoints.list({ limit: 100 }).catch(() => null);
+    for (const stale of listed?.data ?? []) {
+      if (stale.id !== endpoint.id && stale.url === req.url && stale.description === 'Hookdock') {
+        await stripe.webhookEndpoints.del(stale.id).catch(() => undefined);
+      }
+    }
     return { subscription: toSubscription(endpoint), secret: endpoint.secret ?? null };
   },
 

@@ -6,6 +6,7 @@
 // revoked key (or, with "write permissions", a Read-only key), 403 a key whose user may not
 // do it, 404 `rest_no_route` when the REST API is not there; 429 from hosts that limit (Retry-After).
 import { retryAfterMs, send, type ApiAnswer } from './http';
+import { redact } from './provider-http';
 import { ConnectError, type ConnectorContext } from './types';
 
 const CREDENTIAL = /^(ck_[A-Za-z0-9]+):(cs_[A-Za-z0-9]+)$/;
@@ -18,6 +19,14 @@ export function wooSite(ctx: ConnectorContext): string {
     url = new URL((ctx.account ?? '').trim());
   } catch {
     url = null;
+  }
+  // `https://shop.example.com@evil.test` is evil.test: a name and password before `@` hide the
+  // host the key would go to, so such an address is refused rather than guessed at.
+  if (url && (url.username || url.password)) {
+    throw new ConnectError(
+      'invalid',
+      "The WooCommerce site address has a name or password before an @: enter just the shop's address (like https://shop.example.com).",
+    );
   }
   if (!url || url.protocol !== 'https:') {
     throw new ConnectError(
@@ -45,7 +54,7 @@ interface WooError {
   message?: string;
 }
 
-function httpError(answer: ApiAnswer): ConnectError {
+function httpError(answer: ApiAnswer, credential: string): ConnectError {
   const { status } = answer;
   const body = (answer.json ?? {}) as WooError;
   if (status === 401 && /write permission/i.test(body.message ?? '')) {
@@ -82,7 +91,7 @@ function httpError(answer: ApiAnswer): ConnectError {
     );
   }
   if (status === 400) {
-    const said = (body.message ?? '').slice(0, 200);
+    const said = redact(String(body.message ?? ''), credential).slice(0, 200);
     return new ConnectError(
       'invalid',
       `WooCommerce refused the request${said ? ` (${said})` : ''}: check the topics and the URL.`,
@@ -111,6 +120,6 @@ export async function wooRequest(
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (answer.status < 200 || answer.status > 299) throw httpError(answer);
+  if (answer.status < 200 || answer.status > 299) throw httpError(answer, ctx.credential);
   return answer;
 }

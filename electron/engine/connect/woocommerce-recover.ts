@@ -27,6 +27,8 @@ const TOPICS: Record<string, 'date_created_gmt' | 'date_modified_gmt'> = {
   'order.updated': 'date_modified_gmt',
 };
 const MAX_RATE_LIMIT_WAITS = 5;
+/** A guard against a site that claims endless pages (X-WP-TotalPages): 500 pages of 100 orders. */
+const MAX_PAGES = 500;
 
 /** WooCommerce's `*_gmt` times carry no zone: they are UTC. */
 const gmt = (value: string | undefined) => (value ? Date.parse(/Z$/i.test(value) ? value : `${value}Z`) : NaN);
@@ -85,8 +87,16 @@ export async function recoverWoocommerce(
       order: 'asc',
     });
     for (let n = 1, pages = 1; n <= pages; n++) {
+      if (n > MAX_PAGES) {
+        notes.push(
+          `The WooCommerce site listed more than ${MAX_PAGES * 100} orders changed since the gap began; only the first were checked.`,
+        );
+        break;
+      }
       const got = await page(ctx, `/orders?${query}&page=${n}`);
       pages = got.pages;
+      // A page with no orders ends the list, whatever the total the site claims.
+      if (got.orders.length === 0) break;
       for (const order of got.orders) {
         for (const topic of topics) {
           const field = TOPICS[topic]!;

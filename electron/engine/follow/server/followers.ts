@@ -9,6 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FollowerInfo } from '../../../../shared/follow';
+import { QUARANTINE_DIR, keepBytes } from '../../store/quarantine';
 import { writeFileAtomic } from '../../util/atomic-write';
 import { newId } from '../../util/ids';
 import type { Logger } from '../../util/logger';
@@ -41,16 +42,21 @@ export class FollowerBook {
   private readonly file: string;
   private writing: Promise<void> | null = null;
   private again: Promise<void> | null = null;
+  private damageText: string | null = null;
 
   constructor(
-    dataDir: string,
+    private readonly dataDir: string,
     private readonly logger: Logger,
     private readonly now: () => number,
   ) {
     this.file = join(dataDir, FOLLOWERS_FILE);
   }
 
-  /** Reads the file; a missing one is an empty list. Throws (a sentence) when it cannot be read or parsed. */
+  /**
+   * Reads the file; a missing one is an empty list. Throws (a sentence) when it cannot be read. A
+   * file that is not JSON, or followers it cannot use, are first copied to DATA_DIR/quarantine
+   * (the next save rewrites the file: nothing may vanish silently), and damage() says so.
+   */
   async load(): Promise<void> {
     let text: string;
     try {
@@ -61,17 +67,32 @@ export class FollowerBook {
         cause: err,
       });
     }
+    let listed: unknown[] | null = null;
     try {
-      const parsed = JSON.parse(text) as { followers?: FollowerRecord[] };
-      this.records = (parsed.followers ?? []).filter(
-        (r) => typeof r?.id === 'string' && typeof r.tokenHash === 'string' && /^[0-9a-f]{64}$/.test(r.tokenHash),
-      );
-    } catch (err) {
-      throw new Error(
-        `The followers file ${this.file} is not valid JSON: fix it or move it away (its followers must then be added again).`,
-        { cause: err },
-      );
+      const parsed = JSON.parse(text) as { followers?: unknown } | null;
+      const followers = parsed && typeof parsed === 'object' ? (parsed.followers ?? []) : null;
+      if (Array.isArray(followers)) listed = followers;
+    } catch {
+      listed = null;
     }
+    const usable = (listed ?? []).filter(isRecord);
+    if (listed && usable.length === listed.length) {
+      this.records = usable;
+      return;
+    }
+    const kept = await keepBytes(join(this.dataDir, QUARANTINE_DIR), FOLLOWERS_FILE, Buffer.from(text), this.now());
+    const lost = listed ? listed.length - usable.length : null;
+    this.damageText =
+      lost === null
+        ? `The followers file was damaged (not the JSON Hookdock writes), so no follower can connect: it was kept as ${kept}. Add the followers again in Settings → Followers.`
+        : `${lost} follower${lost === 1 ? '' : 's'} in the followers file could not be read and cannot connect: the file was kept as ${kept}. Add ${lost === 1 ? 'it' : 'them'} again in Settings → Followers.`;
+    this.logger.error(this.damageText, { file: this.file });
+    this.records = usable;
+  }
+
+  /** A sentence when load() found damage (kept in quarantine), else null. */
+  damage(): string | null {
+    return this.damageText;
   }
 
   list(): readonly FollowerRecord[] {
@@ -171,6 +192,16 @@ export class FollowerBook {
       throw err;
     }
   }
+}
+
+function isRecord(r: unknown): r is FollowerRecord {
+  const x = r as Partial<FollowerRecord> | null;
+  return (
+    typeof x?.id === 'string' &&
+    typeof x.tokenHash === 'string' &&
+    /^[0-9a-f]{64}$/.test(x.tokenHash) &&
+    (x.ackedCursor === null || x.ackedCursor === undefined || typeof x.ackedCursor === 'string')
+  );
 }
 
 /** The dashboard's view of one follower (never its token or hash). */

@@ -53,6 +53,8 @@ export function followerHandlers(d: Deps): Pick<ApiHandlers, 'createFollower' | 
 /** The count, and a sentence per follower that is far behind or has been silent for a day. */
 export function followersStatus(d: Deps): FollowersStatus {
   const warnings: string[] = [];
+  const damage = d.book.damage();
+  if (damage) warnings.push(damage);
   const now = d.now();
   for (const r of d.book.list()) {
     const behind = behindOf(d.store, r);
