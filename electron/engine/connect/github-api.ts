@@ -115,7 +115,7 @@ export function githubError(
   if (status === 401) {
     return new ConnectError(
       'auth',
-      `GitHub refused the token: it is wrong, expired or revoked. Create a fine-grained personal access token with ${need}, and paste it with the source's \"Change key or events\".`,
+      `GitHub refused the token: it is wrong, expired or revoked. Create a fine-grained personal access token with ${need}, and paste it with the source's "Change key or events".`,
     );
   }
   if (status === 403 || status === 429) {
@@ -150,7 +150,7 @@ export function githubError(
   if (status === 422 || status === 400) {
     return new ConnectError(
       'invalid',
-      `GitHub did not accept the request${said ? `: ${said}` : ''}. Check the webhook's events and address with the source's \"Change key or events\".`,
+      `GitHub did not accept the request${said ? `: ${said}` : ''}. Check the webhook's events and address with the source's "Change key or events".`,
     );
   }
   return new ConnectError(

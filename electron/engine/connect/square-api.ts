@@ -95,7 +95,7 @@ export function squareError(answer: ApiAnswer, ctx: ConnectorContext, events: st
   if (answer.status === 401 || AUTH_CODES.has(code)) {
     return new ConnectError(
       'auth',
-      `Square refused the access token: it is wrong, expired or revoked${env === 'production' ? ', or it is a sandbox token (then write "sandbox" as the account)' : ''}. Copy the personal access token from your application's Credentials page in the Square Developer Console and paste it with the source's \"Change key or events\".`,
+      `Square refused the access token: it is wrong, expired or revoked${env === 'production' ? ', or it is a sandbox token (then write "sandbox" as the account)' : ''}. Copy the personal access token from your application's Credentials page in the Square Developer Console and paste it with the source's "Change key or events".`,
     );
   }
   if (answer.status === 429 || code === 'RATE_LIMITED') {
@@ -124,7 +124,7 @@ export function squareError(answer: ApiAnswer, ctx: ConnectorContext, events: st
   if (answer.status >= 400 && answer.status < 500) {
     return new ConnectError(
       'invalid',
-      `Square did not accept the request${detail ? `: ${detail}` : ` (${code || answer.status})`}. Check the event types and the webhook address with the source's \"Change key or events\".`,
+      `Square did not accept the request${detail ? `: ${detail}` : ` (${code || answer.status})`}. Check the event types and the webhook address with the source's "Change key or events".`,
     );
   }
   return new ConnectError(
