@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FollowHello, FollowerInfo } from '../../shared/follow';
 import type { Engine } from '../../electron/engine/types';
+import { systemClock } from '../../electron/engine/util/clock';
 import { makeTempDir, removeDir } from '../helpers/tmp';
 import { ack, addFollower, followGet, page, sendOne, startFollowEngine, writeConfig } from './follow-server-helpers';
 
@@ -80,6 +81,33 @@ describe('follow server: pairing and tokens', () => {
       proxied = (await followGet(base, `hdf_y${i}`, '/follow/v1/hello', xff)).status;
     }
     expect(proxied).toBe(429);
+  });
+
+  it("many addresses cannot reset a client's budget: past 10,000 remembered, new ones share one", async () => {
+    // Time stands still, so no budget refills while the 10,000 requests go out.
+    const t0 = Date.now();
+    engine = await startFollowEngine(dir, { clock: { ...systemClock, now: () => t0 } });
+    const { base } = await addFollower(engine);
+    const from = (ip: string) => ({ 'X-Forwarded-For': ip, 'X-Forwarded-Proto': 'https' });
+    let first = 0;
+    for (let i = 0; i < 12 && first !== 429; i++)
+      first = (await followGet(base, 'hdf_a', '/follow/v1/hello', from('203.0.113.1'))).status;
+    expect(first).toBe(429);
+    // 10,000 more addresses (IPv6 gives an attacker plenty), one wrong token each.
+    const ips = Array.from({ length: 10_000 }, (_, i) => `2001:db8::${i.toString(16)}`);
+    for (let i = 0; i < ips.length; i += 50) {
+      await Promise.all(
+        ips
+          .slice(i, i + 50)
+          .map((ip) => followGet(base, 'hdf_b', '/follow/v1/hello', from(ip)).then((r) => r.body?.cancel())),
+      );
+    }
+    // The first client is still limited, and the addresses past the limit share one budget.
+    expect((await followGet(base, 'hdf_a', '/follow/v1/hello', from('203.0.113.1'))).status).toBe(429);
+    let overflow = 0;
+    for (let i = 0; i < 12 && overflow !== 429; i++)
+      overflow = (await followGet(base, 'hdf_c', '/follow/v1/hello', from(`2001:db8:1::${i}`))).status;
+    expect(overflow).toBe(429);
   });
 });
 

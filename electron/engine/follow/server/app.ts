@@ -33,11 +33,15 @@ export interface FollowAppDeps {
 
 type Authed = Request & { follower?: FollowerRecord };
 
-/** Clients whose failures are remembered at most; past it the budgets start afresh (bounded memory). */
+/**
+ * Clients whose failures are remembered one by one, at most (bounded memory); past it every
+ * new client shares one budget, so many addresses (IPv6) cannot reset anyone's budget.
+ */
 const MAX_CLIENTS = 10_000;
+const OVERFLOW = '\u0000overflow';
 
 export function createFollowApp(deps: FollowAppDeps): express.Express {
-  let failures = createRateLimiter();
+  const failures = createRateLimiter();
   const clients = new Set<string>();
   const app = express();
   app.disable('x-powered-by');
@@ -63,12 +67,11 @@ export function createFollowApp(deps: FollowAppDeps): express.Express {
       req.follower = follower;
       return next();
     }
-    const key = clientKey(req);
-    if (!clients.has(key) && clients.size >= MAX_CLIENTS) {
-      clients.clear();
-      failures = createRateLimiter();
+    let key = clientKey(req);
+    if (!clients.has(key)) {
+      if (clients.size >= MAX_CLIENTS) key = OVERFLOW;
+      else clients.add(key);
     }
-    clients.add(key);
     const taken = failures.take(key, deps.now(), FAIL_PER_SECOND, FAIL_BURST);
     if (!taken.ok) {
       res.setHeader('Retry-After', String(taken.retryAfterSec));
