@@ -231,6 +231,23 @@ describe('Connect: Stripe', () => {
     ].join('\n');
     expect(everything).toContain('Stripe refused the key');
     for (const key of [wrong, wrong.slice(-4) + '"', wrong.slice(8, 20)]) expect(everything).not.toContain(key);
+
+    // Another change to the config does not ask Stripe again with the key it refused (nor log it again)...
+    const asked = () => fake.requests.filter((r) => r.authorization === `Bearer ${wrong}`).length;
+    const before = asked();
+    const refusals = logger.lines.filter((l) => l.includes('Stripe refused the key')).length;
+    await e.handlers.saveSource({ id: 'shop', provider: 'shopify', secret: 'shpss_0123456789abcdef' });
+    await e.connect.idle();
+    expect(asked()).toBe(before);
+    expect(logger.lines.filter((l) => l.includes('Stripe refused the key')).length).toBe(refusals);
+    // ...a new key does, at once.
+    await e.handlers.saveSource({
+      id: 'payments',
+      provider: 'stripe',
+      connect: { credential: KEY, events: EVENTS },
+    });
+    await e.connect.idle();
+    expect((await source(e)).managed?.state).toBe('active');
   });
 
   it('a restricted key without the webhook permission is told which permissions it needs', async () => {

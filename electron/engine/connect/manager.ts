@@ -10,6 +10,7 @@
 // forbidden / invalid -> state `error` with the connector's sentence, until the owner
 // changes something or the next check; rate-limited -> wait Retry-After (else backoff)
 // and retry; unreachable / provider -> retry later with backoff.
+import { createHash } from 'node:crypto';
 import type { Config } from '../../../shared/config';
 import type { ConnectConfig, ManagedStatus, RecoveryReport } from '../../../shared/connect';
 import type { Gap } from '../../../shared/gaps';
@@ -75,6 +76,24 @@ export function createConnectManager(opts: ConnectManagerOptions): ConnectManage
   const waits = createWaits(clock);
   const chains = new Map<string, Promise<void>>();
   const retryCount = new Map<string, number>();
+  /**
+   * Sources whose credential the provider refused (auth / forbidden / invalid), with what was
+   * asked: a config change elsewhere does not ask again with the same key, events and URL (it
+   * would only fail and log the same sentence again); a new key, events or URL, and the periodic
+   * check, do.
+   */
+  const refused = new Map<string, string>();
+  const askedWith = (sourceId: string, connect: ConnectConfig) =>
+    createHash('sha256')
+      .update(
+        JSON.stringify([
+          connect.credential,
+          connect.account ?? '',
+          connect.events,
+          webhookUrl(opts.webhookBase(), sourceId),
+        ]),
+      )
+      .digest('hex');
   /** The last `connect` seen per source: the credential to delete with once it is removed from the config. */
   const lastConnect = new Map<string, { provider: ProviderId; connect: ConnectConfig }>();
   const offs: (() => void)[] = [];
@@ -128,6 +147,7 @@ export function createConnectManager(opts: ConnectManagerOptions): ConnectManage
         kind === 'ensure' ? ensure(connector, ctx, want, current, now()) : check(connector, ctx, want, current, now()),
       );
       retryCount.delete(sourceId);
+      refused.delete(sourceId);
       if (!result) return null;
       // The secret first: a crash before the state is saved then makes a new subscription, never a wrong secret.
       if (result.secret && result.secret !== source.secret) await saveSecret(sourceId, result.secret);
@@ -135,6 +155,9 @@ export function createConnectManager(opts: ConnectManagerOptions): ConnectManage
       if (result.state.lastAction !== current?.lastAction) log.info(`${sourceId}: ${result.state.lastAction}`);
       return result;
     } catch (err) {
+      if (err instanceof ConnectError && ['auth', 'forbidden', 'invalid'].includes(err.kind)) {
+        refused.set(sourceId, askedWith(sourceId, connect));
+      }
       if (!stopped) await failed(sourceId, connector, current, err);
       return null;
     }
@@ -197,6 +220,7 @@ export function createConnectManager(opts: ConnectManagerOptions): ConnectManage
     for (const s of cfg.sources) {
       if (!s.connect || !registry.get(s.provider)) continue;
       wanted.add(s.id);
+      if (refused.get(s.id) === askedWith(s.id, s.connect)) continue; // refused as it is: wait for a change
       // A new key or account may be another account at the provider: ask, don't assume.
       const before = lastConnect.get(s.id)?.connect;
       const changed = before && (before.credential !== s.connect.credential || before.account !== s.connect.account);
