@@ -101,29 +101,44 @@ export function AwayPanel() {
               <p className="muted">No sources are set up, so nothing was missed.</p>
             ) : (
               <ul className="away-sources">
-                {g.sources.map((s) => (
-                  <li key={s.id}>
-                    <strong title={`id: ${s.id}`}>{names.source(s.id)}</strong>
-                    <span className="away-policy">{s.providerPolicy}</span>
-                    <span className="away-recovery">{s.recovery}</span>
-                  </li>
-                ))}
+                {g.sources.map((s) => {
+                  // A connected source: what Hookdock did replaces the advice on what to do by hand.
+                  const report = g.recoveries?.find((r) => r.source === s.id);
+                  return (
+                    <li key={s.id}>
+                      <strong title={`id: ${s.id}`}>{names.source(s.id)}</strong>
+                      <span className="away-policy">{s.providerPolicy}</span>
+                      {report ? <ConnectReport report={report} /> : <span className="away-recovery">{s.recovery}</span>}
+                    </li>
+                  );
+                })}
               </ul>
             )}
-            {(g.recoveries ?? []).map((r) => (
-              <p key={r.source} className="away-connect" data-testid="away-connect">
-                <strong title={`id: ${r.source}`}>{names.source(r.source)}</strong>: {recoveryWords(r)}
-                {r.notes.map((n) => (
-                  <span key={n} className="away-note">
-                    {' '}
-                    {n}
-                  </span>
-                ))}
-              </p>
-            ))}
+            {(g.recoveries ?? [])
+              .filter((r) => !g.sources.some((s) => s.id === r.source))
+              .map((r) => (
+                <p key={r.source} className="away-connect-line">
+                  <strong title={`id: ${r.source}`}>{names.source(r.source)}</strong>: <ConnectReport report={r} />
+                </p>
+              ))}
           </li>
         ))}
       </ol>
     </section>
+  );
+}
+
+/** What Connect did for one source after a gap, with the notes on what it could not do. */
+function ConnectReport({ report }: { report: RecoveryReport }) {
+  return (
+    <span className="away-connect" data-testid="away-connect">
+      {recoveryWords(report)}
+      {report.notes.map((n) => (
+        <span key={n} className="away-note">
+          {' '}
+          {n}
+        </span>
+      ))}
+    </span>
   );
 }

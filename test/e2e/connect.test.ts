@@ -94,7 +94,7 @@ describe('Connect Stripe from the dashboard', () => {
     const page = await openDashboard(browser, { dashboardUrl: serve.dashboardUrl } as Served, '#/feed');
     const panel = page.getByRole('region', { name: 'While you were away' });
     await panel.getByTestId('away-connect').waitFor();
-    expect(await panel.getByTestId('away-connect').textContent()).toBe('Payments: Hookdock got back 1 missed event.');
+    expect(await panel.getByTestId('away-connect').textContent()).toBe('Hookdock got back 1 missed event.');
     const row = page.locator('.feed-row', { hasText: 'Recovered' });
     await row.waitFor();
     expect(await row.textContent()).toContain('checkout.session.completed');

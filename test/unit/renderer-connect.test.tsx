@@ -66,6 +66,31 @@ it('a recovery report pushed on the stream shows in the panel with its notes', a
   items = [{ ...gap, recoveries: [done] }];
   await act(async () => listeners.get('connect.recovered')!({ ...done, gapId: 'g1' }));
   expect((await screen.findByTestId('away-connect')).textContent).toBe(
-    'payments: Hookdock got back 2 missed events. Stripe keeps events for 30 days.',
+    'Hookdock got back 2 missed events. Stripe keeps events for 30 days.',
   );
+  expect(screen.getByTestId('away-connect').closest('p')?.textContent).toMatch(/^payments: Hookdock got back/);
+});
+
+it('a connected source shows once: what Hookdock did takes the place of what to do by hand', async () => {
+  const now = Date.now();
+  const gap: Gap = {
+    id: 'g2',
+    cause: 'asleep',
+    from: new Date(now - 20 * 60_000).toISOString(),
+    to: new Date(now - 10 * 60_000).toISOString(),
+    sources: [
+      { id: 'payments', provider: 'stripe', providerPolicy: 'Stripe retries for 3 days.', recovery: 'Nothing to do.' },
+      { id: 'shop', provider: 'shopify', providerPolicy: 'Shopify retries 8 times.', recovery: 'Check the webhook.' },
+    ],
+    recoveries: [report({ recovered: 3 })],
+  };
+  setApi({ listGaps: async () => ({ items: [gap] }), listen: () => () => {} } as unknown as Client);
+  render(<AwayPanel />);
+  const rows = await screen.findAllByRole('listitem');
+  const texts = rows.map((r) => r.textContent).filter((t) => t?.startsWith('payments') || t?.startsWith('shop'));
+  expect(texts).toEqual([
+    'paymentsStripe retries for 3 days.Hookdock got back 3 missed events.',
+    'shopShopify retries 8 times.Check the webhook.',
+  ]);
+  expect(screen.getAllByTestId('away-connect')).toHaveLength(1);
 });
