@@ -49,4 +49,9 @@ describe.skipIf(!hasPrlimit)('serve under a small open-file limit', () => {
     expect(statuses).toEqual(Array(10).fill(200));
     expect((await dashboardApi(serve, '/api/status')).status).toBe(200);
   });
+
+  it("starts with half of macOS's default 256 files: the large SDKs (Stripe, OpenAI, nodemailer) load on first use", async () => {
+    serve = await startServe(dir, { prefix: ['prlimit', '--nofile=128:128'] });
+    expect((await postHook(serve.receiverUrl, 'shop', await signedRequest(shop))).status).toBe(200);
+  });
 });

@@ -86,10 +86,14 @@ describe('describeAgentError', () => {
 
   it('never repeats the key, whole or in part, from what the endpoint said', () => {
     for (const status of [400, 401, 403, 404, 429, 500]) {
-      const failure = describeAgentError(apiError(status, `Incorrect API key provided: ${KEY} (sk-li***ij).`), {
-        apiKey: KEY,
-        timeoutSeconds: 60,
-      });
+      const failure = describeAgentError(
+        apiError(status, `Incorrect API key provided: ${KEY} (sk-li***ij).`),
+        {
+          apiKey: KEY,
+          timeoutSeconds: 60,
+        },
+        OpenAI,
+      );
       expect(failure.status).toBe(status);
       expect(failure.error, String(status)).not.toContain('0123456789');
       expect(failure.error, String(status)).not.toContain('sk-li');
@@ -98,12 +102,16 @@ describe('describeAgentError', () => {
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
-    expect(describeAgentError(apiError(429, 'slow down', { 'retry-after': '7' }), { timeoutSeconds: 1 })).toMatchObject(
-      { status: 429, retryAfterMs: 7000 },
-    );
+    expect(
+      describeAgentError(apiError(429, 'slow down', { 'retry-after': '7' }), { timeoutSeconds: 1 }, OpenAI),
+    ).toMatchObject({ status: 429, retryAfterMs: 7000 });
     const date = new Date(Date.now() + 60_000).toUTCString();
-    const fromDate = describeAgentError(apiError(429, 'slow down', { 'retry-after': date }), { timeoutSeconds: 1 });
+    const fromDate = describeAgentError(
+      apiError(429, 'slow down', { 'retry-after': date }),
+      { timeoutSeconds: 1 },
+      OpenAI,
+    );
     expect(fromDate.retryAfterMs).toBeGreaterThan(50_000);
-    expect(describeAgentError(apiError(429, 'slow down'), { timeoutSeconds: 1 }).retryAfterMs).toBeUndefined();
+    expect(describeAgentError(apiError(429, 'slow down'), { timeoutSeconds: 1 }, OpenAI).retryAfterMs).toBeUndefined();
   });
 });

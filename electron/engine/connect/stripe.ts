@@ -12,7 +12,7 @@
 //
 // The least-privilege key: a restricted key (rk_…) with "Webhook Endpoints: write" and
 // "Events: read" (docs.stripe.com/keys#limit-access).
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { globMatch } from '../automations/match';
 import {
   ConnectError,
@@ -27,15 +27,23 @@ const MAX_PAGES = 200;
 const KEY_HELP =
   'create a restricted key in the Stripe Dashboard (Developers > API keys) with "Webhook Endpoints: write" and "Events: read", and paste it in Hookdock';
 
-function client(ctx: ConnectorContext): Stripe {
+/**
+ * The SDK, loaded on first use: it is some 270 files, and a process with few file descriptors
+ * (macOS gives 256) should not open them all at start for a source that may never connect.
+ */
+let sdk: typeof Stripe | undefined;
+
+async function client(ctx: ConnectorContext): Promise<Stripe> {
+  sdk ??= (await import('stripe')).default;
+  const StripeSdk = sdk;
   const base = new URL(ctx.apiBase);
   const protocol = base.protocol === 'http:' ? 'http' : 'https';
-  return new Stripe(ctx.credential, {
+  return new StripeSdk(ctx.credential, {
     host: base.hostname,
     port: base.port || (protocol === 'http' ? 80 : 443),
     protocol,
     // Redirects are not followed (as connect/http.ts): the key goes only to the API base.
-    httpClient: Stripe.createFetchHttpClient(((input: RequestInfo | URL, init?: RequestInit) =>
+    httpClient: StripeSdk.createFetchHttpClient(((input: RequestInfo | URL, init?: RequestInit) =>
       ctx.fetch(input, { ...init, redirect: 'manual' })) as typeof fetch),
     // Hookdock's manager decides on retries (Retry-After, backoff): the SDK does not retry by itself.
     maxNetworkRetries: 0,
@@ -57,11 +65,11 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
  * message is never passed on as it is: it may quote part of the key ("Invalid API Key provided: rk_test_****abcd").
  */
 function asConnectError(err: unknown, doing: string): ConnectError {
-  if (!(err instanceof Stripe.errors.StripeError)) {
+  if (!sdk || !(err instanceof sdk.errors.StripeError)) {
     return new ConnectError('provider', `Stripe could not ${doing}: something unexpected happened inside Hookdock.`);
   }
   const status = err.statusCode ?? 0;
-  if (err instanceof Stripe.errors.StripeConnectionError || status === 0) {
+  if (err instanceof sdk.errors.StripeConnectionError || status === 0) {
     return new ConnectError(
       'unreachable',
       `Stripe could not be reached to ${doing}: check this computer's internet connection; Hookdock will try again.`,
@@ -112,7 +120,7 @@ export const stripeConnector: ProviderConnector = {
   defaultApiBase: 'https://api.stripe.com',
 
   async create(ctx, req) {
-    const stripe = client(ctx);
+    const stripe = await client(ctx);
     const endpoint = await call('create the webhook endpoint', () =>
       stripe.webhookEndpoints.create({
         url: req.url,
@@ -120,7 +128,7 @@ export const stripeConnector: ProviderConnector = {
         description: 'Hookdock',
         // The API version the events list answers in (the SDK's): a recovered event and a
         // webhook for the same event then have the same shape for the owner's automations.
-        api_version: Stripe.API_VERSION as Stripe.WebhookEndpointCreateParams.ApiVersion,
+        api_version: sdk!.API_VERSION as Stripe.WebhookEndpointCreateParams.ApiVersion,
       }),
     );
     // An endpoint of Hookdock's at this very URL is left by a run that stopped (a crash, kill -9)
@@ -138,7 +146,7 @@ export const stripeConnector: ProviderConnector = {
 
   async get(ctx, id) {
     try {
-      return toSubscription(await client(ctx).webhookEndpoints.retrieve(id));
+      return toSubscription(await (await client(ctx)).webhookEndpoints.retrieve(id));
     } catch (err) {
       const e = asConnectError(err, 'check the webhook endpoint');
       if (e.kind === 'not-found') return null;
@@ -153,13 +161,15 @@ export const stripeConnector: ProviderConnector = {
       params.enabled_events = change.events as Stripe.WebhookEndpointUpdateParams.EnabledEvent[];
     }
     if (change.enabled !== undefined) params.disabled = !change.enabled;
-    const endpoint = await call('update the webhook endpoint', () => client(ctx).webhookEndpoints.update(id, params));
+    const endpoint = await call('update the webhook endpoint', async () =>
+      (await client(ctx)).webhookEndpoints.update(id, params),
+    );
     return toSubscription(endpoint);
   },
 
   async delete(ctx, id) {
     try {
-      await client(ctx).webhookEndpoints.del(id);
+      await (await client(ctx)).webhookEndpoints.del(id);
     } catch (err) {
       const e = asConnectError(err, 'delete the webhook endpoint');
       if (e.kind !== 'not-found') throw e; // already gone is what was wanted
@@ -167,7 +177,7 @@ export const stripeConnector: ProviderConnector = {
   },
 
   async recover(ctx, sub, span): Promise<RecoveryResult> {
-    const stripe = client(ctx);
+    const stripe = await client(ctx);
     const created = { gte: Math.floor(span.from / 1000), lt: Math.ceil(span.to / 1000) };
     const deliveries: RecoveryResult['deliveries'] = [];
     const notes: string[] = [];

@@ -3,7 +3,7 @@
 // Ollama (http://127.0.0.1:11434/v1) work alike. The event goes in as delimited data
 // (prompt.ts); the reply is kept with the attempt and may queue one outgoing webhook
 // under the rule in reply.ts. Retries are the one scheduler's, not the SDK's.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { agentActionSchema, type AgentActionConfig, type AgentAttemptResult } from '../../../../shared/actions';
 import { envelopeJson } from '../envelope';
 import { checkDestinations } from '../script/sends';
@@ -35,7 +35,10 @@ export function createAgentAction(): ActionKind<AgentActionConfig> {
       await ctx.ready;
       return { ok: false, error: (err as Error).message, fields: { result: base } };
     }
-    const client = new OpenAI({
+    // Loaded on first use: the SDK is hundreds of files, and a process with few file descriptors
+    // (macOS gives 256) should not open them all at start for an action it may never run.
+    const { default: sdk } = await import('openai');
+    const client = new sdk({
       baseURL: action.baseUrl,
       // Never the OPENAI_API_KEY of Hookdock's environment: a local endpoint gets a placeholder.
       apiKey: action.apiKey ?? 'no-key',
@@ -53,7 +56,7 @@ export function createAgentAction(): ActionKind<AgentActionConfig> {
         { signal },
       );
     } catch (err) {
-      const failure = describeAgentError(err, { apiKey: action.apiKey, timeoutSeconds: action.timeoutSeconds });
+      const failure = describeAgentError(err, { apiKey: action.apiKey, timeoutSeconds: action.timeoutSeconds }, sdk);
       return {
         ok: false,
         error: failure.error,

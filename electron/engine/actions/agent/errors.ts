@@ -2,7 +2,7 @@
 // the endpoint wholesale: a hosted API's 401 body quotes part of the key
 // ("Incorrect API key provided: sk-ab***yz"), so 401/403 bodies are never shown and
 // every other endpoint message is scrubbed of the key and capped.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 
 /** What a failed request came to: the sentence, the HTTP status if any, and a Retry-After wait. */
 export interface AgentFailure {
@@ -19,23 +19,28 @@ const MAX_RETRY_AFTER_MS = 24 * 3600_000;
  * errors": APIError subclasses carry `status` and `headers`; timeouts are
  * APIConnectionTimeoutError). `apiKey` is removed from any text taken from the endpoint.
  */
-export function describeAgentError(err: unknown, opts: { apiKey?: string; timeoutSeconds: number }): AgentFailure {
-  if (err instanceof OpenAI.APIConnectionTimeoutError) {
+export function describeAgentError(
+  err: unknown,
+  opts: { apiKey?: string; timeoutSeconds: number },
+  /** The openai module's default export (loaded on first use, agent/action.ts): its error classes. */
+  sdk: typeof OpenAI,
+): AgentFailure {
+  if (err instanceof sdk.APIConnectionTimeoutError) {
     return {
       error: `The AI endpoint did not answer within ${opts.timeoutSeconds} s: check that it is running, or raise the automation's timeout.`,
       status: null,
     };
   }
-  if (err instanceof OpenAI.APIUserAbortError) {
+  if (err instanceof sdk.APIUserAbortError) {
     return { error: 'The request to the AI endpoint was stopped because Hookdock is stopping.', status: null };
   }
-  if (err instanceof OpenAI.APIConnectionError) {
+  if (err instanceof sdk.APIConnectionError) {
     return {
       error: 'Could not reach the AI endpoint: check its base URL and that the server (for example Ollama) is running.',
       status: null,
     };
   }
-  if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
+  if (err instanceof sdk.APIError && typeof err.status === 'number') {
     const status = err.status;
     if (status === 401 || status === 403) {
       return {

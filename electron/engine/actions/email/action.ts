@@ -2,7 +2,6 @@
 // (https://nodemailer.com/smtp/), `to`, `subject` and `body` rendered as Liquid templates over
 // the event. The SMTP password is a secret: registered with the logger's redaction, masked in
 // the public config, and never put in an attempt's error (failures are our own sentences).
-import nodemailer from 'nodemailer';
 import { emailActionSchema, type EmailActionConfig } from '../../../../shared/actions';
 import type { StoredEvent } from '../../store/types';
 import { registerSecret } from '../../util/logger';
@@ -59,6 +58,8 @@ export function createEmailAction(opts: EmailActionOptions = {}): ActionKind<Ema
       return { ok: false, error: (err as Error).message };
     }
     await ctx.ready; // nothing is sent before the attempt's job is durable
+    // Loaded on first use (as the agent's SDK): fewer files open at start.
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: smtp.host,
       port: smtp.port,
