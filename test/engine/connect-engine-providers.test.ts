@@ -4,16 +4,17 @@
 // notificationUrl), re-creates a deleted subscription and re-enables a disabled one.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createConnectorRegistry } from '../../electron/engine/connect/registry';
 import { createEngine } from '../../electron/engine/engine';
+import { HEARTBEAT_FILE } from '../../electron/engine/gaps/ledger';
 import type { Engine } from '../../electron/engine/types';
 import { memoryLogger } from '../../electron/engine/util/logger';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github';
 import { startFakeSquare, type FakeSquare } from '../helpers/fake-square';
-import { startFakeWoocommerce, type FakeWoocommerce } from '../helpers/fake-woocommerce';
-import { makeTempDir, removeDir } from '../helpers/tmp';
+import { startFakeWoocommerce, wooOrder, type FakeWoocommerce } from '../helpers/fake-woocommerce';
+import { makeTempDir, removeDir, waitFor } from '../helpers/tmp';
 
 const PUBLIC = 'https://shop-hooks.example.test';
 const GH_TOKEN = 'github_pat_' + 'Q'.repeat(30);
@@ -39,21 +40,24 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
-async function boot(): Promise<Engine> {
-  await writeFile(
-    join(dir, 'config.json'),
-    JSON.stringify({
-      sources: [
-        {
-          id: 'woo',
-          provider: 'woocommerce',
-          connect: { credential: woo.credential, events: ['order.created'], account: 'https://shop.example.com' },
-        },
-        { id: 'gh', provider: 'github', connect: { credential: GH_TOKEN, events: ['push'], account: 'octo/shop' } },
-        { id: 'pos', provider: 'square', connect: { credential: SQ_TOKEN, events: ['payment.created'] } },
-      ],
-    }),
-  );
+/** `extra` config keys; null = start on the config.json as Hookdock left it (with the secrets it saved). */
+async function boot(extra: object | null = {}): Promise<Engine> {
+  if (extra)
+    await writeFile(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        ...extra,
+        sources: [
+          {
+            id: 'woo',
+            provider: 'woocommerce',
+            connect: { credential: woo.credential, events: ['order.created'], account: 'https://shop.example.com' },
+          },
+          { id: 'gh', provider: 'github', connect: { credential: GH_TOKEN, events: ['push'], account: 'octo/shop' } },
+          { id: 'pos', provider: 'square', connect: { credential: SQ_TOKEN, events: ['payment.created'] } },
+        ],
+      }),
+    );
   engine = createEngine({
     dataDir: dir,
     port: 0,
@@ -141,4 +145,57 @@ it('re-creates a deleted subscription and re-enables a disabled one at the next 
   expect(sources.gh!.managed?.lastAction).toMatch(/created/i);
   expect(sub!.enabled).toBe(true);
   expect(sources.pos!.managed?.lastAction).toMatch(/enabled/i);
+});
+
+it('WooCommerce after a gap: an order made while Hookdock was off is recovered, run once; its late webhook is a duplicate', async () => {
+  const csv = join(dir, 'orders.csv');
+  const automations = [
+    {
+      id: 'log',
+      source: 'woo',
+      events: ['order.created'],
+      action: { kind: 'csv', file: csv, columns: [{ name: 'Order', value: '{{ payload.number }}' }] },
+    },
+  ];
+  let e = await boot({ automations });
+  await e.stop();
+  // Hookdock was not running from 10 minutes ago until now; order 1042 came in meanwhile.
+  await writeFile(
+    join(dir, HEARTBEAT_FILE),
+    JSON.stringify({ at: new Date(Date.now() - 600_000).toISOString(), pid: 1 }),
+  );
+  const order = wooOrder(1042, Date.now() - 1000);
+  woo.orders.push(order);
+
+  e = await boot(null);
+  const gaps = await waitFor(async () => {
+    const { items } = await e.handlers.listGaps({});
+    return items[0]?.recoveries?.some((r) => r.source === 'woo') ? items : null;
+  }, 30_000);
+  expect(gaps[0]!.recoveries!.find((r) => r.source === 'woo')).toMatchObject({ recovered: 1 });
+  const page = await e.handlers.listEvents({ source: 'woo', limit: 10 });
+  expect(page.items.map((x) => [x.type, x.recovered])).toEqual([['order.created', true]]);
+  await waitFor(async () => ((await readFile(csv, 'utf8').catch(() => '')).includes('1042') ? true : null), 30_000);
+
+  // WooCommerce's own delivery of that order arrives late, signed: a duplicate that runs nothing.
+  const [hook] = [...woo.webhooks.values()];
+  const body = JSON.stringify(order);
+  const res = await fetch(`${e.receiverUrl()}/hooks/woo`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-wc-webhook-source': 'https://shop.example.com/',
+      'x-wc-webhook-topic': 'order.created',
+      'x-wc-webhook-resource': 'order',
+      'x-wc-webhook-event': 'created',
+      'x-wc-webhook-id': String(hook!.id),
+      'x-wc-webhook-delivery-id': 'd'.repeat(32),
+      'x-wc-webhook-signature': createHmac('sha256', hook!.secret).update(body).digest('base64'),
+    },
+    body,
+  });
+  expect([res.status, await res.json()]).toEqual([200, expect.objectContaining({ duplicate: true })]);
+  await e.connect.idle();
+  const rows = (await readFile(csv, 'utf8')).trim().split('\n');
+  expect(rows.filter((r) => r.includes('1042'))).toHaveLength(1);
 });
