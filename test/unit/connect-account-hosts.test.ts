@@ -14,10 +14,15 @@ describe('accounts that would send the credential elsewhere are refused', () => 
       'https://shop.example.com@evil.test',
       'https://user:pass@shop.example.com',
       'http://shop.example.com',
+      'shop.example.com@evil.test', // completed to https://, the @ is still refused
+      'ftp://shop.example.com',
+      '',
     ]) {
       expect(() => wooSite(ctx(account)), account).toThrow(ConnectError);
     }
     expect(wooSite(ctx('https://shop.example.com/store/'))).toBe('https://shop.example.com/store');
+    // Typed without a scheme, as owners do: the https address.
+    expect(wooSite(ctx(' shop.example.com/store '))).toBe('https://shop.example.com/store');
   });
 
   it('Shopify: only a *.myshopify.com host', () => {

@@ -15,8 +15,10 @@ const CREDENTIAL = /^(ck_[A-Za-z0-9]+):(cs_[A-Za-z0-9]+)$/;
 export function wooSite(ctx: ConnectorContext): string {
   if (ctx.apiBase) return ctx.apiBase.replace(/\/+$/, '');
   let url: URL | null;
+  const typed = (ctx.account ?? '').trim();
   try {
-    url = new URL((ctx.account ?? '').trim());
+    // An address typed without a scheme (`shop.example.com`) is the https one; `http://` stays refused.
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(typed) || typed === '' ? typed : `https://${typed}`);
   } catch {
     url = null;
   }
