@@ -3,7 +3,15 @@
 import { createServer } from 'node:net';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Status } from '../../shared/types';
-import { dashboardApi, ensureBuilt, runCli, serveArgs, startServe, type ServeProcess } from '../helpers/serve';
+import {
+  dashboardApi,
+  ensureBuilt,
+  runCli,
+  serveArgs,
+  startServe,
+  waitForOutput,
+  type ServeProcess,
+} from '../helpers/serve';
 import { makeTempDir, removeDir } from '../helpers/tmp';
 import { writeConfig } from './follow-server-helpers';
 
@@ -23,6 +31,8 @@ afterEach(async () => {
 describe('hookdock serve --follow-port', () => {
   it('prints the follow address, pairs a follower through the dashboard API, and stops cleanly', async () => {
     serve = await startServe(dir, { args: ['--follow-port', '0'] });
+    // Printed after the receiver and dashboard lines startServe waits for: wait for the whole line.
+    await waitForOutput(serve, 'Follow:');
     const base = /^Follow:\s+(\S+)$/m.exec(serve.stdout())?.[1];
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const ports = new Set([base, serve.receiverUrl, serve.dashboardBase].map((u) => new URL(u!).port));
