@@ -50,7 +50,7 @@ let spawnWith: SpawnScript | undefined;
 const run = (over: Partial<RunScriptInput> & { command: string }) =>
   runScript({ args: [], cwd: null, timeoutSeconds: 20, envelope, env: vars, tmpDir, spawn: spawnWith, ...over });
 
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+async function waitFor(check: () => boolean, ms = 30_000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error('condition not met in time');
@@ -93,7 +93,7 @@ describe.each([
       expect(report.cwd).toBe(dir);
       if (lang === 'node') expect(report.fileMode).toBe(0o600);
       // The event file is gone afterwards.
-      await waitFor(() => !existsSync(report.env.HOOKDOCK_EVENT_FILE), 2000);
+      await waitFor(() => !existsSync(report.env.HOOKDOCK_EVENT_FILE));
     });
   });
 
@@ -122,7 +122,7 @@ describe.each([
       expect(Date.now() - started).toBeLessThan(4000);
       expect(chunks.join('')).toMatch(/^stdout:started grandchild \d+/);
       const pid = Number(await readFile(pidFile, 'utf8'));
-      await waitFor(() => !isAlive(pid), 3000);
+      await waitFor(() => !isAlive(pid));
     });
 
     it('escalates to SIGKILL for a script and grandchild that ignore SIGTERM', async () => {
@@ -135,7 +135,7 @@ describe.each([
       });
       expect(result.timedOut).toBe(true);
       const pid = Number(await readFile(pidFile, 'utf8'));
-      await waitFor(() => !isAlive(pid), 3000);
+      await waitFor(() => !isAlive(pid));
     });
 
     it('survives a script that never reads stdin (EPIPE)', async () => {
@@ -211,7 +211,7 @@ describe.each([
       const result = await pending;
       expect(result.error).toMatch(/Hookdock stopped/);
       const pid = Number(await readFile(pidFile, 'utf8'));
-      await waitFor(() => !isAlive(pid), 3000);
+      await waitFor(() => !isAlive(pid));
     });
 
     it('leaves no event files behind', async () => {
