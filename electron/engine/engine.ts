@@ -234,7 +234,7 @@ export function createEngine(options: EngineOptions): Engine {
     const files = openFileLimit();
     const maxConnections = options.http?.maxConnections ?? receiverConnectionCap(files.limit);
     let shed = 0;
-    guardServer(srv, {
+    const guard = guardServer(srv, {
       ...options.http,
       maxConnections,
       maxBodyBytes: () => config.current().limits.maxBodyBytes,
@@ -247,6 +247,7 @@ export function createEngine(options: EngineOptions): Engine {
     });
     const known = files.known ? '' : ' (assumed: it cannot be read here)';
     logger.info(`Open-file limit ${files.limit}${known}: the receiver keeps up to ${maxConnections} connections`);
+    return guard;
   };
 
   const shutdown = async () => {

@@ -13,6 +13,7 @@
 // every request.
 import { lingerAfterAnswer } from './linger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Config, SourceConfig } from '../../../shared/config';
 import { createStallWatch, STALL_MS } from '../util/http-guard';
 import type { Logger } from '../util/logger';
@@ -61,8 +62,11 @@ export function createUploadBudget(
 ): UploadBudget {
   const now = opts.now ?? Date.now;
   const stallMs = opts.stallMs ?? STALL_MS;
-  const stalls = createStallWatch(now, stallMs);
   const held = new Map<IncomingMessage, number>(); // insertion order = oldest first
+  function* uploading(): Generator<Socket> {
+    for (const req of held.keys()) if (!req.complete) yield req.socket;
+  }
+  const stalls = createStallWatch(uploading, now, stallMs);
   let total = 0;
 
   const release = (req: IncomingMessage) => {
@@ -70,8 +74,11 @@ export function createUploadBudget(
     if (bytes === undefined) return;
     held.delete(req);
     total -= bytes;
-    stalls.untrack(req.socket);
   };
+  // One shared listener (no closure per request): `this` is the response, `req` its request.
+  function answered(this: ServerResponse): void {
+    release(this.req);
+  }
 
   const shedStalled = (needed: number, budget: number) => {
     for (const req of [...held.keys()]) {
@@ -91,7 +98,7 @@ export function createUploadBudget(
       held.set(req, bytes);
       total += bytes;
       stalls.track(req.socket);
-      res.once('close', () => release(req));
+      res.on('close', answered); // 'close' comes once per response
       return true;
     },
     inFlight: () => total,

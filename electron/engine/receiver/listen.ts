@@ -20,24 +20,32 @@ export function listenReceiver(opts: {
   host: string;
   port: number;
   logger: Logger;
-  /** Called once on the new server before it listens (timeouts, connection cap). */
-  configure?: (srv: Server) => void;
+  /**
+   * Called once on the new server before it listens (timeouts, connection cap); when it
+   * returns what counts requests in flight (http-guard.ts), the drain uses that count.
+   */
+  configure?: (srv: Server) => { requestsInFlight(): number } | void;
 }): Promise<ReceiverServer> {
   const { host, logger } = opts;
-  let inFlight = 0;
   return new Promise((ok, fail) => {
     const srv = createServer(opts.app);
-    opts.configure?.(srv);
-    srv.on('request', (_req, res) => {
-      inFlight++;
-      res.once('close', () => inFlight--);
-    });
+    const counted = opts.configure?.(srv);
+    let inFlight: () => number;
+    if (counted) inFlight = () => counted.requestsInFlight();
+    else {
+      let n = 0;
+      inFlight = () => n;
+      srv.on('request', (_req, res) => {
+        n++;
+        res.once('close', () => n--);
+      });
+    }
     srv.once('error', (err: NodeJS.ErrnoException) => fail(listenError(err, host, opts.port)));
     srv.listen(opts.port, host, () => {
       const address = srv.address();
       const port = typeof address === 'object' && address ? address.port : opts.port;
       srv.on('error', (err) => logger.error('Receiver server error', { error: err }));
-      ok({ port, drain: () => drain(srv, () => inFlight, logger) });
+      ok({ port, drain: () => drain(srv, inFlight, logger) });
     });
   });
 }

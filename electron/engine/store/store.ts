@@ -184,11 +184,10 @@ export class DurableStore implements Store {
   /** Marks `key` as being written by `written` until it settles (see inflightKeys). */
   private holdKey(key: string, written: Promise<unknown>): void {
     this.inflightKeys.set(key, written);
-    void written
-      .catch(() => {})
-      .finally(() => {
-        if (this.inflightKeys.get(key) === written) this.inflightKeys.delete(key);
-      });
+    const clear = () => {
+      if (this.inflightKeys.get(key) === written) this.inflightKeys.delete(key);
+    };
+    void written.then(clear, clear);
   }
 
   async setEventStatus(id: string, status: EventStatus): Promise<EventSummary | undefined> {

@@ -35,52 +35,72 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 export const STALL_MS = 1_000;
 
-/** Remembers when each tracked socket last read a byte: sampled every half `stallMs` while any is tracked. */
+/**
+ * Tells whether a socket's upload has stopped moving. `track` notes the socket
+ * when its upload starts; while any is tracked a timer samples, every half
+ * `stallMs`, when each last read a byte, and forgets the sockets `candidates()`
+ * no longer names (uploads read to the end, or answered). Nothing is done when
+ * an upload ends: this runs on every webhook.
+ */
 export interface StallWatch {
   track(socket: Socket): void;
-  untrack(socket: Socket): void;
   /** True when `socket` has read nothing for `stallMs` or more. */
   stalled(socket: Socket): boolean;
 }
 
-export function createStallWatch(now: () => number = Date.now, stallMs: number = STALL_MS): StallWatch {
-  const seen = new Map<Socket, { bytes: number; at: number }>();
+interface Seen {
+  bytes: number;
+  at: number;
+  /** The sample that last saw it a candidate (or when it was tracked): older records are dropped. */
+  round: number;
+}
+
+export function createStallWatch(
+  candidates: () => Iterable<Socket>,
+  now: () => number = Date.now,
+  stallMs: number = STALL_MS,
+): StallWatch {
+  const seen = new Map<Socket, Seen>();
   let timer: NodeJS.Timeout | null = null;
-  const look = (socket: Socket, t: number) => {
+  let round = 0;
+  const look = (socket: Socket, last: Seen, t: number) => {
     const bytes = socket.bytesRead;
-    const last = seen.get(socket);
-    if (!last) return;
     if (last.bytes !== bytes) {
       last.bytes = bytes;
       last.at = t;
     }
   };
   const sample = () => {
-    // Stopped on the first sample with nothing tracked, not on each untrack: no timer churn per request.
+    round++;
+    const t = now();
+    for (const socket of candidates()) {
+      const last = seen.get(socket);
+      if (!last) continue;
+      look(socket, last, t);
+      last.round = round;
+    }
+    // Tracked since the previous sample, or named now: kept. The rest have ended.
+    for (const [socket, last] of seen) if (last.round < round - 1) seen.delete(socket);
+    // Stopped on the first sample with nothing left, not when each upload ends: no timer churn per request.
     if (seen.size === 0 && timer) {
       clearInterval(timer);
       timer = null;
-      return;
     }
-    const t = now();
-    for (const s of seen.keys()) look(s, t);
   };
   return {
     track(socket) {
-      seen.set(socket, { bytes: socket.bytesRead, at: now() });
+      seen.set(socket, { bytes: socket.bytesRead, at: now(), round });
       if (!timer) {
         timer = setInterval(sample, Math.max(1, stallMs / 2));
         timer.unref();
       }
     },
-    untrack(socket) {
-      seen.delete(socket);
-    },
     stalled(socket) {
-      const t = now();
-      look(socket, t);
       const last = seen.get(socket);
-      return last !== undefined && t - last.at >= stallMs;
+      if (!last) return false;
+      const t = now();
+      look(socket, last, t);
+      return t - last.at >= stallMs;
     },
   };
 }
@@ -93,12 +113,15 @@ interface Conn {
 export interface HttpGuard {
   /** Connections open now. */
   connections(): number;
+  /** Requests received and not yet answered (or abandoned) now. */
+  requestsInFlight(): number;
 }
 
 /**
  * Hardens `server` in place; call before listen(). Node's defaults keep a
  * silent connection 60-90 s and an upload 300 s, and with `httpAllowHalfOpen`
  * false a client that half-closes after its request never gets the answer.
+ * Per request it only counts (no closures, no timers): it runs on every webhook.
  */
 export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
   const now = opts.now ?? Date.now;
@@ -115,7 +138,11 @@ export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
   );
 
   const conns = new Map<Socket, Conn>(); // insertion order = age
-  const stalls = createStallWatch(now, stallMs);
+  let inFlight = 0;
+  function* uploading(): Generator<Socket> {
+    for (const [socket, c] of conns) if (c.req !== null && !c.req.complete) yield socket;
+  }
+  const stalls = createStallWatch(uploading, now, stallMs);
 
   const evictable = (socket: Socket, c: Conn): boolean => {
     if (c.active === 0) return true; // no request yet, or idle between keep-alive requests
@@ -143,25 +170,26 @@ export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
       }
     }
     conns.set(socket, { active: 0, req: null });
-    socket.once('close', () => {
-      conns.delete(socket);
-      stalls.untrack(socket);
-    });
+    socket.once('close', () => conns.delete(socket));
   });
 
+  // One shared listener (no closure per request); `this` is the response, `req` its request.
+  function answered(this: ServerResponse): void {
+    inFlight--;
+    const req = this.req;
+    const c = conns.get(req.socket);
+    if (!c) return;
+    c.active--;
+    if (c.req === req) c.req = null;
+  }
   const track = (req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.on('close', answered); // 'close' comes once per response
     const c = conns.get(req.socket);
     if (!c) return;
     c.active++;
     c.req = req;
     if (!req.complete) stalls.track(req.socket);
-    res.once('close', () => {
-      c.active--;
-      if (c.req === req) {
-        c.req = null;
-        stalls.untrack(req.socket);
-      }
-    });
   };
   // Listeners run in order: ours first, so the app's own handler sees a tracked request.
   server.prependListener('request', track);
@@ -190,5 +218,5 @@ export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
     server.emit('request', req, res);
   });
 
-  return { connections: () => conns.size };
+  return { connections: () => conns.size, requestsInFlight: () => inFlight };
 }

@@ -10,7 +10,9 @@ import { sha256Hex } from './util';
  * key is stored with the event (`dedupeKey`) and compared per source.
  */
 export function dedupeKeyOf(parts: (string | null)[], body?: Buffer): string {
-  const kept = parts.filter((p): p is string => p !== null);
-  if (body) kept.push(`sha256:${sha256Hex(body)}`);
-  return kept.join(' | ');
+  // Runs on every delivery: joined by hand, without an array per call.
+  let key: string | null = null;
+  for (const p of parts) if (p !== null) key = key === null ? p : `${key} | ${p}`;
+  if (body) key = key === null ? `sha256:${sha256Hex(body)}` : `${key} | sha256:${sha256Hex(body)}`;
+  return key ?? '';
 }
