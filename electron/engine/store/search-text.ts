@@ -59,65 +59,34 @@ export function foldText(text: string): string {
  * at most LEAF_MAX characters, repeats skipped.
  */
 export function searchTextOf(e: EventSummary & { payload?: unknown }): string {
-  // One walk's state, reused across calls (this runs on every event at ingest: no
-  // closure, Set or array made per event). Not re-entrant, and it need not be.
-  const w = walk;
-  w.parts.length = 0;
-  w.seen.clear();
-  w.parts.push(e.id, e.source, e.type);
-  if (e.providerEventId) w.parts.push(e.providerEventId);
+  const parts: string[] = [e.id, e.source, e.type];
+  if (e.providerEventId) parts.push(e.providerEventId);
   if (e.status === 'rejected' || !e.verification?.ok) {
-    if (e.verification?.reason) w.parts.push(e.verification.reason);
-    return finish(w);
+    if (e.verification?.reason) parts.push(e.verification.reason);
+    return clip(foldText(parts.join(' ')));
   }
-  if (e.summary) w.parts.push(e.summary);
-  w.length = 0;
-  for (const p of w.parts) w.length += p.length + 1;
-  // A payload that is not JSON is its text: searched as one leaf.
-  visit(w, e.payload, 0);
-  return finish(w);
-}
-
-interface Walk {
-  parts: string[];
-  seen: Set<string>;
-  length: number;
-}
-const walk: Walk = { parts: [], seen: new Set(), length: 0 };
-
-function finish(w: Walk): string {
-  const text = clip(foldText(w.parts.join(' ')));
-  w.parts.length = 0;
-  w.seen.clear();
-  return text;
-}
-
-function visitLeaf(w: Walk, v: string, depth: number): void {
-  const t = v.trim();
-  if (!t || w.seen.has(t) || isNoise(t)) return;
-  w.seen.add(t);
-  const max = depth === 0 ? SEARCH_TEXT_MAX : LEAF_MAX;
-  const leaf = t.length > max ? t.slice(0, max) : t;
-  w.parts.push(leaf);
-  w.length += leaf.length + 1;
-}
-
-function visit(w: Walk, v: unknown, depth: number): void {
-  if (w.length >= SEARCH_TEXT_MAX) return;
-  if (typeof v === 'string') visitLeaf(w, v, depth);
-  else if (typeof v === 'number') {
-    if (Number.isFinite(v)) visitLeaf(w, String(v), depth);
-  } else if (v !== null && typeof v === 'object' && depth < MAX_DEPTH) {
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length && w.length < SEARCH_TEXT_MAX; i++) visit(w, v[i], depth + 1);
-    } else {
-      const rec = v as Record<string, unknown>;
-      for (const key in rec) {
-        if (w.length >= SEARCH_TEXT_MAX) return;
-        if (Object.prototype.hasOwnProperty.call(rec, key)) visit(w, rec[key], depth + 1);
-      }
+  if (e.summary) parts.push(e.summary);
+  let length = parts.reduce((n, p) => n + p.length + 1, 0);
+  const seen = new Set<string>();
+  const visit = (v: unknown, depth: number): void => {
+    if (length >= SEARCH_TEXT_MAX) return;
+    if (typeof v === 'string') {
+      const t = v.trim();
+      if (!t || seen.has(t) || isNoise(t)) return;
+      seen.add(t);
+      const max = depth === 0 ? SEARCH_TEXT_MAX : LEAF_MAX;
+      const leaf = t.length > max ? t.slice(0, max) : t;
+      parts.push(leaf);
+      length += leaf.length + 1;
+    } else if (typeof v === 'number') {
+      if (Number.isFinite(v)) visit(String(v), depth);
+    } else if (v !== null && typeof v === 'object' && depth < MAX_DEPTH) {
+      for (const child of Array.isArray(v) ? v : Object.values(v)) visit(child, depth + 1);
     }
-  }
+  };
+  // A payload that is not JSON is its text: searched as one leaf.
+  visit(e.payload, 0);
+  return clip(foldText(parts.join(' ')));
 }
 
 function clip(text: string): string {
