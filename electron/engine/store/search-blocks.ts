@@ -25,9 +25,15 @@ export class SearchBlocks {
   private building = false;
 
   /** `order`: the index's ids, oldest first (read afresh each time: the index replaces its array). */
+  /**
+   * `textOf` reads an entry's text wherever it is kept; `repoint` makes a slice of a
+   * block the entry's text (EventIndex: its arena copy, if any, is released).
+   */
   constructor(
     private readonly order: () => string[],
     private readonly byId: Map<string, IndexEntry>,
+    private readonly textOf: (e: IndexEntry) => string,
+    private readonly repoint: (e: IndexEntry, text: string) => void,
     private readonly blockSize = 1024,
   ) {}
 
@@ -70,7 +76,7 @@ export class SearchBlocks {
     this.schedule();
     const order = this.order();
     let i = from;
-    for (; i >= this.covered; i--) if (this.byId.get(order[i])!.t.includes(term)) yield i;
+    for (; i >= this.covered; i--) if (this.textOf(this.byId.get(order[i])!).includes(term)) yield i;
     for (let b = this.blocks.length - 1; b >= 0; b--) {
       const block = this.blocks[b];
       if (block.start > i) continue;
@@ -98,17 +104,20 @@ export class SearchBlocks {
     const start = this.covered;
     const end = start + this.blockSize;
     const entries: IndexEntry[] = [];
+    const texts: string[] = [];
     const offsets = new Int32Array(this.blockSize + 1);
     let length = 0;
     for (let p = start; p < end; p++) {
       const entry = this.byId.get(order[p])!;
+      const t = this.textOf(entry);
       entries.push(entry);
+      texts.push(t);
       offsets[p - start] = length;
-      length += entry.t.length + 1;
+      length += t.length + 1;
     }
     offsets[this.blockSize] = length;
-    const text = entries.map((e) => e.t).join(SEPARATOR) + SEPARATOR;
-    for (const [k, entry] of entries.entries()) entry.t = text.slice(offsets[k], offsets[k + 1] - 1);
+    const text = texts.join(SEPARATOR) + SEPARATOR;
+    for (const [k, entry] of entries.entries()) this.repoint(entry, text.slice(offsets[k], offsets[k + 1] - 1));
     this.blocks.push({ start, end, text, offsets });
     this.covered = end;
   }

@@ -10,7 +10,7 @@ import type { EventSummary } from '../../../shared/types';
 import type { Logger } from '../util/logger';
 import type { StoredEvent } from './types';
 import { fsyncDir, writeFileDurable, writeJson, type Faults } from './durable-file';
-import type { EventIndex } from './event-index';
+import type { EventIndex, IndexEntry } from './event-index';
 import {
   CACHE_SEGMENTS,
   DAY,
@@ -229,7 +229,7 @@ export class Segments {
   private fullTask(meta: SegmentMeta): CheckpointTask {
     const events = this.mem.get(meta.seq) ?? new Map<string, Held>();
     const summaries: EventSummary[] = [];
-    const search: string[] = [];
+    const entries: IndexEntry[] = [];
     const parts: string[] = [];
     for (const id of meta.ids) {
       const entry = this.index.get(id);
@@ -237,9 +237,11 @@ export class Segments {
       const e = events.get(id);
       if (!s || !e) continue; // never expected; a checkpoint must not die on it
       summaries.push(s);
-      search.push(entry.t);
+      entries.push(entry);
       parts.push(segmentJson(e, s));
     }
+    // The texts leave the arena for the heap here (search-arena.ts).
+    const search = this.index.settleTexts(entries);
     // Exactly JSON.stringify(SegmentFile), built from the events' held text: serialised now, synchronously.
     const segText = `{"seq":${meta.seq},"events":[${parts.join(',')}]}`;
     const side: SidecarFile = {
@@ -273,7 +275,7 @@ export class Segments {
       segmentBytes: meta.segmentBytes,
       openedAt: meta.openedAt,
       events: entries.map((e) => e.s),
-      search: entries.map((e) => e.t),
+      search: this.index.settleTexts(entries),
     };
     return {
       run: async () => void (await writeJson(this.sidecarPath(meta.seq), side, this.faults)),

@@ -1,0 +1,56 @@
+// Search texts of new events, kept as UTF-8 bytes outside the JS heap until their
+// segment is checkpointed. Each event's text (search-text.ts, ~300 bytes) lives as
+// long as the event; as a string of its own it was copied twice by V8's young-
+// generation collector and then promoted, per webhook: about 10% of the CPU of an
+// acknowledgement (npm run bench ack, with and without it). Here it costs a write
+// into a 1 MiB buffer, and the index entry holds two numbers. A checkpoint then
+// turns a segment's texts into slices of one string (EventIndex.settleTexts), and a
+// chunk is freed once none of its texts is left in it: new events come in order,
+// so chunks empty oldest first.
+
+/** Bytes per chunk: thousands of texts (SEARCH_TEXT_MAX is 2,048 UTF-16 units, at most 6 KiB of UTF-8). */
+export const ARENA_CHUNK_BYTES = 1 << 20;
+
+export class SearchArena {
+  private readonly chunks: (Buffer | null)[] = [];
+  /** Texts still held per chunk. */
+  private readonly held: number[] = [];
+  private used = ARENA_CHUNK_BYTES; // no chunk yet
+  /** Byte length of the text the last put() stored. */
+  lastBytes = 0;
+
+  /** Stores `text`; returns its handle (chunk x ARENA_CHUNK_BYTES + offset) and sets lastBytes. */
+  put(text: string): number {
+    const most = text.length * 3; // UTF-16 code units to UTF-8 bytes, at worst
+    if (this.used + most > ARENA_CHUNK_BYTES) {
+      this.chunks.push(Buffer.allocUnsafeSlow(Math.max(ARENA_CHUNK_BYTES, most)));
+      this.held.push(0);
+      this.used = 0;
+    }
+    const c = this.chunks.length - 1;
+    const at = this.used;
+    this.lastBytes = this.chunks[c]!.write(text, at, 'utf8');
+    this.used += this.lastBytes;
+    this.held[c]++;
+    return c * ARENA_CHUNK_BYTES + at;
+  }
+
+  /** The text stored at `handle` (`bytes` long, as put() said). */
+  get(handle: number, bytes: number): string {
+    const chunk = this.chunks[Math.floor(handle / ARENA_CHUNK_BYTES)];
+    if (!chunk) throw new Error('search text already released from the arena');
+    const at = handle % ARENA_CHUNK_BYTES;
+    return chunk.toString('utf8', at, at + bytes);
+  }
+
+  /** The text at `handle` is no longer needed here; its chunk is freed once it holds none (and is full). */
+  release(handle: number): void {
+    const c = Math.floor(handle / ARENA_CHUNK_BYTES);
+    if (--this.held[c] === 0 && c < this.chunks.length - 1) this.chunks[c] = null;
+  }
+
+  /** Chunks allocated now (for tests and memory figures). */
+  get chunkCount(): number {
+    return this.chunks.reduce((n, c) => n + (c ? 1 : 0), 0);
+  }
+}
