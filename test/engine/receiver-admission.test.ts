@@ -122,4 +122,34 @@ describe('stalled uploads cannot hold the in-flight body budget', () => {
     expect(stalled[0]!.received()).toBe(''); // closed without an answer: it never finished its request
     for (const c of stalled) c.socket.destroy();
   });
+
+  it('an upload that hangs up before its body is read gives its share back at once (no stall to wait for)', async () => {
+    const maxBodyBytes = 16 * 1024 * 1024;
+    const h = await start({ maxBodyBytes });
+    const shop = sources.find((s) => s.id === 'shop')!;
+    const aborted = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await connect(h.port);
+      c.socket.write(
+        requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': maxBodyBytes }) + '{"a":',
+      );
+      aborted.push(c);
+    }
+    expect(await post(h.base, 'shop', await signedRequest(shop))).toMatchObject({ status: 503 });
+    for (const c of aborted) c.socket.destroy();
+    await Promise.all(aborted.map((c) => c.closed));
+    // The clock has not moved: neither counts as stalled; they are gone, and so are their reservations.
+    const genuine = await postUntilNot503(h.base, shop);
+    expect(genuine.status).toBe(200);
+  });
 });
+
+/** The server sees the hang-ups a moment after the client: retried only while it still answers 503. */
+async function postUntilNot503(base: string, source: (typeof sources)[number]) {
+  let res = await post(base, 'shop', await signedRequest(source));
+  for (let tries = 1; res.status === 503 && tries < 200; tries++) {
+    await new Promise((r) => setImmediate(r));
+    res = await post(base, 'shop', await signedRequest(source));
+  }
+  return res;
+}

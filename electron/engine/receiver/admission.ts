@@ -1,7 +1,8 @@
 // What an upload may hold before anyone knows whether it is genuine. Bodies are
 // read into memory to be verified, so every upload reserves what it may grow to
 // (its Content-Length, or the body limit when the length is unknown or encoded)
-// from one budget for the whole receiver, until its answer is sent. Past the
+// from one budget for the whole receiver, until its body has been read (it is
+// verified at once, in the same turn) or the upload has ended without it. Past the
 // budget, an upload whose body has stopped moving is closed to make room
 // (a sender that stalls is a stranger's trick, not a provider's); when none
 // has, the new one gets 503 with Retry-After before a byte of it is read.
@@ -49,10 +50,13 @@ export function declaredBodyBytes(req: IncomingMessage, maxBodyBytes: number): n
 
 export interface UploadBudget {
   /**
-   * Reserves `bytes` for `req` until `res` closes; false when the budget (bytes)
-   * cannot hold it even after closing stalled uploads.
+   * Reserves `bytes` for `req` until bodyRead(req), or until the upload ends without its
+   * body (aborted, timed out, closed); false when the budget (bytes) cannot hold it even
+   * after closing stalled uploads.
    */
-  reserve(req: IncomingMessage, res: ServerResponse, bytes: number, budget: number): boolean;
+  reserve(req: IncomingMessage, bytes: number, budget: number): boolean;
+  /** The body of `req` has been read (or will not be): its reservation ends. Idempotent. */
+  bodyRead(req: IncomingMessage): void;
   /** Bytes reserved now. */
   inFlight(): number;
 }
@@ -63,63 +67,56 @@ export function createUploadBudget(
   const now = opts.now ?? Date.now;
   const stallMs = opts.stallMs ?? STALL_MS;
   /**
-   * Uploads whose body is still being read: the only ones that can be shed (a body read to
-   * its end is being verified or stored). Insertion order = oldest first. A request leaves
-   * this map when its body ends, not when it is answered: holding every request in a map
-   * until its answer made V8 promote each one's objects to the old generation (the
-   * scavenger copied ~3 KB more per webhook: test/bench/ack.ts, CPU per ack).
+   * Uploads whose body is being read, oldest first, with their reserved bytes. Nothing is
+   * added per request beyond this entry (no listener, no closure): this runs on every
+   * webhook, and the entry leaves as soon as the body is read. Holding every request until
+   * its answer instead made V8 promote each one's objects to the old generation (~3 KB more
+   * per webhook for the scavenger to copy: npm run bench ack, CPU per ack).
    */
-  const reading = new Map<IncomingMessage, Reservation>();
+  const reading = new Map<IncomingMessage, number>();
   function* uploading(): Generator<Socket> {
-    for (const req of reading.keys()) if (!req.complete) yield req.socket;
+    for (const req of reading.keys()) {
+      if (req.destroyed) release(req); // ended without its body: aborted, timed out, shed
+      else if (!req.complete) yield req.socket;
+    }
   }
   const stalls = createStallWatch(uploading, now, stallMs);
   let total = 0;
 
-  const release = (r: Reservation) => {
-    if (r.released) return;
-    r.released = true;
-    total -= r.bytes;
+  const release = (req: IncomingMessage) => {
+    const bytes = reading.get(req);
+    if (bytes === undefined) return;
+    reading.delete(req);
+    total -= bytes;
   };
-  // Shared listener (no closure per request): `this` is the request.
-  function bodyRead(this: IncomingMessage): void {
-    reading.delete(this);
-  }
 
   const shedStalled = (needed: number, budget: number) => {
-    for (const [req, r] of [...reading]) {
+    for (const req of [...reading.keys()]) {
       if (total + needed <= budget) return;
+      if (req.destroyed) {
+        release(req);
+        continue;
+      }
       // A body fully read is being verified or stored: never cut.
       if (req.complete || !stalls.stalled(req.socket)) continue;
-      reading.delete(req);
-      release(r);
+      release(req);
       req.socket.destroy();
       opts.onShed?.();
     }
   };
 
   return {
-    reserve(req, res, bytes, budget) {
+    reserve(req, bytes, budget) {
       if (total + bytes > budget) shedStalled(bytes, budget);
       if (total + bytes > budget) return false;
-      const r: Reservation = { bytes, released: false };
-      reading.set(req, r);
+      reading.set(req, bytes);
       total += bytes;
       stalls.track(req.socket);
-      req.on('end', bodyRead); // 'end' comes at most once
-      res.on('close', () => {
-        reading.delete(req); // never read to its end (aborted, or answered without reading it)
-        release(r);
-      });
       return true;
     },
+    bodyRead: release,
     inFlight: () => total,
   };
-}
-
-interface Reservation {
-  bytes: number;
-  released: boolean;
 }
 
 export interface Admission {
@@ -136,6 +133,8 @@ export interface Admission {
   ): boolean;
   /** After a failed verification: spends one of the source's tokens; false once it has answered 429. */
   allowFailure(sourceId: string, limits: Config['limits'], res: ServerResponse, now: number): boolean;
+  /** The body of an admitted request has been read (or will not be): its share of the budget is free again. */
+  bodyRead(req: IncomingMessage): void;
 }
 
 /** `now` (ms) judges which uploads have stalled; the receiver passes its clock. */
@@ -161,7 +160,7 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
         }
       }
       const bytes = declaredBodyBytes(req, limits.maxBodyBytes);
-      if (uploads.reserve(req, res, bytes, inFlightBodyBudget(limits.maxBodyBytes))) return true;
+      if (uploads.reserve(req, bytes, inFlightBodyBudget(limits.maxBodyBytes))) return true;
       res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SEC));
       res.shouldKeepAlive = false; // its body is never read: the connection cannot carry another request
       lingerAfterAnswer(res); // but the sender must still see the 503, not a reset
@@ -173,6 +172,7 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
       });
       return false;
     },
+    bodyRead: uploads.bodyRead,
     allowFailure(sourceId, limits, res, now) {
       const taken = failures.take(sourceId, now, limits.ratePerSecond, limits.burst);
       if (taken.ok) return true;

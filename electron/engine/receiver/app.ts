@@ -139,9 +139,16 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       if (Number(req.headers['content-length'] ?? 0) > limit) return next(createHttpError(413));
       readWholeBody(
         req,
-        (raw) => ((req.body = raw), next()),
+        (raw) => {
+          admission.bodyRead(req);
+          req.body = raw;
+          next();
+        },
         limit,
-        () => next(createHttpError(413)),
+        () => {
+          admission.bodyRead(req);
+          next(createHttpError(413));
+        },
       );
       return;
     }
@@ -150,7 +157,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       parser = express.raw({ type: () => true, limit });
       rawParsers.set(limit, parser);
     }
-    parser(req, res, next);
+    parser(req, res, (err?: unknown) => {
+      admission.bodyRead(req);
+      next(err);
+    });
   };
 
   const receive = (req: Request, res: Response): Promise<void> =>
@@ -334,6 +344,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const source = admitSource(deps.getConfig(), sourceId, req, res);
     if (!source) return;
     readWholeBody(req, (raw) => {
+      admission.bodyRead(req);
       receiveBody(source, raw, req.headers, res, req.url ?? '').catch((err: unknown) =>
         onError(err, req as Request, res as Response, () => {}),
       );

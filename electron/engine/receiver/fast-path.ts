@@ -65,14 +65,12 @@ export function readWholeBody(
     done(raw);
   });
   // An aborted upload: nothing to store and nobody to answer; the error must not go unhandled,
-  // and what came so far is let go now, not when the request object is collected.
-  req.on('error', ignore);
-  req.on('close', () => {
+  // and what came so far is let go now, not when the request object is collected. (An upload
+  // that ends early, by abort, timeout or shedding, is destroyed with an error.)
+  req.on('error', () => {
     first = chunks = null;
   });
 }
-
-function ignore(): void {}
 
 /** What express's res.status(n).json(body) sends, without express. Works on express's res too. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
