@@ -5,7 +5,7 @@
 import type { EventStatus, EventSummary, Page } from '../../../shared/types';
 import type { EventQuery, StoredEvent } from './types';
 import { matchesTerms, searchTerms, searchTextOf } from './search-text';
-import { SearchArena } from './search-arena';
+import { EntryTexts } from './search-arena';
 import { SearchBlocks } from './search-blocks';
 import { resourceKey } from './resource-keys';
 
@@ -113,12 +113,12 @@ export class EventIndex {
    * scan of a busy day's events each time cost more than the events themselves.
    */
   private today: { since: string; events: number; rejected: number } | null = null;
-  private readonly arena = new SearchArena();
+  private readonly texts = new EntryTexts();
   private readonly search = new SearchBlocks(
     () => this.order,
     this.byId,
-    (e) => this.textOf(e),
-    (e, text) => this.repoint(e, text),
+    (e) => this.texts.textOf(e),
+    (e, text) => this.texts.repoint(e, text),
   );
 
   get size(): number {
@@ -159,17 +159,13 @@ export class EventIndex {
       this.countToday(summary, 1);
       existing.s = summary;
       existing.seg = seg;
-      if (this.textOf(existing) !== searchText) this.search.invalidateFrom(this.lowerBound(summary.id));
-      this.repoint(existing, searchText);
+      if (this.texts.textOf(existing) !== searchText) this.search.invalidateFrom(this.lowerBound(summary.id));
+      this.texts.repoint(existing, searchText);
       return false;
     }
     const entry: IndexEntry = { s: summary, seg, t: searchText, ta: 0, tl: 0 };
     // A new event's text waits in the arena until its segment is checkpointed (search-arena.ts).
-    if (seg === PENDING && !bulk) {
-      entry.t = null;
-      entry.ta = this.arena.put(searchText);
-      entry.tl = this.arena.lastBytes;
-    }
+    if (seg === PENDING && !bulk) this.texts.keepInArena(entry, searchText);
     this.byId.set(summary.id, entry);
     this.countToday(summary, 1);
     if (bulk) this.order.push(summary.id);
@@ -205,38 +201,17 @@ export class EventIndex {
 
   /** An entry's search text, wherever it is kept. */
   textOf(entry: IndexEntry): string {
-    return entry.t ?? this.arena.get(entry.ta, entry.tl);
+    return this.texts.textOf(entry);
   }
 
-  /** Keeps `text` as the entry's search text on the heap (releasing its arena copy, if any). */
-  private repoint(entry: IndexEntry, text: string): void {
-    if (entry.t === null) this.arena.release(entry.ta);
-    entry.t = text;
-  }
-
-  /**
-   * The search texts of `entries`, in order, for a sidecar: those still in the arena
-   * become slices of one string (one heap object per segment, not per event) and leave it.
-   */
+  /** The search texts of `entries`, in order, for a sidecar; they leave the arena (EntryTexts.settle). */
   settleTexts(entries: IndexEntry[]): string[] {
-    const texts = entries.map((e) => this.textOf(e));
-    const fresh: number[] = [];
-    for (let k = 0; k < entries.length; k++) if (entries[k].t === null) fresh.push(k);
-    if (fresh.length === 0) return texts;
-    const joined = fresh.map((k) => texts[k]).join('\u0000');
-    let at = 0;
-    for (const k of fresh) {
-      const text = joined.slice(at, at + texts[k].length);
-      at += texts[k].length + 1;
-      texts[k] = text;
-      this.repoint(entries[k], text);
-    }
-    return texts;
+    return this.texts.settle(entries);
   }
 
   /** Arena chunks held now (memory figures and tests). */
   get arenaChunks(): number {
-    return this.arena.chunkCount;
+    return this.texts.arenaChunks;
   }
 
   /** One sort after a bulk load, instead of one ordered insert per event. */
@@ -275,7 +250,7 @@ export class EventIndex {
       const entry = this.byId.get(id);
       if (!entry) continue;
       this.byId.delete(id);
-      if (entry.t === null) this.arena.release(entry.ta);
+      this.texts.forget(entry);
       this.countToday(entry.s, -1);
       const key = dedupeKey(entry.s);
       if (key && this.dedupe.get(key) === id) this.dedupe.delete(key);
@@ -309,7 +284,7 @@ export class EventIndex {
       const first = terms.reduce((a, b) => (b.length > a.length ? b : a));
       for (const pos of this.search.positionsDesc(i, first)) {
         const entry = this.byId.get(this.order[pos])!;
-        if (!keep(entry.s) || !matchesTerms(this.textOf(entry), terms)) continue;
+        if (!keep(entry.s) || !matchesTerms(this.texts.textOf(entry), terms)) continue;
         if (items.length === limit) return { items, nextCursor: encodeCursor(items[items.length - 1].id) };
         items.push(entry.s);
       }

@@ -7,6 +7,7 @@
 // turns a segment's texts into slices of one string (EventIndex.settleTexts), and a
 // chunk is freed once none of its texts is left in it: new events come in order,
 // so chunks empty oldest first.
+import type { IndexEntry } from './event-index';
 
 /** Bytes per chunk: thousands of texts (SEARCH_TEXT_MAX is 2,048 UTF-16 units, at most 6 KiB of UTF-8). */
 export const ARENA_CHUNK_BYTES = 1 << 20;
@@ -52,5 +53,58 @@ export class SearchArena {
   /** Chunks allocated now (for tests and memory figures). */
   get chunkCount(): number {
     return this.chunks.reduce((n, c) => n + (c ? 1 : 0), 0);
+  }
+}
+
+/** Where each index entry's search text is: on the heap (`t`), or in the arena (`t` null, `ta`/`tl`). */
+export class EntryTexts {
+  private readonly arena = new SearchArena();
+
+  /** Moves a new entry's text into the arena. */
+  keepInArena(entry: IndexEntry, text: string): void {
+    entry.t = null;
+    entry.ta = this.arena.put(text);
+    entry.tl = this.arena.lastBytes;
+  }
+
+  /** An entry's search text, wherever it is kept. */
+  textOf(entry: IndexEntry): string {
+    return entry.t ?? this.arena.get(entry.ta, entry.tl);
+  }
+
+  /** Keeps `text` as the entry's search text on the heap (releasing its arena copy, if any). */
+  repoint(entry: IndexEntry, text: string): void {
+    this.forget(entry);
+    entry.t = text;
+  }
+
+  /** The entry leaves the index: its arena copy, if any, is released. */
+  forget(entry: IndexEntry): void {
+    if (entry.t === null) this.arena.release(entry.ta);
+  }
+
+  /**
+   * The search texts of `entries`, in order, for a sidecar: those still in the arena
+   * become slices of one string (one heap object per segment, not per event) and leave it.
+   */
+  settle(entries: IndexEntry[]): string[] {
+    const texts = entries.map((e) => this.textOf(e));
+    const fresh: number[] = [];
+    for (let k = 0; k < entries.length; k++) if (entries[k].t === null) fresh.push(k);
+    if (fresh.length === 0) return texts;
+    const joined = fresh.map((k) => texts[k]).join('\u0000');
+    let at = 0;
+    for (const k of fresh) {
+      const text = joined.slice(at, at + texts[k].length);
+      at += texts[k].length + 1;
+      texts[k] = text;
+      this.repoint(entries[k], text);
+    }
+    return texts;
+  }
+
+  /** Arena chunks held now. */
+  get arenaChunks(): number {
+    return this.arena.chunkCount;
   }
 }

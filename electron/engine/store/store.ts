@@ -27,6 +27,7 @@ import { materialize, type HeldJson } from './segment-files';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
 import { RetiredKeys } from './dedupe-keys';
 import { SettledWatermark, settledIdsAfter } from './settled';
+import { InflightKeys, firstCopy } from './duplicates';
 import {
   loadCollections,
   StoredCollection,
@@ -66,7 +67,7 @@ export class DurableStore implements Store {
   private readonly pending = new Map<string, HeldJson>();
   private readonly collections = new Map<string, AnyCollection>();
   /** Dedupe keys whose first event is being written right now. */
-  private readonly inflightKeys = new Map<string, Promise<unknown>>();
+  private readonly inflightKeys = new InflightKeys();
   /** The redelivery count last queued per event, so concurrent bumps each count. */
   private readonly redeliveryTarget = new Map<string, number>();
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
@@ -151,20 +152,18 @@ export class DurableStore implements Store {
     if (key) {
       // Same provider event (or the same resource change: a webhook and its recovered copy) arriving
       // twice at once: decide after the first is written (or failed).
-      const inflight = this.inflightKeys.get(key) ?? (res ? this.inflightKeys.get(res.key) : undefined);
+      const inflight = this.inflightKeys.find(key, res);
       if (inflight) {
         await inflight.catch(() => {});
         return this.appendOnce(event, opts);
       }
-      const firstId = this.index.findDuplicate(key) ?? (res ? this.index.findResourceDuplicate(res) : undefined);
-      if (firstId !== undefined) {
-        const first = opts.countRedelivery === false ? this.index.get(firstId)?.s : undefined;
-        return { id: firstId, duplicate: true, summary: first ?? (await this.bumpRedelivery(firstId)) };
+      const first = firstCopy(this.index, this.retired, key, res);
+      if (first?.pruned)
+        return { id: first.id, duplicate: true, summary: { ...toSummary(event), id: first.id, status: 'duplicate' } };
+      if (first) {
+        const kept = opts.countRedelivery === false ? this.index.get(first.id)?.s : undefined;
+        return { id: first.id, duplicate: true, summary: kept ?? (await this.bumpRedelivery(first.id)) };
       }
-      // Its first event was pruned by retention, less than 7 days after it came.
-      const prunedId = this.retired.find(key) ?? (res ? this.retired.findResource(res) : undefined);
-      if (prunedId !== undefined)
-        return { id: prunedId, duplicate: true, summary: { ...toSummary(event), id: prunedId, status: 'duplicate' } };
     }
     const known = this.index.get(event.id);
     if (known) return { id: event.id, duplicate: true, summary: known.s };
@@ -173,21 +172,9 @@ export class DurableStore implements Store {
     // (without the payload when it is the parsed body text: see event-payload.ts).
     const json = JSON.stringify(recordOf(stored));
     const written = this.write(`{"t":"ev","e":${json}}`, () => this.applyEvent(stored, json));
-    if (key) {
-      this.holdKey(key, written);
-      if (res && res.key !== key) this.holdKey(res.key, written);
-    }
+    if (key) this.inflightKeys.hold(key, res, written);
     await written;
     return { id: stored.id, duplicate: false, summary: this.index.get(stored.id)?.s ?? toSummary(stored) };
-  }
-
-  /** Marks `key` as being written by `written` until it settles (see inflightKeys). */
-  private holdKey(key: string, written: Promise<unknown>): void {
-    this.inflightKeys.set(key, written);
-    const clear = () => {
-      if (this.inflightKeys.get(key) === written) this.inflightKeys.delete(key);
-    };
-    void written.then(clear, clear);
   }
 
   async setEventStatus(id: string, status: EventStatus): Promise<EventSummary | undefined> {
