@@ -16,24 +16,23 @@ export class SettledWatermark {
   private readonly inflight = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
 
-  /** Marks `id` in flight until the returned function is called (exactly once). */
-  begin(id: string): () => void {
+  /** Marks `id` in flight until end(id) is called for this begin (once each). */
+  begin(id: string): void {
     this.inflight.set(id, (this.inflight.get(id) ?? 0) + 1);
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      const n = (this.inflight.get(id) ?? 1) - 1;
-      if (n > 0) this.inflight.set(id, n);
-      else this.inflight.delete(id);
-      for (const fn of this.listeners) {
-        try {
-          fn();
-        } catch {
-          // a listener's failure is its own business
-        }
+  }
+
+  /** One append of `id` has settled (stored, a duplicate or failed): call once per begin. */
+  end(id: string): void {
+    const n = (this.inflight.get(id) ?? 1) - 1;
+    if (n > 0) this.inflight.set(id, n);
+    else this.inflight.delete(id);
+    for (const fn of this.listeners) {
+      try {
+        fn();
+      } catch {
+        // a listener's failure is its own business
       }
-    };
+    }
   }
 
   /** The smallest id still being appended, or null when every append has settled. */

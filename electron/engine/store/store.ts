@@ -125,10 +125,20 @@ export class DurableStore implements Store {
     opts: { countRedelivery?: boolean } = {},
   ): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
     // Registered synchronously, before anything can commit after it (settled.ts).
-    const done = this.settled.begin(event.id);
-    const appended = this.appendOnce(event, opts);
-    void appended.then(done, done);
-    return appended;
+    this.settled.begin(event.id);
+    return this.appendSettling(event, opts);
+  }
+
+  /** appendOnce, then the settled watermark moves on (before the caller resumes). */
+  private async appendSettling(
+    event: StoredEvent,
+    opts: { countRedelivery?: boolean },
+  ): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
+    try {
+      return await this.appendOnce(event, opts);
+    } finally {
+      this.settled.end(event.id);
+    }
   }
 
   followIds(after: string | null, limit: number): { ids: string[]; scanned: string | null; behind: number } {

@@ -108,6 +108,9 @@ export function createStallWatch(
 interface Conn {
   active: number;
   req: IncomingMessage | null;
+  /** Bytes its socket had read when its upload last moved, and when (ms, `now`). */
+  bytes: number;
+  at: number;
 }
 
 export interface HttpGuard {
@@ -139,15 +142,40 @@ export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
 
   const conns = new Map<Socket, Conn>(); // insertion order = age
   let inFlight = 0;
-  function* uploading(): Generator<Socket> {
-    for (const [socket, c] of conns) if (c.req !== null && !c.req.complete) yield socket;
-  }
-  const stalls = createStallWatch(uploading, now, stallMs);
+
+  // Stalled uploads, noted on each connection's own record (nothing allocated per request):
+  // `bytes`/`at` are when its upload last read a byte, sampled every half stallMs while any is uploading.
+  let sampler: NodeJS.Timeout | null = null;
+  const look = (socket: Socket, c: Conn, t: number) => {
+    if (socket.bytesRead !== c.bytes) {
+      c.bytes = socket.bytesRead;
+      c.at = t;
+    }
+  };
+  const sample = () => {
+    const t = now();
+    let uploading = false;
+    for (const [socket, c] of conns) {
+      if (c.req === null || c.req.complete) continue;
+      uploading = true;
+      look(socket, c, t);
+    }
+    // Stopped on the first sample with no upload, not when each one ends: no timer churn per request.
+    if (!uploading && sampler) {
+      clearInterval(sampler);
+      sampler = null;
+    }
+  };
+  const stalled = (socket: Socket, c: Conn): boolean => {
+    const t = now();
+    look(socket, c, t);
+    return t - c.at >= stallMs;
+  };
 
   const evictable = (socket: Socket, c: Conn): boolean => {
     if (c.active === 0) return true; // no request yet, or idle between keep-alive requests
     // Receiving a body that stopped moving; a received request being answered is never cut.
-    return c.req !== null && !c.req.complete && stalls.stalled(socket);
+    return c.req !== null && !c.req.complete && stalled(socket, c);
   };
 
   server.on('connection', (socket: Socket) => {
@@ -169,7 +197,7 @@ export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
         return;
       }
     }
-    conns.set(socket, { active: 0, req: null });
+    conns.set(socket, { active: 0, req: null, bytes: 0, at: 0 });
     socket.once('close', () => conns.delete(socket));
   });
 
@@ -189,7 +217,14 @@ export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
     if (!c) return;
     c.active++;
     c.req = req;
-    if (!req.complete) stalls.track(req.socket);
+    if (!req.complete) {
+      c.bytes = req.socket.bytesRead;
+      c.at = now();
+      if (!sampler) {
+        sampler = setInterval(sample, Math.max(1, stallMs / 2));
+        sampler.unref();
+      }
+    }
   };
   // Listeners run in order: ours first, so the app's own handler sees a tracked request.
   server.prependListener('request', track);
