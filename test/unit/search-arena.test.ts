@@ -3,25 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { ARENA_CHUNK_BYTES, SearchArena } from '../../electron/engine/store/search-arena';
 import { EventIndex, PENDING } from '../../electron/engine/store/event-index';
-import type { EventSummary } from '../../shared/types';
-import { newId } from '../../electron/engine/util/ids';
+import { eventSummary } from '../helpers/summary';
 
-function summary(at: number): EventSummary {
-  return {
-    id: newId('evt', at),
-    source: 'shop',
-    provider: 'shopify',
-    type: 'orders/create',
-    status: 'received',
-    receivedAt: new Date(at).toISOString(),
-    providerEventId: null,
-    verification: { ok: true, reason: null },
-    summary: null,
-    sizeBytes: 10,
-    redeliveries: 0,
-    replayOf: null,
-  };
-}
+const summary = (at: number) => eventSummary({ at });
 
 describe('SearchArena', () => {
   it('gives back each text exactly, ASCII or not, across chunks', () => {

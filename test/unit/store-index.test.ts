@@ -1,27 +1,9 @@
 // The store's in-memory event index: ordering, cursors, dedupe, counts.
 import { describe, expect, it } from 'vitest';
 import { EventIndex, dedupeKey, encodeCursor } from '../../electron/engine/store/event-index';
-import type { EventSummary } from '../../shared/types';
-import { newId } from '../../electron/engine/util/ids';
+import { eventSummary } from '../helpers/summary';
 
-function summary(over: Partial<EventSummary> & { at?: number } = {}): EventSummary {
-  const at = over.at ?? Date.now();
-  return {
-    id: over.id ?? newId('evt', at),
-    source: 'shop',
-    provider: 'shopify',
-    type: 'orders/create',
-    status: 'received',
-    receivedAt: new Date(at).toISOString(),
-    providerEventId: null,
-    verification: { ok: true, reason: null },
-    summary: null,
-    sizeBytes: 10,
-    redeliveries: 0,
-    replayOf: null,
-    ...over,
-  };
-}
+const summary = eventSummary;
 
 describe('EventIndex', () => {
   it('lists newest first even when ids arrive out of order, and pages by cursor without gaps', () => {
