@@ -43,6 +43,30 @@ const sidecars = async () => {
 };
 
 describe('store: search over payloads', () => {
+  it('finds events replayed from the journal after a crash by their payload, also after the next checkpoint', async () => {
+    // A journal record leaves the payload out (the body text restores it): replay must put it back for search.
+    const a = await openStore(dir, { tuning: { segmentEvents: 50 } });
+    const events = [
+      order(0, { ...shopifyOrder, name: '#7001', note: 'killnine-marker 大阪 🚀', email: 'nandu.prekill@example.ar' }),
+      order(1, { ...shopifyOrder, name: '#7002', note: 'Crème brûlée mug' }),
+    ];
+    for (const e of events) await a.appendEvent(e);
+    // `a` is abandoned here, as if killed: no checkpoint, no close.
+    const b = await start();
+    const find = (s: typeof b, q: string) => s.listEvents({ q, limit: 50 }).items.map((x) => x.id);
+    expect(find(b, 'killnine-marker')).toEqual([events[0].id]);
+    expect(find(b, 'nandu.prekill@example.ar')).toEqual([events[0].id]);
+    expect(find(b, '大阪')).toEqual([events[0].id]);
+    expect(find(b, 'creme brulee')).toEqual([events[1].id]);
+    // Two more events fill the segment (4): the checkpoint writes the replayed events' texts to the sidecar.
+    for (let i = 2; i < 4; i++) await b.appendEvent(order(i, shopifyOrder));
+    await b.checkpoint();
+    await b.close();
+    const c = await start();
+    expect(find(c, 'killnine-marker')).toEqual([events[0].id]);
+    expect(find(c, 'creme')).toEqual([events[1].id]);
+  });
+
   it('finds customers in checkpointed, reopened and migrated segments, newest first', async () => {
     const a = await start();
     const events = Array.from({ length: 10 }, (_, i) =>

@@ -22,7 +22,7 @@ import { Journal } from './journal';
 import { HealthTracker, closedError, keepJournalBytes, normalize } from './store-health';
 import { QUARANTINE_DIR } from './quarantine';
 import { Segments } from './segments';
-import { recordOf } from './event-payload';
+import { recordOf, withPayload } from './event-payload';
 import { materialize, type HeldJson } from './segment-files';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
 import { RetiredKeys } from './dedupe-keys';
@@ -358,8 +358,11 @@ export class DurableStore implements Store {
    */
   private applyRecord(rec: unknown): boolean {
     const r = rec as AnyRecord;
-    if (r?.t === 'ev' && typeof r.e?.id === 'string') this.applyEvent(r.e, JSON.stringify(r.e));
-    else if (r?.t === 'st' && typeof r.id === 'string') {
+    if (r?.t === 'ev' && typeof r.e?.id === 'string') {
+      // A journal record leaves out the payload when the body text restores it (event-payload.ts):
+      // the search text is made from the payload, so it is put back first.
+      this.applyEvent(r.e, JSON.stringify(r.e), searchTextOf(withPayload(r.e)));
+    } else if (r?.t === 'st' && typeof r.id === 'string') {
       const patch: { status?: EventStatus; redeliveries?: number } = {};
       if (r.status) patch.status = r.status;
       if (typeof r.redeliveries === 'number') patch.redeliveries = r.redeliveries;
@@ -372,11 +375,12 @@ export class DurableStore implements Store {
     return true;
   }
 
-  private applyEvent(e: StoredEvent, json: string): void {
+  /** `text`: the event's search text, when `e` may lack its payload (a replayed journal record). */
+  private applyEvent(e: StoredEvent, json: string, text?: string): void {
     if (this.index.has(e.id)) return; // already checkpointed (replay after a crash mid-checkpoint)
     const s = toSummary(e);
     this.pending.set(e.id, { json, status: s.status, redeliveries: s.redeliveries });
-    this.index.add(s, PENDING, false, searchTextOf(e));
+    this.index.add(s, PENDING, false, text ?? searchTextOf(e));
   }
 
   private applyStatus(id: string, patch: { status?: EventStatus; redeliveries?: number }): void {
