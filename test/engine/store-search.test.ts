@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { summarize } from '../../shared/summary';
+import { notePayloadParsedFrom } from '../../electron/engine/store/event-payload';
 import { makeEvent, openStore, tempDir } from './store-helpers';
 import { shopifyOrder, wooOrder } from '../fixtures/payloads';
 
@@ -50,6 +51,8 @@ describe('store: search over payloads', () => {
       order(0, { ...shopifyOrder, name: '#7001', note: 'killnine-marker 大阪 🚀', email: 'nandu.prekill@example.ar' }),
       order(1, { ...shopifyOrder, name: '#7002', note: 'Crème brûlée mug' }),
     ];
+    // As the receiver does (parseBody): the journal then keeps the body text alone.
+    for (const e of events) notePayloadParsedFrom(e.payload, (e.body as { text: string }).text);
     for (const e of events) await a.appendEvent(e);
     // `a` is abandoned here, as if killed: no checkpoint, no close.
     const b = await start();
