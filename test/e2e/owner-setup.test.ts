@@ -104,6 +104,20 @@ describe('search finds customers', () => {
     const mug = await search('mug', 1);
     expect(mug[0]).toMatch(/Order #1042 — €59\.00 — María García/);
     await screenshot(page, 'h6-feed-search-customer');
+
+    // A search left open takes in a new order whose words are only in its payload (the dashboard asks the server).
+    await page.getByLabel('Search events').fill('lavender');
+    await waitFor(async () => (await rows.count()) === 0, 15_000, 'no lavender yet');
+    const live = JSON.stringify({ ...mariasOrder, name: '#1088', line_items: [{ title: 'Lavender sachet', price: '4.00' }] });
+    expect((await postHook(app.served, 'shop', live, shopifyHeaders(SHOP_SECRET, live, 'orders/create', 'e5'))).status).toBe(200);
+    await waitFor(
+      async () => {
+        const texts = await rows.allInnerTexts();
+        return texts.length === 1 && /#1088/.test(texts[0]!) ? texts : undefined;
+      },
+      15_000,
+      'the new lavender order shown while searching',
+    );
     await page.getByLabel('Search events').fill('');
   });
 });

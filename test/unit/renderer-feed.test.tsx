@@ -12,6 +12,8 @@ import {
   applyUpdated,
   flushPending,
   matchesFilters,
+  addFound,
+  needsServerSearch,
   type FeedState,
 } from '../../renderer/views/feed/feedModel';
 
@@ -159,5 +161,27 @@ describe('live merge', () => {
     expect(matchesFilters(e, { ...NO_FILTERS, q: 'refund' })).toBe(false);
     expect(matchesFilters(e, { ...NO_FILTERS, status: 'failed' })).toBe(false);
     expect(matchesFilters(e, { ...NO_FILTERS, type: 'orders/create' })).toBe(true);
+  });
+
+  it('folds accents as the server does, and asks the server when the words may be in the payload', () => {
+    const maria = ev(1041, { summary: 'Order #1041 — €12.00 — María José Núñez' });
+    expect(matchesFilters(maria, { ...NO_FILTERS, q: 'maria nunez' })).toBe(true);
+    expect(matchesFilters(maria, { ...NO_FILTERS, q: 'MARÍA' })).toBe(true);
+    // Only in the payload (an email, a note): the dashboard cannot tell, the server can.
+    expect(needsServerSearch(maria, { ...NO_FILTERS, q: 'maria@example.es' })).toBe(true);
+    expect(needsServerSearch(maria, { ...NO_FILTERS, q: 'maria' })).toBe(false); // already matched here
+    expect(needsServerSearch(maria, { ...NO_FILTERS })).toBe(false); // no words
+    expect(needsServerSearch(maria, { ...NO_FILTERS, q: 'x', source: 'payments' })).toBe(false); // other source
+    // A rejected request's payload is never searched (it is unverified).
+    expect(needsServerSearch({ ...maria, status: 'rejected' }, { ...NO_FILTERS, q: 'maria@example.es' })).toBe(false);
+  });
+
+  it('adds what the server found above the top row, once, or holds it back', () => {
+    const found = addFound(base, [ev(4), ev(3), ev(2), ev(1)], false);
+    expect(found.items.map((e) => e.id)).toEqual(['evt_4', 'evt_3', 'evt_2', 'evt_1']);
+    expect(addFound(found, [ev(4), ev(3)], false)).toBe(found);
+    const held = addFound(base, [ev(3)], true);
+    expect(held.pending.map((e) => e.id)).toEqual(['evt_3']);
+    expect(held.items).toBe(base.items);
   });
 });

@@ -6,6 +6,9 @@
 // number leaves. A rejected request's payload is unverified (anyone can post
 // anything): only its id, type and rejection reason are searchable.
 import type { EventSummary } from '../../../shared/types';
+import { foldText } from '../../../shared/fold';
+
+export { foldText };
 
 /** Upper bound of one event's search text, in UTF-16 code units (about 2 KiB). */
 export const SEARCH_TEXT_MAX = 2048;
@@ -32,20 +35,6 @@ function isNoise(t: string): boolean {
   const digit = c >= 0x30 && c <= 0x39;
   if (digit && TIMESTAMP.test(t)) return true;
   return t.length >= 24 && (digit || (c >= 0x61 && c <= 0x66)) /* a-f */ && HASH.test(t);
-}
-
-// eslint-disable-next-line no-control-regex
-const NON_ASCII = /[^\u0000-\u007f]/;
-
-/**
- * Folds text for matching: lower case, accents removed ("María" -> "maria"),
- * so what the owner types matches however the provider spelled it.
- */
-export function foldText(text: string): string {
-  const lower = text.toLowerCase();
-  // Fast path: plain ASCII needs no Unicode normalisation.
-  if (!NON_ASCII.test(lower)) return lower;
-  return lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 }
 
 /**

@@ -15,6 +15,8 @@ import { FeedToolbar } from './FeedToolbar';
 import {
   NO_FILTERS,
   addCreated,
+  addFound,
+  needsServerSearch,
   appendPage,
   applyUpdated,
   flushPending,
@@ -87,6 +89,29 @@ export function FeedView({ presetStatus }: { presetStatus?: string } = {}) {
     }
   }, [api, feed.nextCursor, loadingMore]);
 
+  // A pushed event whose match is only in its payload: the server's search says (one ask at a time).
+  const asking = useRef({ busy: false, again: false });
+  const askServer = useCallback(async () => {
+    const a = asking.current;
+    if (a.busy) {
+      a.again = true;
+      return;
+    }
+    a.busy = true;
+    try {
+      do {
+        a.again = false;
+        const gen = generation.current;
+        const page = await api.listEvents({ ...toQuery(filtersRef.current), limit: PAGE_SIZE });
+        if (gen === generation.current) setFeed((s) => addFound(s, page.items, holdBack.current));
+      } while (a.again);
+    } catch {
+      // The next event, or a reload, asks again; the list stays as it is.
+    } finally {
+      a.busy = false;
+    }
+  }, [api]);
+
   const loadTypes = useCallback(() => {
     api.listEventTypes({}).then(
       (r) => setSeenTypes(r.items),
@@ -116,6 +141,7 @@ export function FeedView({ presetStatus }: { presetStatus?: string } = {}) {
     const offs = [
       api.listen('event.created', (ev) => {
         created.push(ev);
+        if (needsServerSearch(ev, filtersRef.current)) void askServer();
         if (!knownTypes.has(`${ev.source} ${ev.type}`)) {
           knownTypes.add(`${ev.source} ${ev.type}`);
           setSeenTypes((list) =>
@@ -146,7 +172,7 @@ export function FeedView({ presetStatus }: { presetStatus?: string } = {}) {
       created.cancel();
       offs.forEach((off) => off());
     };
-  }, [api, loadFirst, loadTypes]);
+  }, [api, loadFirst, loadTypes, askServer]);
 
   // Back at the top and live: show what waited.
   useEffect(() => {

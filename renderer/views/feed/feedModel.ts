@@ -1,5 +1,6 @@
 // The live feed's state changes as pure functions: which pushed events belong
 // in the list under the current filters, and how they merge in place.
+import { foldText } from '../../../shared/fold';
 import type { EventStatus, EventSummary, RunStatus } from '../../../shared/types';
 
 export interface FeedFilters {
@@ -15,20 +16,38 @@ export function hasFilters(f: FeedFilters): boolean {
   return Boolean(f.source || f.type || f.status || f.q.trim());
 }
 
-/** The client-side twin of the server's filter, for events pushed while the list is open. */
-export function matchesFilters(ev: EventSummary, f: FeedFilters): boolean {
+/** The source, type and status filters (not the words), for an event pushed while the list is open. */
+function matchesChoices(ev: EventSummary, f: FeedFilters): boolean {
   if (f.source && ev.source !== f.source) return false;
   if (f.type && ev.type !== f.type) return false;
   // 'duplicate' is never an event's own status: a redelivery is counted on its first copy.
   if (f.status && !(f.status === 'duplicate' ? ev.redeliveries > 0 : ev.status === f.status)) return false;
-  const q = f.q.trim().toLowerCase();
+  return true;
+}
+
+/**
+ * The client-side twin of the server's filter, for events pushed while the list is open.
+ * Words are folded as on the server (shared/fold.ts: "maria" finds "María"), but only the
+ * summary's fields are here: a word found only in the payload needs the server
+ * (needsServerSearch).
+ */
+export function matchesFilters(ev: EventSummary, f: FeedFilters): boolean {
+  if (!matchesChoices(ev, f)) return false;
+  const q = foldText(f.q.trim());
   if (q) {
-    const hay = [ev.id, ev.type, ev.source, ev.summary ?? '', ev.providerEventId ?? '', ev.provider]
-      .join(' ')
-      .toLowerCase();
+    const hay = foldText([ev.id, ev.type, ev.source, ev.summary ?? '', ev.providerEventId ?? '', ev.provider].join(' '));
     if (!q.split(/\s+/).every((word) => hay.includes(word))) return false;
   }
   return true;
+}
+
+/**
+ * True when a pushed event fits the source, type and status filters and the search words
+ * may be in its payload, which the dashboard does not have: the server must be asked
+ * (the feed then fetches its first page again and adds what it had not shown).
+ */
+export function needsServerSearch(ev: EventSummary, f: FeedFilters): boolean {
+  return f.q.trim() !== '' && ev.status !== 'rejected' && matchesChoices(ev, f) && !matchesFilters(ev, f);
 }
 
 export interface FeedState {
@@ -46,6 +65,20 @@ export function addCreated(state: FeedState, ev: EventSummary, f: FeedFilters, h
   }
   if (holdBack) return { ...state, pending: [ev, ...state.pending] };
   return { ...state, items: [ev, ...state.items] };
+}
+
+/**
+ * Events the server found for the current search that the list does not show yet (a page,
+ * newest first) go on top, or wait in `pending`, as addCreated does; rows already shown stay.
+ */
+export function addFound(state: FeedState, page: EventSummary[], holdBack: boolean): FeedState {
+  const shown = new Set([...state.items, ...state.pending].map((x) => x.id));
+  const top = state.items[0]?.id ?? '';
+  // Only what is newer than the top row: older ones come with "load more", in order.
+  const found = page.filter((x) => !shown.has(x.id) && x.id > top);
+  if (!found.length) return state;
+  if (holdBack) return { ...state, pending: [...found, ...state.pending] };
+  return { ...state, items: [...found, ...state.items] };
 }
 
 /** An update replaces the row in place (status changes never move rows). */
