@@ -144,6 +144,54 @@ describe('stalled uploads cannot hold the in-flight body budget', () => {
   });
 });
 
+describe('refused and trickling uploads cannot hold the in-flight body budget', () => {
+  it('an upload answered 413 for its declared length frees its share at once (its connection lingers 2 s)', async () => {
+    const maxBodyBytes = 8 * 1024 * 1024; // budget: 16 MiB, two maximal bodies
+    const h = await start({ maxBodyBytes });
+    const shop = sources.find((s) => s.id === 'shop')!;
+    const refused = [];
+    for (let i = 0; i < 3; i++) {
+      const c = await connect(h.port);
+      c.socket.write(requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': maxBodyBytes + 1 }));
+      refused.push(c);
+    }
+    // Each is answered 413 (and kept open a while to read what it still sends).
+    for (const c of refused) await waitForText(c, /413/);
+    const genuine = await post(h.base, 'shop', await signedRequest(shop));
+    expect(genuine.status).toBe(200);
+    for (const c of refused) c.socket.destroy();
+  });
+
+  it('an upload trickling a byte at a time counts as stalled: a genuine sender gets in', async () => {
+    const maxBodyBytes = 16 * 1024 * 1024;
+    const h = await start({ maxBodyBytes });
+    const shop = sources.find((s) => s.id === 'shop')!;
+    const trickling = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await connect(h.port);
+      c.socket.write(requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': maxBodyBytes }) + '{');
+      trickling.push(c);
+    }
+    expect(await post(h.base, 'shop', await signedRequest(shop))).toMatchObject({ status: 503 });
+    // A few bytes each (well under 1 KiB), then a second passes on the receiver's clock.
+    for (const c of trickling) await new Promise<void>((ok) => c.socket.write('"a":1,', () => ok()));
+    await settle();
+    h.clock.t += 1000;
+    expect((await post(h.base, 'shop', await signedRequest(shop))).status).toBe(200);
+    for (const c of trickling) c.socket.destroy();
+  });
+});
+
+async function waitForText(c: Awaited<ReturnType<typeof connect>>, pattern: RegExp): Promise<void> {
+  for (let tries = 0; !pattern.test(c.received()) && tries < 500; tries++) await new Promise((r) => setTimeout(r, 10));
+  expect(c.received()).toMatch(pattern);
+}
+
+/** Lets the server read what the trickling uploads just wrote (on loopback: a few turns of the loop). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
+
 /** The server sees the hang-ups a moment after the client: retried only while it still answers 503. */
 async function postUntilNot503(base: string, source: (typeof sources)[number]) {
   let res = await post(base, 'shop', await signedRequest(source));

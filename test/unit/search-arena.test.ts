@@ -30,6 +30,18 @@ describe('SearchArena', () => {
     for (const h of last) arena.release(h);
     expect(arena.chunkCount).toBe(2); // the current chunk stays for the next text
   });
+
+  it('never keeps a chunk that emptied while it was the newest (checkpoint after checkpoint)', () => {
+    const arena = new SearchArena();
+    const text = 'z'.repeat(1000);
+    for (let round = 0; round < 20; round++) {
+      // A chunk filled almost to its end, all of it checkpointed (released), then the next text.
+      const handles = Array.from({ length: 1046 }, () => arena.put(text));
+      for (const h of handles) arena.release(h);
+      arena.release(arena.put(text));
+    }
+    expect(arena.chunkCount).toBe(1);
+  });
 });
 
 describe('EventIndex search texts in the arena', () => {
@@ -63,5 +75,14 @@ describe('EventIndex search texts in the arena', () => {
     expect(find('refunded')).toEqual([late.id]);
     idx.remove(new Set([late.id]));
     expect(find('refund')).toEqual([]);
+  });
+
+  it('keeps a text with a lone surrogate exactly (on the heap: UTF-8 cannot hold it)', () => {
+    const idx = new EventIndex();
+    const s = summary(Date.now());
+    const text = `${s.id} broken \ud800 half`;
+    idx.add(s, PENDING, false, text);
+    expect(idx.textOf(idx.get(s.id)!)).toBe(text);
+    expect(idx.list({ limit: 5, q: '\ud800' }).items.map((x) => x.id)).toEqual([s.id]);
   });
 });

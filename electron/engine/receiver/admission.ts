@@ -31,7 +31,7 @@ import { createRateLimiter } from './rate-limit';
 export const MIN_IN_FLIGHT_BODY_BYTES = 16 * 1024 * 1024;
 export const BUSY_RETRY_AFTER_SEC = 5;
 
-/** The in-flight budget (bytes) for a body limit (bytes): max(32 MiB, 2 x limit). */
+/** The in-flight budget (bytes) for a body limit (bytes): max(16 MiB, 2 x limit). */
 export function inFlightBodyBudget(maxBodyBytes: number): number {
   return Math.max(MIN_IN_FLIGHT_BODY_BYTES, 2 * maxBodyBytes);
 }

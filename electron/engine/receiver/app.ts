@@ -136,7 +136,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     const encoding = req.headers['content-encoding'];
     if (encoding === undefined || encoding.toLowerCase() === 'identity') {
       // express.raw reads an over-limit chunked body to its end before answering 413: cut it at the limit.
-      if (Number(req.headers['content-length'] ?? 0) > limit) return next(createHttpError(413));
+      if (Number(req.headers['content-length'] ?? 0) > limit) {
+        admission.bodyRead(req); // never read: its share is free at once, not when the linger ends
+        return next(createHttpError(413));
+      }
       readWholeBody(
         req,
         (raw) => {
@@ -304,7 +307,8 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     );
   });
 
-  const onError: ErrorRequestHandler = (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  const onError: ErrorRequestHandler = (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    admission.bodyRead(req); // whatever went wrong, its body is no longer being read for an answer
     if (res.headersSent) {
       res.end();
       return;

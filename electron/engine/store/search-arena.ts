@@ -24,6 +24,8 @@ export class SearchArena {
   put(text: string): number {
     const most = text.length * 3; // UTF-16 code units to UTF-8 bytes, at worst
     if (this.used + most > ARENA_CHUNK_BYTES) {
+      const last = this.chunks.length - 1;
+      if (last >= 0 && this.held[last] === 0) this.chunks[last] = null; // emptied while it was the newest
       this.chunks.push(Buffer.allocUnsafeSlow(Math.max(ARENA_CHUNK_BYTES, most)));
       this.held.push(0);
       this.used = 0;
@@ -47,7 +49,9 @@ export class SearchArena {
   /** The text at `handle` is no longer needed here; its chunk is freed once it holds none (and is full). */
   release(handle: number): void {
     const c = Math.floor(handle / ARENA_CHUNK_BYTES);
-    if (--this.held[c] === 0 && c < this.chunks.length - 1) this.chunks[c] = null;
+    if (--this.held[c] !== 0) return;
+    if (c < this.chunks.length - 1) this.chunks[c] = null;
+    else this.used = 0; // the chunk being filled holds nothing any more: filled again from its start
   }
 
   /** Chunks allocated now (for tests and memory figures). */
@@ -60,8 +64,9 @@ export class SearchArena {
 export class EntryTexts {
   private readonly arena = new SearchArena();
 
-  /** Moves a new entry's text into the arena. */
+  /** Moves a new entry's text into the arena (one with a lone surrogate, which UTF-8 cannot hold, stays on the heap). */
   keepInArena(entry: IndexEntry, text: string): void {
+    if (!isWellFormed(text)) return;
     entry.t = null;
     entry.ta = this.arena.put(text);
     entry.tl = this.arena.lastBytes;
@@ -107,4 +112,9 @@ export class EntryTexts {
   get arenaChunks(): number {
     return this.arena.chunkCount;
   }
+}
+
+/** String.prototype.isWellFormed (ES2024, in Node 20): no lone surrogate. */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }

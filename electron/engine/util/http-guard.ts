@@ -34,6 +34,12 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 export const STALL_MS = 1_000;
+/**
+ * An upload counts as moving only when it has read at least this many bytes since it last
+ * moved: one that trickles a byte every few hundred ms (a stranger's way to hold a share
+ * forever) is stalled too. A provider sends its whole body at once, from a datacenter.
+ */
+export const MIN_PROGRESS_BYTES = 1024;
 
 /**
  * Tells whether a socket's upload has stopped moving. `track` notes the socket
@@ -44,7 +50,7 @@ export const STALL_MS = 1_000;
  */
 export interface StallWatch {
   track(socket: Socket): void;
-  /** True when `socket` has read nothing for `stallMs` or more. */
+  /** True when `socket` has read less than MIN_PROGRESS_BYTES in the last `stallMs` or more. */
   stalled(socket: Socket): boolean;
 }
 
@@ -65,7 +71,7 @@ export function createStallWatch(
   let round = 0;
   const look = (socket: Socket, last: Seen, t: number) => {
     const bytes = socket.bytesRead;
-    if (last.bytes !== bytes) {
+    if (bytes - last.bytes >= MIN_PROGRESS_BYTES) {
       last.bytes = bytes;
       last.at = t;
     }
@@ -147,7 +153,7 @@ export function guardServer(server: Server, opts: HttpGuardOptions): HttpGuard {
   // `bytes`/`at` are when its upload last read a byte, sampled every half stallMs while any is uploading.
   let sampler: NodeJS.Timeout | null = null;
   const look = (socket: Socket, c: Conn, t: number) => {
-    if (socket.bytesRead !== c.bytes) {
+    if (socket.bytesRead - c.bytes >= MIN_PROGRESS_BYTES) {
       c.bytes = socket.bytesRead;
       c.at = t;
     }
