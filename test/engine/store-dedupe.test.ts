@@ -2,7 +2,8 @@
 // whatever retention.days says. Real store, real files in a temp dir, restarts.
 import { describe, expect, it } from 'vitest';
 import { DEDUPE_KEEP_MS } from '../../electron/engine/store/dedupe-keys';
-import { makeEvent, storePerTest } from './store-helpers';
+import { storePerTest } from '../helpers/store-per-test';
+import { makeEvent } from './store-helpers';
 
 const DAY = 86_400_000;
 const { start, opened } = storePerTest();

@@ -1,8 +1,7 @@
-// Shared by the store tests: temp dirs, real stores opened on them, and event factories.
+// Shared by the store tests: temp dirs and event factories.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
 import { createStore } from '../../electron/engine/store';
 import type { StoredEvent } from '../../electron/engine/store/types';
 import type { DurableStore } from '../../electron/engine/store/store';
@@ -47,32 +46,4 @@ export async function openStore(
   const store = createStore({ dataDir: dir, logger, ...extra }) as DurableStore;
   await store.open();
   return Object.assign(store, { logs: logger });
-}
-
-/**
- * Per test, in the calling file: a new temp data folder (removed after the test) and `start()`,
- * which opens a real store on it with segments of 4 events. Every store `start()` opened is
- * closed after the test, newest first, unless the test took it off `opened` (closed it itself
- * before opening the folder again, as a restart).
- */
-export function storePerTest(): {
-  start: () => ReturnType<typeof openStore>;
-  opened: { close(): Promise<void> }[];
-} {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  const opened: { close(): Promise<void> }[] = [];
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir());
-  });
-  afterEach(async () => {
-    while (opened.length) await opened.pop()!.close();
-    await cleanup();
-  });
-  const start = async () => {
-    const store = await openStore(dir, { tuning: { segmentEvents: 4 } });
-    opened.push(store);
-    return store;
-  };
-  return { start, opened };
 }

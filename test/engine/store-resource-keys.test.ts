@@ -2,7 +2,8 @@
 // resource key, in the store's index and, once retention pruned the first, in the kept
 // keys (dedupe-keys.ts), across a restart. Webhooks never match one another by it.
 import { describe, expect, it } from 'vitest';
-import { makeEvent, storePerTest } from './store-helpers';
+import { storePerTest } from '../helpers/store-per-test';
+import { makeEvent } from './store-helpers';
 
 const DAY = 86_400_000;
 const RESOURCE = 'shopify:orders/updated:1042:1764414000';
