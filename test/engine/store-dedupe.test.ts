@@ -6,7 +6,7 @@ import { storePerTest } from '../helpers/store-per-test';
 import { makeEvent } from './store-helpers';
 
 const DAY = 86_400_000;
-const { start, opened } = storePerTest();
+const { start, opened } = storePerTest({ tuning: { segmentEvents: 4 } });
 
 /** Event `i` received `ageDays` before `now`, with a dedupe key as the receiver sets one. */
 const aged = (i: number, now: number, ageDays: number) =>

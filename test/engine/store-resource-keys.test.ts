@@ -7,7 +7,7 @@ import { makeEvent } from './store-helpers';
 
 const DAY = 86_400_000;
 const RESOURCE = 'shopify:orders/updated:1042:1764414000';
-const { start, opened } = storePerTest();
+const { start, opened } = storePerTest({ tuning: { segmentEvents: 4 } });
 
 /** A webhook as the receiver stores it: its own duplicate key, and the resource key beside it. */
 const webhook = (i: number, receivedAt: number, resourceKey = RESOURCE) =>
