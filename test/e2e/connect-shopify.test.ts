@@ -5,12 +5,12 @@
 // picks topics; Hookdock creates one subscription per topic at the source's webhook URL,
 // shows it managed, and a webhook signed with the client secret is accepted.
 import { createHmac } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PublicConfig } from '../../shared/api';
+import { dashboardRun } from '../helpers/dashboard-run';
 import { startFakeShopify, type FakeShopify } from '../helpers/fake-shopify';
-import { dashboardApi, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
-import { makeTempDir, removeDir } from '../helpers/tmp';
+import { dashboardApi, startServe } from '../helpers/serve';
+import { makeTempDir } from '../helpers/tmp';
 import { launchBrowser, openDashboard, problemsOf, screenshot, type Served } from './_support';
 
 const TOKEN = 'shpat_' + 'e2e0123456789abcdef0123456789ab';
@@ -18,28 +18,17 @@ const CLIENT_SECRET = 'shpss_' + 'E2eClientSecret0123456789abcd';
 // Shopify takes https callback URLs only: as behind the owner's own tunnel.
 const PUBLIC = 'https://hooks.example-tunnel.test';
 
-let dir: string | undefined;
-let serve: ServeProcess | null = null;
-let browser: Browser | null = null;
-let fake: FakeShopify | null = null;
-
-beforeAll(() => ensureBuilt(), 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await fake?.close();
-  await removeDir(dir);
-});
+const run = dashboardRun<FakeShopify>();
 
 describe('Connect Shopify from the dashboard', () => {
   it('creates a subscription per topic at the webhook URL, shows it managed, and its webhooks verify', async () => {
-    fake = await startFakeShopify({ token: TOKEN });
-    dir = await makeTempDir();
-    serve = await startServe(dir, {
+    const fake = (run.fake = await startFakeShopify({ token: TOKEN }));
+    const dir = (run.dir = await makeTempDir());
+    const serve = (run.serve = await startServe(dir, {
       env: { NODE_ENV: 'production', HOOKDOCK_SHOPIFY_API_BASE: fake.url, HOOKDOCK_PUBLIC_URL: PUBLIC },
-    });
+    }));
 
-    browser = await launchBrowser();
+    const browser = (run.browser = await launchBrowser());
     const page = await openDashboard(browser, { dashboardUrl: serve.dashboardUrl } as Served, '#/sources/new');
     await page.getByRole('button', { name: /^Shopify/ }).click();
     await page.getByLabel('Name').fill('My shop');

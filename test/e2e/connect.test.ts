@@ -5,34 +5,23 @@
 // and a webhook signed with the secret Stripe gave back is accepted.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PublicConfig } from '../../shared/api';
+import { dashboardRun } from '../helpers/dashboard-run';
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe';
-import { dashboardApi, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
-import { makeTempDir, removeDir } from '../helpers/tmp';
+import { dashboardApi, startServe } from '../helpers/serve';
+import { makeTempDir } from '../helpers/tmp';
 import { launchBrowser, openDashboard, problemsOf, screenshot, type Served } from './_support';
 
 const KEY = 'rk_test_' + 'E2eK3yAb4Cd5Ef6Gh7Ij8Kl9';
 
-let dir: string | undefined;
-let serve: ServeProcess | null = null;
-let browser: Browser | null = null;
-let fake: FakeStripe | null = null;
-
-beforeAll(() => ensureBuilt(), 180_000);
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await fake?.close();
-  await removeDir(dir);
-});
+const run = dashboardRun<FakeStripe>();
 
 describe('Connect Stripe from the dashboard', () => {
   it('creates the endpoint with the webhook URL and events, shows it managed, and its webhooks verify', async () => {
-    fake = await startFakeStripe();
+    const fake = (run.fake = await startFakeStripe());
     fake.addKey(KEY, { webhookEndpoints: 'write', events: 'read' });
-    dir = await makeTempDir();
+    const dir = (run.dir = await makeTempDir());
     await writeFile(
       join(dir, 'config.json'),
       JSON.stringify({
@@ -40,9 +29,11 @@ describe('Connect Stripe from the dashboard', () => {
         tunnel: { provider: 'none' },
       }),
     );
-    serve = await startServe(dir, { env: { NODE_ENV: 'production', HOOKDOCK_STRIPE_API_BASE: fake.url } });
+    const serve = (run.serve = await startServe(dir, {
+      env: { NODE_ENV: 'production', HOOKDOCK_STRIPE_API_BASE: fake.url },
+    }));
 
-    browser = await launchBrowser();
+    const browser = (run.browser = await launchBrowser());
     const page = await openDashboard(browser, { dashboardUrl: serve.dashboardUrl } as Served, '#/sources');
     const card = page.locator('[data-source-id="payments"]');
     await card.getByRole('button', { name: 'Connect with an API key' }).click();
@@ -76,21 +67,25 @@ describe('Connect Stripe from the dashboard', () => {
   });
 
   it('after Hookdock was away, shows what Connect got back, with a Recovered badge, and moves the endpoint to the new port', async () => {
-    const before = [...fake!.endpoints.values()][0]!;
-    await browser?.close();
-    browser = null;
-    await serve!.stop();
+    const fake = run.fake!;
+    const dir = run.dir!;
+    const before = [...fake.endpoints.values()][0]!;
+    await run.browser?.close();
+    run.browser = null;
+    await run.serve!.stop();
     // As if it had stopped without a clean exit 10 minutes ago, while Stripe went on.
     await writeFile(
-      join(dir!, 'heartbeat'),
+      join(dir, 'heartbeat'),
       JSON.stringify({ at: new Date(Date.now() - 600_000).toISOString(), pid: 1 }),
     );
-    const missed = fake!.addEvent('checkout.session.completed', {
+    const missed = fake.addEvent('checkout.session.completed', {
       object: { id: 'cs_test_1', object: 'checkout.session', amount_total: 4200, currency: 'eur' },
     });
-    serve = await startServe(dir!, { env: { NODE_ENV: 'production', HOOKDOCK_STRIPE_API_BASE: fake!.url } });
+    const serve = (run.serve = await startServe(dir, {
+      env: { NODE_ENV: 'production', HOOKDOCK_STRIPE_API_BASE: fake.url },
+    }));
 
-    browser = await launchBrowser();
+    const browser = (run.browser = await launchBrowser());
     const page = await openDashboard(browser, { dashboardUrl: serve.dashboardUrl } as Served, '#/feed');
     const panel = page.getByRole('region', { name: 'While you were away' });
     await panel.getByTestId('away-connect').waitFor();
@@ -104,7 +99,7 @@ describe('Connect Stripe from the dashboard', () => {
     expect(await page.getByTestId('recovered-notice').textContent()).toContain('fetched from the provider');
 
     // The receiver came back on another port: the endpoint was pointed there.
-    const after = [...fake!.endpoints.values()][0]!;
+    const after = [...fake.endpoints.values()][0]!;
     expect(after.id).toBe(before.id);
     expect(after.url).toBe(`${serve.receiverUrl}/hooks/payments`);
     const { body } = await dashboardApi<{ items: { providerEventId: string; recovered?: boolean }[] }>(

@@ -1,44 +1,25 @@
 // The GitHub connector against a fake GitHub REST API on port 0 (test/helpers/fake-github.ts):
 // create, get, update, delete, errors as sentences without the token, rate limits, and recovery by
 // asking GitHub to redeliver failed deliveries.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGithubConnector } from '../../electron/engine/connect/github';
-import { ConnectError, type ConnectorContext } from '../../electron/engine/connect/types';
+import { connectFailure, contextMaker, fakeApiPerTest, HOUR } from '../helpers/connect';
 import { startFakeGithub, type FakeGithub } from '../helpers/fake-github';
 
 const TOKEN = 'github_pat_11ABCDEFG0123456789_secretvalue';
 const SECRET = 'hookdock-generated-secret-0123456789';
-const HOUR = 3600_000;
 
 let gh: FakeGithub;
 let now: number;
 const connector = () => createGithubConnector({ now: () => now });
-const ctx = (over: Partial<ConnectorContext> = {}): ConnectorContext => ({
-  apiBase: gh.baseUrl,
-  credential: TOKEN,
-  account: 'octo/shop',
-  fetch,
-  ...over,
-});
+const ctx = contextMaker(() => ({ apiBase: gh.baseUrl, credential: TOKEN, account: 'octo/shop', fetch }));
+/** Expects a ConnectError that does not quote the token. */
+const failure = (p: Promise<unknown>) => connectFailure(p, TOKEN);
 
-async function failure(p: Promise<unknown>): Promise<ConnectError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectError);
-  const c = err as ConnectError;
-  expect(c.message).not.toContain(TOKEN);
-  return c;
-}
-
-beforeEach(async () => {
-  gh = await startFakeGithub();
+fakeApiPerTest(startFakeGithub, (api) => {
+  gh = api;
   gh.tokens.set(TOKEN, { repos: ['octo/shop'], orgs: ['octo-co'], webhooks: true });
   now = Date.now();
-});
-afterEach(async () => {
-  await gh.close();
 });
 
 describe('GitHub connector: the hook', () => {

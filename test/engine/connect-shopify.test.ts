@@ -1,33 +1,21 @@
 // The Shopify connector against a local fake of the Admin API (test/helpers/fake-shopify.ts):
 // subscriptions made, found, changed and removed over real HTTP; the errors an owner sees;
 // and orders read back after a gap as the deliveries Shopify would have sent.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { shopifyConnector } from '../../electron/engine/connect/shopify';
-import { ConnectError, type ConnectorContext } from '../../electron/engine/connect/types';
+import type { ConnectorContext } from '../../electron/engine/connect/types';
+import { connectFailure, fakeApiPerTest, GAP, HOUR } from '../helpers/connect';
 import { order, shopTime, startFakeShopify, type FakeShopify } from '../helpers/fake-shopify';
 
 const URL_1 = 'https://abc.ngrok.app/hooks/shop';
 const URL_2 = 'https://xyz.ngrok.app/hooks/shop';
-const HOUR = 3_600_000;
-const FROM = Date.parse('2026-11-29T10:00:00Z');
-const TO = FROM + 4 * HOUR;
 
 let fake: FakeShopify;
 let ctx: ConnectorContext;
-beforeEach(async () => {
-  fake = await startFakeShopify();
-  ctx = { apiBase: fake.url, credential: fake.token, account: 'my-shop.myshopify.com', fetch };
+fakeApiPerTest(startFakeShopify, (shop) => {
+  fake = shop;
+  ctx = { apiBase: shop.url, credential: shop.token, account: 'my-shop.myshopify.com', fetch };
 });
-afterEach(() => fake.close());
-
-async function failure(p: Promise<unknown>): Promise<ConnectError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectError);
-  return err as ConnectError;
-}
 
 describe('Shopify connector: subscriptions', () => {
   it('creates one subscription per topic at the URL, as GraphQL enums with the token; the id joins their GIDs', async () => {
@@ -123,15 +111,17 @@ describe('Shopify connector: subscriptions', () => {
 describe('Shopify connector: what the owner is told', () => {
   it('a bad token: the sentence, without the token', async () => {
     const bad = { ...ctx, credential: 'shpat_wrong0000000000000000000000' };
-    const err = await failure(shopifyConnector.create(bad, { url: URL_1, events: ['orders/create'], secret: 's' }));
+    const err = await connectFailure(
+      shopifyConnector.create(bad, { url: URL_1, events: ['orders/create'], secret: 's' }),
+    );
     expect(err.kind).toBe('auth');
     expect(err.message).toMatch(/^Shopify refused the access token: copy the Admin API access token/);
     expect(err.message).not.toContain(bad.credential);
-    const inRecovery = await failure(
+    const inRecovery = await connectFailure(
       shopifyConnector.recover!(
         bad,
         { id: 'g', url: URL_1, events: ['orders/create'], enabled: true },
-        { from: FROM, to: TO },
+        { from: GAP.from, to: GAP.to },
       ),
     );
     expect(inRecovery.kind).toBe('auth');
@@ -139,14 +129,16 @@ describe('Shopify connector: what the owner is told', () => {
 
   it('a missing scope: forbidden, naming read_orders (GraphQL ACCESS_DENIED and REST 403)', async () => {
     fake.scopes.clear();
-    const err = await failure(shopifyConnector.create(ctx, { url: URL_1, events: ['orders/create'], secret: 's' }));
+    const err = await connectFailure(
+      shopifyConnector.create(ctx, { url: URL_1, events: ['orders/create'], secret: 's' }),
+    );
     expect(err.kind).toBe('forbidden');
     expect(err.message).toContain('read_orders');
-    const rest = await failure(
+    const rest = await connectFailure(
       shopifyConnector.recover!(
         ctx,
         { id: 'g', url: URL_1, events: ['orders/create'], enabled: true },
-        { from: FROM, to: TO },
+        { from: GAP.from, to: GAP.to },
       ),
     );
     expect(rest.kind).toBe('forbidden');
@@ -156,17 +148,18 @@ describe('Shopify connector: what the owner is told', () => {
   it('nobody listening: unreachable, naming where it tried', async () => {
     const url = fake.url;
     await fake.close();
-    const err = await failure(shopifyConnector.get({ ...ctx, apiBase: url }, 'gid://shopify/WebhookSubscription/1'));
+    const err = await connectFailure(
+      shopifyConnector.get({ ...ctx, apiBase: url }, 'gid://shopify/WebhookSubscription/1'),
+    );
     expect(err.kind).toBe('unreachable');
     expect(err.message).toBe(
       `Hookdock could not reach Shopify at ${url}: check the address and this computer's internet connection, then try again.`,
     );
-    fake = await startFakeShopify(); // for afterEach
   });
 
   it('THROTTLED: rate-limited, with the wait the cost extensions give (at least 1 s)', async () => {
     fake.throttleGraphql(1);
-    const err = await failure(shopifyConnector.get(ctx, 'gid://shopify/WebhookSubscription/1'));
+    const err = await connectFailure(shopifyConnector.get(ctx, 'gid://shopify/WebhookSubscription/1'));
     expect(err.kind).toBe('rate-limited');
     // (12 requested - 2 available) / 100 a second = 0.1 s, raised to 1 s.
     expect(err.retryAfterMs).toBe(1000);
@@ -174,7 +167,7 @@ describe('Shopify connector: what the owner is told', () => {
   });
 
   it('userErrors (Shopify refuses an http:// URL): invalid, with what Shopify said', async () => {
-    const err = await failure(
+    const err = await connectFailure(
       shopifyConnector.create(ctx, { url: 'http://127.0.0.1:8787/hooks/shop', events: ['orders/create'], secret: 's' }),
     );
     expect(err.kind).toBe('invalid');
@@ -183,10 +176,10 @@ describe('Shopify connector: what the owner is told', () => {
 
   it('a shop address that is not a myshopify.com domain, and a topic that is no topic: invalid before any call', async () => {
     const noShop = { ...ctx, apiBase: '', account: 'example.com' };
-    expect((await failure(shopifyConnector.get(noShop, 'g'))).message).toMatch(/myshopify\.com address/);
-    expect((await failure(shopifyConnector.create(ctx, { url: URL_1, events: ['ORDERS'], secret: 's' }))).kind).toBe(
-      'invalid',
-    );
+    expect((await connectFailure(shopifyConnector.get(noShop, 'g'))).message).toMatch(/myshopify\.com address/);
+    expect(
+      (await connectFailure(shopifyConnector.create(ctx, { url: URL_1, events: ['ORDERS'], secret: 's' }))).kind,
+    ).toBe('invalid');
   });
 });
 
@@ -201,31 +194,31 @@ describe('Shopify connector: recovery after a gap', () => {
   it('reads every page of orders (Link paging, 429 waited out) and rebuilds each topic in the gap', async () => {
     // 260 orders created in the gap (two pages of 250), one created before it and updated in it,
     // one wholly before, one created after it; one with a refund and a fulfillment in the gap.
-    for (let i = 0; i < 260; i++) fake.orders.push(order(1000 + i, FROM + 1000 * (i + 1)));
-    fake.orders.push(order(900, FROM - 2 * HOUR, FROM + HOUR));
-    fake.orders.push(order(800, FROM - 3 * HOUR, FROM - 2 * HOUR));
-    fake.orders.push(order(2000, TO + 60_000));
+    for (let i = 0; i < 260; i++) fake.orders.push(order(1000 + i, GAP.from + 1000 * (i + 1)));
+    fake.orders.push(order(900, GAP.from - 2 * HOUR, GAP.from + HOUR));
+    fake.orders.push(order(800, GAP.from - 3 * HOUR, GAP.from - 2 * HOUR));
+    fake.orders.push(order(2000, GAP.to + 60_000));
     const refund = {
       id: 77,
       order_id: 901,
-      created_at: shopTime(FROM + 2 * HOUR),
+      created_at: shopTime(GAP.from + 2 * HOUR),
       note: 'damaged',
       refund_line_items: [],
     };
     fake.orders.push(
-      order(901, FROM - HOUR, FROM + 2 * HOUR, {
+      order(901, GAP.from - HOUR, GAP.from + 2 * HOUR, {
         fulfillment_status: 'fulfilled',
-        fulfillments: [{ id: 5, created_at: shopTime(FROM + 90 * 60_000), status: 'success' }],
+        fulfillments: [{ id: 5, created_at: shopTime(GAP.from + 90 * 60_000), status: 'success' }],
         refunds: [refund],
       }),
     );
     fake.limitRest(1, '0.05');
     const events = ['orders/create', 'orders/updated', 'orders/fulfilled', 'refunds/create', 'products/create'];
-    const result = await shopifyConnector.recover!(ctx, sub(events), { from: FROM, to: TO });
+    const result = await shopifyConnector.recover!(ctx, sub(events), { from: GAP.from, to: GAP.to });
 
     const pages = fake.requests.filter((r) => r.path.startsWith('/admin/api/2025-07/orders.json'));
     expect(pages).toHaveLength(3); // the 429, then two pages (250 + 13: 800 was last updated before the gap)
-    expect(new URL(pages[0]!.path, fake.url).searchParams.get('updated_at_min')).toBe(new Date(FROM).toISOString());
+    expect(new URL(pages[0]!.path, fake.url).searchParams.get('updated_at_min')).toBe(new Date(GAP.from).toISOString());
     expect(pages[2]!.path).toMatch(/page_info=/);
 
     const byTopic = (t: string) => result.deliveries.filter((d) => d.headers['x-shopify-topic'] === t);
@@ -262,9 +255,11 @@ describe('Shopify connector: recovery after a gap', () => {
   });
 
   it('gives up with rate-limited once Shopify keeps answering 429 after a few waits', async () => {
-    fake.orders.push(order(1, FROM + HOUR));
+    fake.orders.push(order(1, GAP.from + HOUR));
     fake.limitRest(6, '0');
-    const err = await failure(shopifyConnector.recover!(ctx, sub(['orders/create']), { from: FROM, to: TO }));
+    const err = await connectFailure(
+      shopifyConnector.recover!(ctx, sub(['orders/create']), { from: GAP.from, to: GAP.to }),
+    );
     expect(err.kind).toBe('rate-limited');
     expect(err.retryAfterMs).toBe(0);
     expect(fake.requests.filter((r) => r.path.includes('orders.json'))).toHaveLength(6); // the first try and 5 waits
@@ -272,18 +267,18 @@ describe('Shopify connector: recovery after a gap', () => {
 
   it('orders/paid from the financial status and processed_at, orders/cancelled from cancelled_at', async () => {
     fake.orders.push(
-      order(1, FROM + HOUR), // paid at checkout in the gap
-      order(2, FROM + HOUR, FROM + HOUR, { financial_status: 'pending' }), // not paid
-      order(3, FROM - 2 * HOUR, FROM + HOUR), // paid before the gap, changed in it
-      order(4, FROM - 2 * HOUR, FROM + 2 * HOUR, {
-        cancelled_at: shopTime(FROM + 2 * HOUR),
+      order(1, GAP.from + HOUR), // paid at checkout in the gap
+      order(2, GAP.from + HOUR, GAP.from + HOUR, { financial_status: 'pending' }), // not paid
+      order(3, GAP.from - 2 * HOUR, GAP.from + HOUR), // paid before the gap, changed in it
+      order(4, GAP.from - 2 * HOUR, GAP.from + 2 * HOUR, {
+        cancelled_at: shopTime(GAP.from + 2 * HOUR),
         financial_status: 'refunded',
       }),
-      order(5, FROM - 3 * HOUR, FROM + HOUR, { cancelled_at: shopTime(FROM - HOUR) }), // cancelled before the gap
+      order(5, GAP.from - 3 * HOUR, GAP.from + HOUR, { cancelled_at: shopTime(GAP.from - HOUR) }), // cancelled before the gap
     );
     const result = await shopifyConnector.recover!(ctx, sub(['orders/paid', 'orders/cancelled']), {
-      from: FROM,
-      to: TO,
+      from: GAP.from,
+      to: GAP.to,
     });
     const got = result.deliveries.map((d) => [d.headers['x-shopify-topic'], (JSON.parse(d.body) as { id: number }).id]);
     expect(got).toEqual([

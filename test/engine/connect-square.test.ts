@@ -1,11 +1,12 @@
 // The Square connector against a fake Square API on port 0 (test/helpers/fake-square.ts): the
 // webhook subscription's life, errors as sentences without the token, rate limits, and recovery
 // through the Events API into notifications the receiver's Square provider reads like the real ones.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../../shared/config';
 import { SQUARE_SANDBOX_API_BASE, squareApiBase } from '../../electron/engine/connect/square-api';
 import { createSquareConnector, squareSourceFields } from '../../electron/engine/connect/square';
-import { ConnectError, type ConnectorContext, type RecoveredDelivery } from '../../electron/engine/connect/types';
+import type { RecoveredDelivery } from '../../electron/engine/connect/types';
+import { connectFailure, contextMaker, fakeApiPerTest, HOUR } from '../helpers/connect';
 import { buildEvent, parseBody } from '../../electron/engine/receiver/event';
 import { square } from '../../electron/engine/receiver/providers/square';
 import { hmac } from '../../electron/engine/receiver/providers/util';
@@ -14,39 +15,21 @@ import { openStore, tempDir } from './store-helpers';
 
 const TOKEN = 'EAAAl-personal-access-token-0123456789';
 const URL_ = 'https://me.ngrok.app/hooks/pos';
-const HOUR = 3600_000;
 
 let sq: FakeSquare;
 let now: number;
 const connector = () => createSquareConnector({ now: () => now });
-const ctx = (over: Partial<ConnectorContext> = {}): ConnectorContext => ({
-  apiBase: sq.baseUrl,
-  credential: TOKEN,
-  fetch,
-  ...over,
-});
-
-async function failure(p: Promise<unknown>): Promise<ConnectError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectError);
-  const c = err as ConnectError;
-  expect(c.message).not.toContain(TOKEN);
-  return c;
-}
+const ctx = contextMaker(() => ({ apiBase: sq.baseUrl, credential: TOKEN, fetch }));
+/** Expects a ConnectError that does not quote the token. */
+const failure = (p: Promise<unknown>) => connectFailure(p, TOKEN);
 
 const paymentData = (id: string, amount: number | string) =>
   `{"type":"payment","id":"${id}","object":{"payment":{"id":"${id}","amount_money":{"amount":${amount},"currency":"USD"},"status":"COMPLETED","buyer_email_address":"jane@example.com"}}}`;
 
-beforeEach(async () => {
-  sq = await startFakeSquare();
+fakeApiPerTest(startFakeSquare, (api) => {
+  sq = api;
   sq.tokens.set(TOKEN, { missingScopes: [] });
   now = Date.now();
-});
-afterEach(async () => {
-  await sq.close();
 });
 
 describe('Square connector: the subscription', () => {

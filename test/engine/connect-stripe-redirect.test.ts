@@ -1,22 +1,11 @@
 // The Stripe SDK path must not follow a redirect either: the request (and its key) goes only to
 // the API base Hookdock was given.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stripeConnector } from '../../electron/engine/connect/stripe';
 import { ConnectError } from '../../electron/engine/connect/types';
+import { httpServersPerTest } from '../helpers/http-servers';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const listen = httpServersPerTest();
 
 describe('Stripe: redirects are not followed', () => {
   it('a 307 from the API base sends nothing to the other host', async () => {

@@ -1,34 +1,22 @@
 // The WooCommerce connector against a local fake of the wc/v3 REST API
 // (test/helpers/fake-woocommerce.ts): webhooks made, found, re-enabled, moved and removed
 // over real HTTP; the errors an owner sees; orders read back after a gap.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { woocommerceConnector } from '../../electron/engine/connect/woocommerce';
-import { ConnectError, type ConnectorContext } from '../../electron/engine/connect/types';
+import type { ConnectorContext } from '../../electron/engine/connect/types';
+import { connectFailure, fakeApiPerTest, GAP, HOUR } from '../helpers/connect';
 import { gmt, startFakeWoocommerce, wooOrder, type FakeWoocommerce } from '../helpers/fake-woocommerce';
 
 const URL_1 = 'https://abc.ngrok.app/hooks/store';
 const URL_2 = 'https://xyz.ngrok.app/hooks/store';
 const SECRET = 'hd_0123456789abcdef0123456789abcdef';
-const HOUR = 3_600_000;
-const FROM = Date.parse('2026-11-29T10:00:00Z');
-const TO = FROM + 4 * HOUR;
 
 let fake: FakeWoocommerce;
 let ctx: ConnectorContext;
-beforeEach(async () => {
-  fake = await startFakeWoocommerce();
-  ctx = { apiBase: fake.url, credential: fake.credential, account: 'https://shop.example.com', fetch };
+fakeApiPerTest(startFakeWoocommerce, (store) => {
+  fake = store;
+  ctx = { apiBase: store.url, credential: store.credential, account: 'https://shop.example.com', fetch };
 });
-afterEach(() => fake.close());
-
-async function failure(p: Promise<unknown>): Promise<ConnectError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectError);
-  return err as ConnectError;
-}
 
 describe('WooCommerce connector: webhooks', () => {
   it('creates one active webhook per topic with Hookdock’s secret, over Basic auth; the id joins theirs', async () => {
@@ -130,7 +118,7 @@ describe('WooCommerce connector: what the owner is told', () => {
       ...ctx,
       credential: 'ck_0000000000000000000000000000000000000000:cs_1111111111111111111111111111111111111111',
     };
-    const err = await failure(woocommerceConnector.get(bad, '11'));
+    const err = await connectFailure(woocommerceConnector.get(bad, '11'));
     expect(err.kind).toBe('auth');
     expect(err.message).toMatch(/^WooCommerce refused the API key: copy the consumer key and secret/);
     expect(err.message).not.toMatch(/ck_0|cs_1/);
@@ -138,7 +126,7 @@ describe('WooCommerce connector: what the owner is told', () => {
 
   it('a Read-only key: forbidden, asking for Read/Write', async () => {
     const ro = { ...ctx, credential: fake.readOnlyCredential };
-    const err = await failure(
+    const err = await connectFailure(
       woocommerceConnector.create(ro, { url: URL_1, events: ['order.created'], secret: SECRET }),
     );
     expect(err.kind).toBe('forbidden');
@@ -146,11 +134,11 @@ describe('WooCommerce connector: what the owner is told', () => {
   });
 
   it('a credential that is not key:secret, and a site that is not https: invalid before any call', async () => {
-    const err = await failure(woocommerceConnector.get({ ...ctx, credential: 'ck_only' }, '11'));
+    const err = await connectFailure(woocommerceConnector.get({ ...ctx, credential: 'ck_only' }, '11'));
     expect(err.kind).toBe('invalid');
     expect(err.message).toContain('ck_…:cs_…');
     expect(err.message).not.toContain('ck_only');
-    const http = await failure(
+    const http = await connectFailure(
       woocommerceConnector.get({ ...ctx, apiBase: '', account: 'http://shop.example.com' }, '11'),
     );
     expect(http.message).toMatch(/https:\/\//);
@@ -158,7 +146,7 @@ describe('WooCommerce connector: what the owner is told', () => {
   });
 
   it('a site that moved: invalid, naming where to, and the key is not sent on', async () => {
-    const err = await failure(woocommerceConnector.get({ ...ctx, apiBase: `${fake.url}/moved` }, '11'));
+    const err = await connectFailure(woocommerceConnector.get({ ...ctx, apiBase: `${fake.url}/moved` }, '11'));
     expect(err.kind).toBe('invalid');
     expect(err.message).toContain('redirect to https://www.shop.example.com');
     expect(fake.requests.map((r) => r.path)).toEqual(['/moved/wp-json/wc/v3/webhooks/11?context=edit']);
@@ -166,13 +154,13 @@ describe('WooCommerce connector: what the owner is told', () => {
 
   it('a host that limits: rate-limited with its Retry-After', async () => {
     fake.limit(1, '30');
-    const err = await failure(woocommerceConnector.get(ctx, '11'));
+    const err = await connectFailure(woocommerceConnector.get(ctx, '11'));
     expect(err.kind).toBe('rate-limited');
     expect(err.retryAfterMs).toBe(30_000);
   });
 
   it('a topic WooCommerce does not have: invalid, with what it said; the webhooks made before it are removed', async () => {
-    const err = await failure(
+    const err = await connectFailure(
       woocommerceConnector.create(ctx, { url: URL_1, events: ['order.created', 'order.paid'], secret: SECRET }),
     );
     expect(err.kind).toBe('invalid');
@@ -181,7 +169,7 @@ describe('WooCommerce connector: what the owner is told', () => {
   });
 
   it('a site without the WooCommerce REST API there (rest_no_route): invalid, saying what to check', async () => {
-    const err = await failure(woocommerceConnector.get({ ...ctx, apiBase: `${fake.url}/blog` }, '11'));
+    const err = await connectFailure(woocommerceConnector.get({ ...ctx, apiBase: `${fake.url}/blog` }, '11'));
     expect(err.kind).toBe('invalid');
     expect(err.message).toMatch(/REST API was not found at this site: check the site address/);
   });
@@ -189,10 +177,10 @@ describe('WooCommerce connector: what the owner is told', () => {
 
 describe('WooCommerce connector: recovery after a gap', () => {
   it('reads every page (X-WP-TotalPages, 429 waited out) and rebuilds order.created / order.updated in the gap', async () => {
-    for (let i = 0; i < 230; i++) fake.orders.push(wooOrder(500 + i, FROM + 1000 * (i + 1)));
-    fake.orders.push(wooOrder(400, FROM - 2 * HOUR, FROM + HOUR)); // older, changed in the gap
-    fake.orders.push(wooOrder(300, FROM - 3 * HOUR, FROM - 2 * HOUR)); // not touched in the gap
-    fake.orders.push(wooOrder(401, FROM + HOUR, TO + HOUR)); // made in the gap, changed after it
+    for (let i = 0; i < 230; i++) fake.orders.push(wooOrder(500 + i, GAP.from + 1000 * (i + 1)));
+    fake.orders.push(wooOrder(400, GAP.from - 2 * HOUR, GAP.from + HOUR)); // older, changed in the gap
+    fake.orders.push(wooOrder(300, GAP.from - 3 * HOUR, GAP.from - 2 * HOUR)); // not touched in the gap
+    fake.orders.push(wooOrder(401, GAP.from + HOUR, GAP.to + HOUR)); // made in the gap, changed after it
     fake.limit(1, '0.05');
     const sub = {
       id: '11,12,13',
@@ -200,13 +188,13 @@ describe('WooCommerce connector: recovery after a gap', () => {
       events: ['order.updated', 'order.created', 'order.deleted'],
       enabled: true,
     };
-    const result = await woocommerceConnector.recover!(ctx, sub, { from: FROM, to: TO });
+    const result = await woocommerceConnector.recover!(ctx, sub, { from: GAP.from, to: GAP.to });
 
     const pages = fake.requests.filter((r) => r.path.startsWith('/wp-json/wc/v3/orders'));
     expect(pages).toHaveLength(4); // the 429, then pages 1-3 of 100
     const first = new URL(pages[1]!.path, fake.url).searchParams;
     expect(Object.fromEntries(first)).toMatchObject({
-      modified_after: gmt(FROM - 1000),
+      modified_after: gmt(GAP.from - 1000),
       dates_are_gmt: 'true',
       per_page: '100',
       page: '1',

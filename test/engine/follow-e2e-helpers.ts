@@ -5,9 +5,11 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { FollowStatus } from '../../shared/follow';
 import type { EventSummary, HookEvent, Page, Status } from '../../shared/types';
 import { dashboardApi, ensureBuilt, startServe, type ServeProcess } from '../helpers/serve';
+import { makeTempDir, removeDir } from '../helpers/tmp';
 
 export { ensureBuilt };
 
@@ -173,4 +175,72 @@ export async function verify(server: ServeProcess, follower: ServeProcess, follo
     csvDistinct: new Set(rows).size,
   };
   return { figures, onServer, onFollower, rows, runs };
+}
+
+/** What one test file starts: serve processes and their temp folders, all cleaned up after its tests. */
+export interface FollowRun {
+  /** Two new temp folders, a server's and a follower's, with their config.json written. */
+  folders(): Promise<{ serverDir: string; followerDir: string }>;
+  /** `startServer`, the process kept to stop after the tests. */
+  server(s: Omit<ServerSide, 'proc'>): Promise<ServerSide>;
+  /** `startFollower` (its pairing `link`, the server's follow URL with a one-time code), kept likewise. */
+  follower(dir: string, link: string): Promise<ServeProcess>;
+}
+
+/**
+ * Call at the top of a test file: builds dist/ before its tests (up to 300 s) and, after them,
+ * kills every serve process started through the run (SIGCONT first, so one left stopped by SIGSTOP
+ * dies too; then SIGKILL) and removes every folder it made.
+ */
+export function followRun(): FollowRun {
+  const dirs: string[] = [];
+  const procs: ServeProcess[] = [];
+  beforeAll(async () => {
+    await ensureBuilt();
+  }, 300_000);
+  afterAll(async () => {
+    for (const p of procs) {
+      p.proc.kill('SIGCONT');
+      await p.stop('SIGKILL').catch(() => undefined);
+    }
+    for (const d of dirs) await removeDir(d);
+  });
+  return {
+    async folders() {
+      const serverDir = await makeTempDir('hookdock-follow-srv-');
+      const followerDir = await makeTempDir('hookdock-follow-fol-');
+      dirs.push(serverDir, followerDir);
+      await writeServerConfig(serverDir);
+      await writeFollowerConfig(followerDir);
+      return { serverDir, followerDir };
+    },
+    async server(s) {
+      const server = await startServer(s);
+      procs.push(server.proc);
+      return server;
+    },
+    async follower(dir, link) {
+      const follower = await startFollower(dir, link);
+      procs.push(follower);
+      return follower;
+    },
+  };
+}
+
+/**
+ * The closing checks on what `verify` returned, for the events `tally` counted: every acknowledged
+ * event id is on the follower, once; the follower holds the same ids as `onServer`; each event ran
+ * once there (`runs`: event id to runs) and wrote one csv row (`rows`: the event ids in orders.csv).
+ */
+export function expectFollowerHasEachOnce(
+  tally: Tally,
+  v: { onServer: Iterable<string>; onFollower: string[]; rows: string[]; runs: Map<string, number> },
+): void {
+  const onFollowerSet = new Set(v.onFollower);
+  expect(tally.acked.filter((id) => !onFollowerSet.has(id))).toEqual([]);
+  expect(v.onFollower).toHaveLength(onFollowerSet.size);
+  expect([...onFollowerSet].sort()).toEqual([...v.onServer].sort());
+  expect([...v.runs.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+  expect(v.rows).toHaveLength(new Set(v.rows).size);
+  expect(new Set(v.rows)).toEqual(onFollowerSet);
 }

@@ -2,22 +2,17 @@
 // the follower mid-stream, and of the server, 10 cycles each, with webhooks flowing.
 // Every event the server acknowledged (200) reaches the follower once, and its automation
 // (a csv row per event) runs once. The figures are printed for the closing note.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServeProcess } from '../helpers/serve';
-import { makeTempDir, removeDir } from '../helpers/tmp';
+import { describe, expect, it } from 'vitest';
 import {
   csvRows,
-  ensureBuilt,
   eventIds,
+  expectFollowerHasEachOnce,
+  followRun,
   freePort,
   pairingLink,
   post,
-  startFollower,
-  startServer,
   until,
   verify,
-  writeFollowerConfig,
-  writeServerConfig,
   type ServerSide,
   type Tally,
 } from './follow-e2e-helpers';
@@ -25,29 +20,13 @@ import {
 const CYCLES = 10;
 const PER_CYCLE = 6;
 
-const dirs: string[] = [];
-const procs: ServeProcess[] = [];
-
-beforeAll(async () => {
-  await ensureBuilt();
-}, 300_000);
-
-afterAll(async () => {
-  for (const p of procs) await p.stop('SIGKILL').catch(() => undefined);
-  for (const d of dirs) await removeDir(d);
-});
+const run = followRun();
 
 async function pair() {
-  const serverDir = await makeTempDir('hookdock-follow-srv-');
-  const followerDir = await makeTempDir('hookdock-follow-fol-');
-  dirs.push(serverDir, followerDir);
-  await writeServerConfig(serverDir);
-  await writeFollowerConfig(followerDir);
-  let server: ServerSide = await startServer({ dir: serverDir, port: await freePort(), followPort: await freePort() });
-  procs.push(server.proc);
+  const { serverDir, followerDir } = await run.folders();
+  let server: ServerSide = await run.server({ dir: serverDir, port: await freePort(), followPort: await freePort() });
   const link = await pairingLink(server.proc);
-  let follower = await startFollower(followerDir, link);
-  procs.push(follower);
+  let follower = await run.follower(followerDir, link);
   return {
     serverDir,
     followerDir,
@@ -55,12 +34,10 @@ async function pair() {
     server: () => server,
     follower: () => follower,
     async restartServer() {
-      server = await startServer({ dir: serverDir, port: server.port, followPort: server.followPort });
-      procs.push(server.proc);
+      server = await run.server({ dir: serverDir, port: server.port, followPort: server.followPort });
     },
     async restartFollower() {
-      follower = await startFollower(followerDir, link);
-      procs.push(follower);
+      follower = await run.follower(followerDir, link);
     },
   };
 }
@@ -104,21 +81,10 @@ describe('follow mode survives kill -9', () => {
       await flowing;
       await p.restartFollower();
     }
-    const { figures, onServer, onFollower, rows, runs } = await verify(
-      p.server().proc,
-      p.follower(),
-      p.followerDir,
-      tally,
-    );
-    console.log(`follow e2e, kill -9 of the follower x${CYCLES}:`, JSON.stringify(figures));
+    const verified = await verify(p.server().proc, p.follower(), p.followerDir, tally);
+    console.log(`follow e2e, kill -9 of the follower x${CYCLES}:`, JSON.stringify(verified.figures));
     expect(tally.acked).toHaveLength(tally.sent);
-    const onFollowerSet = new Set(onFollower);
-    expect(tally.acked.filter((id) => !onFollowerSet.has(id))).toEqual([]);
-    expect(onFollower).toHaveLength(onFollowerSet.size);
-    expect([...onFollowerSet].sort()).toEqual([...onServer].sort());
-    expect([...runs.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-    expect(rows).toHaveLength(new Set(rows).size);
-    expect(new Set(rows)).toEqual(onFollowerSet);
+    expectFollowerHasEachOnce(tally, verified);
   }, 900_000);
 
   it(`of the server with webhooks flowing, ${CYCLES} cycles`, async () => {
@@ -143,22 +109,11 @@ describe('follow mode survives kill -9', () => {
       }, 100);
     }
     await send(p.server().proc.receiverUrl, tally, PER_CYCLE, 'end');
-    const { figures, onServer, onFollower, rows, runs } = await verify(
-      p.server().proc,
-      p.follower(),
-      p.followerDir,
-      tally,
-    );
-    console.log(`follow e2e, kill -9 of the server x${CYCLES}:`, JSON.stringify(figures));
-    const onServerSet = new Set(onServer);
-    const onFollowerSet = new Set(onFollower);
+    const verified = await verify(p.server().proc, p.follower(), p.followerDir, tally);
+    console.log(`follow e2e, kill -9 of the server x${CYCLES}:`, JSON.stringify(verified.figures));
+    const onServerSet = new Set(verified.onServer);
     // Nothing acknowledged is lost on the server, nor on the way to the follower.
     expect(tally.acked.filter((id) => !onServerSet.has(id))).toEqual([]);
-    expect(tally.acked.filter((id) => !onFollowerSet.has(id))).toEqual([]);
-    expect(onFollower).toHaveLength(onFollowerSet.size);
-    expect([...onFollowerSet].sort()).toEqual([...onServerSet].sort());
-    expect([...runs.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-    expect(rows).toHaveLength(new Set(rows).size);
-    expect(new Set(rows)).toEqual(onFollowerSet);
+    expectFollowerHasEachOnce(tally, { ...verified, onServer: onServerSet });
   }, 900_000);
 });

@@ -5,33 +5,19 @@
 // backup tool or a hand would.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoreDamage } from '../../shared/types';
-import { makeEvent, openStore, tempDir } from './store-helpers';
+import { storePerTest } from '../helpers/store-per-test';
+import { makeEvent, openStore } from './store-helpers';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-const open: { close(): Promise<void> }[] = [];
+const stores = storePerTest({}, { ignoreCloseErrors: true });
+const start = stores.start;
 
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.close().catch(() => {});
-  await cleanup();
-});
-
-async function start(extra: Parameters<typeof openStore>[1] = {}) {
-  const s = await openStore(dir, extra);
-  open.push(s);
-  return s;
-}
-
-const segDir = () => path.join(dir, 'store', 'segments');
+const segDir = () => path.join(stores.dir, 'store', 'segments');
 const seg = (n: number) => path.join(segDir(), `events-${String(n).padStart(6, '0')}.json`);
 const side = (n: number) => path.join(segDir(), `events-${String(n).padStart(6, '0')}.idx.json`);
-const journal = () => path.join(dir, 'store', 'journal.log');
-const quarantined = async () => (await fsp.readdir(path.join(dir, 'quarantine'))).sort();
+const journal = () => path.join(stores.dir, 'store', 'journal.log');
+const quarantined = async () => (await fsp.readdir(path.join(stores.dir, 'quarantine'))).sort();
 
 /** 17 events in segments of 5: sealed 1, 2, 3 and the hot 4 (2 events), all checkpointed. */
 async function seventeen(): Promise<string[]> {
@@ -197,7 +183,7 @@ describe('store damage: segments', () => {
     const a = await start();
     await a.collection('runs').put({ id: 'run_1' });
     await a.close();
-    const shard = path.join(dir, 'store', 'collections', 'runs.misc.json');
+    const shard = path.join(stores.dir, 'store', 'collections', 'runs.misc.json');
     await fsp.writeFile(shard, '{"records":[{"id":"run_1"');
     const b = await start();
     const d = only(b.health().damage);
@@ -211,7 +197,7 @@ describe('store damage: the journal', () => {
   /** A store with three events in its journal only (abandoned, as if killed before any checkpoint). */
   async function journalOfThree(): Promise<{ ids: string[]; lines: Buffer[] }> {
     const tuning = { checkpointBytes: 1 << 30, checkpointEvents: 1 << 30 };
-    const a = await openStore(dir, { tuning });
+    const a = await openStore(stores.dir, { tuning });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await a.appendEvent(makeEvent(i))).id);
     const buf = await fsp.readFile(journal());
@@ -250,7 +236,7 @@ describe('store damage: the journal', () => {
     const bad = Buffer.from(lines[1]);
     bad.fill(0x23, 5, 25);
     await fsp.writeFile(journal(), Buffer.concat([lines[0], bad, lines[2]]));
-    const b = await openStore(dir); // abandoned without a checkpoint, as if killed
+    const b = await openStore(stores.dir); // abandoned without a checkpoint, as if killed
     expect(b.health().damage).toHaveLength(1);
     const c = await start();
     expect(c.health().damage).toEqual(b.health().damage);

@@ -1,27 +1,12 @@
 // Issue #10 kind 1: duplicate keys are kept at least 7 days from receipt,
 // whatever retention.days says. Real store, real files in a temp dir, restarts.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEDUPE_KEEP_MS } from '../../electron/engine/store/dedupe-keys';
-import { makeEvent, openStore, tempDir } from './store-helpers';
+import { storePerTest } from '../helpers/store-per-test';
+import { makeEvent } from './store-helpers';
 
 const DAY = 86_400_000;
-let dir: string;
-let cleanup: () => Promise<void>;
-const opened: { close(): Promise<void> }[] = [];
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-  await cleanup();
-});
-
-async function start() {
-  const store = await openStore(dir, { tuning: { segmentEvents: 4 } });
-  opened.push(store);
-  return store;
-}
+const { start, opened } = storePerTest({ tuning: { segmentEvents: 4 } });
 
 /** Event `i` received `ageDays` before `now`, with a dedupe key as the receiver sets one. */
 const aged = (i: number, now: number, ageDays: number) =>

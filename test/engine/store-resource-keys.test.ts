@@ -1,28 +1,13 @@
 // Issue #14: a webhook and Hookdock's recovered copy of the same order change meet on the
 // resource key, in the store's index and, once retention pruned the first, in the kept
 // keys (dedupe-keys.ts), across a restart. Webhooks never match one another by it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeEvent, openStore, tempDir } from './store-helpers';
+import { describe, expect, it } from 'vitest';
+import { storePerTest } from '../helpers/store-per-test';
+import { makeEvent } from './store-helpers';
 
 const DAY = 86_400_000;
 const RESOURCE = 'shopify:orders/updated:1042:1764414000';
-let dir: string;
-let cleanup: () => Promise<void>;
-const opened: { close(): Promise<void> }[] = [];
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-  await cleanup();
-});
-
-async function start() {
-  const store = await openStore(dir, { tuning: { segmentEvents: 4 } });
-  opened.push(store);
-  return store;
-}
+const { start, opened } = storePerTest({ tuning: { segmentEvents: 4 } });
 
 /** A webhook as the receiver stores it: its own duplicate key, and the resource key beside it. */
 const webhook = (i: number, receivedAt: number, resourceKey = RESOURCE) =>

@@ -1,31 +1,17 @@
 // Search over payloads survives a restart: the search texts are kept in the
 // segment sidecars (no payload file is read to answer a query), and a sidecar
 // written before search covered payloads is rebuilt from its segment once.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { summarize } from '../../shared/summary';
 import { notePayloadParsedFrom } from '../../electron/engine/store/event-payload';
-import { makeEvent, openStore, tempDir } from './store-helpers';
+import { storePerTest } from '../helpers/store-per-test';
+import { makeEvent, openStore } from './store-helpers';
 import { shopifyOrder, wooOrder } from '../fixtures/payloads';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-const opened: { close(): Promise<void> }[] = [];
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  for (const s of opened.splice(0)) await s.close().catch(() => {});
-  await cleanup();
-});
-
-async function start() {
-  const s = await openStore(dir, { tuning: { segmentEvents: 4 } });
-  opened.push(s);
-  return s;
-}
+const stores = storePerTest({ tuning: { segmentEvents: 4 } }, { ignoreCloseErrors: true });
+const start = () => stores.start();
 
 function order(i: number, payload: object, type = 'orders/create') {
   const text = JSON.stringify(payload);
@@ -39,14 +25,14 @@ function order(i: number, payload: object, type = 'orders/create') {
 }
 
 const sidecars = async () => {
-  const segDir = path.join(dir, 'store', 'segments');
+  const segDir = path.join(stores.dir, 'store', 'segments');
   return (await fsp.readdir(segDir)).filter((n) => n.endsWith('.idx.json')).map((n) => path.join(segDir, n));
 };
 
 describe('store: search over payloads', () => {
   it('finds events replayed from the journal after a crash by their payload, also after the next checkpoint', async () => {
     // A journal record leaves the payload out (the body text restores it): replay must put it back for search.
-    const a = await openStore(dir, { tuning: { segmentEvents: 50 } });
+    const a = await openStore(stores.dir, { tuning: { segmentEvents: 50 } });
     const events = [
       order(0, { ...shopifyOrder, name: '#7001', note: 'killnine-marker 大阪 🚀', email: 'nandu.prekill@example.ar' }),
       order(1, { ...shopifyOrder, name: '#7002', note: 'Crème brûlée mug' }),

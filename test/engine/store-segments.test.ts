@@ -1,34 +1,20 @@
 // Segment sealing against real files: the "a day old" rule counts from when a
 // segment was opened (wall clock), never from its events' receive times, so a
 // bulk import of old events fills segments normally.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { systemClock, type Clock } from '../../electron/engine/util/clock';
-import { makeEvent, openStore, tempDir } from './store-helpers';
+import { storePerTest } from '../helpers/store-per-test';
+import { makeEvent } from './store-helpers';
 
 const DAY = 86_400_000;
-let dir: string;
-let cleanup: () => Promise<void>;
-const opened: { close(): Promise<void> }[] = [];
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  for (const s of opened.splice(0)) await s.close().catch(() => {});
-  await cleanup();
-});
-
-async function start(extra: Parameters<typeof openStore>[1] = {}) {
-  const s = await openStore(dir, extra);
-  opened.push(s);
-  return s;
-}
+const stores = storePerTest({}, { ignoreCloseErrors: true });
+const start = stores.start;
 
 /** Events per segment file, in seq order, read from the sidecars. */
 async function segmentSizes(): Promise<{ events: number; sealed: boolean }[]> {
-  const segDir = path.join(dir, 'store', 'segments');
+  const segDir = path.join(stores.dir, 'store', 'segments');
   const names = (await fsp.readdir(segDir)).filter((n) => /^events-\d+\.idx\.json$/.test(n)).sort();
   const out: { events: number; sealed: boolean }[] = [];
   for (const n of names) {
@@ -91,7 +77,9 @@ describe('store: segment sealing', () => {
     await a.appendEvent(makeEvent(2, { id: undefined })); // a redelivery of the same provider event
     expect(await a.getEvent(changed.id)).toMatchObject({ status: 'done', redeliveries: 1, payload: changed.payload });
     await a.checkpoint();
-    const file = JSON.parse(await fsp.readFile(path.join(dir, 'store', 'segments', 'events-000001.json'), 'utf8')) as {
+    const file = JSON.parse(
+      await fsp.readFile(path.join(stores.dir, 'store', 'segments', 'events-000001.json'), 'utf8'),
+    ) as {
       seq: number;
       events: { id: string; status: string; redeliveries: number }[];
     };

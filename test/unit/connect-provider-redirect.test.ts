@@ -1,22 +1,11 @@
 // GitHub and Square calls (connect/provider-http.ts) must not follow a redirect: a 307 would
 // resend the request, with its token and its body (a webhook's signing secret), to another host.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callProvider } from '../../electron/engine/connect/provider-http';
 import { ConnectError } from '../../electron/engine/connect/types';
+import { httpServersPerTest } from '../helpers/http-servers';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
-
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const listen = httpServersPerTest();
 
 describe('provider calls do not follow redirects', () => {
   it('a 307 to another host is refused and the other host gets nothing', async () => {
