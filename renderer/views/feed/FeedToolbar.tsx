@@ -57,6 +57,7 @@ export function FeedToolbar({
         return;
       e.preventDefault();
       searchRef.current?.focus();
+      searchRef.current?.select(); // typing replaces the last search, as in most web apps
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);

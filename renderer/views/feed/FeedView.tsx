@@ -36,6 +36,7 @@ let lastFilters: FeedFilters = NO_FILTERS;
 export function FeedView({ presetStatus }: { presetStatus?: string } = {}) {
   const api = getApi();
   const config = useAppState((s) => s.config);
+  const connection = useAppState((s) => s.connection);
   const [filters, setFiltersState] = useState<FeedFilters>(() => presetFilters(presetStatus) ?? lastFilters);
   const [feed, setFeed] = useState<FeedState>(EMPTY_FEED);
   const [loading, setLoading] = useState(true);
@@ -206,9 +207,9 @@ export function FeedView({ presetStatus }: { presetStatus?: string } = {}) {
     <div className="feed-view">
       <div className="feed-heading">
         <h1 className="page-title">Live feed</h1>
-        <span className={`live-indicator ${paused ? 'is-paused' : ''}`} aria-live="polite">
+        <span className={`live-indicator ${paused || connection !== 'live' ? 'is-paused' : ''}`} aria-live="polite">
           <span className="dot" aria-hidden="true" />
-          {paused ? 'Paused' : 'Live'}
+          {paused ? 'Paused' : connection === 'live' ? 'Live' : 'Reconnecting…'}
         </span>
       </div>
       <FeedToolbar
