@@ -103,14 +103,7 @@ describe('stalled uploads cannot hold the in-flight body budget', () => {
     const h = await start({ maxBodyBytes });
     const shop = sources.find((s) => s.id === 'shop')!;
     // Two uploads declaring the whole limit, each sending a little and then nothing.
-    const stalled = [];
-    for (let i = 0; i < 2; i++) {
-      const c = await connect(h.port);
-      c.socket.write(
-        requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': maxBodyBytes }) + '{"a":',
-      );
-      stalled.push(c);
-    }
+    const stalled = await openUploads(h.port, 2, maxBodyBytes, '{"a":');
     const busy = await post(h.base, 'shop', await signedRequest(shop));
     expect(busy).toMatchObject({ status: 503, retryAfter: '5', json: { error: { code: 'busy' } } });
     expect(h.store.listEvents({ limit: 10 }).items).toHaveLength(0);
@@ -127,14 +120,7 @@ describe('stalled uploads cannot hold the in-flight body budget', () => {
     const maxBodyBytes = 16 * 1024 * 1024;
     const h = await start({ maxBodyBytes });
     const shop = sources.find((s) => s.id === 'shop')!;
-    const aborted = [];
-    for (let i = 0; i < 2; i++) {
-      const c = await connect(h.port);
-      c.socket.write(
-        requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': maxBodyBytes }) + '{"a":',
-      );
-      aborted.push(c);
-    }
+    const aborted = await openUploads(h.port, 2, maxBodyBytes, '{"a":');
     expect(await post(h.base, 'shop', await signedRequest(shop))).toMatchObject({ status: 503 });
     for (const c of aborted) c.socket.destroy();
     await Promise.all(aborted.map((c) => c.closed));
@@ -149,12 +135,7 @@ describe('refused and trickling uploads cannot hold the in-flight body budget', 
     const maxBodyBytes = 8 * 1024 * 1024; // budget: 16 MiB, two maximal bodies
     const h = await start({ maxBodyBytes });
     const shop = sources.find((s) => s.id === 'shop')!;
-    const refused = [];
-    for (let i = 0; i < 3; i++) {
-      const c = await connect(h.port);
-      c.socket.write(requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': maxBodyBytes + 1 }));
-      refused.push(c);
-    }
+    const refused = await openUploads(h.port, 3, maxBodyBytes + 1, '');
     // Each is answered 413 (and kept open a while to read what it still sends).
     for (const c of refused) await waitForText(c, /413/);
     const genuine = await post(h.base, 'shop', await signedRequest(shop));
@@ -166,12 +147,7 @@ describe('refused and trickling uploads cannot hold the in-flight body budget', 
     const maxBodyBytes = 16 * 1024 * 1024;
     const h = await start({ maxBodyBytes });
     const shop = sources.find((s) => s.id === 'shop')!;
-    const trickling = [];
-    for (let i = 0; i < 2; i++) {
-      const c = await connect(h.port);
-      c.socket.write(requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': maxBodyBytes }) + '{');
-      trickling.push(c);
-    }
+    const trickling = await openUploads(h.port, 2, maxBodyBytes, '{');
     expect(await post(h.base, 'shop', await signedRequest(shop))).toMatchObject({ status: 503 });
     // A few bytes each (well under 1 KiB), then a second passes on the receiver's clock.
     for (const c of trickling) await new Promise<void>((ok) => c.socket.write('"a":1,', () => ok()));
@@ -181,6 +157,19 @@ describe('refused and trickling uploads cannot hold the in-flight body budget', 
     for (const c of trickling) c.socket.destroy();
   });
 });
+
+/** `n` raw connections, each posting to /hooks/shop a JSON body of `declared` bytes (Content-Length) and sending only `first` of it. */
+async function openUploads(port: number, n: number, declared: number, first: string) {
+  const uploads = [];
+  for (let i = 0; i < n; i++) {
+    const c = await connect(port);
+    c.socket.write(
+      requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': declared }) + first,
+    );
+    uploads.push(c);
+  }
+  return uploads;
+}
 
 async function waitForText(c: Awaited<ReturnType<typeof connect>>, pattern: RegExp): Promise<void> {
   for (let tries = 0; !pattern.test(c.received()) && tries < 500; tries++) await new Promise((r) => setTimeout(r, 10));
