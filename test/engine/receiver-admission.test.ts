@@ -52,7 +52,7 @@ async function start(limits: { ratePerSecond?: number; burst?: number; maxBodyBy
     await rm(dir, { recursive: true, force: true });
   });
   const port = (server.address() as AddressInfo).port;
-  return { port, base: `http://127.0.0.1:${port}`, clock, store };
+  return { port, base: `http://127.0.0.1:${port}`, clock, store, server };
 }
 
 async function post(base: string, sourceId: string, req: SignedRequest) {
@@ -155,6 +155,56 @@ describe('refused and trickling uploads cannot hold the in-flight body budget', 
     h.clock.t += 1000;
     expect((await post(h.base, 'shop', await signedRequest(shop))).status).toBe(200);
     for (const c of trickling) c.socket.destroy();
+  });
+});
+
+describe('chunked uploads reserve as their body grows', () => {
+  it('eight genuine chunked webhooks in flight at once all get in (each first reserves 64 KiB, not the limit)', async () => {
+    const h = await start({});
+    const shop = sources.find((s) => s.id === 'shop')!;
+    const signed = await Promise.all(Array.from({ length: 8 }, () => signedRequest(shop)));
+    let seen = 0;
+    const arrived = new Promise<void>((ok) => h.server.on('request', () => ++seen === 8 && ok()));
+    // Every upload has sent its first half before any sends the rest: all eight are in flight together.
+    let sendRest!: () => void;
+    const restGo = new Promise<void>((ok) => (sendRest = ok));
+    const answers = signed.map(
+      (r) =>
+        new Promise<number>((ok, fail) => {
+          const req = http.request(`${h.base}/hooks/shop`, { method: 'POST', headers: r.headers }, (res) => {
+            res.resume();
+            res.on('end', () => ok(res.statusCode ?? 0));
+          });
+          req.on('error', fail);
+          const half = Math.floor(r.body.length / 2);
+          req.write(r.body.slice(0, half)); // no Content-Length: node sends it chunked
+          void restGo.then(() => req.end(r.body.slice(half)));
+        }),
+    );
+    await arrived; // all eight admitted (the receiver reserves on the request, before its body)
+    sendRest();
+    expect(await Promise.all(answers)).toEqual(Array(8).fill(200));
+    expect(h.store.listEvents({ limit: 20 }).items).toHaveLength(8);
+  });
+
+  it('a chunked upload that outgrows the room left is answered 503 busy', async () => {
+    const maxBodyBytes = 8 * 1024 * 1024; // budget 16 MiB
+    const h = await start({ maxBodyBytes });
+    // 15 MiB held by two uploads that are still moving (the clock never says a second passed).
+    const holders = [
+      ...(await openUploads(h.port, 1, maxBodyBytes, '{')),
+      ...(await openUploads(h.port, 1, 7 * 1024 * 1024, '{')),
+    ];
+    const c = await connect(h.port);
+    c.socket.write(requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }));
+    const piece = Buffer.alloc(2 * 1024 * 1024, 0x20);
+    c.socket.write(`${piece.length.toString(16)}\r\n`);
+    c.socket.write(piece);
+    c.socket.write('\r\n');
+    await waitForText(c, /503/);
+    expect(c.received()).toMatch(/"code":"busy"/);
+    expect(c.received()).toMatch(/Retry-After: 5/i);
+    for (const x of [...holders, c]) x.socket.destroy();
   });
 });
 

@@ -36,16 +36,24 @@ export function inFlightBodyBudget(maxBodyBytes: number): number {
   return Math.max(MIN_IN_FLIGHT_BODY_BYTES, 2 * maxBodyBytes);
 }
 
-/** Bytes an upload may come to in memory: its declared length (capped at the limit), else the limit. */
+/** What a chunked upload (no Content-Length, not compressed) reserves first; it grows as its body arrives (Admission.room). */
+export const CHUNKED_FIRST_BYTES = 64 * 1024;
+
+/**
+ * Bytes an upload reserves before its body is read: its declared length (capped at the limit);
+ * CHUNKED_FIRST_BYTES for a chunked one (it asks for more as it grows); the limit for a
+ * compressed one (it may inflate to the limit).
+ */
 export function declaredBodyBytes(req: IncomingMessage, maxBodyBytes: number): number {
   const encoding = req.headers['content-encoding'];
   const declared = req.headers['content-length'];
   if (declared === undefined && req.headers['transfer-encoding'] === undefined) return 0; // no body at all
+  const identity = encoding === undefined || encoding.toLowerCase() === 'identity';
   const length = Number(declared);
-  if ((encoding === undefined || encoding.toLowerCase() === 'identity') && Number.isFinite(length) && length >= 0) {
+  if (identity && declared !== undefined && Number.isFinite(length) && length >= 0)
     return Math.min(length, maxBodyBytes);
-  }
-  return maxBodyBytes; // chunked, or compressed: it may inflate to the limit
+  if (identity && declared === undefined) return Math.min(CHUNKED_FIRST_BYTES, maxBodyBytes);
+  return maxBodyBytes;
 }
 
 export interface UploadBudget {
@@ -57,6 +65,11 @@ export interface UploadBudget {
   reserve(req: IncomingMessage, bytes: number, budget: number): boolean;
   /** The body of `req` has been read (or will not be): its reservation ends. Idempotent. */
   bodyRead(req: IncomingMessage): void;
+  /**
+   * Raises the reservation of `req` to `bytes` (a chunked upload that grew); false when the
+   * budget cannot hold it even after closing stalled uploads. True for a request not reserved.
+   */
+  grow(req: IncomingMessage, bytes: number, budget: number): boolean;
   /** Bytes reserved now. */
   inFlight(): number;
 }
@@ -76,7 +89,8 @@ export function createUploadBudget(
   const reading = new Map<IncomingMessage, number>();
   function* uploading(): Generator<Socket> {
     for (const req of reading.keys()) {
-      if (req.destroyed) release(req); // ended without its body: aborted, timed out, shed
+      if (req.destroyed)
+        release(req); // ended without its body: aborted, timed out, shed
       else if (!req.complete) yield req.socket;
     }
   }
@@ -115,6 +129,16 @@ export function createUploadBudget(
       return true;
     },
     bodyRead: release,
+    grow(req, bytes, budget) {
+      const held = reading.get(req);
+      if (held === undefined || bytes <= held) return true;
+      const extra = bytes - held;
+      if (total + extra > budget) shedStalled(extra, budget);
+      if (total + extra > budget) return false;
+      reading.set(req, bytes);
+      total += extra;
+      return true;
+    },
     inFlight: () => total,
   };
 }
@@ -135,6 +159,13 @@ export interface Admission {
   allowFailure(sourceId: string, limits: Config['limits'], res: ServerResponse, now: number): boolean;
   /** The body of an admitted request has been read (or will not be): its share of the budget is free again. */
   bodyRead(req: IncomingMessage): void;
+  /**
+   * A chunked upload has read `size` bytes: true when its reservation covers them (raised,
+   * doubling, up to the limit); false when the budget cannot: answer it with sendBusy.
+   */
+  room(req: IncomingMessage, size: number, limits: Config['limits']): boolean;
+  /** Answers 503 busy with Retry-After and closes gracefully (what is still sent is discarded). */
+  sendBusy(res: ServerResponse): void;
 }
 
 /** `now` (ms) judges which uploads have stalled; the receiver passes its clock. */
@@ -161,18 +192,15 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
       }
       const bytes = declaredBodyBytes(req, limits.maxBodyBytes);
       if (uploads.reserve(req, bytes, inFlightBodyBudget(limits.maxBodyBytes))) return true;
-      res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SEC));
-      res.shouldKeepAlive = false; // its body is never read: the connection cannot carry another request
-      lingerAfterAnswer(res); // but the sender must still see the 503, not a reset
-      sendJson(res, 503, {
-        error: {
-          code: 'busy',
-          message: `Hookdock is receiving too many uploads at once. Please send this again in ${BUSY_RETRY_AFTER_SEC} s.`,
-        },
-      });
+      sendBusy(res);
       return false;
     },
     bodyRead: uploads.bodyRead,
+    room(req, size, limits) {
+      const want = Math.min(limits.maxBodyBytes, Math.max(size, 2 * size));
+      return uploads.grow(req, want, inFlightBodyBudget(limits.maxBodyBytes));
+    },
+    sendBusy,
     allowFailure(sourceId, limits, res, now) {
       const taken = failures.take(sourceId, now, limits.ratePerSecond, limits.burst);
       if (taken.ok) return true;
@@ -180,6 +208,18 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
       return false;
     },
   };
+}
+
+function sendBusy(res: ServerResponse): void {
+  res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SEC));
+  res.shouldKeepAlive = false; // its body is not read (to its end): the connection cannot carry another request
+  lingerAfterAnswer(res); // but the sender must still see the 503, not a reset
+  sendJson(res, 503, {
+    error: {
+      code: 'busy',
+      message: `Hookdock is receiving too many uploads at once. Please send this again in ${BUSY_RETRY_AFTER_SEC} s.`,
+    },
+  });
 }
 
 function sendRateLimited(res: ServerResponse, what: string, retryAfterSec: number): void {

@@ -152,6 +152,16 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
           admission.bodyRead(req);
           next(createHttpError(413));
         },
+        // Chunked: its share of the budget grows with its body (admission.ts).
+        req.headers['content-length'] === undefined
+          ? {
+              room: (size) => admission.room(req, size, deps.getConfig().limits),
+              refused: () => {
+                admission.bodyRead(req);
+                admission.sendBusy(res);
+              },
+            }
+          : undefined,
       );
       return;
     }

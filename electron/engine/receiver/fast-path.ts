@@ -38,21 +38,24 @@ export function readWholeBody(
   done: (raw: Buffer) => void,
   limit = Infinity,
   tooLarge: () => void = () => {},
+  /** For a body of unknown length: `room(size)` false stops reading it, and `refused` answers. */
+  growth?: { room: (size: number) => boolean; refused: () => void },
 ): void {
   let first: Buffer | null = null;
   let chunks: Buffer[] | null = null;
   let size = 0;
   let over = false;
+  const stop = (answer: () => void) => {
+    over = true;
+    first = chunks = null;
+    req.off('data', onData);
+    req.pause(); // the answer closes the connection: the rest is never read
+    answer();
+  };
   const onData = (chunk: Buffer) => {
     size += chunk.length;
-    if (size > limit) {
-      over = true;
-      first = chunks = null;
-      req.off('data', onData);
-      req.pause(); // the answer closes the connection: the rest is never read
-      tooLarge();
-      return;
-    }
+    if (size > limit) return stop(tooLarge);
+    if (growth && !growth.room(size)) return stop(growth.refused);
     if (first === null) first = chunk;
     else (chunks ??= [first]).push(chunk);
   };
