@@ -92,7 +92,7 @@ describe.skipIf(process.platform === 'win32')('the script launcher', () => {
   it('when the helper dies mid-run, stops the script, fails the attempt, and starts a new helper for the next', async () => {
     launcher = createScriptLauncher({ logger, directWhenIdle: false });
     const pidFile = join(dir, 'pid');
-    const sleeper = await shScript('sleeper.sh', `echo $$ > "${pidFile}"\nsleep 30`);
+    const sleeper = await shScript('sleeper.sh', `echo $$ > "${pidFile}"\nexec sleep 30`); // exec: one process, nothing left behind to report
     // Mid-run: the helper has told us the script's pid (not merely started it).
     let known: number | undefined;
     const l = launcher;
