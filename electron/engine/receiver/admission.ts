@@ -197,7 +197,7 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
     },
     bodyRead: uploads.bodyRead,
     room(req, size, limits) {
-      const want = Math.min(limits.maxBodyBytes, Math.max(size, 2 * size));
+      const want = Math.min(limits.maxBodyBytes, 2 * size); // doubling: few raises per upload
       return uploads.grow(req, want, inFlightBodyBudget(limits.maxBodyBytes));
     },
     sendBusy,

@@ -21,25 +21,16 @@ export function listenReceiver(opts: {
   port: number;
   logger: Logger;
   /**
-   * Called once on the new server before it listens (timeouts, connection cap); when it
-   * returns what counts requests in flight (http-guard.ts), the drain uses that count.
+   * Called once on the new server before it listens (timeouts, connection cap: http-guard.ts);
+   * returns what counts requests in flight, which the drain waits for.
    */
-  configure?: (srv: Server) => { requestsInFlight(): number } | void;
+  configure: (srv: Server) => { requestsInFlight(): number };
 }): Promise<ReceiverServer> {
   const { host, logger } = opts;
   return new Promise((ok, fail) => {
     const srv = createServer(opts.app);
-    const counted = opts.configure?.(srv);
-    let inFlight: () => number;
-    if (counted) inFlight = () => counted.requestsInFlight();
-    else {
-      let n = 0;
-      inFlight = () => n;
-      srv.on('request', (_req, res) => {
-        n++;
-        res.once('close', () => n--);
-      });
-    }
+    const counted = opts.configure(srv);
+    const inFlight = () => counted.requestsInFlight();
     srv.once('error', (err: NodeJS.ErrnoException) => fail(listenError(err, host, opts.port)));
     srv.listen(opts.port, host, () => {
       const address = srv.address();

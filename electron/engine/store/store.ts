@@ -22,18 +22,14 @@ import { Journal } from './journal';
 import { HealthTracker, closedError, keepJournalBytes, normalize } from './store-health';
 import { QUARANTINE_DIR } from './quarantine';
 import { Segments } from './segments';
-import { recordOf, withPayload } from './event-payload';
+import { recordOf } from './event-payload';
 import { materialize, type HeldJson } from './segment-files';
 import { deleteLinkedRecords, runCheckpoint } from './checkpoint';
 import { RetiredKeys } from './dedupe-keys';
 import { SettledWatermark, settledIdsAfter } from './settled';
 import { InflightKeys, firstCopy } from './duplicates';
-import {
-  loadCollections,
-  StoredCollection,
-  type CollectionName,
-  type JournalRecord as CollectionRecord,
-} from './collections';
+import { loadCollections, StoredCollection, type CollectionName } from './collections';
+import { replayRecord, type AnyRecord } from './journal-records';
 
 export interface StoreOptions {
   dataDir: string;
@@ -45,9 +41,11 @@ export interface StoreOptions {
   tuning?: { segmentEvents?: number; checkpointBytes?: number; checkpointEvents?: number };
 }
 
-type EventRecord = { t: 'ev'; e: StoredEvent } | { t: 'st'; id: string; status?: EventStatus; redeliveries?: number };
-type AnyRecord = EventRecord | CollectionRecord;
 type AnyCollection = StoredCollection<{ id: string }>;
+
+/** What appendEvent answers: the event's id (the first copy's, for a duplicate) and its summary. */
+type Appended = { id: string; duplicate: boolean; summary: EventSummary };
+type AppendOptions = { countRedelivery?: boolean };
 
 const DAY = 86_400_000;
 const CHECKPOINT_RETRY_MS = 10_000;
@@ -120,20 +118,14 @@ export class DurableStore implements Store {
     return this.healthTracker.snapshot();
   }
 
-  appendEvent(
-    event: StoredEvent,
-    opts: { countRedelivery?: boolean } = {},
-  ): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
+  appendEvent(event: StoredEvent, opts: AppendOptions = {}): Promise<Appended> {
     // Registered synchronously, before anything can commit after it (settled.ts).
     this.settled.begin(event.id);
     return this.appendSettling(event, opts);
   }
 
   /** appendOnce, then the settled watermark moves on (before the caller resumes). */
-  private async appendSettling(
-    event: StoredEvent,
-    opts: { countRedelivery?: boolean },
-  ): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
+  private async appendSettling(event: StoredEvent, opts: AppendOptions): Promise<Appended> {
     try {
       return await this.appendOnce(event, opts);
     } finally {
@@ -152,10 +144,7 @@ export class DurableStore implements Store {
     return this.settled.onSettled(fn);
   }
 
-  private async appendOnce(
-    event: StoredEvent,
-    opts: { countRedelivery?: boolean },
-  ): Promise<{ id: string; duplicate: boolean; summary: EventSummary }> {
+  private async appendOnce(event: StoredEvent, opts: AppendOptions): Promise<Appended> {
     this.assertOpen();
     const key = dedupeKey(event);
     const res = resourceKey(event);
@@ -279,6 +268,13 @@ export class DurableStore implements Store {
 
   // ---- internals ----
 
+  private readonly replayTarget = {
+    event: (e: StoredEvent, json: string, text: string) => this.applyEvent(e, json, text),
+    status: (id: string, patch: { status?: EventStatus; redeliveries?: number }) => this.applyStatus(id, patch),
+    put: (c: string, r: { id: string }) => this.getCollection(c).applyPut(r),
+    del: (c: string, id: string) => this.getCollection(c).applyDelete(id),
+  };
+
   private async load(): Promise<void> {
     const started = Date.now();
     await fsp.mkdir(this.dir, { recursive: true });
@@ -294,7 +290,7 @@ export class DurableStore implements Store {
     );
     let records = 0;
     for (const file of await this.journal.filesToReplay()) {
-      records += (await this.journal.replay(file, (rec) => this.applyRecord(rec))).records;
+      records += (await this.journal.replay(file, (rec) => replayRecord(rec, this.replayTarget))).records;
     }
     await this.journal.open();
     this.retired.load();
@@ -356,25 +352,6 @@ export class DurableStore implements Store {
    * Replay and live writes share these, so a replayed journal rebuilds exactly
    * the acknowledged state. False for a record it does not know (kept in quarantine by the journal).
    */
-  private applyRecord(rec: unknown): boolean {
-    const r = rec as AnyRecord;
-    if (r?.t === 'ev' && typeof r.e?.id === 'string') {
-      // A journal record leaves out the payload when the body text restores it (event-payload.ts):
-      // the search text is made from the payload, so it is put back first.
-      this.applyEvent(r.e, JSON.stringify(r.e), searchTextOf(withPayload(r.e)));
-    } else if (r?.t === 'st' && typeof r.id === 'string') {
-      const patch: { status?: EventStatus; redeliveries?: number } = {};
-      if (r.status) patch.status = r.status;
-      if (typeof r.redeliveries === 'number') patch.redeliveries = r.redeliveries;
-      this.applyStatus(r.id, patch);
-    } else if (r?.t === 'put' && typeof r.c === 'string' && typeof r.r?.id === 'string')
-      this.getCollection(r.c).applyPut(r.r);
-    else if (r?.t === 'del' && typeof r.c === 'string' && typeof r.id === 'string')
-      this.getCollection(r.c).applyDelete(r.id);
-    else return false;
-    return true;
-  }
-
   /** `text`: the event's search text, when `e` may lack its payload (a replayed journal record). */
   private applyEvent(e: StoredEvent, json: string, text?: string): void {
     if (this.index.has(e.id)) return; // already checkpointed (replay after a crash mid-checkpoint)
