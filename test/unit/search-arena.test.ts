@@ -77,6 +77,30 @@ describe('EventIndex search texts in the arena', () => {
     expect(find('refund')).toEqual([]);
   });
 
+  it('settles mixed texts exactly: ASCII and accented runs, heap-kept ones, out of arena order, across chunks', () => {
+    const idx = new EventIndex();
+    const base = Date.now() - 10_000_000;
+    const all = Array.from({ length: 6000 }, (_, i) => summary(base + i));
+    const textOf = (i: number) =>
+      i % 997 === 5
+        ? `${all[i]!.id} lone \ud800 half` // stays on the heap
+        : `${all[i]!.id} ${i % 13 === 0 ? 'maria 𝄞 ☕ garcia' : 'mug'} ${'n'.repeat(i % 300)}`;
+    // Applied out of id order here and there (a later commit of an older id): runs break.
+    const order = all.map((_, i) => i);
+    for (let i = 0; i + 1 < order.length; i += 50) [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
+    for (const i of order) idx.add(all[i]!, PENDING, false, textOf(i));
+    expect(idx.arenaChunks).toBeGreaterThan(1);
+
+    const entries = all.map((s) => idx.get(s.id)!);
+    const texts = idx.settleTexts(entries);
+    all.forEach((_, i) => {
+      expect(texts[i]).toBe(textOf(i));
+      expect(idx.textOf(entries[i]!)).toBe(textOf(i));
+    });
+    expect(idx.arenaChunks).toBe(1); // all but the chunk being filled are freed
+    expect(idx.list({ limit: 10_000, q: 'garcia' }).items).toHaveLength(Math.ceil(6000 / 13));
+  });
+
   it('keeps a text with a lone surrogate exactly (on the heap: UTF-8 cannot hold it)', () => {
     const idx = new EventIndex();
     const s = summary(Date.now());

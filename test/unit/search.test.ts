@@ -146,6 +146,27 @@ describe('search', () => {
     expect(text).not.toContain('gid://');
   });
 
+  it('keeps each leaf once, however many there are, comparing leaves as clipped', () => {
+    // 40 distinct leaves (past the few compared one by one), each repeated, and two long
+    // notes that differ only after the 120 characters kept of a leaf.
+    const payload = {
+      a: Array.from({ length: 40 }, (_, k) => `sku-${k}`),
+      b: Array.from({ length: 40 }, (_, k) => `sku-${k}`),
+      c: ['Müller', 'müller ', 'MÜLLER'],
+      n1: 'a'.repeat(120) + 'one',
+      n2: 'a'.repeat(120) + 'two',
+      total: 59,
+      again: '59',
+    };
+    const text = searchTextOf(eventOf(1, { ...CASES[0], payload }));
+    const words = text.split(' ');
+    for (let k = 0; k < 40; k++) expect(words.filter((w) => w === `sku-${k}`)).toHaveLength(1);
+    expect(words.filter((w) => w === 'a'.repeat(120))).toHaveLength(1);
+    expect(words.filter((w) => w === '59')).toHaveLength(1);
+    // Folded after: the three spellings are three leaves, all found as "muller".
+    expect(words.filter((w) => w === 'muller')).toHaveLength(3);
+  });
+
   it('searches a body that is not JSON as text', () => {
     const e = makeEvent(1, {
       provider: 'none',

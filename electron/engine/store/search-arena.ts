@@ -46,6 +46,15 @@ export class SearchArena {
     return chunk.toString('utf8', at, at + bytes);
   }
 
+  /** Whether `next` is stored in the arena right after the `bytes` from `handle`, in the same chunk. */
+  follows(handle: number, bytes: number, next: IndexEntry): boolean {
+    return (
+      next.t === null &&
+      next.ta === handle + bytes &&
+      Math.floor(next.ta / ARENA_CHUNK_BYTES) === Math.floor(handle / ARENA_CHUNK_BYTES)
+    );
+  }
+
   /** The text at `handle` is no longer needed here; its chunk is freed once it holds none (and is full). */
   release(handle: number): void {
     const c = Math.floor(handle / ARENA_CHUNK_BYTES);
@@ -90,22 +99,52 @@ export class EntryTexts {
 
   /**
    * The search texts of `entries`, in order, for a sidecar: those still in the arena
-   * become slices of one string (one heap object per segment, not per event) and leave it.
+   * become slices of one string (one heap object per run of texts stored one after
+   * another, not one per event) and leave it. A plain-ASCII run (nearly all) is
+   * decoded once and cut at its byte offsets; a run with other characters is
+   * decoded text by text, joined, and cut at their lengths.
    */
   settle(entries: IndexEntry[]): string[] {
-    const texts = entries.map((e) => this.textOf(e));
-    const fresh: number[] = [];
-    for (let k = 0; k < entries.length; k++) if (entries[k].t === null) fresh.push(k);
-    if (fresh.length === 0) return texts;
-    const joined = fresh.map((k) => texts[k]).join('\u0000');
-    let at = 0;
-    for (const k of fresh) {
-      const text = joined.slice(at, at + texts[k].length);
-      at += texts[k].length + 1;
-      texts[k] = text;
-      this.repoint(entries[k], text);
+    const texts: string[] = new Array<string>(entries.length);
+    let k = 0;
+    while (k < entries.length) {
+      const first = entries[k];
+      if (first.t !== null) {
+        texts[k] = first.t;
+        k++;
+        continue;
+      }
+      let end = k + 1;
+      let bytes = first.tl;
+      while (end < entries.length && this.arena.follows(first.ta, bytes, entries[end])) bytes += entries[end++].tl;
+      const run = this.arena.get(first.ta, bytes);
+      if (run.length === bytes) this.cut(run, entries, texts, k, end, (e) => e.tl);
+      else {
+        const each = entries.slice(k, end).map((e) => this.textOf(e));
+        this.cut(each.join(''), entries, texts, k, end, (_e, j) => each[j - k].length);
+      }
+      k = end;
     }
     return texts;
+  }
+
+  /** Repoints entries[from, to) at consecutive slices of `run`, `lengthOf` long each. */
+  private cut(
+    run: string,
+    entries: IndexEntry[],
+    texts: string[],
+    from: number,
+    to: number,
+    lengthOf: (e: IndexEntry, j: number) => number,
+  ): void {
+    let at = 0;
+    for (let j = from; j < to; j++) {
+      const length = lengthOf(entries[j], j);
+      const text = run.slice(at, at + length);
+      at += length;
+      texts[j] = text;
+      this.repoint(entries[j], text);
+    }
   }
 
   /** Arena chunks held now. */
