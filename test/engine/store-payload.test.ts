@@ -62,6 +62,39 @@ describe('store: payload kept once, as body text', () => {
     expect((await c.getEvent(ids[0]))!.status).toBe('done');
   });
 
+  it('writes new events to journal and segment as the exact UTF-8 of their records, status changes included', async () => {
+    // Held as bytes until the checkpoint (segment-files.ts HeldJson): accents, emoji, a body
+    // past Node's 4 KiB buffer pool, and status records written in the same batches.
+    const texts = [
+      '{"name":"María García","emoji":"🦊☕"}',
+      JSON.stringify({ note: 'ü'.repeat(3000), id: 1 }),
+      '{"plain":"ascii"}',
+      '{"ctrl":"tab\\there \\u2028 line"}',
+    ];
+    const a = await start();
+    const appended = await Promise.all(texts.map((t, i) => a.appendEvent(received(i, t))));
+    const ids = appended.map((r) => r.id);
+    await Promise.all([a.setEventStatus(ids[1], 'done'), a.appendEvent(received(9, '{"later":"é"}'))]);
+    const journalLines = (await journal()).trimEnd().split('\n');
+    expect(journalLines.map((l) => JSON.parse(l).t)).toEqual(['ev', 'ev', 'ev', 'ev', expect.any(String), expect.any(String)]);
+    for (const [i, id] of ids.entries()) {
+      const line = journalLines.find((l) => l.includes(id))!;
+      expect(JSON.parse(line).e.body).toEqual({ text: texts[i] });
+    }
+    await a.close(); // checkpoint from the live (never replayed) held bytes
+
+    const segments = (await segmentsText()).split('\n').map((t) => JSON.parse(t) as { events: { id: string; status: string; body: unknown }[] });
+    const stored = segments.flatMap((s) => s.events);
+    for (const [i, id] of ids.entries()) {
+      const e = stored.find((x) => x.id === id)!;
+      expect(e.body).toEqual({ text: texts[i] });
+      expect(e.status).toBe(i === 1 ? 'done' : 'received');
+    }
+    const b = await start();
+    expect((await b.getEvent(ids[0]))!.payload).toEqual({ name: 'María García', emoji: '🦊☕' });
+    expect((await b.getEvent(ids[1]))!.status).toBe('done');
+  });
+
   it('keeps a payload that is not the parsed body text, and loads records that carry one', async () => {
     const a = await start();
     const byHand = makeEvent(1, { payload: { not: 'the body' } });

@@ -36,8 +36,8 @@ export async function fsyncDir(dir: string): Promise<void> {
 let tmpCounter = 0;
 
 /** Temp file + fdatasync + atomic rename + folder fsync. Returns the bytes written. */
-export async function writeFileDurable(file: string, text: string, faults?: Faults): Promise<number> {
-  const buf = Buffer.from(text, 'utf8');
+export async function writeFileDurable(file: string, text: string | Buffer, faults?: Faults): Promise<number> {
+  const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const tmp = `${file}.${process.pid}.${++tmpCounter}.tmp`;
   // 0600: webhook payloads can hold customer data.
   const fh = await fsp.open(tmp, 'w', 0o600);

@@ -12,7 +12,8 @@ export type AnyRecord = EventRecord | CollectionRecord;
 
 /** Where a replayed record goes. `text` is the event's search text (search-text.ts). */
 export interface ReplayTarget {
-  event(e: StoredEvent, json: string, text: string): void;
+  /** `json`: the record as UTF-8 JSON (segment-files.ts HeldJson). */
+  event(e: StoredEvent, json: Buffer, text: string): void;
   status(id: string, patch: { status?: EventStatus; redeliveries?: number }): void;
   put(collection: string, record: { id: string }): void;
   del(collection: string, id: string): void;
@@ -24,7 +25,7 @@ export function replayRecord(rec: unknown, to: ReplayTarget): boolean {
   if (r?.t === 'ev' && typeof r.e?.id === 'string') {
     // A journal record leaves out the payload when the body text restores it (event-payload.ts):
     // the search text is made from the payload, so it is put back first.
-    to.event(r.e, JSON.stringify(r.e), searchTextOf(withPayload(r.e)));
+    to.event(r.e, Buffer.from(JSON.stringify(r.e), 'utf8'), searchTextOf(withPayload(r.e)));
   } else if (r?.t === 'st' && typeof r.id === 'string') {
     const patch: { status?: EventStatus; redeliveries?: number } = {};
     if (r.status) patch.status = r.status;

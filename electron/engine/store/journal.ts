@@ -28,7 +28,8 @@ const open = promisify(fs.open);
 const DSYNC: number = fs.constants.O_DSYNC ?? 0;
 
 interface Waiter {
-  line: string;
+  /** The record's line, newline included: text, or its UTF-8 bytes already encoded by the caller. */
+  line: string | Buffer;
   apply: () => void;
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -154,12 +155,15 @@ export class Journal {
   }
 
   /**
-   * Queues one record (or its JSON text, already serialised by the caller);
-   * resolves once it is fsync'd and applied, rejects with StoreWriteError.
+   * Queues one record (or its JSON text, already serialised by the caller, or its whole
+   * line as UTF-8 bytes ending in a newline); resolves once it is fsync'd and applied,
+   * rejects with StoreWriteError.
    */
   append(record: unknown, apply: () => void): Promise<void> {
     if (this.closed) return Promise.reject(new StoreWriteError('The store is closed.'));
-    const line = (typeof record === 'string' ? record : JSON.stringify(record)) + '\n';
+    const line = Buffer.isBuffer(record)
+      ? record
+      : (typeof record === 'string' ? record : JSON.stringify(record)) + '\n';
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ line, apply, resolve, reject });
       this.kick();
@@ -278,9 +282,7 @@ export class Journal {
       await ftruncate(fd, this.size);
       this.needsTruncate = false;
     }
-    let text = '';
-    for (const w of batch) text += w.line;
-    const buf = Buffer.from(text, 'utf8');
+    const buf = batchBytes(batch);
     try {
       // With O_DSYNC the write is the sync: the fault hook runs before it.
       if (DSYNC) this.faults.beforeSync?.();
@@ -304,6 +306,26 @@ export class Journal {
     }
     this.size += buf.length;
   }
+}
+
+/** The batch's lines as one buffer: text lines encoded together, byte lines copied as they are. */
+function batchBytes(batch: Waiter[]): Buffer {
+  if (batch.length === 1) {
+    const only = batch[0].line;
+    return typeof only === 'string' ? Buffer.from(only, 'utf8') : only;
+  }
+  const parts: Buffer[] = [];
+  let text = '';
+  for (const w of batch) {
+    if (typeof w.line === 'string') text += w.line;
+    else {
+      if (text) parts.push(Buffer.from(text, 'utf8'));
+      text = '';
+      parts.push(w.line);
+    }
+  }
+  if (text) parts.push(Buffer.from(text, 'utf8'));
+  return Buffer.concat(parts);
 }
 
 function rotatedName(gen: number): string {

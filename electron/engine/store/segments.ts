@@ -19,6 +19,7 @@ import {
   deleteSegmentFiles,
   materialize,
   readOrQuarantine,
+  segmentFileBytes,
   segmentJson,
   segmentPath,
   sidecarPath,
@@ -230,7 +231,7 @@ export class Segments {
     const events = this.mem.get(meta.seq) ?? new Map<string, Held>();
     const summaries: EventSummary[] = [];
     const entries: IndexEntry[] = [];
-    const parts: string[] = [];
+    const parts: Buffer[] = [];
     for (const id of meta.ids) {
       const entry = this.index.get(id);
       const s = entry?.s;
@@ -242,8 +243,8 @@ export class Segments {
     }
     // The texts leave the arena for the heap here (search-arena.ts).
     const search = this.index.settleTexts(entries);
-    // Exactly JSON.stringify(SegmentFile), built from the events' held text: serialised now, synchronously.
-    const segText = `{"seq":${meta.seq},"events":[${parts.join(',')}]}`;
+    // Exactly JSON.stringify(SegmentFile) as UTF-8, built from the events' held bytes: now, synchronously.
+    const segText = segmentFileBytes(meta.seq, parts);
     const side: SidecarFile = {
       seq: meta.seq,
       sealed: meta.sealed,

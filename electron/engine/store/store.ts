@@ -49,6 +49,8 @@ type AppendOptions = { countRedelivery?: boolean };
 
 const DAY = 86_400_000;
 const CHECKPOINT_RETRY_MS = 10_000;
+/** An event's journal line up to its record (ASCII: as many bytes as characters). */
+const EVENT_LINE_HEAD = '{"t":"ev","e":';
 
 export class DurableStore implements Store {
   private readonly dir: string;
@@ -169,8 +171,10 @@ export class DurableStore implements Store {
     const stored = normalize(event);
     // Serialised once: the journal line and the segment file both use this text
     // (without the payload when it is the parsed body text: see event-payload.ts).
-    const json = JSON.stringify(recordOf(stored));
-    const written = this.write(`{"t":"ev","e":${json}}`, () => this.applyEvent(stored, json));
+    // (as UTF-8 bytes, encoded once: see HeldJson in segment-files.ts).
+    const line = Buffer.from(`${EVENT_LINE_HEAD}${JSON.stringify(recordOf(stored))}}\n`, 'utf8');
+    const json = line.subarray(EVENT_LINE_HEAD.length, line.length - 2);
+    const written = this.write(line, () => this.applyEvent(stored, json));
     if (key) this.inflightKeys.hold(key, res, written);
     await written;
     return { id: stored.id, duplicate: false, summary: this.index.get(stored.id)?.s ?? toSummary(stored) };
@@ -269,7 +273,7 @@ export class DurableStore implements Store {
   // ---- internals ----
 
   private readonly replayTarget = {
-    event: (e: StoredEvent, json: string, text: string) => this.applyEvent(e, json, text),
+    event: (e: StoredEvent, json: Buffer, text: string) => this.applyEvent(e, json, text),
     status: (id: string, patch: { status?: EventStatus; redeliveries?: number }) => this.applyStatus(id, patch),
     put: (c: string, r: { id: string }) => this.getCollection(c).applyPut(r),
     del: (c: string, id: string) => this.getCollection(c).applyDelete(id),
@@ -330,8 +334,8 @@ export class DurableStore implements Store {
     return coll;
   }
 
-  /** `record` may come serialised already (an event's journal line). */
-  private write(record: AnyRecord | string, apply: () => void): Promise<void> {
+  /** `record` may come serialised already (an event's journal line, as bytes). */
+  private write(record: AnyRecord | Buffer, apply: () => void): Promise<void> {
     if (this.state !== 'open') return Promise.reject(closedError(this.state));
     return this.journal.append(record, apply).then(() => this.maybeCheckpoint());
   }
@@ -353,7 +357,7 @@ export class DurableStore implements Store {
    * the acknowledged state. False for a record it does not know (kept in quarantine by the journal).
    */
   /** `text`: the event's search text, when `e` may lack its payload (a replayed journal record). */
-  private applyEvent(e: StoredEvent, json: string, text?: string): void {
+  private applyEvent(e: StoredEvent, json: Buffer, text?: string): void {
     if (this.index.has(e.id)) return; // already checkpointed (replay after a crash mid-checkpoint)
     const s = toSummary(e);
     this.pending.set(e.id, { json, status: s.status, redeliveries: s.redeliveries });
