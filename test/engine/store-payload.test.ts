@@ -76,14 +76,23 @@ describe('store: payload kept once, as body text', () => {
     const ids = appended.map((r) => r.id);
     await Promise.all([a.setEventStatus(ids[1], 'done'), a.appendEvent(received(9, '{"later":"é"}'))]);
     const journalLines = (await journal()).trimEnd().split('\n');
-    expect(journalLines.map((l) => JSON.parse(l).t)).toEqual(['ev', 'ev', 'ev', 'ev', expect.any(String), expect.any(String)]);
+    expect(journalLines.map((l) => JSON.parse(l).t)).toEqual([
+      'ev',
+      'ev',
+      'ev',
+      'ev',
+      expect.any(String),
+      expect.any(String),
+    ]);
     for (const [i, id] of ids.entries()) {
       const line = journalLines.find((l) => l.includes(id))!;
       expect(JSON.parse(line).e.body).toEqual({ text: texts[i] });
     }
     await a.close(); // checkpoint from the live (never replayed) held bytes
 
-    const segments = (await segmentsText()).split('\n').map((t) => JSON.parse(t) as { events: { id: string; status: string; body: unknown }[] });
+    const segments = (await segmentsText())
+      .split('\n')
+      .map((t) => JSON.parse(t) as { events: { id: string; status: string; body: unknown }[] });
     const stored = segments.flatMap((s) => s.events);
     for (const [i, id] of ids.entries()) {
       const e = stored.find((x) => x.id === id)!;
