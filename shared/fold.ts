@@ -3,14 +3,23 @@
 
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\u0000-\u007f]/;
+/** Combining accents, left by NFD ("í" -> "i" + U+0301). */
+const ACCENTS = /[\u0300-\u036f]/g;
+/**
+ * Typographic spaces, dashes, quotes, bullets and ellipses (General Punctuation) and currency
+ * signs: nobody searches for them ("€59.00" finds 59.00), and one of them in a text made
+ * the server keep it, and the texts kept with it, at two bytes per character.
+ */
+const PUNCTUATION = /[\u2000-\u206f\u20a0-\u20cf]/g;
 
 /**
  * Folds text for matching: lower case, accents removed ("María" -> "maria"),
- * so what the owner types matches however the provider spelled it.
+ * typographic punctuation and currency signs turned into spaces ("Order #1042 — €59.00"
+ * -> "order #1042    59.00"), so what the owner types matches however the provider spelled it.
  */
 export function foldText(text: string): string {
   const lower = text.toLowerCase();
   // Fast path: plain ASCII needs no Unicode normalisation.
   if (!NON_ASCII.test(lower)) return lower;
-  return lower.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return lower.normalize('NFD').replace(ACCENTS, '').replace(PUNCTUATION, ' ');
 }

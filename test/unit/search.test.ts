@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { summarize } from '../../shared/summary';
 import type { ProviderId } from '../../shared/types';
 import { EventIndex, PENDING, toSummary } from '../../electron/engine/store/event-index';
-import { SEARCH_TEXT_MAX, searchTextOf } from '../../electron/engine/store/search-text';
+import { foldText, SEARCH_TEXT_MAX, searchTextOf } from '../../electron/engine/store/search-text';
 import type { StoredEvent } from '../../electron/engine/store/types';
 import { makeEvent } from '../engine/store-helpers';
 import * as P from '../fixtures/payloads';
@@ -165,6 +165,15 @@ describe('search', () => {
     expect(words.filter((w) => w === '59')).toHaveLength(1);
     // Folded after: the three spellings are three leaves, all found as "muller".
     expect(words.filter((w) => w === 'muller')).toHaveLength(3);
+  });
+
+  it('turns typographic punctuation and currency signs into spaces, in texts and queries alike', () => {
+    expect(foldText('Order #1042 — €59.00 – “María” García…')).toBe('order #1042    59.00    maria  garcia ');
+    const e = eventOf(1, CASES[0]); // its summary: "Order #1042 — €59.00 — María García"
+    expect(searchTextOf(e)).not.toMatch(/[—€]/);
+    const index = indexOf([e]);
+    for (const q of ['€59.00', '59.00', '#1042 — €59.00', 'García…'])
+      expect(index.list({ q, limit: 5 }).items.map((s) => s.id)).toEqual([e.id]);
   });
 
   it('searches a body that is not JSON as text', () => {

@@ -9,6 +9,9 @@
 // so chunks empty oldest first.
 import type { IndexEntry } from './event-index';
 
+/** A character V8 cannot keep in a one-byte (Latin-1) string. */
+const WIDE = /[^\u0000-\u00ff]/;
+
 /** Bytes per chunk: thousands of texts (SEARCH_TEXT_MAX is 2,048 UTF-16 units, at most 6 KiB of UTF-8). */
 export const ARENA_CHUNK_BYTES = 1 << 20;
 
@@ -119,13 +122,28 @@ export class EntryTexts {
       while (end < entries.length && this.arena.follows(first.ta, bytes, entries[end])) bytes += entries[end++].tl;
       const run = this.arena.get(first.ta, bytes);
       if (run.length === bytes) this.cut(run, entries, texts, k, end, (e) => e.tl);
-      else {
-        const each = entries.slice(k, end).map((e) => this.textOf(e));
-        this.cut(each.join(''), entries, texts, k, end, (_e, j) => each[j - k].length);
-      }
+      else this.cutEach(entries, texts, k, end);
       k = end;
     }
     return texts;
+  }
+
+  /**
+   * A run with characters beyond ASCII, text by text: joined in groups of texts that V8 can
+   * keep at one byte per character (Latin-1) and groups that need two, so that one text in
+   * another script does not double the memory of the texts around it.
+   */
+  private cutEach(entries: IndexEntry[], texts: string[], from: number, to: number): void {
+    const each = entries.slice(from, to).map((e) => this.textOf(e));
+    let start = 0;
+    while (start < each.length) {
+      const wide = WIDE.test(each[start]);
+      let stop = start + 1;
+      while (stop < each.length && WIDE.test(each[stop]) === wide) stop++;
+      const group = each.slice(start, stop);
+      this.cut(group.join(''), entries, texts, from + start, from + stop, (_e, j) => each[j - from].length);
+      start = stop;
+    }
   }
 
   /** Repoints entries[from, to) at consecutive slices of `run`, `lengthOf` long each. */
