@@ -10,7 +10,10 @@ const summary = (at: number) => eventSummary({ at });
 describe('SearchArena', () => {
   it('gives back each text exactly, ASCII or not, across chunks', () => {
     const arena = new SearchArena();
-    const texts = Array.from({ length: 5000 }, (_, i) => `evt_${i} maria ${'ü€𝄞'.repeat(i % 7)} ${'x'.repeat(i % 400)}`);
+    const texts = Array.from(
+      { length: 5000 },
+      (_, i) => `evt_${i} maria ${'ü€𝄞'.repeat(i % 7)} ${'x'.repeat(i % 400)}`,
+    );
     const handles = texts.map((t) => [arena.put(t), arena.lastBytes] as const);
     expect(arena.chunkCount).toBeGreaterThan(1);
     texts.forEach((t, i) => expect(arena.get(handles[i]![0], handles[i]![1])).toBe(t));

@@ -10,6 +10,7 @@
 import type { IndexEntry } from './event-index';
 
 /** A character V8 cannot keep in a one-byte (Latin-1) string. */
+// eslint-disable-next-line no-control-regex
 const WIDE = /[^\u0000-\u00ff]/;
 
 /** Bytes per chunk: thousands of texts (SEARCH_TEXT_MAX is 2,048 UTF-16 units, at most 6 KiB of UTF-8). */
