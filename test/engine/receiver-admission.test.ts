@@ -4,11 +4,11 @@
 // against a new sender. The clock is ours, so "stalled for a second" is exact.
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inFlightBodyBudget } from '../../electron/engine/receiver/admission';
+import { FIRST_RESERVATION_BYTES, inFlightBodyBudget } from '../../electron/engine/receiver/admission';
 import { createReceiverApp } from '../../electron/engine/receiver/app';
 import { createStore } from '../../electron/engine/store';
 import { createBus } from '../../electron/engine/util/bus';
@@ -97,13 +97,17 @@ describe('the rate budget is spent by failed verifications, never by genuine sen
 });
 
 describe('stalled uploads cannot hold the in-flight body budget', () => {
+  // Reservations grow with what a body really sends (admission.ts): to fill the budget
+  // these uploads send most of what they declare, then stop.
+  const MiB = 1024 * 1024;
+
   it('503 busy while moving uploads fill it; once they stall for a second, a new sender gets in', async () => {
-    const maxBodyBytes = 16 * 1024 * 1024;
+    const maxBodyBytes = 8 * MiB;
     expect(inFlightBodyBudget(maxBodyBytes)).toBe(2 * maxBodyBytes);
     const h = await start({ maxBodyBytes });
     const shop = sources.find((s) => s.id === 'shop')!;
-    // Two uploads declaring the whole limit, each sending a little and then nothing.
-    const stalled = await openUploads(h.port, 2, maxBodyBytes, '{"a":');
+    // Two uploads declaring the whole limit, each sending 6 MiB (its share doubles to 8) and then nothing.
+    const stalled = await openUploads(h, 2, maxBodyBytes, '{"a":', 6 * MiB);
     const busy = await post(h.base, 'shop', await signedRequest(shop));
     expect(busy).toMatchObject({ status: 503, retryAfter: '5', json: { error: { code: 'busy' } } });
     expect(h.store.listEvents({ limit: 10 }).items).toHaveLength(0);
@@ -117,16 +121,45 @@ describe('stalled uploads cannot hold the in-flight body budget', () => {
   });
 
   it('an upload that hangs up before its body is read gives its share back at once (no stall to wait for)', async () => {
-    const maxBodyBytes = 16 * 1024 * 1024;
+    const maxBodyBytes = 8 * MiB;
     const h = await start({ maxBodyBytes });
     const shop = sources.find((s) => s.id === 'shop')!;
-    const aborted = await openUploads(h.port, 2, maxBodyBytes, '{"a":');
+    const aborted = await openUploads(h, 2, maxBodyBytes, '{"a":', 6 * MiB);
     expect(await post(h.base, 'shop', await signedRequest(shop))).toMatchObject({ status: 503 });
     for (const c of aborted) c.socket.destroy();
     await Promise.all(aborted.map((c) => c.closed));
     // The clock has not moved: neither counts as stalled; they are gone, and so are their reservations.
     const genuine = await postUntilNot503(h.base, shop);
     expect(genuine.status).toBe(200);
+  });
+
+  it('uploads that declare the limit and send next to nothing hold next to nothing: genuine senders get in', async () => {
+    // Before, each reserved its whole Content-Length: two such uploads, renewed before
+    // they were a second old (never "stalled"), kept every genuine sender out with 503.
+    const maxBodyBytes = 8 * MiB; // budget 16 MiB
+    const h = await start({ maxBodyBytes });
+    const shop = sources.find((s) => s.id === 'shop')!;
+    const statuses: number[] = [];
+    let open = await openUploads(h, 40, maxBodyBytes, '{"a":');
+    for (let round = 0; round < 3; round++) {
+      statuses.push((await post(h.base, 'shop', await signedRequest(shop))).status);
+      // The stranger drops them and opens fresh ones (the clock never moves: none is stalled).
+      for (const c of open) c.socket.destroy();
+      open = await openUploads(h, 40, maxBodyBytes, '{"a":');
+    }
+    expect(statuses).toEqual([200, 200, 200]);
+    for (const c of open) c.socket.destroy();
+  });
+
+  it('a genuine webhook larger than the first reservation is read whole, its share growing with it', async () => {
+    const h = await start({}); // limit 5 MiB
+    const shop = sources.find((s) => s.id === 'shop')!;
+    const big = await signedRequest(shop, { extra: { note: 'n'.repeat(3 * MiB) } });
+    expect(Buffer.byteLength(big.body)).toBeGreaterThan(FIRST_RESERVATION_BYTES);
+    const res = await post(h.base, 'shop', big);
+    expect(res.status).toBe(200);
+    const id = (res.json as { id: string }).id;
+    expect((await h.store.getEvent(id))!.body).toEqual({ text: big.body });
   });
 });
 
@@ -135,7 +168,7 @@ describe('refused and trickling uploads cannot hold the in-flight body budget', 
     const maxBodyBytes = 8 * 1024 * 1024; // budget: 16 MiB, two maximal bodies
     const h = await start({ maxBodyBytes });
     const shop = sources.find((s) => s.id === 'shop')!;
-    const refused = await openUploads(h.port, 3, maxBodyBytes + 1, '');
+    const refused = await openUploads(h, 3, maxBodyBytes + 1, '');
     // Each is answered 413 (and kept open a while to read what it still sends).
     for (const c of refused) await waitForText(c, /413/);
     const genuine = await post(h.base, 'shop', await signedRequest(shop));
@@ -144,10 +177,10 @@ describe('refused and trickling uploads cannot hold the in-flight body budget', 
   });
 
   it('an upload trickling a byte at a time counts as stalled: a genuine sender gets in', async () => {
-    const maxBodyBytes = 16 * 1024 * 1024;
+    const maxBodyBytes = 8 * 1024 * 1024;
     const h = await start({ maxBodyBytes });
     const shop = sources.find((s) => s.id === 'shop')!;
-    const trickling = await openUploads(h.port, 2, maxBodyBytes, '{');
+    const trickling = await openUploads(h, 2, maxBodyBytes, '{', 6 * 1024 * 1024);
     expect(await post(h.base, 'shop', await signedRequest(shop))).toMatchObject({ status: 503 });
     // A few bytes each (well under 1 KiB), then a second passes on the receiver's clock.
     for (const c of trickling) await new Promise<void>((ok) => c.socket.write('"a":1,', () => ok()));
@@ -192,8 +225,8 @@ describe('chunked uploads reserve as their body grows', () => {
     const h = await start({ maxBodyBytes });
     // 15 MiB held by two uploads that are still moving (the clock never says a second passed).
     const holders = [
-      ...(await openUploads(h.port, 1, maxBodyBytes, '{')),
-      ...(await openUploads(h.port, 1, 7 * 1024 * 1024, '{')),
+      ...(await openUploads(h, 1, maxBodyBytes, '{', 7.5 * 1024 * 1024)),
+      ...(await openUploads(h, 1, 7 * 1024 * 1024, '{', 6.5 * 1024 * 1024)),
     ];
     const c = await connect(h.port);
     c.socket.write(requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }));
@@ -208,14 +241,29 @@ describe('chunked uploads reserve as their body grows', () => {
   });
 });
 
-/** `n` raw connections, each posting to /hooks/shop a JSON body of `declared` bytes (Content-Length) and sending only `first` of it. */
-async function openUploads(port: number, n: number, declared: number, first: string) {
+/**
+ * `n` raw connections, each posting to /hooks/shop a JSON body of `declared` bytes
+ * (Content-Length) and sending only `first` of it, then `more` bytes of spaces; resolves
+ * once the receiver has read all of that.
+ */
+async function openUploads(
+  h: { port: number; server: http.Server },
+  n: number,
+  declared: number,
+  first: string,
+  more = 0,
+) {
   const uploads = [];
   for (let i = 0; i < n; i++) {
-    const c = await connect(port);
-    c.socket.write(
-      requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': declared }) + first,
-    );
+    const serverSide = new Promise<Socket>((ok) => h.server.once('connection', ok));
+    const c = await connect(h.port);
+    const head = requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Content-Length': declared });
+    c.socket.write(head + first);
+    if (more) c.socket.write(Buffer.alloc(more, 0x20));
+    const socket = await serverSide;
+    const expected = Buffer.byteLength(head + first) + more;
+    // Read by the receiver (loopback: it takes a few turns of the loop), or answered already.
+    while (socket.bytesRead < expected && !c.received() && !socket.destroyed) await new Promise((r) => setImmediate(r));
     uploads.push(c);
   }
   return uploads;

@@ -1,18 +1,23 @@
 // What an upload may hold before anyone knows whether it is genuine. Bodies are
-// read into memory to be verified, so every upload reserves what it may grow to
-// (its Content-Length, or the body limit when the length is unknown or encoded)
-// from one budget for the whole receiver, until its body has been read (it is
-// verified at once, in the same turn) or the upload has ended without it. Past the
-// budget, an upload whose body has stopped moving is closed to make room
-// (a sender that stalls is a stranger's trick, not a provider's); when none
-// has, the new one gets 503 with Retry-After before a byte of it is read.
+// read into memory to be verified, so every upload reserves from one budget for
+// the whole receiver what its body holds: at most FIRST_RESERVATION_BYTES to start
+// (its Content-Length when smaller), doubling as its body arrives, up to its length
+// or the limit; a compressed one the limit at once (it may inflate to it). A
+// reservation lasts until the body has been read (it is verified at once, in the
+// same turn) or the upload has ended without it. Declaring a large body therefore
+// holds nothing a sender has not really sent: a stranger cannot fill the budget with
+// a few uploads that declare 5 MB and send nothing. Past the budget, an upload whose
+// body has stopped moving is closed to make room (a sender that stalls is a
+// stranger's trick, not a provider's); when none has, the new one gets 503 with
+// Retry-After before a byte of it is read, or, while its body arrives, as soon as
+// it outgrows the room left.
 //
 // Rate limits follow one rule: a correctly signed request is never refused
 // because of anyone else's unverified traffic. A source's rate budget
 // (limits.ratePerSecond, limits.burst) is spent by failed verifications only,
 // checked after verifying; a `none` source, where nothing can fail, spends it on
 // every request.
-import { lingerAfterAnswer } from './linger';
+import { lingerAfterAnswer, noteDiscarded } from './linger';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config, SourceConfig } from '../../../shared/config';
@@ -36,24 +41,35 @@ export function inFlightBodyBudget(maxBodyBytes: number): number {
   return Math.max(MIN_IN_FLIGHT_BODY_BYTES, 2 * maxBodyBytes);
 }
 
-/** What a chunked upload (no Content-Length, not compressed) reserves first; it grows as its body arrives (Admission.room). */
-export const CHUNKED_FIRST_BYTES = 64 * 1024;
+/**
+ * What an uncompressed upload reserves before its body is read, at most (its Content-Length
+ * when smaller: nearly every webhook); it grows as its body arrives (Admission.room).
+ */
+export const FIRST_RESERVATION_BYTES = 64 * 1024;
 
 /**
- * Bytes an upload reserves before its body is read: its declared length (capped at the limit);
- * CHUNKED_FIRST_BYTES for a chunked one (it asks for more as it grows); the limit for a
- * compressed one (it may inflate to the limit).
+ * Bytes an upload reserves before its body is read: its declared length, at most
+ * FIRST_RESERVATION_BYTES (or the limit), also for a chunked one (both ask for more as they
+ * grow: bodyGrows); the limit for a compressed one (it may inflate to the limit).
  */
 export function declaredBodyBytes(req: IncomingMessage, maxBodyBytes: number): number {
   const encoding = req.headers['content-encoding'];
   const declared = req.headers['content-length'];
   if (declared === undefined && req.headers['transfer-encoding'] === undefined) return 0; // no body at all
   const identity = encoding === undefined || encoding.toLowerCase() === 'identity';
-  const length = Number(declared);
-  if (identity && declared !== undefined && Number.isFinite(length) && length >= 0)
-    return Math.min(length, maxBodyBytes);
-  if (identity && declared === undefined) return Math.min(CHUNKED_FIRST_BYTES, maxBodyBytes);
-  return maxBodyBytes;
+  if (!identity) return maxBodyBytes;
+  const length = declared === undefined ? Infinity : Number(declared);
+  return Math.min(Number.isFinite(length) && length >= 0 ? length : Infinity, FIRST_RESERVATION_BYTES, maxBodyBytes);
+}
+
+/**
+ * Whether an uncompressed upload may outgrow its first reservation (declaredBodyBytes), so
+ * its reading must ask Admission.room as it grows: chunked, or declaring more than
+ * FIRST_RESERVATION_BYTES.
+ */
+export function bodyGrows(req: IncomingMessage): boolean {
+  const declared = req.headers['content-length'];
+  return declared === undefined || Number(declared) > FIRST_RESERVATION_BYTES;
 }
 
 export interface UploadBudget {
@@ -115,6 +131,7 @@ export function createUploadBudget(
       if (req.complete || !stalls.stalled(req.socket)) continue;
       release(req);
       req.socket.destroy();
+      noteDiscarded(req.socket.bytesRead);
       opts.onShed?.();
     }
   };
@@ -160,8 +177,9 @@ export interface Admission {
   /** The body of an admitted request has been read (or will not be): its share of the budget is free again. */
   bodyRead(req: IncomingMessage): void;
   /**
-   * A chunked upload has read `size` bytes: true when its reservation covers them (raised,
-   * doubling, up to the limit); false when the budget cannot: answer it with sendBusy.
+   * An upload that grows (bodyGrows) has read `size` bytes: true when its reservation covers
+   * them (raised, doubling, up to its Content-Length or the limit); false when the budget
+   * cannot: answer it with sendBusy.
    */
   room(req: IncomingMessage, size: number, limits: Config['limits']): boolean;
   /** Answers 503 busy with Retry-After and closes gracefully (what is still sent is discarded). */
@@ -197,7 +215,9 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
     },
     bodyRead: uploads.bodyRead,
     room(req, size, limits) {
-      const want = Math.min(limits.maxBodyBytes, 2 * size); // doubling: few raises per upload
+      const declared = Number(req.headers['content-length'] ?? Infinity);
+      // Doubling: few raises per upload; never past what it declared or the limit.
+      const want = Math.min(limits.maxBodyBytes, Number.isFinite(declared) ? declared : Infinity, 2 * size);
       return uploads.grow(req, want, inFlightBodyBudget(limits.maxBodyBytes));
     },
     sendBusy,

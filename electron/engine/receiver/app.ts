@@ -26,7 +26,7 @@ import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import { detectLoop, installIdFor, LOOP_HEADER, TRAIL_HEADER } from '../util/loop-guard';
-import { createAdmission } from './admission';
+import { bodyGrows, createAdmission } from './admission';
 import { lingerAfterAnswer } from './linger';
 import { buildEvent, flattenHeaders } from './event';
 import { parseDelivery } from './formats';
@@ -152,16 +152,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
           admission.bodyRead(req);
           next(createHttpError(413));
         },
-        // Chunked: its share of the budget grows with its body (admission.ts).
-        req.headers['content-length'] === undefined
-          ? {
-              room: (size) => admission.room(req, size, deps.getConfig().limits),
-              refused: () => {
-                admission.bodyRead(req);
-                admission.sendBusy(res);
-              },
-            }
-          : undefined,
+        bodyGrowth(req, res),
       );
       return;
     }
@@ -357,12 +348,34 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   function fast(req: IncomingMessage, res: ServerResponse, sourceId: string): void {
     const source = admitSource(deps.getConfig(), sourceId, req, res);
     if (!source) return;
-    readWholeBody(req, (raw) => {
-      admission.bodyRead(req);
-      receiveBody(source, raw, req.headers, res, req.url ?? '').catch((err: unknown) =>
-        onError(err, req as Request, res as Response, () => {}),
-      );
-    });
+    readWholeBody(
+      req,
+      (raw) => {
+        admission.bodyRead(req);
+        receiveBody(source, raw, req.headers, res, req.url ?? '').catch((err: unknown) =>
+          onError(err, req as Request, res as Response, () => {}),
+        );
+      },
+      Infinity, // checked against the limit by fastPathSourceId
+      undefined,
+      bodyGrowth(req, res),
+    );
+  }
+
+  /**
+   * For an upload whose share of the budget grows with its body (chunked, or longer than
+   * the first reservation: admission.ts), what asks for room as it arrives and answers 503
+   * busy when there is none; undefined for the rest (nearly every webhook: nothing made).
+   */
+  function bodyGrowth(req: IncomingMessage, res: ServerResponse) {
+    if (!bodyGrows(req)) return undefined;
+    return {
+      room: (size: number) => admission.room(req, size, deps.getConfig().limits),
+      refused: () => {
+        admission.bodyRead(req);
+        admission.sendBusy(res);
+      },
+    };
   }
 
   return (req, res) => {

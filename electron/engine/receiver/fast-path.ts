@@ -38,7 +38,7 @@ export function readWholeBody(
   done: (raw: Buffer) => void,
   limit = Infinity,
   tooLarge: () => void = () => {},
-  /** For a body of unknown length: `room(size)` false stops reading it, and `refused` answers. */
+  /** For a body that may outgrow its reservation: `room(size)` false stops reading it, and `refused` answers. */
   growth?: { room: (size: number) => boolean; refused: () => void },
 ): void {
   let first: Buffer | null = null;

@@ -6,11 +6,22 @@
 // the sender still writes, for a short, bounded while.
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createGiveBack, type GiveBack } from '../util/give-back';
 
 /** How long a refused upload may keep sending after its answer, in ms. */
 export const LINGER_MS = 2_000;
 /** How many bytes of a refused upload are read and thrown away at most. */
 export const LINGER_MAX_BYTES = 16 * 1024 * 1024;
+
+let giveBack: GiveBack | null = null;
+
+/**
+ * What refused and shed uploads read is garbage outside V8's heap: counted, so that memory
+ * is given back once a storm of them is over (util/give-back.ts). Made on first use.
+ */
+export function noteDiscarded(bytes: number): void {
+  (giveBack ??= createGiveBack()).discarded(bytes);
+}
 
 /**
  * Makes the connection of `res` close gracefully once the answer is written: the
@@ -27,7 +38,10 @@ export function lingerAfterAnswer(res: ServerResponse): void {
     let discarded = 0;
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
-    socket.once('close', () => clearTimeout(timer));
+    socket.once('close', () => {
+      clearTimeout(timer);
+      noteDiscarded(socket.bytesRead);
+    });
     socket.once('end', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       discarded += chunk.length;
