@@ -45,7 +45,10 @@ describe('Connect Stripe from the dashboard', () => {
 
     await card.getByTestId('managed').waitFor();
     // Awaited in the page (a poll's 1 s default ran out on a loaded machine while it still said Connecting…).
-    await card.getByTestId('managed-state').filter({ hasText: /^Active$/ }).waitFor();
+    await card
+      .getByTestId('managed-state')
+      .filter({ hasText: /^Active$/ })
+      .waitFor();
     expect(fake.endpoints.size).toBe(1);
     const endpoint = [...fake.endpoints.values()][0]!;
     expect(endpoint.url).toBe(`${serve.receiverUrl}/hooks/payments`);
