@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { summarize } from '../../shared/summary';
 import type { ProviderId } from '../../shared/types';
 import { EventIndex, PENDING, toSummary } from '../../electron/engine/store/event-index';
-import { foldText, SEARCH_TEXT_MAX, searchTextOf } from '../../electron/engine/store/search-text';
+import { foldText, LEAF_MAX, SEARCH_TEXT_MAX, searchTextOf } from '../../electron/engine/store/search-text';
 import type { StoredEvent } from '../../electron/engine/store/types';
 import { makeEvent } from '../engine/store-helpers';
 import * as P from '../fixtures/payloads';
@@ -148,20 +148,20 @@ describe('search', () => {
 
   it('keeps each leaf once, however many there are, comparing leaves as clipped', () => {
     // 40 distinct leaves (past the few compared one by one), each repeated, and two long
-    // notes that differ only after the 120 characters kept of a leaf.
+    // notes that differ only after the LEAF_MAX characters kept of a leaf.
     const payload = {
       a: Array.from({ length: 40 }, (_, k) => `sku-${k}`),
       b: Array.from({ length: 40 }, (_, k) => `sku-${k}`),
       c: ['Müller', 'müller ', 'MÜLLER'],
-      n1: 'a'.repeat(120) + 'one',
-      n2: 'a'.repeat(120) + 'two',
+      n1: 'a'.repeat(LEAF_MAX) + 'one',
+      n2: 'a'.repeat(LEAF_MAX) + 'two',
       total: 59,
       again: '59',
     };
     const text = searchTextOf(eventOf(1, { ...CASES[0], payload }));
     const words = text.split(' ');
     for (let k = 0; k < 40; k++) expect(words.filter((w) => w === `sku-${k}`)).toHaveLength(1);
-    expect(words.filter((w) => w === 'a'.repeat(120))).toHaveLength(1);
+    expect(words.filter((w) => w === 'a'.repeat(LEAF_MAX))).toHaveLength(1);
     expect(words.filter((w) => w === '59')).toHaveLength(1);
     // Folded after: the three spellings are three leaves, all found as "muller".
     expect(words.filter((w) => w === 'muller')).toHaveLength(3);
@@ -174,6 +174,48 @@ describe('search', () => {
     const index = indexOf([e]);
     for (const q of ['€59.00', '59.00', '#1042 — €59.00', 'García…'])
       expect(index.list({ q, limit: 5 }).items.map((s) => s.id)).toEqual([e.id]);
+  });
+
+  it('finds a word anywhere in a customer note of a few sentences, and never half a word', () => {
+    const note =
+      'Please leave the parcel with the neighbour at number 12 if nobody answers the door. ' +
+      'It is a birthday present, so no invoice in the box please. Gift wrap in blue if you have it, ' +
+      'and add a card saying: happy birthday from all of us, love, grandma. Code word: marmalade sandwich.';
+    expect(note.length).toBeGreaterThan(LEAF_MAX);
+    const e = eventOf(1, { ...CASES[0], payload: { ...(P.shopifyOrder as object), note } });
+    const index = indexOf([e]);
+    for (const q of ['neighbour', 'invoice', 'grandma', 'blue gift'])
+      expect(index.list({ q, limit: 5 }).items.map((s) => s.id)).toEqual([e.id]);
+    // Past the first LEAF_MAX characters: left out whole, not cut to "mar".
+    const text = searchTextOf(e);
+    expect(text).not.toMatch(/\bmar$|\bmar /);
+    expect(text).toContain('grandma.');
+  });
+
+  it('keeps a 40-item order whole, to its shipping line', () => {
+    const items = Array.from({ length: 40 }, (_, k) => ({
+      title: `Ceramic item ${k}`,
+      sku: `SKU-${k}`,
+      price: '9.50',
+    }));
+    const payload = { ...(P.shopifyOrder as object), line_items: items, shipping_lines: [{ title: 'Envío estándar' }] };
+    const e = eventOf(1, { ...CASES[0], payload });
+    expect(
+      indexOf([e])
+        .list({ q: 'envio estandar', limit: 5 })
+        .items.map((s) => s.id),
+    ).toEqual([e.id]);
+    expect(
+      indexOf([e])
+        .list({ q: 'sku-39', limit: 5 })
+        .items.map((s) => s.id),
+    ).toEqual([e.id]);
+  });
+
+  it('folds letters that have no separate accent as people type them', () => {
+    expect(foldText('Tromsø Łódź Bjørn Ødegaard Straße Æble Œuvre Þór Đorđe')).toBe(
+      'tromso lodz bjorn odegaard strasse aeble oeuvre thor dorde',
+    );
   });
 
   it('searches a body that is not JSON as text', () => {

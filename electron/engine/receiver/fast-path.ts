@@ -49,7 +49,9 @@ export function readWholeBody(
     over = true;
     first = chunks = null;
     req.off('data', onData);
-    req.pause(); // the answer closes the connection: the rest is never read
+    // The answer closes the connection (lingering: linger.ts). What the sender still sends
+    // is dropped as it comes: paused, the request would keep it, up to 16 MiB each.
+    req.resume();
     answer();
   };
   const onData = (chunk: Buffer) => {

@@ -13,7 +13,7 @@ import type { IndexEntry } from './event-index';
 // eslint-disable-next-line no-control-regex
 const WIDE = /[^\u0000-\u00ff]/;
 
-/** Bytes per chunk: thousands of texts (SEARCH_TEXT_MAX is 2,048 UTF-16 units, at most 6 KiB of UTF-8). */
+/** Bytes per chunk: thousands of texts (SEARCH_TEXT_MAX is 4,096 UTF-16 units, at most 12 KiB of UTF-8). */
 export const ARENA_CHUNK_BYTES = 1 << 20;
 
 export class SearchArena {

@@ -10,10 +10,13 @@ import { foldText } from '../../../shared/fold';
 
 export { foldText };
 
-/** Upper bound of one event's search text, in UTF-16 code units (about 2 KiB). */
-export const SEARCH_TEXT_MAX = 2048;
-/** Leaves longer than this are mostly notes, HTML or encoded blobs: only their start is kept. */
-const LEAF_MAX = 120;
+/** Upper bound of one event's search text, in UTF-16 code units (about 4 KiB): a 40-item order fits. */
+export const SEARCH_TEXT_MAX = 4096;
+/**
+ * Leaves longer than this are mostly notes, HTML or encoded blobs: only their start is kept,
+ * cut between words (a customer's note of a few sentences fits whole).
+ */
+export const LEAF_MAX = 256;
 /** How deep into the payload to look; provider payloads nest 4-6 levels. */
 const MAX_DEPTH = 8;
 
@@ -73,8 +76,14 @@ class Leaves {
 function leaf(leaves: Leaves, value: string, max: number): void {
   let t = value.trim();
   if (!t || isNoise(t)) return;
-  if (t.length > max) t = t.slice(0, max);
+  if (t.length > max) t = clipAtWord(t, max);
   leaves.add(t);
+}
+
+/** The first `max` characters of `t`, ending before a word cut in two (unless its last space is far back). */
+function clipAtWord(t: string, max: number): string {
+  const space = t.lastIndexOf(' ', max);
+  return t.slice(0, space >= max / 2 ? space : max);
 }
 
 /** No closure per call and no arrays per object: this walks every verified webhook. */

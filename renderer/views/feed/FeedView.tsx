@@ -272,7 +272,10 @@ function FeedEmpty({ filtered, hasSources, onClear }: { filtered: boolean; hasSo
   if (filtered) {
     return (
       <EmptyState title="Nothing matches these filters" action={<Button onClick={onClear}>Clear filters</Button>}>
-        <p>Try fewer words, another source or any status.</p>
+        <p>
+          Try fewer words, another source or any status. Search looks at the first 256 characters of each field (a long
+          note: its start).
+        </p>
       </EmptyState>
     );
   }
