@@ -1,16 +1,17 @@
 // What an upload may hold before anyone knows whether it is genuine. Bodies are
 // read into memory to be verified, so every upload reserves from one budget for
-// the whole receiver what its body holds: at most FIRST_RESERVATION_BYTES to start
-// (its Content-Length when smaller), doubling as its body arrives, up to its length
-// or the limit; a compressed one the limit at once (it may inflate to it). A
-// reservation lasts until the body has been read (it is verified at once, in the
-// same turn) or the upload has ended without it. Declaring a large body therefore
-// holds nothing a sender has not really sent: a stranger cannot fill the budget with
-// a few uploads that declare 5 MB and send nothing. Past the budget, an upload whose
-// body has stopped moving is closed to make room (a sender that stalls is a
-// stranger's trick, not a provider's); when none has, the new one gets 503 with
-// Retry-After before a byte of it is read, or, while its body arrives, as soon as
-// it outgrows the room left.
+// the whole receiver what its body really holds: nothing when its headers arrive,
+// then, while its body arrives, what it has sent (doubling, from GROWTH_MIN_BYTES,
+// up to its length or the limit); a compressed one the limit at once (it may
+// inflate to it). A body that arrives whole in one read (nearly every webhook)
+// asks for nothing: it is verified at once, in that same turn. A reservation lasts
+// until the body has been read or the upload has ended without it. So declaring a
+// large body, or opening many uploads that send a little, holds next to nothing: to
+// fill the budget a stranger must really send it, and then keep sending, since an
+// upload whose body has stopped moving is closed to make room when the budget is
+// full (a sender that stalls is a stranger's trick, not a provider's). When none
+// has, a new upload gets 503 with Retry-After before a byte of it is read, and a
+// growing one as soon as it outgrows the room left.
 //
 // Rate limits follow one rule: a correctly signed request is never refused
 // because of anyone else's unverified traffic. A source's rate budget
@@ -41,42 +42,23 @@ export function inFlightBodyBudget(maxBodyBytes: number): number {
   return Math.max(MIN_IN_FLIGHT_BODY_BYTES, 2 * maxBodyBytes);
 }
 
-/**
- * What an uncompressed upload reserves before its body is read, at most (its Content-Length
- * when smaller: nearly every webhook); it grows as its body arrives (Admission.room).
- */
-export const FIRST_RESERVATION_BYTES = 64 * 1024;
+/** The smallest reservation of an upload whose body is arriving (then doubling with it), in bytes. */
+export const GROWTH_MIN_BYTES = 4 * 1024;
 
 /**
- * Bytes an upload reserves before its body is read: its declared length, at most
- * FIRST_RESERVATION_BYTES (or the limit), also for a chunked one (both ask for more as they
- * grow: bodyGrows); the limit for a compressed one (it may inflate to the limit).
+ * Bytes an upload reserves when its headers arrive: none for an uncompressed one (it asks
+ * Admission.room as its body arrives); the limit for a compressed one (it may inflate to it).
  */
-export function declaredBodyBytes(req: IncomingMessage, maxBodyBytes: number): number {
+export function upfrontBodyBytes(req: IncomingMessage, maxBodyBytes: number): number {
   const encoding = req.headers['content-encoding'];
-  const declared = req.headers['content-length'];
-  if (declared === undefined && req.headers['transfer-encoding'] === undefined) return 0; // no body at all
-  const identity = encoding === undefined || encoding.toLowerCase() === 'identity';
-  if (!identity) return maxBodyBytes;
-  const length = declared === undefined ? Infinity : Number(declared);
-  return Math.min(Number.isFinite(length) && length >= 0 ? length : Infinity, FIRST_RESERVATION_BYTES, maxBodyBytes);
-}
-
-/**
- * Whether an uncompressed upload may outgrow its first reservation (declaredBodyBytes), so
- * its reading must ask Admission.room as it grows: chunked, or declaring more than
- * FIRST_RESERVATION_BYTES.
- */
-export function bodyGrows(req: IncomingMessage): boolean {
-  const declared = req.headers['content-length'];
-  return declared === undefined || Number(declared) > FIRST_RESERVATION_BYTES;
+  return encoding === undefined || encoding.toLowerCase() === 'identity' ? 0 : maxBodyBytes;
 }
 
 export interface UploadBudget {
   /**
-   * Reserves `bytes` for `req` until bodyRead(req), or until the upload ends without its
-   * body (aborted, timed out, closed); false when the budget (bytes) cannot hold it even
-   * after closing stalled uploads.
+   * Reserves `bytes` (0: none yet) for `req` until bodyRead(req), or until the upload ends
+   * without its body (aborted, timed out, closed); false when the budget (bytes) cannot hold
+   * it, and at least one byte more, even after closing stalled uploads.
    */
   reserve(req: IncomingMessage, bytes: number, budget: number): boolean;
   /** The body of `req` has been read (or will not be): its reservation ends. Idempotent. */
@@ -138,8 +120,9 @@ export function createUploadBudget(
 
   return {
     reserve(req, bytes, budget) {
-      if (total + bytes > budget) shedStalled(bytes, budget);
-      if (total + bytes > budget) return false;
+      const need = Math.max(bytes, 1); // a full budget refuses even an upload that holds nothing yet
+      if (total + need > budget) shedStalled(need, budget);
+      if (total + need > budget) return false;
       reading.set(req, bytes);
       total += bytes;
       stalls.track(req.socket);
@@ -177,9 +160,9 @@ export interface Admission {
   /** The body of an admitted request has been read (or will not be): its share of the budget is free again. */
   bodyRead(req: IncomingMessage): void;
   /**
-   * An upload that grows (bodyGrows) has read `size` bytes: true when its reservation covers
-   * them (raised, doubling, up to its Content-Length or the limit); false when the budget
-   * cannot: answer it with sendBusy.
+   * An uncompressed upload has read `size` bytes and more are coming: true when its
+   * reservation covers them (raised, doubling from GROWTH_MIN_BYTES, up to its Content-Length
+   * or the limit); false when the budget cannot: answer it with sendBusy.
    */
   room(req: IncomingMessage, size: number, limits: Config['limits']): boolean;
   /** Answers 503 busy with Retry-After and closes gracefully (what is still sent is discarded). */
@@ -208,7 +191,7 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
           return false;
         }
       }
-      const bytes = declaredBodyBytes(req, limits.maxBodyBytes);
+      const bytes = upfrontBodyBytes(req, limits.maxBodyBytes);
       if (uploads.reserve(req, bytes, inFlightBodyBudget(limits.maxBodyBytes))) return true;
       sendBusy(res);
       return false;
@@ -217,7 +200,11 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
     room(req, size, limits) {
       const declared = Number(req.headers['content-length'] ?? Infinity);
       // Doubling: few raises per upload; never past what it declared or the limit.
-      const want = Math.min(limits.maxBodyBytes, Number.isFinite(declared) ? declared : Infinity, 2 * size);
+      const want = Math.min(
+        limits.maxBodyBytes,
+        Number.isFinite(declared) ? declared : Infinity,
+        Math.max(GROWTH_MIN_BYTES, 2 * size),
+      );
       return uploads.grow(req, want, inFlightBodyBudget(limits.maxBodyBytes));
     },
     sendBusy,

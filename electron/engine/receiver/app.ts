@@ -26,7 +26,7 @@ import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import { detectLoop, installIdFor, LOOP_HEADER, TRAIL_HEADER } from '../util/loop-guard';
-import { bodyGrows, createAdmission } from './admission';
+import { createAdmission } from './admission';
 import { lingerAfterAnswer } from './linger';
 import { buildEvent, flattenHeaders } from './event';
 import { parseDelivery } from './formats';
@@ -362,15 +362,12 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     );
   }
 
-  /**
-   * For an upload whose share of the budget grows with its body (chunked, or longer than
-   * the first reservation: admission.ts), what asks for room as it arrives and answers 503
-   * busy when there is none; undefined for the rest (nearly every webhook: nothing made).
-   */
+  /** Asks the budget for room as an uncompressed body arrives (admission.ts); shared by every request. */
+  const roomFor = (req: IncomingMessage, size: number) => admission.room(req, size, deps.getConfig().limits);
+  /** What readWholeBody asks while a body arrives, and the 503 busy answer when there is no room. */
   function bodyGrowth(req: IncomingMessage, res: ServerResponse) {
-    if (!bodyGrows(req)) return undefined;
     return {
-      room: (size: number) => admission.room(req, size, deps.getConfig().limits),
+      room: roomFor,
       refused: () => {
         admission.bodyRead(req);
         admission.sendBusy(res);

@@ -30,21 +30,23 @@ export function fastPathSourceId(req: IncomingMessage, maxBodyBytes: number): st
  * Reads the whole body. Node's parser stops at Content-Length, so on the fast
  * path (checked <= the limit before this is called) no more can arrive; a
  * chunked body is cut at `limit` bytes: `tooLarge` is called once and nothing
- * more is kept. A sender that hangs up early never gets `done` called (there is
- * nobody left to answer).
+ * more is kept. While more is to come, `growth.room(req, size)` must make room for
+ * the `size` bytes read so far (a body read whole in one go asks nothing: it is
+ * verified at once); false stops reading and calls `refused`. A sender that hangs
+ * up early never gets `done` called (there is nobody left to answer).
  */
 export function readWholeBody(
   req: IncomingMessage,
   done: (raw: Buffer) => void,
   limit = Infinity,
   tooLarge: () => void = () => {},
-  /** For a body that may outgrow its reservation: `room(size)` false stops reading it, and `refused` answers. */
-  growth?: { room: (size: number) => boolean; refused: () => void },
+  growth?: { room: (req: IncomingMessage, size: number) => boolean; refused: () => void },
 ): void {
   let first: Buffer | null = null;
   let chunks: Buffer[] | null = null;
   let size = 0;
   let over = false;
+  const whole = Number(req.headers['content-length'] ?? NaN); // NaN when chunked: never whole until it ends
   const stop = (answer: () => void) => {
     over = true;
     first = chunks = null;
@@ -57,7 +59,7 @@ export function readWholeBody(
   const onData = (chunk: Buffer) => {
     size += chunk.length;
     if (size > limit) return stop(tooLarge);
-    if (growth && !growth.room(size)) return stop(growth.refused);
+    if (growth && size !== whole && !growth.room(req, size)) return stop(growth.refused);
     if (first === null) first = chunk;
     else (chunks ??= [first]).push(chunk);
   };
