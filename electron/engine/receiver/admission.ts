@@ -1,17 +1,22 @@
 // What an upload may hold before anyone knows whether it is genuine. Bodies are
-// read into memory to be verified, so every upload reserves from one budget for
-// the whole receiver what its body really holds: nothing when its headers arrive,
-// then, while its body arrives, what it has sent (doubling, from GROWTH_MIN_BYTES,
-// up to its length or the limit); a compressed one the limit at once (it may
-// inflate to it). A body that arrives whole in one read (nearly every webhook)
-// asks for nothing: it is verified at once, in that same turn. A reservation lasts
-// until the body has been read or the upload has ended without it. So declaring a
-// large body, or opening many uploads that send a little, holds next to nothing: to
-// fill the budget a stranger must really send it, and then keep sending, since an
-// upload whose body has stopped moving is closed to make room when the budget is
-// full (a sender that stalls is a stranger's trick, not a provider's). When none
-// has, a new upload gets 503 with Retry-After before a byte of it is read, and a
-// growing one as soon as it outgrows the room left.
+// read into memory to be verified, so uploads reserve memory from two budgets:
+// - Webhook-sized ones (a Content-Length up to SMALL_BODY_BYTES, or chunked) from
+//   the small-body budget, by what they really hold: nothing when their headers
+//   arrive, then, while more is to come, what they have sent (doubling, from
+//   GROWTH_MIN_BYTES, up to their length or the limit). A body that arrives whole
+//   in one read (nearly every webhook) asks for nothing: it is verified at once, in
+//   that same turn. Opening many uploads that send a little holds next to nothing.
+// - Large ones (a longer Content-Length: their declared length, up to the limit) and
+//   compressed ones (the limit: they may inflate to it) from the large-body budget,
+//   in full when their headers arrive, so one that cannot fit is refused before a
+//   byte of it is read (reading it to refuse it later read, and dropped, far more).
+// So strangers' uploads that declare large bodies can keep only other large bodies
+// out, never a webhook-sized one. A reservation lasts until the body has been read
+// or the upload has ended without it. When a budget is full, an upload in it whose
+// body has stopped moving is closed to make room (a sender that stalls is a
+// stranger's trick, not a provider's); when none has, a new upload gets 503 with
+// Retry-After before a byte of it is read, and a growing one as soon as it outgrows
+// the room left.
 //
 // Rate limits follow one rule: a correctly signed request is never refused
 // because of anyone else's unverified traffic. A source's rate budget
@@ -44,14 +49,32 @@ export function inFlightBodyBudget(maxBodyBytes: number): number {
 
 /** The smallest reservation of an upload whose body is arriving (then doubling with it), in bytes. */
 export const GROWTH_MIN_BYTES = 4 * 1024;
+/** Webhook-sized: a Content-Length up to this (bytes) is reserved as it arrives, from the small-body budget. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+/** The small-body budget (bytes). */
+export const SMALL_BODY_BUDGET_BYTES = 16 * 1024 * 1024;
 
 /**
- * Bytes an upload reserves when its headers arrive: none for an uncompressed one (it asks
- * Admission.room as its body arrives); the limit for a compressed one (it may inflate to it).
+ * Bytes an upload reserves when its headers arrive, and from which budget: none from the
+ * small-body one for an uncompressed upload declaring up to SMALL_BODY_BYTES or chunked (it
+ * asks Admission.room as its body arrives); its declared length (up to the limit) from the
+ * large-body one for a longer upload; the limit for a compressed one (it may inflate to it).
  */
-export function upfrontBodyBytes(req: IncomingMessage, maxBodyBytes: number): number {
+export function upfrontBodyBytes(req: IncomingMessage, maxBodyBytes: number): { bytes: number; large: boolean } {
   const encoding = req.headers['content-encoding'];
-  return encoding === undefined || encoding.toLowerCase() === 'identity' ? 0 : maxBodyBytes;
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return { bytes: maxBodyBytes, large: true };
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > SMALL_BODY_BYTES)
+    return { bytes: Math.min(declared, maxBodyBytes), large: true };
+  return { bytes: 0, large: false };
+}
+
+/** Whether reading the body of `req` must ask Admission.room as it arrives (upfrontBodyBytes reserved none of it). */
+export function reservesAsItArrives(req: IncomingMessage): boolean {
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  return !(Number.isFinite(declared) && declared > SMALL_BODY_BYTES);
 }
 
 export interface UploadBudget {
@@ -160,9 +183,10 @@ export interface Admission {
   /** The body of an admitted request has been read (or will not be): its share of the budget is free again. */
   bodyRead(req: IncomingMessage): void;
   /**
-   * An uncompressed upload has read `size` bytes and more are coming: true when its
-   * reservation covers them (raised, doubling from GROWTH_MIN_BYTES, up to its Content-Length
-   * or the limit); false when the budget cannot: answer it with sendBusy.
+   * An upload that reserves as it arrives (reservesAsItArrives) has read `size` bytes and more
+   * are coming: true when its reservation covers them (raised, doubling from GROWTH_MIN_BYTES,
+   * up to its Content-Length or the limit); false when the small-body budget cannot: answer
+   * it with sendBusy.
    */
   room(req: IncomingMessage, size: number, limits: Config['limits']): boolean;
   /** Answers 503 busy with Retry-After and closes gracefully (what is still sent is discarded). */
@@ -174,13 +198,12 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
   const requests = createRateLimiter();
   const failures = createRateLimiter();
   let shed = 0;
-  const uploads = createUploadBudget({
-    now: deps.now,
-    onShed: () => {
-      // One line per hundred: a flood must not flood the log too.
-      if (++shed % 100 === 1) deps.logger.warn(`closed ${shed} stalled uploads so far to make room for new ones`);
-    },
-  });
+  const onShed = () => {
+    // One line per hundred: a flood must not flood the log too.
+    if (++shed % 100 === 1) deps.logger.warn(`closed ${shed} stalled uploads so far to make room for new ones`);
+  };
+  const small = createUploadBudget({ now: deps.now, onShed });
+  const large = createUploadBudget({ now: deps.now, onShed });
 
   return {
     admit(source, limits, req, res, now) {
@@ -191,12 +214,18 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
           return false;
         }
       }
-      const bytes = upfrontBodyBytes(req, limits.maxBodyBytes);
-      if (uploads.reserve(req, bytes, inFlightBodyBudget(limits.maxBodyBytes))) return true;
+      const upfront = upfrontBodyBytes(req, limits.maxBodyBytes);
+      const admitted = upfront.large
+        ? large.reserve(req, upfront.bytes, inFlightBodyBudget(limits.maxBodyBytes))
+        : small.reserve(req, upfront.bytes, SMALL_BODY_BUDGET_BYTES);
+      if (admitted) return true;
       sendBusy(res);
       return false;
     },
-    bodyRead: uploads.bodyRead,
+    bodyRead(req) {
+      small.bodyRead(req);
+      large.bodyRead(req);
+    },
     room(req, size, limits) {
       const declared = Number(req.headers['content-length'] ?? Infinity);
       // Doubling: few raises per upload; never past what it declared or the limit.
@@ -205,7 +234,7 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
         Number.isFinite(declared) ? declared : Infinity,
         Math.max(GROWTH_MIN_BYTES, 2 * size),
       );
-      return uploads.grow(req, want, inFlightBodyBudget(limits.maxBodyBytes));
+      return small.grow(req, want, SMALL_BODY_BUDGET_BYTES);
     },
     sendBusy,
     allowFailure(sourceId, limits, res, now) {

@@ -26,7 +26,7 @@ import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import { detectLoop, installIdFor, LOOP_HEADER, TRAIL_HEADER } from '../util/loop-guard';
-import { createAdmission } from './admission';
+import { createAdmission, reservesAsItArrives } from './admission';
 import { lingerAfterAnswer } from './linger';
 import { buildEvent, flattenHeaders } from './event';
 import { parseDelivery } from './formats';
@@ -366,6 +366,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   const roomFor = (req: IncomingMessage, size: number) => admission.room(req, size, deps.getConfig().limits);
   /** What readWholeBody asks while a body arrives, and the 503 busy answer when there is no room. */
   function bodyGrowth(req: IncomingMessage, res: ServerResponse) {
+    if (!reservesAsItArrives(req)) return undefined; // reserved in full before its body
     return {
       room: roomFor,
       refused: () => {
