@@ -30,7 +30,7 @@ import { createAdmission, reservesAsItArrives } from './admission';
 import { lingerAfterAnswer } from './linger';
 import { buildEvent, flattenHeaders } from './event';
 import { parseDelivery } from './formats';
-import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
+import { fastPathSourceId, readWholeBody, sendJson, type BodyGrowth } from './fast-path';
 import { getProvider } from './providers';
 import { createRateLimiter } from './rate-limit';
 import { signedUrls } from './signed-url';
@@ -152,7 +152,8 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
           admission.bodyRead(req);
           next(createHttpError(413));
         },
-        bodyGrowth(req, res),
+        growthFor(req),
+        res,
       );
       return;
     }
@@ -358,23 +359,21 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       },
       Infinity, // checked against the limit by fastPathSourceId
       undefined,
-      bodyGrowth(req, res),
+      growthFor(req),
+      res,
     );
   }
 
-  /** Asks the budget for room as an uncompressed body arrives (admission.ts); shared by every request. */
-  const roomFor = (req: IncomingMessage, size: number) => admission.room(req, size, deps.getConfig().limits);
-  /** What readWholeBody asks while a body arrives, and the 503 busy answer when there is no room. */
-  function bodyGrowth(req: IncomingMessage, res: ServerResponse) {
-    if (!reservesAsItArrives(req)) return undefined; // reserved in full before its body
-    return {
-      room: roomFor,
-      refused: () => {
-        admission.bodyRead(req);
-        admission.sendBusy(res);
-      },
-    };
-  }
+  /** Room for uncompressed bodies as they arrive (admission.ts); shared by every request. */
+  const growth: BodyGrowth = {
+    room: (req, size) => admission.room(req, size, deps.getConfig().limits),
+    refused: (req, res) => {
+      admission.bodyRead(req);
+      admission.sendBusy(res);
+    },
+  };
+  /** `growth` for an upload that reserves as its body arrives; undefined for one reserved in full before it. */
+  const growthFor = (req: IncomingMessage) => (reservesAsItArrives(req) ? growth : undefined);
 
   return (req, res) => {
     const sourceId = fastPathSourceId(req, deps.getConfig().limits.maxBodyBytes);

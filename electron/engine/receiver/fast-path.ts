@@ -26,6 +26,14 @@ export function fastPathSourceId(req: IncomingMessage, maxBodyBytes: number): st
   return match[1]!;
 }
 
+/** Room for a body as it arrives (receiver/admission.ts); one for the whole receiver: nothing is made per request. */
+export interface BodyGrowth {
+  /** Whether the budget holds the `size` bytes `req` has read so far (more are coming). */
+  room(req: IncomingMessage, size: number): boolean;
+  /** Answers `res` when room() said no (503 busy). */
+  refused(req: IncomingMessage, res: ServerResponse): void;
+}
+
 /**
  * Reads the whole body. Node's parser stops at Content-Length, so on the fast
  * path (checked <= the limit before this is called) no more can arrive; a
@@ -40,7 +48,9 @@ export function readWholeBody(
   done: (raw: Buffer) => void,
   limit = Infinity,
   tooLarge: () => void = () => {},
-  growth?: { room: (req: IncomingMessage, size: number) => boolean; refused: () => void },
+  growth?: BodyGrowth,
+  /** Given to growth.refused. */
+  res?: ServerResponse,
 ): void {
   let first: Buffer | null = null;
   let chunks: Buffer[] | null = null;
@@ -59,7 +69,7 @@ export function readWholeBody(
   const onData = (chunk: Buffer) => {
     size += chunk.length;
     if (size > limit) return stop(tooLarge);
-    if (growth && size !== whole && !growth.room(req, size)) return stop(growth.refused);
+    if (growth && size !== whole && !growth.room(req, size)) return stop(() => growth.refused(req, res!));
     if (first === null) first = chunk;
     else (chunks ??= [first]).push(chunk);
   };
