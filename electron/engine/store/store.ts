@@ -49,8 +49,7 @@ type AppendOptions = { countRedelivery?: boolean };
 
 const DAY = 86_400_000;
 const CHECKPOINT_RETRY_MS = 10_000;
-/** An event's journal line up to its record (ASCII: as many bytes as characters). */
-const EVENT_LINE_HEAD = '{"t":"ev","e":';
+const EVENT_LINE_HEAD = '{"t":"ev","e":'; // an event's journal line up to its record (ASCII: bytes = characters)
 
 export class DurableStore implements Store {
   private readonly dir: string;
@@ -169,9 +168,8 @@ export class DurableStore implements Store {
     const known = this.index.get(event.id);
     if (known) return { id: event.id, duplicate: true, summary: known.s };
     const stored = normalize(event);
-    // Serialised once: the journal line and the segment file both use this text
-    // (without the payload when it is the parsed body text: see event-payload.ts).
-    // (as UTF-8 bytes, encoded once: see HeldJson in segment-files.ts).
+    // Serialised and encoded once: the journal line and the segment file use these bytes (HeldJson,
+    // segment-files.ts); without the payload when it is the parsed body text (event-payload.ts).
     const line = Buffer.from(`${EVENT_LINE_HEAD}${JSON.stringify(recordOf(stored))}}\n`, 'utf8');
     const json = line.subarray(EVENT_LINE_HEAD.length, line.length - 2);
     const written = this.write(line, () => this.applyEvent(stored, json));
