@@ -93,6 +93,26 @@ export interface UploadBudget {
   grow(req: IncomingMessage, bytes: number, budget: number): boolean;
   /** Bytes reserved now. */
   inFlight(): number;
+  /**
+   * Queues `req` (refused by reserve) for `bytes`: `go` is called once they fit, in arrival
+   * order, ahead of any later upload; `expire` after WAIT_MS without room, or never if the
+   * sender has gone. Room comes back as uploads are read, end, or stall and are closed.
+   */
+  wait(req: IncomingMessage, bytes: number, budget: number, go: () => void, expire: () => void): void;
+}
+
+/** How long a large upload waits for room before it gets 503 busy, in ms. */
+export const WAIT_MS = 5_000;
+/** How often waiting uploads look for room while any waits, in ms. */
+const WAIT_CHECK_MS = 100;
+
+interface Waiter {
+  req: IncomingMessage;
+  bytes: number;
+  budget: number;
+  go: () => void;
+  expire: () => void;
+  until: number;
 }
 
 export function createUploadBudget(
@@ -118,12 +138,49 @@ export function createUploadBudget(
   const stalls = createStallWatch(uploading, now, stallMs);
   let total = 0;
 
+  const waiters: Waiter[] = [];
+  let waitTimer: NodeJS.Timeout | null = null;
+
   const release = (req: IncomingMessage) => {
     const bytes = reading.get(req);
     if (bytes === undefined) return;
     reading.delete(req);
     total -= bytes;
+    if (waiters.length) queueMicrotask(admitWaiters);
   };
+
+  const take = (req: IncomingMessage, bytes: number) => {
+    reading.set(req, bytes);
+    total += bytes;
+    stalls.track(req.socket);
+  };
+
+  /** Lets waiting uploads in, first come first served, while they fit; expires the old ones. */
+  function admitWaiters(): void {
+    for (const req of [...reading.keys()]) if (req.destroyed) release(req);
+    const t = now();
+    while (waiters.length) {
+      const w = waiters[0]!;
+      if (w.req.destroyed) {
+        waiters.shift(); // the sender has gone: nobody to answer
+        continue;
+      }
+      if (total + Math.max(w.bytes, 1) > w.budget) shedStalled(Math.max(w.bytes, 1), w.budget);
+      if (total + Math.max(w.bytes, 1) <= w.budget) {
+        waiters.shift();
+        take(w.req, w.bytes);
+        w.go();
+        continue;
+      }
+      if (t < w.until) break; // the first in line waits; so do those behind it
+      waiters.shift();
+      w.expire();
+    }
+    if (!waiters.length && waitTimer) {
+      clearInterval(waitTimer);
+      waitTimer = null;
+    }
+  }
 
   const shedStalled = (needed: number, budget: number) => {
     for (const req of [...reading.keys()]) {
@@ -143,13 +200,19 @@ export function createUploadBudget(
 
   return {
     reserve(req, bytes, budget) {
+      if (waiters.length) return false; // never ahead of those already waiting
       const need = Math.max(bytes, 1); // a full budget refuses even an upload that holds nothing yet
       if (total + need > budget) shedStalled(need, budget);
       if (total + need > budget) return false;
-      reading.set(req, bytes);
-      total += bytes;
-      stalls.track(req.socket);
+      take(req, bytes);
       return true;
+    },
+    wait(req, bytes, budget, go, expire) {
+      waiters.push({ req, bytes, budget, go, expire, until: now() + WAIT_MS });
+      if (!waitTimer) {
+        waitTimer = setInterval(admitWaiters, WAIT_CHECK_MS);
+        waitTimer.unref();
+      }
     },
     bodyRead: release,
     grow(req, bytes, budget) {
@@ -169,7 +232,9 @@ export function createUploadBudget(
 export interface Admission {
   /**
    * Before a byte of the body is read: a `none` source's rate limit, then the
-   * in-flight body budget. False once it has answered 429 or 503 (with Retry-After).
+   * in-flight body budget. True when admitted now; false once it has answered 429 or 503
+   * (with Retry-After), or when a large upload waits for room: `later` is then called once
+   * it is admitted (or 503 answered after WAIT_MS). `later` is shared, not made per request.
    */
   admit(
     source: SourceConfig,
@@ -177,6 +242,7 @@ export interface Admission {
     req: IncomingMessage,
     res: ServerResponse,
     now: number,
+    later: (req: IncomingMessage, res: ServerResponse, source: SourceConfig) => void,
   ): boolean;
   /** After a failed verification: spends one of the source's tokens; false once it has answered 429. */
   allowFailure(sourceId: string, limits: Config['limits'], res: ServerResponse, now: number): boolean;
@@ -206,7 +272,7 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
   const large = createUploadBudget({ now: deps.now, onShed });
 
   return {
-    admit(source, limits, req, res, now) {
+    admit(source, limits, req, res, now, later) {
       if (source.provider === 'none') {
         const taken = requests.take(source.id, now, limits.ratePerSecond, limits.burst);
         if (!taken.ok) {
@@ -215,11 +281,21 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
         }
       }
       const upfront = upfrontBodyBytes(req, limits.maxBodyBytes);
-      const admitted = upfront.large
-        ? large.reserve(req, upfront.bytes, inFlightBodyBudget(limits.maxBodyBytes))
-        : small.reserve(req, upfront.bytes, SMALL_BODY_BUDGET_BYTES);
-      if (admitted) return true;
-      sendBusy(res);
+      if (!upfront.large) {
+        if (small.reserve(req, upfront.bytes, SMALL_BODY_BUDGET_BYTES)) return true;
+        sendBusy(res);
+        return false;
+      }
+      const budget = inFlightBodyBudget(limits.maxBodyBytes);
+      if (large.reserve(req, upfront.bytes, budget)) return true;
+      // Full of other large uploads: wait in line (its body unread) for one to be read, end or stall.
+      large.wait(
+        req,
+        upfront.bytes,
+        budget,
+        () => later(req, res, source),
+        () => sendBusy(res),
+      );
       return false;
     },
     bodyRead(req) {

@@ -120,14 +120,29 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       );
       return null;
     }
-    return admission.admit(source, config.limits, req, res, deps.clock.now()) ? source : null;
+    return admission.admit(source, config.limits, req, res, deps.clock.now(), admittedLater) ? source : null;
+  }
+
+  /** Express requests waiting for room (admission.ts): how each goes on once admitted. */
+  const waitingExpress = new WeakMap<IncomingMessage, (source: SourceConfig) => void>();
+  /** A large upload admitted after waiting for room: it goes on where it stopped. Shared by every request. */
+  function admittedLater(req: IncomingMessage, res: ServerResponse, source: SourceConfig): void {
+    const go = waitingExpress.get(req);
+    if (!go) return readFast(req, res, source);
+    waitingExpress.delete(req);
+    go(source);
   }
 
   const admit: RequestHandler = (req, res, next) => {
+    const go = (source: SourceConfig) => {
+      res.locals.source = source;
+      next();
+    };
+    waitingExpress.set(req, go);
     const source = admitSource(deps.getConfig(), String(req.params.sourceId), req, res);
-    if (!source) return;
-    res.locals.source = source;
-    next();
+    if (!source) return; // answered, or waiting for room (then go is called)
+    waitingExpress.delete(req);
+    go(source);
   };
 
   // express.raw fixes its limit when made; one parser per limit value follows config edits.
@@ -348,7 +363,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   // The fast path: the same checks and answers as admit/readBody/receive above, without express.
   function fast(req: IncomingMessage, res: ServerResponse, sourceId: string): void {
     const source = admitSource(deps.getConfig(), sourceId, req, res);
-    if (!source) return;
+    if (source) readFast(req, res, source); // else answered, or waiting for room (admittedLater)
+  }
+
+  function readFast(req: IncomingMessage, res: ServerResponse, source: SourceConfig): void {
     readWholeBody(
       req,
       (raw) => {

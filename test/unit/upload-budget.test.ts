@@ -1,0 +1,91 @@
+// A large upload that finds its budget full waits in line (receiver/admission.ts):
+// let in, first come first served, as room comes back; 503 busy after WAIT_MS.
+import type { IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createUploadBudget, WAIT_MS } from '../../electron/engine/receiver/admission';
+
+afterEach(() => vi.useRealTimers());
+
+/** An upload still sending its body (its socket's read count is what the stall watch samples). */
+const upload = () =>
+  ({ destroyed: false, complete: false, socket: { bytesRead: 0, destroy() {} } }) as unknown as IncomingMessage & {
+    socket: { bytesRead: number };
+  };
+
+describe('large uploads wait in line for room', () => {
+  it('lets waiters in first come first served as room comes back, ahead of later uploads; expires the rest', () => {
+    vi.useFakeTimers();
+    let t = 0;
+    const budget = createUploadBudget({ now: () => t });
+    const holder = upload();
+    expect(budget.reserve(holder, 100, 100)).toBe(true);
+    const events: string[] = [];
+    const first = upload();
+    const second = upload();
+    expect(budget.reserve(first, 60, 100)).toBe(false);
+    budget.wait(
+      first,
+      60,
+      100,
+      () => events.push('first in'),
+      () => events.push('first 503'),
+    );
+    budget.wait(
+      second,
+      60,
+      100,
+      () => events.push('second in'),
+      () => events.push('second 503'),
+    );
+    // A later upload that would fit once room comes back never goes ahead of those waiting.
+    expect(budget.reserve(upload(), 1, 100)).toBe(false);
+
+    // The holder keeps sending (never stalled): nobody gets in yet.
+    for (let i = 0; i < 5; i++) {
+      holder.socket.bytesRead += 4096;
+      t += 100;
+      vi.advanceTimersByTime(100);
+    }
+    expect(events).toEqual([]);
+
+    budget.bodyRead(holder); // read: its 100 bytes are free
+    vi.advanceTimersByTime(100);
+    expect(events).toEqual(['first in']); // 60 fit, 60 more do not
+    expect(budget.inFlight()).toBe(60);
+
+    t += WAIT_MS;
+    first.socket.bytesRead += 4096; // still moving: not shed for the second
+    vi.advanceTimersByTime(100);
+    expect(events).toEqual(['first in', 'second 503']);
+  });
+
+  it('forgets a waiter whose sender has gone, and sheds a stalled holder for the next', () => {
+    vi.useFakeTimers();
+    let t = 0;
+    const budget = createUploadBudget({ now: () => t });
+    const holder = upload();
+    budget.reserve(holder, 100, 100);
+    const gone = upload();
+    const next = upload();
+    const events: string[] = [];
+    budget.wait(
+      gone,
+      50,
+      100,
+      () => events.push('gone in'),
+      () => events.push('gone 503'),
+    );
+    budget.wait(
+      next,
+      50,
+      100,
+      () => events.push('next in'),
+      () => events.push('next 503'),
+    );
+    (gone as { destroyed: boolean }).destroyed = true;
+    t += 1000; // the holder has sent nothing for a second: stalled
+    vi.advanceTimersByTime(100);
+    expect(events).toEqual(['next in']);
+    expect(budget.inFlight()).toBe(50);
+  });
+});
