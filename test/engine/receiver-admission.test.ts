@@ -259,7 +259,7 @@ describe('chunked uploads reserve as their body grows', () => {
     const maxBodyBytes = 8 * 1024 * 1024; // budget 16 MiB
     const h = await start({ maxBodyBytes });
     // 14 MiB of the small-body budget held by two chunked uploads still moving (the clock never says a second passed).
-    const holders = [await openChunked(h, 7.5 * 1024 * 1024), await openChunked(h, 6.5 * 1024 * 1024)];
+    const holders = [await openChunked(h, 3.5 * 1024 * 1024), await openChunked(h, 3.5 * 1024 * 1024)]; // 7 MiB reserved each
     const c = await connect(h.port);
     c.socket.write(requestHead('/hooks/shop', { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }));
     const piece = Buffer.alloc(2 * 1024 * 1024, 0x20);

@@ -2,7 +2,7 @@
 // let in, first come first served, as room comes back; 503 busy after WAIT_MS.
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createUploadBudget, WAIT_MS } from '../../electron/engine/receiver/admission';
+import { createUploadBudget, SMALL_BODY_MAX_AGE_MS, WAIT_MS } from '../../electron/engine/receiver/admission';
 
 afterEach(() => vi.useRealTimers());
 
@@ -87,5 +87,37 @@ describe('large uploads wait in line for room', () => {
     vi.advanceTimersByTime(100);
     expect(events).toEqual(['next in']);
     expect(budget.inFlight()).toBe(50);
+  });
+
+  it('closes a webhook-sized upload still arriving after maxAgeMs, however steadily it trickles', () => {
+    vi.useFakeTimers();
+    let t = 0;
+    const budget = createUploadBudget({ now: () => t, maxAgeMs: SMALL_BODY_MAX_AGE_MS });
+    const holder = upload();
+    let closed = false;
+    (holder.socket as unknown as { destroy: () => void }).destroy = () => (closed = true);
+    budget.reserve(holder, 100, 100);
+    const events: string[] = [];
+    const genuine = upload();
+    budget.wait(
+      genuine,
+      0,
+      100,
+      () => events.push('in'),
+      () => events.push('503'),
+    );
+    // It sends 2 KiB a second: never stalled by the 1 KiB/s rule.
+    for (let s = 0; s < 4; s++) {
+      holder.socket.bytesRead += 2048;
+      t += 1000;
+      vi.advanceTimersByTime(100);
+    }
+    expect(events).toEqual([]);
+    expect(closed).toBe(false);
+    holder.socket.bytesRead += 2048;
+    t += 1000; // 5 s since it started
+    vi.advanceTimersByTime(100);
+    expect(closed).toBe(true);
+    expect(events).toEqual(['in']);
   });
 });

@@ -53,6 +53,13 @@ export const GROWTH_MIN_BYTES = 4 * 1024;
 export const SMALL_BODY_BYTES = 64 * 1024;
 /** The small-body budget (bytes). */
 export const SMALL_BODY_BUDGET_BYTES = 16 * 1024 * 1024;
+/**
+ * A webhook-sized upload still arriving this long after it started (ms) may be closed to make
+ * room, even if it keeps trickling: 64 KiB takes well under a second from any provider, and
+ * strangers filling the budget with uploads that trickle just fast enough to never stall had
+ * kept genuine webhooks out.
+ */
+export const SMALL_BODY_MAX_AGE_MS = 5_000;
 
 /**
  * Bytes an upload reserves when its headers arrive, and from which budget: none from the
@@ -116,7 +123,13 @@ interface Waiter {
 }
 
 export function createUploadBudget(
-  opts: { now?: () => number; stallMs?: number; onShed?: () => void } = {},
+  opts: {
+    now?: () => number;
+    stallMs?: number;
+    /** An upload still unread this long after it started (ms) may be closed for room, moving or not. */
+    maxAgeMs?: number;
+    onShed?: () => void;
+  } = {},
 ): UploadBudget {
   const now = opts.now ?? Date.now;
   const stallMs = opts.stallMs ?? STALL_MS;
@@ -190,7 +203,7 @@ export function createUploadBudget(
         continue;
       }
       // A body fully read is being verified or stored: never cut.
-      if (req.complete || !stalls.stalled(req.socket)) continue;
+      if (req.complete || !stalls.stalled(req.socket, opts.maxAgeMs)) continue;
       release(req);
       req.socket.destroy();
       noteDiscarded(req.socket.bytesRead);
@@ -268,7 +281,7 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
     // One line per hundred: a flood must not flood the log too.
     if (++shed % 100 === 1) deps.logger.warn(`closed ${shed} stalled uploads so far to make room for new ones`);
   };
-  const small = createUploadBudget({ now: deps.now, onShed });
+  const small = createUploadBudget({ now: deps.now, onShed, maxAgeMs: SMALL_BODY_MAX_AGE_MS });
   const large = createUploadBudget({ now: deps.now, onShed });
 
   return {
@@ -281,15 +294,11 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
         }
       }
       const upfront = upfrontBodyBytes(req, limits.maxBodyBytes);
-      if (!upfront.large) {
-        if (small.reserve(req, upfront.bytes, SMALL_BODY_BUDGET_BYTES)) return true;
-        sendBusy(res);
-        return false;
-      }
-      const budget = inFlightBodyBudget(limits.maxBodyBytes);
-      if (large.reserve(req, upfront.bytes, budget)) return true;
-      // Full of other large uploads: wait in line (its body unread) for one to be read, end or stall.
-      large.wait(
+      const uploads = upfront.large ? large : small;
+      const budget = upfront.large ? inFlightBodyBudget(limits.maxBodyBytes) : SMALL_BODY_BUDGET_BYTES;
+      if (uploads.reserve(req, upfront.bytes, budget)) return true;
+      // Full: wait in line (its body unread) for another to be read, end, stall or grow too old.
+      uploads.wait(
         req,
         upfront.bytes,
         budget,

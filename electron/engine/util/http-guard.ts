@@ -50,13 +50,18 @@ export const MIN_PROGRESS_BYTES = 1024;
  */
 export interface StallWatch {
   track(socket: Socket): void;
-  /** True when `socket` has read less than MIN_PROGRESS_BYTES in the last `stallMs` or more. */
-  stalled(socket: Socket): boolean;
+  /**
+   * True when `socket` has read less than MIN_PROGRESS_BYTES in the last `stallMs` or more,
+   * or its upload started `maxAgeMs` ago or more (ms; default: no age limit).
+   */
+  stalled(socket: Socket, maxAgeMs?: number): boolean;
 }
 
 interface Seen {
   bytes: number;
   at: number;
+  /** When it was tracked (ms, `now`): its upload's start. */
+  since: number;
   /** The sample that last saw it a candidate (or when it was tracked): older records are dropped. */
   round: number;
 }
@@ -95,18 +100,19 @@ export function createStallWatch(
   };
   return {
     track(socket) {
-      seen.set(socket, { bytes: socket.bytesRead, at: now(), round });
+      const t = now();
+      seen.set(socket, { bytes: socket.bytesRead, at: t, since: t, round });
       if (!timer) {
         timer = setInterval(sample, Math.max(1, stallMs / 2));
         timer.unref();
       }
     },
-    stalled(socket) {
+    stalled(socket, maxAgeMs = Infinity) {
       const last = seen.get(socket);
       if (!last) return false;
       const t = now();
       look(socket, last, t);
-      return t - last.at >= stallMs;
+      return t - last.at >= stallMs || t - last.since >= maxAgeMs;
     },
   };
 }
