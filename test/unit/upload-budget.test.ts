@@ -8,7 +8,12 @@ afterEach(() => vi.useRealTimers());
 
 /** An upload still sending its body (its socket's read count is what the stall watch samples). */
 const upload = () =>
-  ({ destroyed: false, complete: false, socket: { bytesRead: 0, destroy() {} } }) as unknown as IncomingMessage & {
+  ({
+    destroyed: false,
+    complete: false,
+    headers: {},
+    socket: { bytesRead: 0, destroy() {} },
+  }) as unknown as IncomingMessage & {
     socket: { bytesRead: number };
   };
 
@@ -116,6 +121,61 @@ describe('large uploads wait in line for room', () => {
     expect(closed).toBe(false);
     holder.socket.bytesRead += 2048;
     t += 1000; // 5 s since it started
+    vi.advanceTimersByTime(100);
+    expect(closed).toBe(true);
+    expect(events).toEqual(['in']);
+  });
+
+  it('lets a waiting upload that fits go ahead of an earlier one that does not fit yet', () => {
+    vi.useFakeTimers();
+    let t = 0;
+    const budget = createUploadBudget({ now: () => t });
+    const holder = upload();
+    budget.reserve(holder, 80, 100);
+    const events: string[] = [];
+    budget.wait(
+      upload(),
+      60,
+      100,
+      () => events.push('big in'),
+      () => events.push('big 503'),
+    );
+    budget.wait(
+      upload(),
+      20,
+      100,
+      () => events.push('small in'),
+      () => events.push('small 503'),
+    );
+    holder.socket.bytesRead += 4096;
+    vi.advanceTimersByTime(100);
+    expect(events).toEqual(['small in']); // 20 fit beside the holder's 80; 60 do not
+  });
+
+  it('closes a large upload that falls behind the pace its length needs, though it never stalls', () => {
+    vi.useFakeTimers();
+    let t = 0;
+    const budget = createUploadBudget({ now: () => t });
+    const declared = 5_000_000;
+    const holder = Object.assign(upload(), { headers: { 'content-length': String(declared) } });
+    let closed = false;
+    (holder.socket as unknown as { destroy: () => void }).destroy = () => (closed = true);
+    budget.reserve(holder, declared, declared);
+    const events: string[] = [];
+    budget.wait(
+      upload(),
+      1_000_000,
+      declared,
+      () => events.push('in'),
+      () => events.push('503'),
+    );
+    // 1.5 KB a second: "moving" by the 1 KiB/s rule, but 5 MB would take an hour.
+    holder.socket.bytesRead += 1500;
+    t += 500;
+    vi.advanceTimersByTime(100);
+    expect(closed).toBe(false); // too early to judge its pace
+    holder.socket.bytesRead += 1500;
+    t += 700;
     vi.advanceTimersByTime(100);
     expect(closed).toBe(true);
     expect(events).toEqual(['in']);

@@ -101,9 +101,10 @@ export interface UploadBudget {
   /** Bytes reserved now. */
   inFlight(): number;
   /**
-   * Queues `req` (refused by reserve) for `bytes`: `go` is called once they fit, in arrival
-   * order, ahead of any later upload; `expire` after WAIT_MS without room, or never if the
-   * sender has gone. Room comes back as uploads are read, end, or stall and are closed.
+   * Queues `req` (refused by reserve) for `bytes`: `go` is called once they fit, offered to the
+   * waiting in arrival order (one that does not fit yet lets a later one that does go first);
+   * `expire` after WAIT_MS without room, or never if the sender has gone. Room comes back as
+   * uploads are read, end, or stall (or fall behind) and are closed.
    */
   wait(req: IncomingMessage, bytes: number, budget: number, go: () => void, expire: () => void): void;
 }
@@ -172,22 +173,27 @@ export function createUploadBudget(
   function admitWaiters(): void {
     for (const req of [...reading.keys()]) if (req.destroyed) release(req);
     const t = now();
-    while (waiters.length) {
-      const w = waiters[0]!;
+    let k = 0;
+    while (k < waiters.length) {
+      const w = waiters[k]!;
+      const need = Math.max(w.bytes, 1);
       if (w.req.destroyed) {
-        waiters.shift(); // the sender has gone: nobody to answer
+        waiters.splice(k, 1); // the sender has gone: nobody to answer
         continue;
       }
-      if (total + Math.max(w.bytes, 1) > w.budget) shedStalled(Math.max(w.bytes, 1), w.budget);
-      if (total + Math.max(w.bytes, 1) <= w.budget) {
-        waiters.shift();
+      if (total + need > w.budget) shedStalled(need, w.budget);
+      if (total + need <= w.budget) {
+        waiters.splice(k, 1);
         take(w.req, w.bytes);
         w.go();
         continue;
       }
-      if (t < w.until) break; // the first in line waits; so do those behind it
-      waiters.shift();
-      w.expire();
+      if (t >= w.until) {
+        waiters.splice(k, 1);
+        w.expire();
+        continue;
+      }
+      k++; // waits on; one behind it that fits may go first
     }
     if (!waiters.length && waitTimer) {
       clearInterval(waitTimer);
@@ -203,7 +209,8 @@ export function createUploadBudget(
         continue;
       }
       // A body fully read is being verified or stored: never cut.
-      if (req.complete || !stalls.stalled(req.socket, opts.maxAgeMs)) continue;
+      const bodyBytes = Number(req.headers['content-length'] ?? 0) || 0;
+      if (req.complete || !stalls.stalled(req.socket, { maxAgeMs: opts.maxAgeMs, bodyBytes })) continue;
       release(req);
       req.socket.destroy();
       noteDiscarded(req.socket.bytesRead);
@@ -213,9 +220,9 @@ export function createUploadBudget(
 
   return {
     reserve(req, bytes, budget) {
-      if (waiters.length) return false; // never ahead of those already waiting
       const need = Math.max(bytes, 1); // a full budget refuses even an upload that holds nothing yet
-      if (total + need > budget) shedStalled(need, budget);
+      // Closing stalled uploads makes room for those already waiting first.
+      if (total + need > budget && !waiters.length) shedStalled(need, budget);
       if (total + need > budget) return false;
       take(req, bytes);
       return true;

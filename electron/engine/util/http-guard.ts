@@ -51,17 +51,20 @@ export const MIN_PROGRESS_BYTES = 1024;
 export interface StallWatch {
   track(socket: Socket): void;
   /**
-   * True when `socket` has read less than MIN_PROGRESS_BYTES in the last `stallMs` or more,
-   * or its upload started `maxAgeMs` ago or more (ms; default: no age limit).
+   * True when `socket` has read less than MIN_PROGRESS_BYTES in the last `stallMs` or more;
+   * or its upload started `maxAgeMs` ago or more (ms; default: no age limit); or, `stallMs`
+   * or more after it started, it has read less of its `bodyBytes` than the pace that would
+   * bring them all within REQUEST_TIMEOUT_MS (a body that slow would time out anyway).
    */
-  stalled(socket: Socket, maxAgeMs?: number): boolean;
+  stalled(socket: Socket, limits?: { maxAgeMs?: number; bodyBytes?: number }): boolean;
 }
 
 interface Seen {
   bytes: number;
   at: number;
-  /** When it was tracked (ms, `now`): its upload's start. */
+  /** When it was tracked (ms, `now`), and the socket's bytes read then: its upload's start. */
   since: number;
+  startBytes: number;
   /** The sample that last saw it a candidate (or when it was tracked): older records are dropped. */
   round: number;
 }
@@ -101,18 +104,22 @@ export function createStallWatch(
   return {
     track(socket) {
       const t = now();
-      seen.set(socket, { bytes: socket.bytesRead, at: t, since: t, round });
+      seen.set(socket, { bytes: socket.bytesRead, at: t, since: t, startBytes: socket.bytesRead, round });
       if (!timer) {
         timer = setInterval(sample, Math.max(1, stallMs / 2));
         timer.unref();
       }
     },
-    stalled(socket, maxAgeMs = Infinity) {
+    stalled(socket, limits = {}) {
       const last = seen.get(socket);
       if (!last) return false;
       const t = now();
       look(socket, last, t);
-      return t - last.at >= stallMs || t - last.since >= maxAgeMs;
+      const age = t - last.since;
+      if (t - last.at >= stallMs || age >= (limits.maxAgeMs ?? Infinity)) return true;
+      // Behind the pace that would bring the whole body within REQUEST_TIMEOUT_MS.
+      const body = limits.bodyBytes ?? 0;
+      return age >= stallMs && socket.bytesRead - last.startBytes < (body * age) / REQUEST_TIMEOUT_MS;
     },
   };
 }
