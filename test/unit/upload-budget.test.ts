@@ -128,7 +128,7 @@ describe('large uploads wait in line for room', () => {
 
   it('lets a waiting upload that fits go ahead of an earlier one that does not fit yet', () => {
     vi.useFakeTimers();
-    let t = 0;
+    const t = 0;
     const budget = createUploadBudget({ now: () => t });
     const holder = upload();
     budget.reserve(holder, 80, 100);
