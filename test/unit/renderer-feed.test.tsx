@@ -13,6 +13,7 @@ import {
   flushPending,
   matchesFilters,
   addFound,
+  firstPage,
   needsServerSearch,
   type FeedState,
 } from '../../renderer/views/feed/feedModel';
@@ -131,6 +132,18 @@ describe('feed virtualization', () => {
 
 describe('live merge', () => {
   const base: FeedState = { items: [ev(2), ev(1)], pending: [], nextCursor: 'c1' };
+
+  it('keeps an event pushed while the first page was fetched (the page replaced it before)', () => {
+    // The page was made before evt_4 arrived; evt_4 came live in between; evt_9 was held back.
+    const cur: FeedState = { items: [ev(4), ev(2)], pending: [ev(9)], nextCursor: null };
+    const next = firstPage(cur, [ev(3), ev(2), ev(1)], 'c2', NO_FILTERS);
+    expect(next.items.map((e) => e.id)).toEqual(['evt_4', 'evt_3', 'evt_2', 'evt_1']);
+    expect(next.pending.map((e) => e.id)).toEqual(['evt_9']);
+    expect(next.nextCursor).toBe('c2');
+    // Rows of the filters before, older than the page or not matching the new ones, go.
+    const filtered = firstPage(cur, [ev(3)], null, { ...NO_FILTERS, status: 'rejected' });
+    expect(filtered.items.map((e) => e.id)).toEqual(['evt_3']);
+  });
 
   it('puts a new event on top when watching, behind the pill when not', () => {
     expect(addCreated(base, ev(3), NO_FILTERS, false).items.map((e) => e.id)).toEqual(['evt_3', 'evt_2', 'evt_1']);

@@ -19,6 +19,7 @@ import {
   needsServerSearch,
   appendPage,
   applyUpdated,
+  firstPage,
   flushPending,
   hasFilters,
   type FeedFilters,
@@ -66,7 +67,7 @@ export function FeedView({ presetStatus }: { presetStatus?: string } = {}) {
     try {
       const page = await api.listEvents({ ...toQuery(filtersRef.current), limit: PAGE_SIZE });
       if (gen !== generation.current) return;
-      setFeed({ items: page.items, pending: [], nextCursor: page.nextCursor });
+      setFeed((cur) => firstPage(cur, page.items, page.nextCursor, filtersRef.current));
       setTopSignal((n) => n + 1);
     } catch (err) {
       if (gen === generation.current) setError(errorMessage(err));

@@ -35,7 +35,9 @@ export function matchesFilters(ev: EventSummary, f: FeedFilters): boolean {
   if (!matchesChoices(ev, f)) return false;
   const q = foldText(f.q.trim());
   if (q) {
-    const hay = foldText([ev.id, ev.type, ev.source, ev.summary ?? '', ev.providerEventId ?? '', ev.provider].join(' '));
+    const hay = foldText(
+      [ev.id, ev.type, ev.source, ev.summary ?? '', ev.providerEventId ?? '', ev.provider].join(' '),
+    );
     if (!q.split(/\s+/).every((word) => hay.includes(word))) return false;
   }
   return true;
@@ -65,6 +67,23 @@ export function addCreated(state: FeedState, ev: EventSummary, f: FeedFilters, h
   }
   if (holdBack) return { ...state, pending: [ev, ...state.pending] };
   return { ...state, items: [ev, ...state.items] };
+}
+
+/**
+ * The first page of the current filters (newest first), keeping on top the events pushed live
+ * while it was being fetched: newer than its top row, not in it, and matching the filters.
+ * Replacing the list with the page lost a webhook that arrived in between until a reload.
+ */
+export function firstPage(
+  state: FeedState,
+  page: EventSummary[],
+  nextCursor: string | null,
+  f: FeedFilters,
+): FeedState {
+  const inPage = new Set(page.map((x) => x.id));
+  const top = page[0]?.id ?? '';
+  const live = (list: EventSummary[]) => list.filter((x) => !inPage.has(x.id) && x.id > top && matchesFilters(x, f));
+  return { items: [...live(state.items), ...page], pending: live(state.pending), nextCursor };
 }
 
 /**
