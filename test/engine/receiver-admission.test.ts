@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inFlightBodyBudget, SMALL_BODY_BYTES } from '../../electron/engine/receiver/admission';
@@ -153,6 +154,25 @@ describe('stalled uploads cannot hold the in-flight body budget', () => {
     }
     expect((await waiting).status).toBe(200);
     for (const c of holders) c.socket.destroy();
+  });
+
+  it('a compressed genuine upload (the express path) waits in line too, then is read and stored', async () => {
+    const maxBodyBytes = 8 * MiB;
+    const h = await start({ maxBodyBytes });
+    const holders = await openUploads(h, 2, maxBodyBytes, '{"a":');
+    const signed = await signedOf(1000);
+    const zipped = gzipSync(Buffer.from(signed.body));
+    const waiting = fetch(`${h.base}/hooks/shop`, {
+      method: 'POST',
+      headers: { ...signed.headers, 'Content-Encoding': 'gzip' },
+      body: zipped,
+    });
+    await new Promise<void>((ok) => h.server.once('request', () => ok())); // it has arrived, and waits
+    for (const c of holders) c.socket.destroy();
+    const res = await waiting;
+    expect(res.status).toBe(200);
+    const { id } = (await res.json()) as { id: string };
+    expect((await h.store.getEvent(id))!.body).toEqual({ text: signed.body });
   });
 
   it('an upload that hangs up before its body is read gives its share back at once (no stall to wait for)', async () => {

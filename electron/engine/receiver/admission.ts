@@ -29,7 +29,7 @@ import type { Socket } from 'node:net';
 import type { Config, SourceConfig } from '../../../shared/config';
 import { createStallWatch, STALL_MS } from '../util/http-guard';
 import type { Logger } from '../util/logger';
-import { sendJson } from './fast-path';
+import { sendJson, type BodyGrowth } from './fast-path';
 import { createRateLimiter } from './rate-limit';
 
 /**
@@ -275,12 +275,17 @@ export interface Admission {
    * it with sendBusy.
    */
   room(req: IncomingMessage, size: number, limits: Config['limits']): boolean;
+  /**
+   * What reading the body of `req` asks as it arrives (room, then 503 busy when there is none):
+   * one object for the whole receiver; undefined for an upload reserved in full before its body.
+   */
+  growthFor(req: IncomingMessage): BodyGrowth | undefined;
   /** Answers 503 busy with Retry-After and closes gracefully (what is still sent is discarded). */
   sendBusy(res: ServerResponse): void;
 }
 
-/** `now` (ms) judges which uploads have stalled; the receiver passes its clock. */
-export function createAdmission(deps: { logger: Logger; now?: () => number }): Admission {
+/** `config` is the current one (its limits are read as bodies grow); `now` (ms) judges which uploads have stalled. */
+export function createAdmission(deps: { logger: Logger; config: () => Config; now?: () => number }): Admission {
   const requests = createRateLimiter();
   const failures = createRateLimiter();
   let shed = 0;
@@ -291,7 +296,16 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
   const small = createUploadBudget({ now: deps.now, onShed, maxAgeMs: SMALL_BODY_MAX_AGE_MS });
   const large = createUploadBudget({ now: deps.now, onShed });
 
-  return {
+  const growth: BodyGrowth = {
+    room: (req, size) => admission.room(req, size, deps.config().limits),
+    refused: (req, res) => {
+      admission.bodyRead(req);
+      sendBusy(res);
+    },
+  };
+
+  const admission: Admission = {
+    growthFor: (req) => (reservesAsItArrives(req) ? growth : undefined),
     admit(source, limits, req, res, now, later) {
       if (source.provider === 'none') {
         const taken = requests.take(source.id, now, limits.ratePerSecond, limits.burst);
@@ -336,6 +350,7 @@ export function createAdmission(deps: { logger: Logger; now?: () => number }): A
       return false;
     },
   };
+  return admission;
 }
 
 function sendBusy(res: ServerResponse): void {

@@ -26,11 +26,11 @@ import type { Bus } from '../util/bus';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 import { detectLoop, installIdFor, LOOP_HEADER, TRAIL_HEADER } from '../util/loop-guard';
-import { createAdmission, reservesAsItArrives } from './admission';
+import { createAdmission } from './admission';
 import { lingerAfterAnswer } from './linger';
 import { buildEvent, flattenHeaders } from './event';
 import { parseDelivery } from './formats';
-import { fastPathSourceId, readWholeBody, sendJson, type BodyGrowth } from './fast-path';
+import { fastPathSourceId, readWholeBody, sendJson } from './fast-path';
 import { getProvider } from './providers';
 import { createRateLimiter } from './rate-limit';
 import { signedUrls } from './signed-url';
@@ -77,7 +77,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const admission = createAdmission({ logger: log, now: () => deps.clock.now() });
+  const admission = createAdmission({ logger: log, config: deps.getConfig, now: () => deps.clock.now() });
   const rejectedLimiter = createRateLimiter();
   const rejectedBytesLimiter = createRateLimiter();
   const unstoredRejected = new Map<string, number>();
@@ -123,26 +123,21 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
     return admission.admit(source, config.limits, req, res, deps.clock.now(), admittedLater) ? source : null;
   }
 
-  /** Express requests waiting for room (admission.ts): how each goes on once admitted. */
-  const waitingExpress = new WeakMap<IncomingMessage, (source: SourceConfig) => void>();
-  /** A large upload admitted after waiting for room: it goes on where it stopped. Shared by every request. */
+  /** Express requests waiting for room (admission.ts): where each goes on. The fast path's are not here. */
+  const waitingExpress = new WeakMap<IncomingMessage, () => void>();
+  /** An upload admitted after waiting for room goes on where it stopped (one function for every request). */
   function admittedLater(req: IncomingMessage, res: ServerResponse, source: SourceConfig): void {
-    const go = waitingExpress.get(req);
-    if (!go) return readFast(req, res, source);
-    waitingExpress.delete(req);
-    go(source);
+    const next = waitingExpress.get(req);
+    if (!next) return readFast(req, res, source);
+    (res as Response).locals.source = source;
+    next();
   }
 
   const admit: RequestHandler = (req, res, next) => {
-    const go = (source: SourceConfig) => {
-      res.locals.source = source;
-      next();
-    };
-    waitingExpress.set(req, go);
     const source = admitSource(deps.getConfig(), String(req.params.sourceId), req, res);
-    if (!source) return; // answered, or waiting for room (then go is called)
-    waitingExpress.delete(req);
-    go(source);
+    if (!source) return void waitingExpress.set(req, next); // answered, or waiting (admittedLater is never called now)
+    res.locals.source = source;
+    next();
   };
 
   // express.raw fixes its limit when made; one parser per limit value follows config edits.
@@ -167,7 +162,7 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
           admission.bodyRead(req);
           next(createHttpError(413));
         },
-        growthFor(req),
+        admission.growthFor(req),
         res,
       );
       return;
@@ -377,21 +372,10 @@ export function createReceiverApp(deps: ReceiverDeps): ReceiverApp {
       },
       Infinity, // checked against the limit by fastPathSourceId
       undefined,
-      growthFor(req),
+      admission.growthFor(req),
       res,
     );
   }
-
-  /** Room for uncompressed bodies as they arrive (admission.ts); shared by every request. */
-  const growth: BodyGrowth = {
-    room: (req, size) => admission.room(req, size, deps.getConfig().limits),
-    refused: (req, res) => {
-      admission.bodyRead(req);
-      admission.sendBusy(res);
-    },
-  };
-  /** `growth` for an upload that reserves as its body arrives; undefined for one reserved in full before it. */
-  const growthFor = (req: IncomingMessage) => (reservesAsItArrives(req) ? growth : undefined);
 
   return (req, res) => {
     const sourceId = fastPathSourceId(req, deps.getConfig().limits.maxBodyBytes);
